@@ -1,0 +1,626 @@
+"""Load a folder of articles into a validated corpus, and clean page furniture.
+
+A corpus is a folder of UTF-8 ``.txt`` files, one article each, plus an optional
+``manifest.csv`` describing them (one row per file). :func:`load_corpus` reads
+it into a DataFrame, one row per article, with the raw text kept exactly as on
+disk. :func:`clean` removes page furniture that no reporter wrote (date
+headers, timestamps, "Share" residue, comment counters, "Source: ..." lines,
+republishing notices, author biographies) by general, named rules listed in
+:data:`RULES`, and returns an audit table of every removed span.
+
+Nothing runs or prints at import.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = [
+    "CorpusError",
+    "Rule",
+    "RULES",
+    "CORE_COLUMNS",
+    "load_corpus",
+    "clean",
+    "rules_table",
+]
+
+#: Columns every corpus starts with, in this order; other manifest columns follow.
+CORE_COLUMNS: tuple[str, ...] = (
+    "doc_id", "outlet", "origin_language", "translated", "date", "url", "path", "text_raw",
+)
+
+#: Value given to a descriptive column that the manifest lacks or leaves empty.
+UNKNOWN = "unknown"
+
+_DESCRIPTIVE = ("origin_language", "translated", "date")
+
+
+class CorpusError(ValueError):
+    """A corpus folder or its manifest cannot be read as it is.
+
+    The message names the file or the manifest row (1-based line number in the
+    manifest file, the header being line 1) and says what to do.
+    """
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+_BLANK = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*")
+
+
+def _decode(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        bad = raw[err.start:err.end].hex(" ")
+        raise CorpusError(
+            f"{where} is not valid UTF-8: byte(s) {bad} at byte offset {err.start} "
+            f"(line {line}) cannot be decoded ({err.reason}). Re-save the file as UTF-8, "
+            f"e.g. `iconv -f cp1252 -t utf-8` if it came from Windows."
+        ) from None
+
+
+def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Return the header and (line number, row) pairs of a manifest CSV."""
+    text = _decode(file.read_bytes(), f"manifest {file}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CorpusError(
+            f"manifest {file} is empty: give it a header line with at least a 'doc_id' "
+            f"column, or delete it to load the folder without a manifest."
+        ) from None
+    except csv.Error as err:
+        raise CorpusError(f"manifest {file}, line 1: cannot parse the header ({err}).") from None
+    header = [h.strip() for h in header]
+    if "doc_id" not in header:
+        raise CorpusError(
+            f"manifest {file}, line 1: required column 'doc_id' is missing (columns found: "
+            f"{', '.join(repr(h) for h in header)}). Add a 'doc_id' column holding each "
+            f"article's file name without '.txt'."
+        )
+    seen_cols = set()
+    for h in header:
+        if h in seen_cols or h == "":
+            raise CorpusError(
+                f"manifest {file}, line 1: column name {h!r} is empty or repeated; "
+                f"give every column a unique name."
+            )
+        seen_cols.add(h)
+    rows: list[tuple[int, dict[str, str]]] = []
+    prev_end = reader.line_num
+    try:
+        for cells in reader:
+            start = prev_end + 1
+            prev_end = reader.line_num
+            if not cells or all(c.strip() == "" for c in cells):
+                continue  # blank line
+            if len(cells) != len(header):
+                raise CorpusError(
+                    f"manifest {file}, line {start}: {len(cells)} fields but the header has "
+                    f"{len(header)} ({', '.join(header)}). Quote fields that contain commas."
+                )
+            rows.append((start, dict(zip(header, cells))))
+    except csv.Error as err:
+        raise CorpusError(f"manifest {file}, line {reader.line_num}: cannot parse ({err}).") from None
+    return header, rows
+
+
+def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv") -> pd.DataFrame:
+    """Read a folder of ``.txt`` articles (and its manifest) into a corpus DataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding one UTF-8 text file per article. Every file whose name ends
+        in ``.txt`` (any case, not starting with ``.``) is an article; its
+        ``doc_id`` is the file name without the suffix (spaces, upper case and
+        non-ASCII letters are fine; names are compared in Unicode NFC form).
+        Sub-folders are not read.
+    manifest : str, Path or None, default "manifest.csv"
+        CSV file describing the articles, one row per file, relative to ``path``
+        (or absolute). Required column: ``doc_id``. Recognised columns:
+        ``outlet`` (short readable label; empty or absent means the doc_id),
+        ``origin_language``, ``translated`` (yes/no/unknown), ``date``, ``url``
+        (empty or absent means ``"unknown"``, ``""`` for url), ``sha256`` (hex
+        digest of the file's bytes; checked when non-empty). Any other columns
+        (e.g. ``evidence``) are carried along after the core columns. If the
+        default file does not exist, each article is its own outlet named by its
+        doc_id and ``df.attrs["manifest"]`` is ``None``. ``None`` ignores any
+        manifest. A non-default manifest that does not exist is an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, sorted by ``doc_id``, with a RangeIndex. Columns
+        :data:`CORE_COLUMNS` first (``doc_id, outlet, origin_language,
+        translated, date, url, path, text_raw``; ``path`` is the file name
+        relative to the folder, ``text_raw`` the file decoded from UTF-8 with
+        nothing changed: no newline translation, any byte-order mark kept as
+        U+FEFF), then the other manifest columns in manifest order. All values
+        are strings. ``df.attrs["manifest"]`` is the manifest path as a string,
+        or ``None``.
+
+    Raises
+    ------
+    CorpusError
+        With a message naming the file or manifest line and what to do, when:
+        the folder is missing; it holds no ``.txt`` file; a file is not UTF-8
+        (file and byte offset); a file is empty or whitespace-only; two files
+        have the same doc_id; the manifest lacks ``doc_id``, repeats an id, has
+        a row without a file or a file without a row; a ``sha256`` differs from
+        the file's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("One report.", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("Another report.", encoding="utf-8")
+    >>> _ = (folder / "manifest.csv").write_text("doc_id,outlet\\na,Daily A\\nb,\\n", encoding="utf-8")
+    >>> df = load_corpus(folder)
+    >>> df[["doc_id", "outlet", "date", "path", "text_raw"]]
+      doc_id   outlet     date   path         text_raw
+    0      a  Daily A  unknown  a.txt      One report.
+    1      b        b  unknown  b.txt  Another report.
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} does not exist (resolved: {folder.resolve()}). "
+            f"Check the path; notebooks run from notebooks/, so the seeds are '../seeds'."
+        )
+    if not folder.is_dir():
+        raise CorpusError(f"{str(folder)!r} is a file, not a folder: pass the folder holding the .txt articles.")
+
+    files = sorted(
+        (p for p in folder.iterdir()
+         if p.is_file() and p.suffix.lower() == ".txt" and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+    if not files:
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} holds no .txt articles. Put one UTF-8 .txt file "
+            f"per article directly in the folder (sub-folders are not read)."
+        )
+
+    by_id: dict[str, Path] = {}
+    texts: dict[str, str] = {}
+    raws: dict[str, bytes] = {}
+    for f in files:
+        doc_id = _nfc(f.stem)
+        if doc_id in by_id:
+            raise CorpusError(
+                f"{by_id[doc_id].name} and {f.name} in {str(folder)!r} give the same doc_id "
+                f"{doc_id!r}; rename one of them."
+            )
+        raw = f.read_bytes()
+        text = _decode(raw, f"article {f}")
+        if _BLANK.fullmatch(text):
+            raise CorpusError(
+                f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
+                f"remove it or put the article's text in it."
+            )
+        by_id[doc_id] = f
+        texts[doc_id] = text
+        raws[doc_id] = raw
+
+    manifest_file: Path | None = None
+    if manifest is not None:
+        candidate = Path(manifest)
+        if not candidate.is_absolute():
+            candidate = folder / candidate
+        if candidate.is_file():
+            manifest_file = candidate
+        elif str(manifest) != "manifest.csv":
+            raise CorpusError(
+                f"manifest {str(candidate)!r} does not exist. Pass manifest=None to load "
+                f"the folder without one, or give the right file name."
+            )
+
+    extra: list[str] = []
+    meta: dict[str, dict[str, str]] = {}
+    if manifest_file is not None:
+        header, rows = _read_manifest(manifest_file)
+        extra = [h for h in header if h not in CORE_COLUMNS]
+        if "path" in header or "text_raw" in header:
+            raise CorpusError(
+                f"manifest {manifest_file}, line 1: columns 'path' and 'text_raw' are "
+                f"filled by the loader; rename or drop them."
+            )
+        lines: dict[str, int] = {}
+        for line, row in rows:
+            doc_id = _nfc(row["doc_id"])
+            if doc_id == "":
+                raise CorpusError(f"manifest {manifest_file}, line {line}: empty doc_id; fill it or delete the row.")
+            if doc_id in lines:
+                raise CorpusError(
+                    f"manifest {manifest_file}, line {line}: duplicate doc_id {doc_id!r} "
+                    f"(first on line {lines[doc_id]}); keep one row per article."
+                )
+            lines[doc_id] = line
+            if doc_id not in by_id:
+                raise CorpusError(
+                    f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
+                    f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row."
+                )
+            digest = row.get("sha256", "").strip().lower()
+            if digest:
+                actual = hashlib.sha256(raws[doc_id]).hexdigest()
+                if digest != actual:
+                    raise CorpusError(
+                        f"article {by_id[doc_id]} does not match its sha256 in manifest "
+                        f"{manifest_file}, line {line}: expected {digest}, file has {actual}. "
+                        f"The file changed since the manifest was written: restore it, or "
+                        f"update the sha256 if the change is intended."
+                    )
+            meta[doc_id] = row
+        missing = [d for d in by_id if d not in meta]
+        if missing:
+            names = ", ".join(by_id[d].name for d in missing)
+            raise CorpusError(
+                f"article(s) {names} in {str(folder)!r} have no row in manifest "
+                f"{manifest_file}; add a row with doc_id {missing[0]!r} (and its outlet), "
+                f"or move the file out of the folder."
+            )
+
+    records = []
+    for doc_id in sorted(by_id):
+        row = meta.get(doc_id, {})
+        rec = {
+            "doc_id": doc_id,
+            "outlet": row.get("outlet", "").strip() or doc_id,
+            **{c: (row.get(c, "").strip() or UNKNOWN) for c in _DESCRIPTIVE},
+            "url": row.get("url", "").strip(),
+            "path": by_id[doc_id].name,
+            "text_raw": texts[doc_id],
+        }
+        rec.update({c: row.get(c, "") for c in extra})
+        records.append(rec)
+    df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
+    df.attrs["manifest"] = None if manifest_file is None else str(manifest_file)
+    return df
+
+
+# --------------------------------------------------------------------------- cleaning
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?[ \t]+)?"
+    rf"(?:{_MONTH}[ \t]+\d{{1,2}},?[ \t]+\d{{4}}|\d{{1,2}}[ \t]+{_MONTH},?[ \t]+\d{{4}})"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
+)
+_TIME = (
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
+    r"(?:[ \t]?(?:[A-Z]{2,5}|(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?))?)"
+)
+_STAMP_WORD = r"(?:(?:Published|Updated|Posted|Last updated)(?:[ \t]+(?:on|at))?:?[ \t]+)?"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named cleaning rule.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, used in the audit's ``rule`` column.
+    description : str
+        What the rule removes and why no reporter wrote it.
+    pattern : str
+        Regular expression (Python :mod:`re`, compiled with ``flags``); every
+        match in the raw text is one removed span. If the pattern has a group
+        named ``cut``, only that group is removed (so surrounding whitespace, or
+        the first sentence a date header is glued to, is not part of the span).
+    flags : int
+        :mod:`re` flags; ``re.MULTILINE`` so ``^``/``$`` anchor at line ends.
+    trailing : bool
+        If true, a match counts only when nothing but whitespace and other
+        removed spans follows it to the end of the text (a trailing paragraph).
+    """
+
+    name: str
+    description: str
+    pattern: str
+    flags: int = re.MULTILINE
+    trailing: bool = False
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled :attr:`pattern`."""
+        return re.compile(self.pattern, self.flags)
+
+
+#: The general cleaning rules applied by :func:`clean`, in order of precedence.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "byte-order-mark",
+        "A U+FEFF byte-order mark at the very start of the file (an encoding artefact).",
+        r"\A\ufeff",
+    ),
+    Rule(
+        "date-header",
+        "A 'date 2024-11-30' / 'Published: 2024-11-30' header at the start of a line, "
+        "written by the page template; when it is glued to the first sentence only the "
+        "prefix is removed.",
+        rf"^[ \t]*(?P<cut>(?:date|published|updated|posted)[ \t]*:?[ \t]*"
+        rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
+        rf"(?:[T \t]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)(?=\s|$)",
+        re.MULTILINE | re.IGNORECASE,
+    ),
+    Rule(
+        "timestamp-line",
+        "A line holding only a time and date stamp such as '3:42 PM EST, November 29, 2024' "
+        "or 'Updated: 29 November 2024 15:42' (page template, not prose).",
+        rf"^[ \t]*(?P<cut>{_STAMP_WORD}(?:{_TIME},?[ \t]+{_DATE}|{_DATE}(?:,?[ \t]+(?:at[ \t]+)?{_TIME})?))"
+        rf"[ \t]*$",
+    ),
+    Rule(
+        "share-residue",
+        "The word 'Share' (or 'Share this article/story/post/page') left by a share "
+        "button, alone on a line or right after the last sentence of a paragraph. "
+        "Lower-case 'share' and 'Share' inside a sentence are prose and stay.",
+        r"(?:^|(?<=[.!?…\"'”’)\]]))[ \t]*"
+        r"(?P<cut>Share(?:[ \t]+this[ \t]+(?:article|story|post|page))?)[ \t]*$",
+    ),
+    Rule(
+        "comment-counter",
+        "A comment counter line such as 'Comment (0)', 'Comments: 12' or '3 comments'.",
+        r"^[ \t]*(?P<cut>(?:Comments?|Replies|Reactions)[ \t]*(?:\(\d+\)|\[\d+\]|:?[ \t]*\d+)"
+        r"|\d+[ \t]+(?:[Cc]omments?|[Rr]eplies))[ \t]*$",
+    ),
+    Rule(
+        "source-line",
+        "A line starting 'Source:' (or 'Sources:') that credits where the page took the "
+        "story from, e.g. 'Source: CNN Brasil' or 'Source: https://...'; at most 200 "
+        "characters. 'Russian sources said' in prose stays.",
+        r"^[ \t]*(?P<cut>Sources?[ \t]*:[ \t]*[^\s][^\n]{0,199}?)[ \t]*$",
+    ),
+    Rule(
+        "republish-notice",
+        "A syndication line such as 'This content was originally published in ... on the "
+        "CNN Brasil website', 'This article first appeared on ...', 'Originally "
+        "published at ...' or 'Republished with permission'.",
+        r"^[ \t]*(?P<cut>(?:This[ \t]+(?:content|article|story|post|piece|report)[ \t]+"
+        r"(?:was[ \t]+)?(?:originally|first)[ \t]+(?:published|appeared)"
+        r"|(?:Originally|First)[ \t]+(?:published|appeared)[ \t]+(?:in|on|at|by)\b"
+        r"|Republished[ \t]+(?:with[ \t]+permission|from)\b)[^\n]*?)[ \t]*$",
+        re.MULTILINE | re.IGNORECASE,
+    ),
+    Rule(
+        "author-bio",
+        "A trailing paragraph introducing the writer: it starts with a name followed by "
+        "'is a/an', names a writing trade (author, writer, journalist, editor, ...) and "
+        "a biography phrase (experience, writes for, covers, specialises, known for, "
+        "passionate). Only as the last paragraph of the text.",
+        r"^[ \t]*"
+        r"(?=[^\n]*\b(?:author|writer|journalist|reporter|editor|correspondent|columnist|"
+        r"contributor|blogger)s?\b)"
+        r"(?=[^\n]*\b(?:experience|writes[ \t]+(?:for|about|on)|covers|speciali[sz]\w*|"
+        r"known[ \t]+for|passionate|passion[ \t]+for)\b)"
+        r"(?P<cut>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}[ \t]+(?:is|has[ \t]+been)[ \t]+an?\b"
+        r"[^\n]*?)[ \t]*$",
+        re.MULTILINE,
+        trailing=True,
+    ),
+)
+
+
+def rules_table(rules: Iterable[Rule] | None = None) -> pd.DataFrame:
+    """The cleaning rules as a table: name, description, pattern, trailing.
+
+    Parameters
+    ----------
+    rules : iterable of Rule, optional
+        Defaults to :data:`RULES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule in order of precedence, columns ``name``,
+        ``description``, ``pattern`` (the regular expression) and ``trailing``
+        (whether the rule only applies to the text's last paragraph).
+
+    Examples
+    --------
+    >>> rules_table()["name"].tolist()[:3]
+    ['byte-order-mark', 'date-header', 'timestamp-line']
+    """
+    rows = [
+        {"name": r.name, "description": r.description, "pattern": r.pattern, "trailing": r.trailing}
+        for r in (RULES if rules is None else rules)
+    ]
+    return pd.DataFrame(rows, columns=["name", "description", "pattern", "trailing"])
+
+
+def _select_rules(rules: Sequence[str] | Sequence[Rule] | None) -> tuple[Rule, ...]:
+    if rules is None:
+        return RULES
+    if isinstance(rules, (str, Rule)):
+        rules = [rules]  # type: ignore[list-item]
+    known = {r.name: r for r in RULES}
+    chosen: list[Rule] = []
+    for r in rules:
+        if isinstance(r, Rule):
+            chosen.append(r)
+        elif isinstance(r, str) and r in known:
+            chosen.append(known[r])
+        else:
+            raise ValueError(
+                f"rules: unknown rule {r!r}; allowed names are {', '.join(known)} "
+                f"(or Rule objects)."
+            )
+    names = [r.name for r in chosen]
+    if len(set(names)) != len(names):
+        raise ValueError(f"rules: rule names must be unique, got {names}.")
+    return tuple(chosen)
+
+
+def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, rule) spans; earlier rules win overlaps."""
+    taken: list[tuple[int, int, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b, _ in taken)
+
+    def spans(rule: Rule) -> Iterable[tuple[int, int]]:
+        pat = rule.compiled()
+        group = "cut" if "cut" in pat.groupindex else 0
+        for m in pat.finditer(text):
+            s, e = m.span(group)
+            if e > s and free(s, e):
+                yield s, e
+
+    for rule in (r for r in rules if not r.trailing):
+        taken.extend((s, e, rule.name) for s, e in list(spans(rule)))
+    for rule in (r for r in rules if r.trailing):
+        for s, e in list(spans(rule)):
+            rest = list(text[e:])
+            for a, b, _ in taken:
+                if a >= e:
+                    rest[a - e:b - e] = [" "] * (b - a)
+            if "".join(rest).strip() == "":
+                taken.append((s, e, rule.name))
+    return sorted(taken)
+
+
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Remove spans, drop lines they emptied, and tidy whitespace.
+
+    Every line is stripped of leading and trailing whitespace; a line that held
+    a removed span and is left blank is dropped with its line break; runs of
+    blank lines become one; line breaks become ``\\n``; the text is stripped.
+    """
+    out: list[str] = []
+    for m in _LINE.finditer(text):
+        s, e = m.span(1)
+        if s == e and m.group(2) == "" and s == len(text) and out and s != 0:
+            break
+        touched = False
+        keep = []
+        pos = s
+        for a, b, _ in spans:
+            if b <= s or a >= e:
+                continue
+            touched = True
+            keep.append(text[pos:max(a, s)])
+            pos = min(b, e)
+        keep.append(text[pos:e] if pos < e else "")
+        line = "".join(keep).strip()
+        if touched and line == "":
+            continue
+        out.append(line)
+        if m.group(2) == "":
+            break
+    joined = "\n".join(out)
+    joined = re.sub(r"\n{3,}", "\n\n", joined)
+    return joined.strip()
+
+
+def clean(
+    corpus: pd.DataFrame,
+    *,
+    text_col: str = "text_raw",
+    rules: Sequence[str] | Sequence[Rule] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Remove page furniture that no reporter wrote, with an audit of every removal.
+
+    Each rule of :data:`RULES` (see :func:`rules_table`) is a regular expression
+    matched against the raw text; every match is one removed span. Overlapping
+    matches go to the rule listed first. Rules marked ``trailing`` (author
+    biography) count only when nothing but whitespace and other removed spans
+    follows them. After removal the whitespace is tidied: each line is stripped,
+    a line emptied by a removal is dropped with its line break, runs of blank
+    lines become a single blank line, line breaks become ``\\n`` and the text is
+    stripped. Nothing else changes: the report's own sentences, headlines and
+    subheads are kept character for character.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus from :func:`load_corpus`: needs ``doc_id`` and ``text_col``;
+        ``outlet`` is used for the audit when present.
+    text_col : str, default "text_raw"
+        Column holding the text to clean.
+    rules : sequence of str or Rule, optional
+        Rule names from :data:`RULES` to apply (in the order given), or your own
+        :class:`Rule` objects; default all of :data:`RULES`.
+
+    Returns
+    -------
+    cleaned : pandas.DataFrame
+        A copy of ``corpus`` with a new (or replaced) column ``text``.
+    audit : pandas.DataFrame
+        One row per removed span, sorted by doc_id and start, columns
+        ``doc_id``, ``outlet``, ``rule``, ``start``, ``end`` (character offsets
+        into ``text_col``, so ``text[start:end] == removed``) and ``removed``
+        (the exact removed string). Whitespace tidied around removals is not
+        listed.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "outlet": ["Daily A"],
+    ...                        "text_raw": ["Kyiv asked NATO to act. Share\\nSource: Daily A"]})
+    >>> cleaned, audit = clean(corpus)
+    >>> cleaned.loc[0, "text"]
+    'Kyiv asked NATO to act.'
+    >>> audit[["rule", "start", "end", "removed"]]
+                rule  start  end          removed
+    0  share-residue     24   29            Share
+    1    source-line     30   45  Source: Daily A
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"corpus must be a pandas DataFrame (from load_corpus), got {type(corpus).__name__}.")
+    for col in ("doc_id", text_col):
+        if col not in corpus.columns:
+            raise ValueError(
+                f"corpus has no column {col!r}; columns are {', '.join(map(str, corpus.columns))}. "
+                f"Pass text_col= to name the text column."
+            )
+    chosen = _select_rules(rules)
+    outlets = corpus["outlet"] if "outlet" in corpus.columns else corpus["doc_id"]
+
+    cleaned_texts: list[str] = []
+    audit_rows: list[dict[str, object]] = []
+    for doc_id, outlet, text in zip(corpus["doc_id"], outlets, corpus[text_col]):
+        if not isinstance(text, str):
+            raise ValueError(
+                f"corpus row doc_id={doc_id!r}: {text_col!r} is {text!r}, not a string; "
+                f"load the corpus with load_corpus or fill the text."
+            )
+        spans = _find_spans(text, chosen)
+        cleaned_texts.append(_apply(text, spans))
+        audit_rows.extend(
+            {"doc_id": doc_id, "outlet": outlet, "rule": name, "start": a, "end": b, "removed": text[a:b]}
+            for a, b, name in spans
+        )
+    out = corpus.copy()
+    out["text"] = pd.Series(cleaned_texts, index=corpus.index, dtype="str")
+    audit = pd.DataFrame(audit_rows, columns=["doc_id", "outlet", "rule", "start", "end", "removed"])
+    audit = audit.astype({"doc_id": "str", "outlet": "str", "rule": "str", "start": "int64",
+                          "end": "int64", "removed": "str"})
+    audit = audit.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    return out, audit
