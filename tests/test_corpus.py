@@ -1,0 +1,531 @@
+"""framelens.corpus: loading a folder of articles, its errors, and cleaning page furniture."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framelens.corpus import CORE_COLUMNS, RULES, CorpusError, Rule, clean, load_corpus, rules_table
+
+
+# ============================================================================ load_corpus
+
+
+def test_load_columns_order_sorting_and_index(make_corpus) -> None:
+    folder = make_corpus(
+        {"b.txt": "Second.", "a.txt": "First."},
+        [
+            {"doc_id": "b", "outlet": "Bee", "origin_language": "de", "translated": "yes",
+             "date": "2024-11-29", "url": "https://b.example", "evidence": "says so"},
+            {"doc_id": "a", "outlet": "Ay", "evidence": "x"},
+        ],
+    )
+    df = load_corpus(folder)
+    assert list(df.columns) == [*CORE_COLUMNS, "evidence"]
+    assert df["doc_id"].tolist() == ["a", "b"]
+    assert isinstance(df.index, pd.RangeIndex) and df.index.tolist() == [0, 1]
+    assert df.loc[1].to_dict() == {
+        "doc_id": "b", "outlet": "Bee", "origin_language": "de", "translated": "yes",
+        "date": "2024-11-29", "url": "https://b.example", "path": "b.txt", "text_raw": "Second.",
+        "evidence": "says so",
+    }
+    # absent / empty descriptive cells become "unknown", url ""
+    assert df.loc[0, ["origin_language", "translated", "date", "url"]].tolist() == ["unknown"] * 3 + [""]
+    assert df.attrs["manifest"] == str(folder / "manifest.csv")
+
+
+def test_text_raw_is_exactly_the_file(make_corpus) -> None:
+    raw = "\ufeffLine one.\r\nLine two.\rThree\u00a0 \n\n"
+    folder = make_corpus({"a.txt": raw})
+    df = load_corpus(folder)
+    assert df.loc[0, "text_raw"] == raw
+    assert df.loc[0, "text_raw"].encode("utf-8") == (folder / "a.txt").read_bytes()
+
+
+def test_ids_with_spaces_unicode_and_upper_case(make_corpus) -> None:
+    files = {"Le Monde 1.txt": "Un.", "Ærø—ÜBER.txt": "Zwei.", "КИЇВ.txt": "Три.", "lower.txt": "x"}
+    rows = [{"doc_id": Path(f).stem, "outlet": Path(f).stem.upper()} for f in files]
+    df = load_corpus(make_corpus(files, rows))
+    assert sorted(df["doc_id"]) == df["doc_id"].tolist() == sorted(Path(f).stem for f in files)
+    assert dict(zip(df["doc_id"], df["outlet"]))["Le Monde 1"] == "LE MONDE 1"
+    assert dict(zip(df["doc_id"], df["path"]))["КИЇВ"] == "КИЇВ.txt"
+
+
+def test_nfd_file_name_matches_nfc_manifest(make_corpus) -> None:
+    nfd = unicodedata.normalize("NFD", "café")
+    df = load_corpus(make_corpus({f"{nfd}.txt": "Text."}, [{"doc_id": "café", "outlet": "C"}]))
+    assert df["doc_id"].tolist() == ["café"] and df["outlet"].tolist() == ["C"]
+
+
+def test_without_manifest_each_file_is_its_own_outlet(make_corpus) -> None:
+    df = load_corpus(make_corpus({"x.txt": "One.", "y.txt": "Two."}))
+    assert df["outlet"].tolist() == ["x", "y"]
+    assert df["translated"].tolist() == ["unknown", "unknown"]
+    assert df.attrs["manifest"] is None
+    assert list(df.columns) == list(CORE_COLUMNS)
+
+
+def test_manifest_none_ignores_the_manifest(make_corpus) -> None:
+    folder = make_corpus({"x.txt": "One."}, [{"doc_id": "x", "outlet": "Ex"}])
+    df = load_corpus(folder, manifest=None)
+    assert df["outlet"].tolist() == ["x"] and df.attrs["manifest"] is None
+
+
+def test_other_manifest_name_and_missing_outlet_column(make_corpus) -> None:
+    folder = make_corpus({"x.txt": "One."}, [{"doc_id": "x", "date": "2024-01-02"}], manifest_name="meta.csv")
+    df = load_corpus(folder, manifest="meta.csv")
+    assert df["outlet"].tolist() == ["x"] and df["date"].tolist() == ["2024-01-02"]
+
+
+def test_non_txt_files_and_hidden_files_are_ignored(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A.", "notes.md": "no", ".hidden.txt": "no", "B.TXT": "Bee."})
+    assert load_corpus(folder)["doc_id"].tolist() == ["B", "a"]
+
+
+def test_matching_sha256_is_accepted_in_any_case(make_corpus) -> None:
+    digest = hashlib.sha256(b"Text.").hexdigest().upper()
+    df = load_corpus(make_corpus({"a.txt": "Text."}, [{"doc_id": "a", "sha256": digest}]))
+    assert df["sha256"].tolist() == [digest]
+
+
+def test_manifest_with_bom_and_quoted_multiline_cells(make_corpus) -> None:
+    manifest = '\ufeffdoc_id,outlet,evidence\na,A,"two\nlines"\nb,B,plain\n'
+    df = load_corpus(make_corpus({"a.txt": "A.", "b.txt": "B."}, manifest))
+    assert df["evidence"].tolist() == ["two\nlines", "plain"]
+
+
+# ---------------------------------------------------------------------------- load errors
+
+
+def test_corpus_error_is_a_value_error() -> None:
+    assert issubclass(CorpusError, ValueError)
+
+
+def test_error_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"corpus folder '.*nowhere' does not exist"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_error_path_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        load_corpus(f)
+
+
+def test_error_no_articles(make_corpus) -> None:
+    folder = make_corpus({"readme.md": "hi"})
+    with pytest.raises(CorpusError, match=r"holds no \.txt articles"):
+        load_corpus(folder)
+
+
+def test_error_not_utf8_names_file_and_byte_offset(make_corpus) -> None:
+    folder = make_corpus({"ok.txt": "Fine.", "latin.txt": "Caf\xe9 au lait".encode("latin-1")})
+    with pytest.raises(CorpusError, match=r"latin\.txt is not valid UTF-8: byte\(s\) e9 at byte offset 3 \(line 1\)"):
+        load_corpus(folder)
+
+
+def test_error_not_utf8_reports_line(make_corpus) -> None:
+    folder = make_corpus({"a.txt": b"one\ntwo \xff"})
+    with pytest.raises(CorpusError, match=r"a\.txt is not valid UTF-8: byte\(s\) ff at byte offset 8 \(line 2\)"):
+        load_corpus(folder)
+
+
+@pytest.mark.parametrize("content", ["", "   \n\t\r\n", "\ufeff \u200b\n"])
+def test_error_empty_or_whitespace_file(make_corpus, content: str) -> None:
+    folder = make_corpus({"good.txt": "Text.", "blank.txt": content})
+    with pytest.raises(CorpusError, match=r"blank\.txt is empty or holds only whitespace"):
+        load_corpus(folder)
+
+
+def test_error_manifest_row_without_file(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, [{"doc_id": "a"}, {"doc_id": "ghost"}])
+    with pytest.raises(CorpusError, match=r"manifest.csv, line 3: doc_id 'ghost' has no file 'ghost\.txt'"):
+        load_corpus(folder)
+
+
+def test_error_file_without_manifest_row(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A.", "stray.txt": "S."}, [{"doc_id": "a"}])
+    with pytest.raises(CorpusError, match=r"stray\.txt .* have no row in manifest .*manifest\.csv; add a row with doc_id 'stray'"):
+        load_corpus(folder)
+
+
+def test_error_duplicate_ids_names_both_lines(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A.", "b.txt": "B."}, [{"doc_id": "a"}, {"doc_id": "b"}, {"doc_id": "a"}])
+    with pytest.raises(CorpusError, match=r"line 4: duplicate doc_id 'a' \(first on line 2\)"):
+        load_corpus(folder)
+
+
+def test_error_duplicate_ids_from_file_names(make_corpus, tmp_path: Path) -> None:
+    folder = make_corpus({"a.txt": "A.", "a.TXT": "A again."})
+    if len(list(folder.iterdir())) < 2:
+        pytest.skip("case-insensitive file system: a.txt and a.TXT are one file")
+    with pytest.raises(CorpusError, match=r"give the same doc_id 'a'"):
+        load_corpus(folder)
+
+
+def test_error_manifest_missing_doc_id_column(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, "id,outlet\na,A\n")
+    with pytest.raises(CorpusError, match=r"line 1: required column 'doc_id' is missing \(columns found: 'id', 'outlet'\)"):
+        load_corpus(folder)
+
+
+def test_error_sha256_mismatch_names_file_and_line(make_corpus) -> None:
+    wrong = hashlib.sha256(b"other").hexdigest()
+    folder = make_corpus({"a.txt": "A.", "b.txt": "B."}, [{"doc_id": "a", "sha256": ""}, {"doc_id": "b", "sha256": wrong}])
+    actual = hashlib.sha256(b"B.").hexdigest()
+    with pytest.raises(CorpusError, match=rf"b\.txt does not match its sha256 .* line 3: expected {wrong}, file has {actual}"):
+        load_corpus(folder)
+
+
+def test_error_wrong_field_count(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, "doc_id,outlet\na,A,extra\n")
+    with pytest.raises(CorpusError, match=r"line 2: 3 fields but the header has 2"):
+        load_corpus(folder)
+
+
+def test_error_empty_doc_id(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, "doc_id,outlet\na,A\n,B\n")
+    with pytest.raises(CorpusError, match=r"line 3: empty doc_id"):
+        load_corpus(folder)
+
+
+def test_error_manifest_not_utf8(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, "doc_id,outlet\na,Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"manifest .*manifest\.csv is not valid UTF-8: byte\(s\) e9 at byte offset 19 \(line 2\)"):
+        load_corpus(folder)
+
+
+def test_error_explicit_manifest_missing(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."})
+    with pytest.raises(CorpusError, match=r"meta\.csv' does not exist\. Pass manifest=None"):
+        load_corpus(folder, manifest="meta.csv")
+
+
+def test_error_empty_manifest(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, "")
+    with pytest.raises(CorpusError, match=r"manifest .* is empty"):
+        load_corpus(folder)
+
+
+def test_error_reserved_manifest_column(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."}, [{"doc_id": "a", "path": "a.txt"}])
+    with pytest.raises(CorpusError, match=r"'path' and 'text_raw' are filled by the loader"):
+        load_corpus(folder)
+
+
+# ============================================================================ clean: rules
+
+
+def _one(text: str, rules=None) -> tuple[str, list[tuple[str, str]]]:
+    df = pd.DataFrame({"doc_id": ["d"], "outlet": ["D"], "text_raw": [text]})
+    cleaned, audit = clean(df, rules=rules)
+    return cleaned.loc[0, "text"], list(zip(audit["rule"], audit["removed"]))
+
+
+def test_rules_table_lists_every_rule() -> None:
+    table = rules_table()
+    assert list(table.columns) == ["name", "description", "pattern", "trailing"]
+    assert table["name"].tolist() == [r.name for r in RULES]
+    assert {"date-header", "timestamp-line", "share-residue", "comment-counter", "source-line",
+            "republish-notice", "author-bio"} <= set(table["name"])
+    assert table.loc[table["name"] == "author-bio", "trailing"].item() is True or \
+        bool(table.loc[table["name"] == "author-bio", "trailing"].item())
+
+
+def test_rule_date_header_prefix_glued_to_sentence() -> None:
+    text, removed = _one(" date 2024-11-30 The team asked NATO.\n\nMore.")
+    assert removed == [("date-header", "date 2024-11-30")]
+    assert text == "The team asked NATO.\n\nMore."
+
+
+def test_rule_date_header_own_line() -> None:
+    text, removed = _one("Published: 2024-11-30 10:15\nKyiv asked.")
+    assert removed == [("date-header", "Published: 2024-11-30 10:15")]
+    assert text == "Kyiv asked."
+
+
+def test_rule_date_header_negative() -> None:
+    prose = "The date 2024-11-30 was set for talks.\nThey will update the date later."
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_timestamp_line() -> None:
+    text, removed = _one("Headline\nLead sentence.\n3:42 PM EST, November 29, 2024\nSecond sentence.")
+    assert removed == [("timestamp-line", "3:42 PM EST, November 29, 2024")]
+    assert text == "Headline\nLead sentence.\nSecond sentence."
+
+
+@pytest.mark.parametrize("stamp", ["Updated: 29 November 2024 15:42", "Nov. 29, 2024 at 3:42 p.m. ET",
+                                   "Friday, November 29, 2024", "29.11.2024"])
+def test_rule_timestamp_line_variants(stamp: str) -> None:
+    _, removed = _one(f"Lead.\n{stamp}\nMore.")
+    assert removed == [("timestamp-line", stamp)]
+
+
+def test_rule_timestamp_negative() -> None:
+    prose = "On November 29, 2024 Kyiv wrote to NATO.\nThe meeting on December 3, 2024 at 10:00 is key."
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_share_residue_at_paragraph_end() -> None:
+    text, removed = _one("He spoke of new weapons. Share\n\nNext paragraph.\nShare this article\nEnd.”  Share")
+    assert removed == [("share-residue", "Share"), ("share-residue", "Share this article"),
+                       ("share-residue", "Share")]
+    assert text == "He spoke of new weapons.\n\nNext paragraph.\nEnd.”"
+
+
+def test_rule_share_negative() -> None:
+    prose = ("Allies share the view. Share prices fell.\nThey did not share it\n"
+             "Ukraine wants a fair Share\nThe share of votes")
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_comment_counter() -> None:
+    text, removed = _one("Report ends.\nComment (0)")
+    assert removed == [("comment-counter", "Comment (0)")] and text == "Report ends."
+    _, removed = _one("Report ends.\n12 comments\nComments: 3")
+    assert removed == [("comment-counter", "12 comments"), ("comment-counter", "Comments: 3")]
+
+
+def test_rule_comment_negative() -> None:
+    prose = "He declined to comment (citing talks).\nComment on the plan was muted."
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_source_line() -> None:
+    text, removed = _one("Report.\nSource: https://vtcnews.vn/a-b.html\n  Sources : CNN Brasil  \nEnd.")
+    assert removed == [("source-line", "Source: https://vtcnews.vn/a-b.html"),
+                       ("source-line", "Sources : CNN Brasil")]
+    assert text == "Report.\nEnd."
+
+
+def test_rule_source_negative() -> None:
+    prose = ("Russian sources said the airspace was closed.\nSource of the leak: unknown, "
+             "officials said.\nThe source: a letter seen by Reuters.")
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_republish_notice() -> None:
+    line = "This content was originally published in Ukraine asked NATO, shows letter on the CNN Brasil website."
+    text, removed = _one(f"Report.\n{line}\nThis article first appeared on Example News.\nOriginally published at x.com")
+    assert removed == [("republish-notice", line),
+                       ("republish-notice", "This article first appeared on Example News."),
+                       ("republish-notice", "Originally published at x.com")]
+    assert text == "Report."
+
+
+def test_rule_republish_negative() -> None:
+    prose = "The letter was first published by Reuters.\nThis plan was originally published last month."
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+BIO = ("Bruce Belcher is a seasoned author with over 5 years of experience in world news. "
+       "He writes for online news websites.")
+
+
+def test_rule_author_bio_trailing() -> None:
+    text, removed = _one(f"Report ends.\n\n{BIO}")
+    assert removed == [("author-bio", BIO)] and text == "Report ends."
+
+
+def test_rule_author_bio_before_other_furniture_still_trailing() -> None:
+    text, removed = _one(f"Report ends.\n{BIO}\nShare\nComment (2)")
+    assert [r for r, _ in removed] == ["author-bio", "share-residue", "comment-counter"]
+    assert text == "Report ends."
+
+
+def test_rule_author_bio_negative() -> None:
+    # a bio-like paragraph that is followed by report text is prose, not a bio
+    mid = f"{BIO}\nThe report continues here."
+    text, removed = _one(mid)
+    assert removed == [] and text == mid
+    # a last paragraph about a journalist, without biography phrasing, stays
+    last = "Report.\nEvan Gershkovich is a journalist who was jailed in Russia."
+    text, removed = _one(last)
+    assert removed == [] and text == last
+
+
+def test_rule_byte_order_mark() -> None:
+    text, removed = _one("\ufeffKyiv.")
+    assert removed == [("byte-order-mark", "\ufeff")] and text == "Kyiv."
+
+
+# ----------------------------------------------------------------------- clean: mechanics
+
+
+def test_clean_returns_copy_and_audit_shape() -> None:
+    corpus = pd.DataFrame({"doc_id": ["b", "a"], "outlet": ["B", "A"],
+                           "text_raw": ["Comment (1)\nKyiv.", "Kyiv. Share\nSource: A"]})
+    cleaned, audit = clean(corpus)
+    assert "text" not in corpus.columns
+    assert cleaned["text"].tolist() == ["Kyiv.", "Kyiv."]
+    assert list(audit.columns) == ["doc_id", "outlet", "rule", "start", "end", "removed"]
+    assert audit[["doc_id", "start"]].values.tolist() == [["a", 6], ["a", 12], ["b", 0]]
+    assert audit["outlet"].tolist() == ["A", "A", "B"]
+    assert str(audit["start"].dtype) == "int64"
+
+
+def test_clean_empty_audit_keeps_columns() -> None:
+    cleaned, audit = clean(pd.DataFrame({"doc_id": ["a"], "text_raw": ["Plain report."]}))
+    assert audit.empty and list(audit.columns) == ["doc_id", "outlet", "rule", "start", "end", "removed"]
+    assert cleaned.loc[0, "text"] == "Plain report."
+
+
+def test_clean_whitespace_normalised() -> None:
+    text, _ = _one("  Lead.  \r\n\r\n\r\n\r\nSecond. Share\n\nSource: X\n\n\nThird.\t\n")
+    assert text == "Lead.\n\nSecond.\n\nThird."
+
+
+def test_clean_rules_subset_and_custom_rule() -> None:
+    text, removed = _one("Kyiv. Share\nSource: X", rules=["source-line"])
+    assert removed == [("source-line", "Source: X")] and text == "Kyiv. Share"
+    custom = Rule("read-more", "Read more links.", r"^Read more:[^\n]*$")
+    text, removed = _one("Kyiv.\nRead more: elsewhere", rules=[custom])
+    assert removed == [("read-more", "Read more: elsewhere")] and text == "Kyiv."
+
+
+def test_clean_validates_settings() -> None:
+    df = pd.DataFrame({"doc_id": ["a"], "text_raw": ["x"]})
+    with pytest.raises(ValueError, match=r"unknown rule 'shares'; allowed names are byte-order-mark, date-header"):
+        clean(df, rules=["shares"])
+    with pytest.raises(ValueError, match=r"corpus has no column 'body'"):
+        clean(df, text_col="body")
+    with pytest.raises(ValueError, match=r"doc_id='a': 'text_raw' is nan, not a string"):
+        clean(pd.DataFrame({"doc_id": ["a"], "text_raw": [float("nan")]}))
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        clean(["text"])  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .\n\r\t:()0123Share") + ["Source: x", "Comment (0)", "é", "\u00a0"]),
+                max_size=80).map("".join))
+def test_property_no_rules_only_changes_whitespace(text: str) -> None:
+    out, removed = _one(text, rules=[])
+    assert removed == []
+    assert out.split() == text.split()
+    assert "\n\n\n" not in out and "\r" not in out
+    assert all(line == line.strip() for line in out.split("\n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=120) | st.lists(st.sampled_from(["Share", "Source: a", "\n", " ", ". ", "\r\n",
+                                                         "Comment (0)", "date 2024-01-01 ", "x"]),
+                                        max_size=30).map("".join))
+def test_property_audit_spans_are_exact_and_disjoint(text: str) -> None:
+    df = pd.DataFrame({"doc_id": ["d"], "text_raw": [text]})
+    cleaned, audit = clean(df)
+    spans = list(zip(audit["start"], audit["end"], audit["removed"]))
+    for s, e, removed in spans:
+        assert text[s:e] == removed and e > s
+    for (s1, e1, _), (s2, _, _) in zip(spans, spans[1:]):
+        assert e1 <= s2
+    # what is kept is the raw text minus the removed spans, up to whitespace
+    kept = "".join(text[a:b] for a, b in zip([0] + [e for _, e, _ in spans], [s for s, _, _ in spans] + [len(text)]))
+    assert cleaned.loc[0, "text"].split() == kept.split()
+
+
+# ============================================================================ the seeds
+
+
+EXPECTED_REMOVED = {
+    "000_a03c4e4ffd75aa5a": [("date-header", "date 2024-11-30"), ("share-residue", "Share")],
+    "001_17000a6ab3edc037": [
+        ("republish-notice", "This content was originally published in Ukraine asked NATO to invite "
+                             "membership next week, shows letter on the CNN Brasil website."),
+        ("source-line", "Source: CNN Brasil"),
+        ("author-bio", "Bruce Belcher is a seasoned author with over 5 years of experience in world news. "
+                       "He writes for online news websites and provides in-depth analysis on the world "
+                       "stock market. Bruce is known for his insightful perspectives and commitment to "
+                       "keeping the public informed."),
+    ],
+    "002_7f89604170f3214f": [
+        ("source-line", "Source: https://vtcnews.vn/tiet-lo-buc-thu-ukraine-thuc-giuc-nato-ket-nap-thanh-vien-ar910555.html"),
+        ("comment-counter", "Comment (0)"),
+    ],
+    "003_00771259dcc220ff": [("timestamp-line", "3:42 PM EST, November 29, 2024")],
+    "004_d6eb0f94e4030983": [],
+}
+
+
+def test_seed_corpus_loads(seed_corpus: pd.DataFrame) -> None:
+    assert seed_corpus["doc_id"].tolist() == sorted(EXPECTED_REMOVED)
+    assert seed_corpus["outlet"].tolist() == ["Unnamed site (000)", "CNN Brasil (republished)", "VTC News",
+                                              "Unnamed site (003)", "Reuters-based (004)"]
+    assert list(seed_corpus.columns[:8]) == list(CORE_COLUMNS)
+    assert {"sha256", "evidence", "text"} <= set(seed_corpus.columns)
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECTED_REMOVED))
+def test_seed_removed_exactly(seed_audit: pd.DataFrame, doc_id: str) -> None:
+    got = seed_audit.loc[seed_audit["doc_id"] == doc_id, ["rule", "removed"]]
+    assert list(got.itertuples(index=False, name=None)) == EXPECTED_REMOVED[doc_id]
+
+
+def test_seed_audit_offsets_point_into_text_raw(seed_corpus: pd.DataFrame, seed_audit: pd.DataFrame) -> None:
+    raw = dict(zip(seed_corpus["doc_id"], seed_corpus["text_raw"]))
+    assert len(seed_audit) == 8
+    for row in seed_audit.itertuples():
+        assert raw[row.doc_id][row.start:row.end] == row.removed
+
+
+KEPT = {
+    "000_a03c4e4ffd75aa5a": [
+        "The team of Ukrainian leader Volodymyr Zelensky privately called",
+        "\n\nUkraine continues its struggle to join NATO\n\n",
+        "testing ground for new weapons, says the letter of the head of the Ministry of Foreign Affairs of Ukraine.\n\n",
+        "Ukraine's entry into NATO. What is Zelensky saying now",
+        "Volodymyr Zelenskyi President of Ukraine",
+        'Russian dictator Vladimir Putin "does not return" to seize Ukrainian territories.',
+    ],
+    "001_17000a6ab3edc037": [
+        "[das tensões]",
+        "\nUnderstand the War between Russia and Ukraine\nRussia invaded Ukraine in February 2022",
+        "which they have controlled parts of since August. .",
+        "“Irreversible” Ukraine’s membership",
+    ],
+    "002_7f89604170f3214f": [
+        "On November 27, Russian sources said",
+        "attacked the Yuzhmash enterprise in Dnipro, Ukraine.",
+    ],
+    "003_00771259dcc220ff": [
+        "Ukraine urges NATO to defy Russia with membership invite\nAndrij Sybiha",
+        "scheduled for next week.\nSybiha emphasized",
+    ],
+    "004_d6eb0f94e4030983": [],
+}
+
+
+@pytest.mark.parametrize("doc_id", sorted(KEPT))
+def test_seed_report_text_is_kept(seed_corpus: pd.DataFrame, seed_audit: pd.DataFrame, doc_id: str) -> None:
+    row = seed_corpus.set_index("doc_id").loc[doc_id]
+    for phrase in KEPT[doc_id]:
+        assert phrase in row["text"], phrase
+    # nothing but the audited spans and whitespace differs from the raw text
+    raw = row["text_raw"]
+    spans = seed_audit.loc[seed_audit["doc_id"] == doc_id, ["start", "end"]].values.tolist()
+    bounds = [0] + [x for se in spans for x in se] + [len(raw)]
+    kept = "".join(raw[a:b] for a, b in zip(bounds[::2], bounds[1::2]))
+    assert row["text"].split() == kept.split()
+
+
+def test_seed_text_ends_and_starts(seed_corpus: pd.DataFrame) -> None:
+    text = dict(zip(seed_corpus["doc_id"], seed_corpus["text"]))
+    assert text["000_a03c4e4ffd75aa5a"].startswith("The team of Ukrainian leader")
+    assert text["001_17000a6ab3edc037"].endswith("since August. .")
+    assert text["002_7f89604170f3214f"].endswith("in Dnipro, Ukraine.")
+    assert text["004_d6eb0f94e4030983"] == seed_corpus.set_index("doc_id").loc["004_d6eb0f94e4030983", "text_raw"]
+    for t in text.values():
+        assert "\n\n\n" not in t and not re.search(r"[ \t]$", t, re.M)
