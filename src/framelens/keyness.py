@@ -1,0 +1,378 @@
+"""Distinctive vocabulary: log-odds ratios with an informative Dirichlet prior.
+
+Monroe, Colaresi and Quinn (2008), "Fightin' Words: Lexical Feature Selection and
+Evaluation for Identifying the Content of Political Conflict", *Political Analysis*
+16(4), 372-403, section 3.5 ("informative Dirichlet prior"). For a word ``w``, a
+target group ``i`` and a reference group ``j`` (one outlet against the rest, or any
+group of outlets against another):
+
+* ``y_w^i``: count of ``w`` in ``i``; ``n^i = sum_w y_w^i``;
+* ``alpha_w = alpha0 * y_w / n``: the prior, the whole corpus's relative frequency
+  of ``w`` (``y_w`` and ``n`` summed over *every* outlet) scaled by ``alpha0``;
+* ``delta_w = log[(y_w^i + alpha_w) / (n^i + alpha0 - y_w^i - alpha_w)]
+  - log[(y_w^j + alpha_w) / (n^j + alpha0 - y_w^j - alpha_w)]``;
+* ``variance_w ~= 1 / (y_w^i + alpha_w) + 1 / (y_w^j + alpha_w)``;
+* ``z_w = delta_w / sqrt(variance_w)``; positive means "more typical of the target".
+
+Counts below a minimum are flagged, not hidden: such a word can reach a large ``z``
+from two or three occurrences, which carries no meaning about an outlet.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from sklearn.feature_extraction.text import CountVectorizer
+
+from framelens.plots import PALETTE, new_axes, style
+from framelens.text import words
+
+__all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "plot_keyness"]
+
+
+class KeynessWarning(UserWarning):
+    """Emitted when words that look distinctive rest on too few occurrences."""
+
+
+def term_counts(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                stop_words: str | Sequence[str] | None = None,
+                min_count: int = 1) -> pd.DataFrame:
+    """Word counts per outlet (or any label), words as rows.
+
+    Tokens are :func:`framelens.text.words` (lowercased, inner apostrophes and
+    hyphens kept), counted with scikit-learn's :class:`CountVectorizer`
+    (sparse, so it scales to large corpora); documents sharing a label are summed.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        One row per document with ``text_col`` and ``label_col``.
+    text_col : str, default "text"
+        Column with the cleaned text.
+    label_col : str, default "outlet"
+        Column whose values become the output columns.
+    stop_words : "english", list of str or None, default None
+        Words to drop before counting (``"english"`` is scikit-learn's list).
+    min_count : int, default 1
+        Keep words occurring at least this often in the whole corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``term`` (sorted), one int64 column per label (sorted), columns
+        index named ``label_col``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"outlet": ["A", "B", "A"],
+    ...                    "text": ["Kyiv said", "Kiev said", "Kyiv"]})
+    >>> term_counts(df).to_dict("index")
+    {'kiev': {'A': 0, 'B': 1}, 'kyiv': {'A': 2, 'B': 0}, 'said': {'A': 1, 'B': 1}}
+    """
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+    if isinstance(stop_words, str) and stop_words != "english":
+        raise ValueError(f"stop_words={stop_words!r} is not allowed; use 'english', a list or None")
+    stop = None
+    if stop_words is not None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+        stop = frozenset(ENGLISH_STOP_WORDS if stop_words == "english" else stop_words)
+
+    def analyzer(text: str) -> list[str]:
+        toks = words(text)
+        return toks if stop is None else [t for t in toks if t not in stop]
+
+    vec = CountVectorizer(analyzer=analyzer)
+    X = vec.fit_transform(corpus[text_col].tolist())
+    labels = pd.Series(corpus[label_col].astype(str).to_numpy())
+    levels = sorted(labels.unique())
+    cols = []
+    for lab in levels:
+        rows = np.flatnonzero((labels == lab).to_numpy())
+        cols.append(np.asarray(X[rows].sum(axis=0)).ravel())
+    data = np.column_stack(cols) if cols else np.zeros((X.shape[1], 0), dtype=np.int64)
+    out = pd.DataFrame(data.astype(np.int64), index=pd.Index(vec.get_feature_names_out(),
+                       name="term"), columns=pd.Index(levels, name=label_col))
+    out = out[out.sum(axis=1) >= min_count]
+    return out.sort_index()
+
+
+def _validate_counts(counts: pd.DataFrame) -> None:
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError(f"counts must be a DataFrame (terms x labels), got {type(counts).__name__}")
+    if counts.shape[1] < 2:
+        raise ValueError(f"counts needs at least two label columns to compare, got "
+                         f"{list(counts.columns)}")
+    values = counts.to_numpy()
+    if not np.issubdtype(values.dtype, np.number):
+        raise ValueError("counts must be numeric word counts (terms as rows, labels as columns)")
+    if (values < 0).any():
+        bad = counts.index[(values < 0).any(axis=1)][0]
+        raise ValueError(f"counts must be >= 0; term {bad!r} has a negative count")
+
+
+def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
+            reference: str | Sequence[str] | None = None,
+            groups: Mapping[str, str] | None = None, alpha0: float = 100.0,
+            min_count: int = 5, min_words: int = 1000,
+            warn: bool = True) -> pd.DataFrame:
+    """Log-odds ratio with informative Dirichlet prior, target against reference.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Terms as rows, labels (outlets) as columns, non-negative counts, as from
+        :func:`term_counts`.
+    target : str or list of str
+        The label (or group name, when ``groups`` is given), or several labels
+        pooled into one target.
+    reference : str, list of str or None, default None
+        Labels/groups to compare against; None means every column not in ``target``
+        ("one against the rest").
+    groups : mapping label -> group name, optional
+        Pool labels into groups first (e.g. outlet -> "translated"/"original");
+        ``target`` and ``reference`` then name groups. Labels not in the mapping
+        stay in the prior but belong to no group.
+    alpha0 : float, default 100.0
+        Total prior "pseudo-count" (Monroe et al.'s alpha_0): each word's prior is
+        ``alpha0 * (its corpus count / corpus size)``. Larger values shrink rare
+        words' log-odds more towards zero.
+    min_count : int, default 5
+        Gate: a word whose count in target plus reference is below this is flagged
+        ``low_count=True`` with a ``warning`` text.
+    min_words : int, default 1000
+        Gate on the comparison as a whole: when target or reference has fewer words
+        than this, every z-score rests on little text (``attrs["small_sample"]``).
+    warn : bool, default True
+        Emit a :class:`KeynessWarning` when any word with ``|z| >= 1.96`` is
+        below ``min_count``, or when target or reference is below ``min_words``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``term``; columns ``count_target``, ``count_reference`` (int),
+        ``prior`` (alpha_w), ``delta``, ``variance``, ``z``, ``low_count`` (bool),
+        ``warning`` (str, empty when the count passes the gate). Sorted by ``z``
+        descending then term. ``attrs`` holds ``target``, ``reference``,
+        ``n_target``, ``n_reference``, ``alpha0``, ``min_count``, ``min_words``,
+        ``small_sample`` (bool) and ``warnings`` (list of the warning texts).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
+    ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
+    >>> k = keyness(c, target="A", alpha0=10, warn=False)
+    >>> k["z"].round(2).to_dict()
+    {'kyiv': 2.17, 'the': 0.0, 'kiev': -2.17}
+    """
+    _validate_counts(counts)
+    if not (isinstance(alpha0, (int, float, np.number)) and np.isfinite(alpha0) and alpha0 > 0):
+        raise ValueError(f"alpha0 must be a positive finite number, got {alpha0!r}")
+    if not isinstance(min_count, (int, np.integer)) or min_count < 0:
+        raise ValueError(f"min_count must be an integer >= 0, got {min_count!r}")
+    if not isinstance(min_words, (int, np.integer)) or min_words < 0:
+        raise ValueError(f"min_words must be an integer >= 0, got {min_words!r}")
+    counts = counts.astype("float64")
+    if groups is not None:
+        missing = sorted(set(map(str, groups)) - set(map(str, counts.columns)))
+        if missing:
+            raise ValueError(f"groups names labels not in counts: {missing}; "
+                             f"available: {sorted(map(str, counts.columns))}")
+        pooled = counts.T.groupby(pd.Series(groups)).sum().T
+    else:
+        pooled = counts
+    available = sorted(map(str, pooled.columns))
+    tgt = [target] if isinstance(target, str) else list(target)
+    for t in tgt:
+        if t not in pooled.columns:
+            raise ValueError(f"target {t!r} is not a label/group in counts; available: {available}")
+    if reference is None:
+        ref = [c for c in pooled.columns if c not in tgt]
+    else:
+        ref = [reference] if isinstance(reference, str) else list(reference)
+        for r in ref:
+            if r not in pooled.columns:
+                raise ValueError(f"reference {r!r} is not a label/group in counts; "
+                                 f"available: {available}")
+        overlap = sorted(set(tgt) & set(ref))
+        if overlap:
+            raise ValueError(f"target and reference share {overlap}; they must be disjoint")
+    if not ref:
+        raise ValueError(f"nothing to compare {tgt} against: reference is empty")
+
+    total = counts.sum(axis=1).to_numpy()  # whole corpus: prior source
+    n = total.sum()
+    if n <= 0:
+        raise ValueError("counts are all zero; nothing to compare")
+    y_i = pooled[tgt].sum(axis=1).to_numpy()
+    y_j = pooled[ref].sum(axis=1).to_numpy()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    a_w = alpha0 * total / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = (np.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
+                 - np.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
+        variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
+        z = delta / np.sqrt(variance)
+    both = (y_i + y_j).astype(np.int64)
+    low = both < min_count
+    warning = np.where(low, [f"only {b} occurrence{'s' if b != 1 else ''} "
+                             f"(< min_count={min_count}): too few to mean anything"
+                             for b in both], "")
+    out = pd.DataFrame({
+        "count_target": y_i.astype(np.int64), "count_reference": y_j.astype(np.int64),
+        "prior": a_w, "delta": delta, "variance": variance, "z": z,
+        "low_count": low, "warning": pd.array(warning, dtype="string"),
+    }, index=pd.Index(counts.index.astype(str), name="term"))
+    out = out[(out["count_target"] + out["count_reference"]) > 0]
+    out = out.iloc[np.lexsort((out.index.to_numpy(), -out["z"].round(12).to_numpy()))]
+    name_t = "+".join(map(str, tgt))
+    name_r = "+".join(map(str, ref))
+    small = bool(min(n_i, n_j) < min_words)
+    messages = []
+    shaky = out[(out["z"].abs() >= 1.96) & out["low_count"]]
+    if len(shaky):
+        messages.append(
+            f"{name_t} vs {name_r}: {len(shaky)} of {int((out['z'].abs() >= 1.96).sum())} "
+            f"words with |z| >= 1.96 occur fewer than min_count={min_count} times; their "
+            "z-scores carry no meaning (see the 'low_count' and 'warning' columns)")
+    if small:
+        messages.append(
+            f"{name_t} vs {name_r}: only {int(n_i)} vs {int(n_j)} words (< min_words="
+            f"{min_words}); distinctive words of so little text are anecdotes, not evidence")
+    out.attrs.update(target=name_t, reference=name_r, n_target=int(n_i), n_reference=int(n_j),
+                     alpha0=float(alpha0), min_count=int(min_count), min_words=int(min_words),
+                     small_sample=small, warnings=messages)
+    if warn:
+        for msg in messages:
+            warnings.warn(msg, KeynessWarning, stacklevel=2)
+    return out
+
+
+def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count: int = 5,
+                      min_words: int = 1000, top: int | None = None,
+                      warn: bool = True) -> pd.DataFrame:
+    """Each label (outlet) against all the others, stacked into one tidy table.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Terms x labels, as from :func:`term_counts`.
+    alpha0, min_count, min_words : see :func:`keyness`.
+    top : int or None, default None
+        Keep only the ``top`` highest-z words per outlet (None keeps all).
+    warn : bool, default True
+        Emit the :class:`KeynessWarning` of each comparison (see :func:`keyness`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outlet``, ``rank`` (1 = most distinctive), ``term``, the
+        columns of :func:`keyness`, and ``n_words`` (the outlet's word count) and
+        ``small_sample`` (outlet or rest below ``min_words``); RangeIndex; sorted by
+        outlet then rank.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
+    ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
+    >>> keyness_by_outlet(c, alpha0=10, top=1, warn=False)[["outlet", "term", "z"]].round(2)
+      outlet  term     z
+    0      A  kyiv  2.17
+    1      B  kiev  2.17
+    """
+    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
+        raise ValueError(f"top must be a positive integer or None, got {top!r}")
+    _validate_counts(counts)
+    parts = []
+    for label in sorted(map(str, counts.columns)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", KeynessWarning)
+            k = keyness(counts.rename(columns=str), target=label, alpha0=alpha0,
+                        min_count=min_count, min_words=min_words, warn=warn)
+        for w in caught:
+            warnings.warn(w.message, KeynessWarning, stacklevel=2)
+        attrs = k.attrs
+        if top is not None:
+            k = k.head(top)
+        k = k.reset_index()
+        k["n_words"] = attrs["n_target"]
+        k["small_sample"] = attrs["small_sample"]
+        k.insert(0, "rank", np.arange(1, len(k) + 1))
+        k.insert(0, "outlet", label)
+        parts.append(k)
+    out = pd.concat(parts, ignore_index=True)
+    return out[["outlet", "rank", "term"] + [c for c in out.columns
+                                             if c not in ("outlet", "rank", "term")]]
+
+
+def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
+                 title: str | None = None) -> Axes:
+    """Horizontal bars of the ``n`` most and least distinctive words of one comparison.
+
+    Bars are z-scores; words below the minimum-count gate are drawn hatched and
+    pale, with "(n<min)" after the word, so a reader sees at a glance which
+    "distinctive" words rest on a handful of occurrences.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`keyness` (index ``term``) or one outlet's rows of
+        :func:`keyness_by_outlet` (column ``term``).
+    n : int, default 10
+        Words shown at each end (most typical of target, most typical of reference).
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Defaults to a title naming the top word and the comparison.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
+    ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
+    >>> ax = plot_keyness(keyness(c, target="A", alpha0=10, warn=False), n=2)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['kiev', 'the', 'kyiv']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    for col in ("z", "low_count"):
+        if col not in table.columns:
+            raise ValueError(f"table lacks column {col!r}; pass the output of keyness()")
+    t = table.set_index("term") if "term" in table.columns else table
+    t = t.sort_values("z", ascending=False, kind="mergesort")
+    shown = pd.concat([t.head(n), t.tail(n)])
+    shown = shown[~shown.index.duplicated()].sort_values("z", kind="mergesort")
+    with style():
+        ax = new_axes(ax, figsize=(6.0, max(2.5, 0.28 * len(shown) + 1)))
+        colors = [PALETTE[0] if z > 0 else PALETTE[1] for z in shown["z"]]
+        bars = ax.barh(range(len(shown)), shown["z"], color=colors)
+        for bar, low in zip(bars, shown["low_count"]):
+            if low:
+                bar.set_alpha(0.35)
+                bar.set_hatch("///")
+        labels = [f"{term} (n<min)" if low else str(term)
+                  for term, low in zip(shown.index, shown["low_count"])]
+        ax.set_yticks(range(len(shown)), labels)
+        ax.axvline(0, color="black", linewidth=0.8)
+        for x in (-1.96, 1.96):
+            ax.axvline(x, color="grey", linewidth=0.6, linestyle=":")
+        tgt = table.attrs.get("target", "target")
+        ref = table.attrs.get("reference", "the rest")
+        ax.set_xlabel(f"z-score of log-odds ratio (> 0: more typical of {tgt})")
+        if title is None:
+            top = shown.index[-1]
+            gate = " (hatched: too few occurrences)" if shown["low_count"].any() else ""
+            title = f"{tgt}: '{top}' is the most distinctive word vs {ref}{gate}"
+        ax.set_title(title)
+    return ax

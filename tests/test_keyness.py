@@ -1,0 +1,172 @@
+"""Tests for framelens.keyness: the Monroe et al. (2008) log-odds ratio."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from framelens.keyness import (KeynessWarning, keyness, keyness_by_outlet, plot_keyness,
+                               term_counts)
+
+#: Three outlets, three words. Corpus totals: kyiv 10, kiev 10, the 180; n = 200.
+COUNTS = pd.DataFrame({"A": [8, 0, 90], "B": [0, 6, 60], "C": [2, 4, 30]},
+                      index=pd.Index(["kyiv", "kiev", "the"], name="term"))
+
+
+def test_hand_worked_example() -> None:
+    # target A (n_i = 98) against the rest B+C (n_j = 102), alpha0 = 10.
+    # prior alpha_kyiv = 10 * 10 / 200 = 0.5
+    # delta = log((8 + 0.5) / (98 + 10 - 8 - 0.5)) - log((2 + 0.5) / (102 + 10 - 2 - 0.5))
+    #       = log(8.5 / 99.5) - log(2.5 / 109.5)
+    #       = -2.46009 - (-3.77963) = 1.31954
+    # variance = 1 / 8.5 + 1 / 2.5 = 0.117647 + 0.4 = 0.517647
+    # z = 1.31954 / sqrt(0.517647) = 1.31954 / 0.719477 = 1.83403
+    k = keyness(COUNTS, target="A", alpha0=10, min_count=0, min_words=0)
+    row = k.loc["kyiv"]
+    assert row["count_target"] == 8 and row["count_reference"] == 2
+    assert row["prior"] == pytest.approx(0.5)
+    assert row["delta"] == pytest.approx(math.log(8.5 / 99.5) - math.log(2.5 / 109.5))
+    assert row["delta"] == pytest.approx(1.31954, abs=1e-5)
+    assert row["variance"] == pytest.approx(0.517647, abs=1e-6)
+    assert row["z"] == pytest.approx(1.83403, abs=1e-4)
+    assert k.attrs["n_target"] == 98 and k.attrs["n_reference"] == 102
+    # kiev never appears in A: pushed to the reference side
+    assert k.loc["kiev", "z"] < 0
+    assert k["z"].is_monotonic_decreasing and k.index[-1] == "kiev"
+
+
+def _independent(counts: dict[str, dict[str, int]], target: set[str], reference: set[str],
+                 alpha0: float) -> dict[str, float]:
+    """Straight loop re-derivation of Monroe et al. eq. 16, 18-19 with plain floats."""
+    terms = sorted({w for col in counts.values() for w in col})
+    total = {w: sum(col.get(w, 0) for col in counts.values()) for w in terms}
+    n = sum(total.values())
+    ni = sum(sum(counts[c].values()) for c in target)
+    nj = sum(sum(counts[c].values()) for c in reference)
+    out = {}
+    for w in terms:
+        yi = sum(counts[c].get(w, 0) for c in target)
+        yj = sum(counts[c].get(w, 0) for c in reference)
+        a = alpha0 * total[w] / n
+        li = math.log((yi + a) / (ni + alpha0 - yi - a))
+        lj = math.log((yj + a) / (nj + alpha0 - yj - a))
+        out[w] = (li - lj) / math.sqrt(1 / (yi + a) + 1 / (yj + a))
+    return out
+
+
+def test_matches_independent_implementation() -> None:
+    rng = np.random.default_rng(0)
+    labels = ["p", "q", "r", "s"]
+    terms = [f"w{i}" for i in range(40)]
+    mat = rng.poisson(rng.gamma(1.0, 3.0, size=(40, 1)), size=(40, 4))
+    mat[0] = 0  # a word nobody uses: dropped
+    counts = pd.DataFrame(mat, index=pd.Index(terms, name="term"), columns=labels)
+    plain = {c: {t: int(v) for t, v in zip(terms, mat[:, j]) if v} for j, c in enumerate(labels)}
+    for alpha0 in (1.0, 50.0):
+        got = keyness(counts, target="p", alpha0=alpha0, warn=False)["z"]
+        want = _independent(plain, {"p"}, {"q", "r", "s"}, alpha0)
+        assert set(got.index) == set(want)
+        for w, z in want.items():
+            assert got[w] == pytest.approx(z, rel=1e-10)
+    # group against group: {p, q} vs {s}; r stays in the prior only
+    groups = {"p": "left", "q": "left", "r": "centre", "s": "right"}
+    got = keyness(counts, target="left", reference="right", groups=groups, alpha0=5.0,
+                  warn=False)
+    want = _independent(plain, {"p", "q"}, {"s"}, 5.0)
+    for w in got.index:
+        assert got.loc[w, "z"] == pytest.approx(want[w], rel=1e-10)
+    assert got.attrs["target"] == "left" and got.attrs["reference"] == "right"
+
+
+def test_target_list_pools_columns() -> None:
+    a = keyness(COUNTS, target=["A", "B"], reference="C", alpha0=10, warn=False)
+    assert a.loc["kyiv", "count_target"] == 8 and a.loc["kiev", "count_target"] == 6
+    assert a.loc["kyiv", "count_reference"] == 2
+
+
+def test_min_count_gate_flags_and_warns() -> None:
+    counts = pd.DataFrame({"A": [3, 0, 100], "B": [0, 0, 500], "C": [0, 1, 500]},
+                          index=pd.Index(["rare", "odd", "the"], name="term"))
+    with pytest.warns(KeynessWarning, match="fewer than min_count=5"):
+        k = keyness(counts, target="A", alpha0=100, min_count=5, min_words=0)
+    assert bool(k.loc["rare", "low_count"]) is True
+    assert k.loc["rare", "z"] >= 1.96
+    assert "only 3 occurrences" in k.loc["rare", "warning"]
+    assert bool(k.loc["the", "low_count"]) is False and k.loc["the", "warning"] == ""
+    assert "odd" in k.index  # occurs in the reference
+
+
+def test_small_sample_warns_and_no_warning_when_enough() -> None:
+    with pytest.warns(KeynessWarning, match="min_words=1000"):
+        k = keyness(COUNTS, target="A")
+    assert k.attrs["small_sample"] is True
+    big = COUNTS * 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", KeynessWarning)
+        k = keyness(big, target="A", min_count=5, min_words=1000)
+    assert k.attrs["small_sample"] is False and k.attrs["warnings"] == []
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"target": "Z"}, r"target 'Z' is not a label/group in counts; available: \['A', 'B', 'C'\]"),
+    ({"target": "A", "reference": "Q"}, "reference 'Q'"),
+    ({"target": "A", "reference": ["A", "B"]}, "share"),
+    ({"target": "A", "alpha0": 0}, "alpha0 must be a positive"),
+    ({"target": "A", "min_count": -1}, "min_count"),
+    ({"target": "A", "groups": {"X": "g"}}, r"groups names labels not in counts: \['X'\]"),
+])
+def test_bad_settings_named(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        keyness(COUNTS, warn=False, **kwargs)
+
+
+def test_bad_counts() -> None:
+    with pytest.raises(ValueError, match="at least two"):
+        keyness(COUNTS[["A"]], target="A")
+    neg = COUNTS.copy()
+    neg.loc["kiev", "B"] = -1
+    with pytest.raises(ValueError, match="term 'kiev' has a negative count"):
+        keyness(neg, target="A")
+
+
+def test_term_counts_and_by_outlet() -> None:
+    df = pd.DataFrame({"outlet": ["A", "B", "A", "C"],
+                       "text": ["Kyiv’s Kyiv said.", "Kiev said.", "The Kyiv", "the end"]})
+    tc = term_counts(df)
+    assert tc.loc["kyiv"].to_dict() == {"A": 2, "B": 0, "C": 0}
+    assert tc.loc["kyiv's", "A"] == 1  # curly apostrophe normalised, possessive kept
+    assert tc.columns.name == "outlet" and tc.index.name == "term"
+    assert "the" not in term_counts(df, stop_words="english").index
+    with pytest.raises(ValueError, match="label_col='source'"):
+        term_counts(df, label_col="source")
+    k = keyness_by_outlet(tc, alpha0=5, top=2, warn=False)
+    assert list(k["outlet"].unique()) == ["A", "B", "C"]
+    assert k[k["outlet"] == "A"]["term"].iloc[0] == "kyiv"
+    assert k[k["outlet"] == "B"]["term"].iloc[0] == "kiev"
+    assert (k["rank"].groupby(k["outlet"]).max() <= 2).all()
+    assert bool(k["small_sample"].all())
+
+
+def test_seed_outlets_are_small_samples(seed_corpus: pd.DataFrame) -> None:
+    tc = term_counts(seed_corpus)
+    with pytest.warns(KeynessWarning, match="min_words"):
+        k = keyness_by_outlet(tc)
+    assert bool(k["small_sample"].all())  # every seed outlet has < 1000 words
+    vtc = k[k["outlet"] == "VTC News"].set_index("term")
+    # VTC News writes "Kiev" (5 times as a bare word, no other outlet more than once)
+    assert vtc.loc["kiev", "count_target"] == 5 and vtc.loc["kiev", "z"] > 1.96
+
+
+def test_plot_keyness_marks_low_counts() -> None:
+    counts = pd.DataFrame({"A": [3, 0, 50, 40], "B": [0, 30, 50, 10]},
+                          index=pd.Index(["rare", "kiev", "the", "kyiv"], name="term"))
+    k = keyness(counts, target="A", alpha0=1, min_count=5, warn=False)
+    ax = plot_keyness(k, n=2)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "rare (n<min)" in labels and "kyiv" in labels
+    assert "A" in ax.get_title()
+    plt.close("all")
