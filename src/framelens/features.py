@@ -1,0 +1,518 @@
+"""TF-IDF features, cosine similarity, nearest neighbours and top terms.
+
+Every function takes the articles as a pandas DataFrame (with ``text_col`` and
+``label_col`` keywords) or as an iterable of strings, and keeps the document-term
+matrix sparse (:class:`scipy.sparse.csr_matrix`), so the same calls run on five
+seed articles and on tens of thousands. The only dense ``n x n`` object is the
+similarity table of :func:`similarity`, which refuses more than ``max_docs``
+documents and points to :func:`nearest_neighbours` instead.
+
+The weighting is scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer`;
+:func:`tfidf` documents each of its options in words and formulas.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from matplotlib.axes import Axes
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.neighbors import NearestNeighbors
+
+from framelens.plots import new_axes
+
+__all__ = [
+    "TfidfResult",
+    "tfidf",
+    "similarity",
+    "cosine_matrix",
+    "nearest_neighbours",
+    "top_terms",
+    "plot_similarity",
+]
+
+#: scikit-learn's default token pattern: runs of two or more word characters.
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+_STOP_WORDS = (None, "english")
+_NORMS = ("l2", "l1", None)
+
+
+@dataclass(frozen=True)
+class TfidfResult:
+    """A TF-IDF document-term matrix with its row and column labels.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        Shape ``(n_documents, n_terms)``; row ``i`` is document ``labels[i]``.
+    terms : numpy.ndarray
+        Column names, from ``TfidfVectorizer.get_feature_names_out()``.
+    labels : pandas.Index
+        One label per row (the ``label_col`` values, e.g. outlet names), named
+        after ``label_col``.
+    vectorizer : TfidfVectorizer
+        The fitted vectorizer (its ``idf_`` and ``vocabulary_`` are kept).
+    """
+
+    matrix: sp.csr_matrix
+    terms: np.ndarray
+    labels: pd.Index
+    vectorizer: TfidfVectorizer
+
+    @property
+    def n_docs(self) -> int:
+        """Number of documents (rows)."""
+        return int(self.matrix.shape[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the matrix as a dense DataFrame (only for small corpora)."""
+        return pd.DataFrame(
+            self.matrix.toarray(),
+            index=self.labels,
+            columns=pd.Index(self.terms, name="term"),
+        )
+
+
+def _texts_and_labels(
+    docs: pd.DataFrame | pd.Series | Iterable[str], text_col: str, label_col: str
+) -> tuple[list[str], pd.Index]:
+    """Pull texts and row labels out of what the caller holds, with clear errors."""
+    if isinstance(docs, pd.DataFrame):
+        if text_col not in docs.columns:
+            raise ValueError(
+                f"text_col={text_col!r} is not a column of the DataFrame; "
+                f"available columns: {sorted(map(str, docs.columns))}"
+            )
+        if label_col in docs.columns:
+            labels = pd.Index(docs[label_col].astype(str).tolist(), name=label_col)
+        else:
+            labels = pd.Index([str(i) for i in docs.index], name=label_col)
+        raw = docs[text_col].tolist()
+    elif isinstance(docs, pd.Series):
+        raw = docs.tolist()
+        labels = pd.Index([str(i) for i in docs.index], name=label_col)
+    elif isinstance(docs, str):
+        raise TypeError(
+            "docs is a single string; pass a list of texts or a DataFrame with a "
+            f"{text_col!r} column"
+        )
+    else:
+        raw = list(docs)
+        labels = pd.Index([f"doc {i}" for i in range(len(raw))], name=label_col)
+    for i, text in enumerate(raw):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"document {labels[i]!r} (row {i}) is {type(text).__name__}, not text; "
+                "fill or drop missing texts first"
+            )
+    if len(raw) < 2:
+        raise ValueError(
+            f"at least two documents are needed to compare them; got {len(raw)}"
+        )
+    return raw, labels
+
+
+def _check_choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not supported; choose one of {list(allowed)}")
+
+
+def tfidf(
+    docs: pd.DataFrame | pd.Series | Iterable[str],
+    *,
+    text_col: str = "text",
+    label_col: str = "outlet",
+    ngram_range: tuple[int, int] = (1, 1),
+    stop_words: str | None = None,
+    sublinear_tf: bool = False,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    norm: str | None = "l2",
+    use_idf: bool = True,
+    smooth_idf: bool = True,
+    lowercase: bool = True,
+    token_pattern: str = TOKEN_PATTERN,
+    max_features: int | None = None,
+) -> TfidfResult:
+    r"""Weight each term in each document by TF-IDF (scikit-learn's ``TfidfVectorizer``).
+
+    Parameters
+    ----------
+    docs : DataFrame, Series or iterable of str
+        The articles. A DataFrame needs ``text_col``; its ``label_col`` (if present)
+        labels the rows, otherwise the index does. A Series is labelled by its index,
+        a plain iterable by ``"doc 0"``, ``"doc 1"``, ...
+    text_col : str, default "text"
+        Column holding the text (e.g. ``"text"`` cleaned, ``"text_raw"`` as published).
+    label_col : str, default "outlet"
+        Column holding the row labels used in every output table and figure.
+    ngram_range : (int, int), default (1, 1)
+        Smallest and largest n-gram length: ``(1, 1)`` single words, ``(1, 2)``
+        words plus adjacent word pairs ("north korean", "russian president").
+    stop_words : {None, "english"}, default None
+        ``"english"`` drops scikit-learn's built-in list of 318 English function
+        words (the, of, and ...) before counting; ``None`` keeps every word.
+    sublinear_tf : bool, default False
+        Term frequency ``tf(t, d)`` is the raw count of term ``t`` in document ``d``;
+        with ``True`` it becomes :math:`1 + \ln \mathrm{tf}(t, d)` (for tf > 0), so a
+        word repeated ten times weighs about 3.3 times, not 10 times, a word used once.
+    min_df, max_df : int or float
+        Drop terms found in fewer than ``min_df`` / more than ``max_df`` documents
+        (an int is a count of documents, a float in ``[0, 1]`` a share of them).
+        ``max_df=1.0`` keeps terms present everywhere (their idf is the lowest).
+    norm : {"l2", "l1", None}, default "l2"
+        Row normalisation after weighting: ``"l2"`` divides each row by its
+        Euclidean length so that a dot product of two rows is their cosine
+        similarity; ``"l1"`` by the sum of absolute weights; ``None`` leaves raw weights.
+    use_idf : bool, default True
+        Multiply tf by the inverse document frequency; ``False`` gives plain tf.
+    smooth_idf : bool, default True
+        With ``n`` documents and ``df(t)`` of them containing ``t``:
+        smoothed :math:`\mathrm{idf}(t) = \ln\frac{1 + n}{1 + \mathrm{df}(t)} + 1`
+        (as if one extra document contained every term once; never divides by 0),
+        unsmoothed :math:`\mathrm{idf}(t) = \ln\frac{n}{\mathrm{df}(t)} + 1`.
+        The ``+ 1`` keeps terms found in every document with weight tf, not 0.
+        The weight is :math:`\mathrm{tf}(t, d) \cdot \mathrm{idf}(t)`, then normalised.
+    lowercase : bool, default True
+        Lowercase text before tokenising ("Kyiv" and "kyiv" count together).
+    token_pattern : str, default ``r"(?u)\b\w\w+\b"``
+        Regular expression for a token: by default runs of two or more Unicode
+        word characters, so punctuation splits words and one-letter words are dropped.
+    max_features : int or None, default None
+        Keep only the ``max_features`` most frequent terms over the corpus.
+
+    Returns
+    -------
+    TfidfResult
+        ``matrix`` (sparse, documents x terms), ``terms``, ``labels`` and the
+        fitted ``vectorizer``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two documents, an unsupported option (the message names the bad
+        value and the allowed ones), or a corpus that leaves no term to count.
+
+    Examples
+    --------
+    >>> r = tfidf(["Kyiv asks NATO", "NATO answers Kyiv", "Moscow warns"])
+    >>> r.matrix.shape
+    (3, 6)
+    >>> list(r.terms)
+    ['answers', 'asks', 'kyiv', 'moscow', 'nato', 'warns']
+    >>> list(r.labels)
+    ['doc 0', 'doc 1', 'doc 2']
+    """
+    texts, labels = _texts_and_labels(docs, text_col, label_col)
+    if (
+        not isinstance(ngram_range, (tuple, list))
+        or len(ngram_range) != 2
+        or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in ngram_range)
+        or not 1 <= ngram_range[0] <= ngram_range[1]
+    ):
+        raise ValueError(
+            f"ngram_range={ngram_range!r} is not supported; give two integers "
+            "(min_n, max_n) with 1 <= min_n <= max_n, e.g. (1, 1) or (1, 2)"
+        )
+    _check_choice("stop_words", stop_words, _STOP_WORDS)
+    _check_choice("norm", norm, _NORMS)
+    for name, value in (("min_df", min_df), ("max_df", max_df)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"{name}={value!r} must be an int (documents) or a float in [0, 1]")
+        if isinstance(value, (float, np.floating)) and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name}={value!r}: a float must lie in [0, 1] (a share of documents)")
+        if isinstance(value, (int, np.integer)) and value < 1:
+            raise ValueError(f"{name}={value!r}: an int must be at least 1 (a number of documents)")
+    if max_features is not None and (not isinstance(max_features, (int, np.integer)) or max_features < 1):
+        raise ValueError(f"max_features={max_features!r} must be None or a positive integer")
+    for name, value in (
+        ("sublinear_tf", sublinear_tf), ("use_idf", use_idf),
+        ("smooth_idf", smooth_idf), ("lowercase", lowercase),
+    ):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name}={value!r} must be True or False")
+
+    vectorizer = TfidfVectorizer(
+        ngram_range=tuple(ngram_range),
+        stop_words=stop_words,
+        sublinear_tf=bool(sublinear_tf),
+        min_df=min_df,
+        max_df=max_df,
+        norm=norm,
+        use_idf=bool(use_idf),
+        smooth_idf=bool(smooth_idf),
+        lowercase=bool(lowercase),
+        token_pattern=token_pattern,
+        max_features=max_features,
+        dtype=np.float64,
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError as err:
+        msg = str(err)
+        if "empty vocabulary" in msg or "no terms remain" in msg:
+            raise ValueError(
+                f"no terms to count in {len(texts)} documents (column {text_col!r}): "
+                "the texts are empty, hold only stop words or one-letter tokens, or "
+                f"min_df={min_df!r}/max_df={max_df!r} removed every term. Check the text "
+                "column, or relax stop_words/min_df/max_df/token_pattern"
+            ) from None
+        raise
+    return TfidfResult(
+        matrix=sp.csr_matrix(matrix),
+        terms=vectorizer.get_feature_names_out(),
+        labels=labels,
+        vectorizer=vectorizer,
+    )
+
+
+def _as_result(x: TfidfResult | pd.DataFrame | Iterable[str], **kwargs: Any) -> TfidfResult:
+    """Accept a ready TfidfResult or build one from docs with ``tfidf`` settings."""
+    if isinstance(x, TfidfResult):
+        if kwargs:
+            raise ValueError(
+                f"settings {sorted(kwargs)} were given together with a ready TfidfResult; "
+                "pass them to tfidf() instead"
+            )
+        return x
+    return tfidf(x, **kwargs)
+
+
+def _row_normalised(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """L2-normalise rows; all-zero rows stay zero (similarity 0 to everything)."""
+    m = sp.csr_matrix(matrix, dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(sp.diags(inv) @ m)
+
+
+def cosine_matrix(matrix: sp.spmatrix) -> np.ndarray:
+    r"""Dense cosine similarity :math:`\frac{a \cdot b}{\|a\|\|b\|}` between the rows.
+
+    Rows with no weight (no terms) get similarity 0 with every row, 1 with themselves.
+
+    Examples
+    --------
+    >>> cosine_matrix(sp.csr_matrix([[1.0, 0.0], [2.0, 0.0], [0.0, 0.0]])).round(2)
+    array([[1., 1., 0.],
+           [1., 1., 0.],
+           [0., 0., 1.]])
+    """
+    m = _row_normalised(matrix)
+    sim = np.asarray((m @ m.T).todense())
+    np.clip(sim, 0.0, 1.0, out=sim)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def similarity(
+    docs: TfidfResult | pd.DataFrame | Iterable[str],
+    *,
+    max_docs: int = 2000,
+    **tfidf_kwargs: Any,
+) -> pd.DataFrame:
+    """Cosine similarity between every pair of documents, labelled by outlet.
+
+    Parameters
+    ----------
+    docs : TfidfResult, DataFrame or iterable of str
+        A result of :func:`tfidf`, or documents (then ``tfidf_kwargs`` are passed to it).
+    max_docs : int, default 2000
+        Refuse larger corpora: the table is dense ``n x n``. For many documents use
+        :func:`nearest_neighbours`, which stays sparse.
+
+    Returns
+    -------
+    DataFrame
+        Square, symmetric, values in [0, 1], diagonal 1; index and columns named
+        after the label column (``"outlet"``). 1 means the same weighted word
+        profile, 0 means no term in common.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"outlet": ["A", "B", "C"],
+    ...                      "text": ["nato kyiv", "nato kyiv", "rain snow"]})
+    >>> similarity(docs).round(2)  # doctest: +NORMALIZE_WHITESPACE
+    outlet    A    B    C
+    outlet
+    A       1.0  1.0  0.0
+    B       1.0  1.0  0.0
+    C       0.0  0.0  1.0
+    """
+    result = _as_result(docs, **tfidf_kwargs)
+    if result.n_docs > max_docs:
+        raise ValueError(
+            f"{result.n_docs} documents exceed max_docs={max_docs} for a dense similarity "
+            "table; use nearest_neighbours() for large corpora or raise max_docs"
+        )
+    sim = cosine_matrix(result.matrix)
+    return pd.DataFrame(sim, index=result.labels.copy(), columns=result.labels.copy())
+
+
+def nearest_neighbours(
+    docs: TfidfResult | pd.DataFrame | Iterable[str],
+    *,
+    k: int = 5,
+    n_jobs: int | None = None,
+    **tfidf_kwargs: Any,
+) -> pd.DataFrame:
+    """The ``k`` most similar other documents of each document, without an n x n matrix.
+
+    Uses scikit-learn's :class:`~sklearn.neighbors.NearestNeighbors` with the cosine
+    metric (brute force on the sparse matrix, in chunks), so memory grows with
+    ``n * k``, not ``n * n``.
+
+    Parameters
+    ----------
+    docs : TfidfResult, DataFrame or iterable of str
+        As in :func:`similarity`.
+    k : int, default 5
+        Neighbours per document (capped at ``n - 1``).
+    n_jobs : int or None
+        Parallel jobs for the neighbour search (``-1``: all cores).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc`` (row position), ``<label_col>``, ``rank`` (1 = closest),
+        ``neighbour`` (row position), ``neighbour_<label_col>``, ``similarity``.
+
+    Examples
+    --------
+    >>> nn = nearest_neighbours(["nato kyiv", "nato kyiv summit", "rain snow"], k=1)
+    >>> nn[["outlet", "neighbour_outlet"]].values.tolist()
+    [['doc 0', 'doc 1'], ['doc 1', 'doc 0'], ['doc 2', 'doc 0']]
+    """
+    result = _as_result(docs, **tfidf_kwargs)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k={k!r} must be a positive integer")
+    k = min(int(k), result.n_docs - 1)
+    model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=n_jobs)
+    model.fit(result.matrix)
+    dist, idx = model.kneighbors(result.matrix)
+    rows = []
+    n = result.n_docs
+    for i in range(n):
+        order = [j for j in idx[i] if j != i][:k]
+        d = dict(zip(idx[i], dist[i]))
+        for rank, j in enumerate(order, start=1):
+            rows.append((i, rank, int(j), float(np.clip(1.0 - d[j], 0.0, 1.0))))
+    out = pd.DataFrame(rows, columns=["doc", "rank", "neighbour", "similarity"])
+    name = result.labels.name or "label"
+    labels = np.asarray(result.labels, dtype=object)
+    out.insert(1, name, labels[out["doc"].to_numpy()])
+    out.insert(4, f"neighbour_{name}", labels[out["neighbour"].to_numpy()])
+    return out
+
+
+def top_terms(
+    docs: TfidfResult | pd.DataFrame | Iterable[str],
+    *,
+    n: int = 10,
+    **tfidf_kwargs: Any,
+) -> pd.DataFrame:
+    """The ``n`` highest-weighted terms of each document.
+
+    Ties are broken alphabetically, so the table is deterministic.
+
+    Parameters
+    ----------
+    docs : TfidfResult, DataFrame or iterable of str
+        As in :func:`similarity`.
+    n : int, default 10
+        Terms per document (fewer if a document has fewer distinct terms).
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per (document, rank): columns ``<label_col>``, ``rank``
+        (1 = heaviest), ``term``, ``weight`` (the TF-IDF weight).
+
+    Examples
+    --------
+    >>> top_terms(["nato nato kyiv", "rain snow snow"], n=1)
+      outlet  rank  term    weight
+    0  doc 0     1  nato  0.894427
+    1  doc 1     1  snow  0.894427
+    """
+    result = _as_result(docs, **tfidf_kwargs)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n={n!r} must be a positive integer")
+    m = result.matrix.tocsr()
+    rows = []
+    for i in range(result.n_docs):
+        start, end = m.indptr[i], m.indptr[i + 1]
+        cols, vals = m.indices[start:end], m.data[start:end]
+        keep = vals > 0
+        cols, vals = cols[keep], vals[keep]
+        terms = result.terms[cols]
+        order = np.lexsort((terms, -vals))[:n]
+        for rank, j in enumerate(order, start=1):
+            rows.append((result.labels[i], rank, str(terms[j]), float(vals[j])))
+    name = result.labels.name or "label"
+    out = pd.DataFrame(rows, columns=[name, "rank", "term", "weight"])
+    return out.astype({name: object, "term": object})
+
+
+def plot_similarity(
+    sim: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    annotate: bool = True,
+) -> Axes:
+    """Heatmap of a :func:`similarity` table, each cell annotated with its value.
+
+    Parameters
+    ----------
+    sim : DataFrame
+        Square similarity table (index and columns the same labels).
+    ax : Axes, optional
+        Where to draw; a new figure when omitted.
+    title : str, optional
+        Defaults to a title naming the most similar pair and its cosine.
+    annotate : bool, default True
+        Write the value in each cell (two decimals).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> s = pd.DataFrame([[1, .5], [.5, 1]], index=["A", "B"], columns=["A", "B"])
+    >>> ax = plot_similarity(s)
+    >>> ax.get_title()
+    'A and B are the closest pair (cosine 0.50)'
+    >>> plt.close(ax.figure)
+    """
+    if sim.shape[0] != sim.shape[1] or sim.shape[0] < 2:
+        raise ValueError(f"sim must be a square table of at least 2 x 2; got shape {sim.shape}")
+    ax = new_axes(ax, figsize=(1.2 * len(sim) + 2.5, 1.0 * len(sim) + 1.5))
+    values = sim.to_numpy(dtype=float)
+    image = ax.imshow(values, vmin=0.0, vmax=1.0, cmap="viridis")
+    labels = [str(v) for v in sim.index]
+    ax.set_xticks(range(len(labels)), labels=[str(v) for v in sim.columns], rotation=35, ha="right")
+    ax.set_yticks(range(len(labels)), labels=labels)
+    ax.spines[:].set_visible(False)
+    if annotate:
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                colour = "black" if values[i, j] > 0.6 else "white"
+                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center",
+                        color=colour, fontsize=9)
+    ax.figure.colorbar(image, ax=ax, label="cosine similarity", shrink=0.8)
+    if title is None:
+        off = values.copy()
+        np.fill_diagonal(off, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(off)), off.shape)
+        a, b = sorted((labels[i], labels[j]))
+        title = f"{a} and {b} are the closest pair (cosine {values[i, j]:.2f})"
+    ax.set_title(title)
+    return ax
