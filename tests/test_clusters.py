@@ -1,0 +1,199 @@
+"""Facts about framelens.clusters on tiny literal corpora."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from framelens.clusters import (
+    bootstrap_terms,
+    cluster,
+    cooccurrence,
+    describe_stability,
+    embed_2d,
+    linkage_matrix,
+    pair_table,
+    partitions,
+    plot_cooccurrence,
+    plot_dendrogram,
+    plot_map,
+    settings_grid,
+)
+from framelens.features import tfidf
+
+#: Two obvious groups: war/diplomacy and weather, two articles each, plus raw variants.
+GROUPS = pd.DataFrame(
+    {
+        "outlet": ["War A", "Weather A", "War B", "Weather B"],
+        "text": [
+            "Kyiv asks NATO for an invitation to join the alliance",
+            "Heavy rain and snow fall on the mountains tonight",
+            "NATO allies weigh Kyiv request to join the alliance",
+            "Snow and heavy rain expected in the mountains",
+        ],
+        "text_raw": [
+            "Share Kyiv asks NATO for an invitation to join the alliance",
+            "Share Heavy rain and snow fall on the mountains tonight",
+            "Share NATO allies weigh Kyiv request to join the alliance",
+            "Share Snow and heavy rain expected in the mountains",
+        ],
+    }
+)
+
+
+def test_two_obvious_groups_are_recovered() -> None:
+    c = cluster(GROUPS, k=2, stop_words="english")
+    ids = dict(zip(c["outlet"], c["cluster"]))
+    assert ids["War A"] == ids["War B"] == 1
+    assert ids["Weather A"] == ids["Weather B"] == 2
+
+
+@pytest.mark.filterwarnings("ignore:the number of connected components:UserWarning")
+def test_large_corpus_path_recovers_groups_too() -> None:
+    # max_docs=1 forces the SVD + connectivity path used for big corpora
+    war = [f"kyiv nato alliance invitation request w{i}" for i in range(12)]
+    weather = [f"rain snow mountains storm forecast r{i}" for i in range(12)]
+    c = cluster(war + weather, k=2, max_docs=1, n_components=5, n_neighbors=4)
+    assert c["cluster"].iloc[:12].nunique() == 1
+    assert c["cluster"].iloc[12:].nunique() == 1
+    assert c["cluster"].iloc[0] != c["cluster"].iloc[12]
+
+
+def test_linkage_merges_identical_docs_at_zero() -> None:
+    z = linkage_matrix(["nato kyiv", "nato kyiv", "rain snow"])
+    assert z.shape == (2, 4)
+    assert z[0, 2] == pytest.approx(0.0)
+    assert z[1, 2] == pytest.approx(1.0)
+
+
+def test_dendrogram_labels_are_outlets() -> None:
+    ax = plot_dendrogram(tfidf(GROUPS, stop_words="english"))
+    labels = {t.get_text() for t in ax.get_yticklabels()}
+    assert labels == set(GROUPS["outlet"])
+    assert "merge first" in ax.get_title()
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("method", ["mds", "svd"])
+def test_map_places_groups_apart(method: str) -> None:
+    m = embed_2d(GROUPS, method=method, stop_words="english").set_index("outlet")
+    xy = m[["x", "y"]].to_numpy()
+    d = lambda a, b: float(np.linalg.norm(m.loc[a].to_numpy() - m.loc[b].to_numpy()))  # noqa: E731
+    assert xy.shape == (4, 2)
+    assert d("War A", "War B") < d("War A", "Weather A")
+    assert d("Weather A", "Weather B") < d("Weather B", "War B")
+
+
+def test_map_is_deterministic() -> None:
+    a = embed_2d(GROUPS, method="mds", random_state=3)
+    b = embed_2d(GROUPS, method="mds", random_state=3)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_plot_map_labels_each_point() -> None:
+    m = embed_2d(GROUPS, method="svd")
+    ax = plot_map(m, clusters=cluster(GROUPS, k=2))
+    assert sorted(t.get_text() for t in ax.texts) == sorted(GROUPS["outlet"])
+    plt.close(ax.figure)
+
+
+def test_settings_grid_covers_every_combination() -> None:
+    g = settings_grid(GROUPS)
+    assert g["run"].nunique() == 16
+    assert set(g["k"]) == {2, 3}
+    assert len(g) == 16 * 2 * 4
+    assert set(g["text_col"]) == {"text", "text_raw"}
+    # k clusters really are k
+    assert (g.groupby(["run", "k"])["cluster"].nunique().reset_index()
+            .pipe(lambda t: (t["cluster"] == t["k"]).all()))
+
+
+def test_settings_grid_names_missing_columns() -> None:
+    with pytest.raises(ValueError, match="'text_raw'"):
+        settings_grid(GROUPS[["outlet", "text"]])
+
+
+def _check_cooc(mat: pd.DataFrame) -> None:
+    v = mat.to_numpy()
+    assert ((v >= 0) & (v <= 1)).all()
+    assert np.allclose(v, v.T)
+    assert np.allclose(np.diag(v), 1.0)
+
+
+def test_bootstrap_frequencies_bounded_symmetric_and_deterministic() -> None:
+    r = tfidf(GROUPS, stop_words="english")
+    b1 = bootstrap_terms(r, n_boot=30, random_state=7)
+    b2 = bootstrap_terms(r, n_boot=30, random_state=7)
+    pd.testing.assert_frame_equal(b1, b2)
+    assert b1["run"].nunique() == 30
+    for k in (2, 3):
+        _check_cooc(cooccurrence(b1, k=k))
+    m2 = cooccurrence(b1, k=2)
+    # the obvious groups survive most resamplings of the vocabulary
+    assert m2.loc["War A", "War B"] > 0.5
+    assert m2.loc["War A", "Weather A"] < 0.5
+
+
+def test_bootstrap_differs_with_seed() -> None:
+    r = tfidf(["a1 b1 c1", "a1 b1 d1", "c1 d1 e1", "e1 f1 a1", "f1 b1 g1"])
+    b1 = bootstrap_terms(r, n_boot=40, random_state=1)
+    b2 = bootstrap_terms(r, n_boot=40, random_state=2)
+    assert not b1.equals(b2)
+
+
+def test_pair_table_counts() -> None:
+    a = pd.DataFrame({"run": [1, 1, 1, 2, 2, 2, 3, 3, 3], "k": 2,
+                      "outlet": list("ABCABCABC"), "cluster": [1, 1, 2, 1, 1, 2, 1, 2, 2]})
+    p = pair_table(a).set_index(["outlet_a", "outlet_b"])
+    assert p.loc[("A", "B"), "together"] == 2
+    assert p.loc[("A", "B"), "share"] == pytest.approx(2 / 3)
+    assert p.loc[("B", "C"), "share"] == pytest.approx(1 / 3)
+    assert p.loc[("A", "C"), "share"] == 0.0
+    assert (p["runs"] == 3).all()
+    parts = partitions(a)
+    assert parts.iloc[0]["partition"] == "{A, B} | {C}"
+    assert parts.iloc[0]["runs"] == 2
+
+
+def test_describe_stability_reads_the_numbers() -> None:
+    a = pd.DataFrame({"run": [r for r in range(1, 11) for _ in range(3)], "k": 2,
+                      "outlet": ["VTC News", "CNN Brasil", "Other"] * 10,
+                      "cluster": [1, 1, 2] * 9 + [1, 2, 2]})
+    lines = describe_stability(a, source="bootstrap samples")
+    assert "k=2: CNN Brasil and VTC News fall together in 90% of 10 bootstrap samples." in lines
+    assert any("{CNN Brasil, VTC News} | {Other}" in line and "90%" in line for line in lines)
+
+
+def test_plot_cooccurrence_title_states_the_finding() -> None:
+    m = pd.DataFrame([[1, 0.94, 0.1], [0.94, 1, 0.2], [0.1, 0.2, 1]],
+                     index=["VTC News", "CNN Brasil", "X"], columns=["VTC News", "CNN Brasil", "X"])
+    ax = plot_cooccurrence(m, runs=200, source="bootstrap samples")
+    assert ax.get_title() == "CNN Brasil and VTC News share a cluster in 94% of 200 bootstrap samples"
+    assert "94%" in [t.get_text() for t in ax.texts]
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("call", "bad"),
+    [
+        (lambda: cluster(GROUPS, k=9), "k=9"),
+        (lambda: cluster(GROUPS, method="ward"), "'ward'"),
+        (lambda: embed_2d(GROUPS, method="tsne"), "'tsne'"),
+        (lambda: bootstrap_terms(GROUPS, n_boot=0), "n_boot=0"),
+        (lambda: cooccurrence(settings_grid(GROUPS, ks=[2]), k=3), "k=3"),
+    ],
+)
+def test_invalid_settings_name_the_bad_value(call, bad: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError) as info:
+        call()
+    assert bad in str(info.value)
+
+
+def test_one_document_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least two documents"):
+        cluster(["just one article"], k=1)

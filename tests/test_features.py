@@ -1,0 +1,175 @@
+"""Facts about framelens.features on tiny literal corpora."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framelens.features import (
+    TfidfResult,
+    nearest_neighbours,
+    plot_similarity,
+    similarity,
+    tfidf,
+    top_terms,
+)
+
+DOCS = pd.DataFrame(
+    {
+        "outlet": ["Alpha", "Beta", "Gamma", "Delta"],
+        "text": [
+            "Kyiv asks NATO for an invitation",
+            "Kyiv asks NATO for an invitation",
+            "Heavy rain and snow in the mountains",
+            "Kyiv asks NATO allies for weapons",
+        ],
+        "text_raw": ["a1 b1", "a1 b1", "c1 d1", "a1 e1"],
+    }
+)
+
+
+def test_tfidf_is_sparse_and_labelled_by_outlet() -> None:
+    r = tfidf(DOCS)
+    assert isinstance(r, TfidfResult)
+    assert sp.issparse(r.matrix)
+    assert r.matrix.shape == (4, len(r.terms))
+    assert list(r.labels) == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert r.labels.name == "outlet"
+    assert "invitation" in set(r.terms)
+    # l2 norm: every row has unit length
+    assert np.allclose(np.sqrt(r.matrix.multiply(r.matrix).sum(axis=1)), 1.0)
+
+
+def test_tfidf_text_col_selects_the_column() -> None:
+    r = tfidf(DOCS, text_col="text_raw")
+    assert sorted(r.terms) == ["a1", "b1", "c1", "d1", "e1"]
+
+
+def test_tfidf_accepts_plain_list_and_series() -> None:
+    r = tfidf(["nato kyiv", "rain snow"])
+    assert list(r.labels) == ["doc 0", "doc 1"]
+    s = pd.Series(["nato kyiv", "rain snow"], index=["x", "y"])
+    assert list(tfidf(s).labels) == ["x", "y"]
+
+
+def test_tfidf_idf_formula_smoothed() -> None:
+    # 'kyiv' in 2 of 3 documents: idf = ln((1+3)/(1+2)) + 1
+    r = tfidf(["kyiv nato", "kyiv rain", "snow rain"], norm=None)
+    col = list(r.terms).index("kyiv")
+    assert r.matrix[0, col] == pytest.approx(np.log(4 / 3) + 1)
+
+
+def test_sublinear_tf_dampens_repetition() -> None:
+    docs = ["nato nato nato nato kyiv", "rain snow"]
+    raw = tfidf(docs, norm=None, use_idf=False)
+    sub = tfidf(docs, norm=None, use_idf=False, sublinear_tf=True)
+    col = list(raw.terms).index("nato")
+    assert raw.matrix[0, col] == pytest.approx(4.0)
+    assert sub.matrix[0, col] == pytest.approx(1 + np.log(4))
+
+
+def test_bigrams_and_stop_words() -> None:
+    r = tfidf(["the russian president spoke", "the rain fell"], ngram_range=(1, 2),
+              stop_words="english")
+    assert "russian president" in set(r.terms)
+    assert "the" not in set(r.terms)
+
+
+def test_identical_docs_have_similarity_one_and_disjoint_zero() -> None:
+    sim = similarity(DOCS)
+    assert sim.loc["Alpha", "Beta"] == pytest.approx(1.0)
+    assert sim.loc["Alpha", "Gamma"] == pytest.approx(0.0)
+    assert 0.0 < sim.loc["Alpha", "Delta"] < 1.0
+    assert sim.index.name == "outlet" and sim.columns.name == "outlet"
+    assert np.allclose(sim.to_numpy(), sim.to_numpy().T)
+    assert np.allclose(np.diag(sim.to_numpy()), 1.0)
+
+
+def test_similarity_refuses_large_dense_tables() -> None:
+    with pytest.raises(ValueError, match="nearest_neighbours"):
+        similarity(["a1 b1", "a1 c1", "c1 d1"], max_docs=2)
+
+
+def test_nearest_neighbours_finds_the_twin() -> None:
+    nn = nearest_neighbours(DOCS, k=1)
+    first = dict(zip(nn["outlet"], nn["neighbour_outlet"]))
+    assert first["Alpha"] == "Beta"
+    assert first["Beta"] == "Alpha"
+    assert first["Delta"] in {"Alpha", "Beta"}
+    assert nn.loc[nn["outlet"] == "Alpha", "similarity"].iloc[0] == pytest.approx(1.0)
+    assert (nn["outlet"] != nn["neighbour_outlet"]).all()
+
+
+def test_top_terms_tidy_and_ordered() -> None:
+    tt = top_terms(["nato nato nato kyiv", "rain snow snow"], n=2)
+    assert list(tt.columns) == ["outlet", "rank", "term", "weight"]
+    assert tt[tt["outlet"] == "doc 0"]["term"].tolist() == ["nato", "kyiv"]
+    assert tt.groupby("outlet")["weight"].apply(lambda w: w.is_monotonic_decreasing).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "bad"),
+    [
+        ({"stop_words": "french"}, "'french'"),
+        ({"norm": "l3"}, "'l3'"),
+        ({"ngram_range": (2, 1)}, "(2, 1)"),
+        ({"min_df": 1.5}, "1.5"),
+        ({"max_df": 0}, "0"),
+        ({"sublinear_tf": "yes"}, "'yes'"),
+        ({"text_col": "body"}, "'body'"),
+    ],
+)
+def test_invalid_settings_name_the_bad_value(kwargs: dict, bad: str) -> None:
+    with pytest.raises(ValueError) as info:
+        tfidf(DOCS, **kwargs)
+    assert bad in str(info.value)
+
+
+def test_one_document_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least two documents"):
+        tfidf(["only one"])
+
+
+def test_empty_vocabulary_gets_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no terms to count in 2 documents"):
+        tfidf(["", "  "])
+    with pytest.raises(ValueError, match="no terms to count"):
+        tfidf(["the of and", "a the"], stop_words="english")
+
+
+def test_missing_text_is_named() -> None:
+    df = pd.DataFrame({"outlet": ["A", "B"], "text": ["words here", None]})
+    with pytest.raises(TypeError, match="'B'"):
+        tfidf(df)
+
+
+def test_plot_similarity_annotates_and_titles_the_closest_pair() -> None:
+    sim = similarity(DOCS)
+    ax = plot_similarity(sim)
+    assert ax.get_title().startswith("Alpha and Beta are the closest pair")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert "1.00" in [t.get_text() for t in ax.texts]
+    assert len(ax.texts) == 16
+    plt.close(ax.figure)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=40), min_size=2, max_size=5))
+def test_similarity_bounded_symmetric_for_any_text(texts: list[str]) -> None:
+    try:
+        sim = similarity(texts)
+    except ValueError as err:
+        assert "no terms to count" in str(err)
+        return
+    v = sim.to_numpy()
+    assert ((v >= 0) & (v <= 1 + 1e-12)).all()
+    assert np.allclose(v, v.T)
+    assert np.allclose(np.diag(v), 1.0)
