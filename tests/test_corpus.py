@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framelens.corpus import CORE_COLUMNS, RULES, CorpusError, Rule, clean, load_corpus, rules_table
+from framelens.corpus import (
+    CORE_COLUMNS, RULES, CorpusError, Rule, audit_summary, clean, describe_corpus, load_corpus, plot_removed, rules_table,
+)
 
 
 # ============================================================================ load_corpus
@@ -529,3 +531,60 @@ def test_seed_text_ends_and_starts(seed_corpus: pd.DataFrame) -> None:
     assert text["004_d6eb0f94e4030983"] == seed_corpus.set_index("doc_id").loc["004_d6eb0f94e4030983", "text_raw"]
     for t in text.values():
         assert "\n\n\n" not in t and not re.search(r"[ \t]$", t, re.M)
+
+
+# ============================================================================ summaries
+
+
+def test_describe_corpus_counts(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "Kyiv's 33-month-old war. Share", "b.txt": "Plain."},
+                         [{"doc_id": "a", "outlet": "A", "translated": "yes"}, {"doc_id": "b", "outlet": "B"}])
+    cleaned, audit = clean(load_corpus(folder))
+    desc = describe_corpus(cleaned, audit)
+    assert desc.columns.tolist() == ["doc_id", "outlet", "origin_language", "translated", "date", "words_raw",
+                                     "words", "chars_raw", "chars", "chars_removed", "spans_removed"]
+    assert desc.loc[0].to_dict() == {
+        "doc_id": "a", "outlet": "A", "origin_language": "unknown", "translated": "yes", "date": "unknown",
+        "words_raw": 4, "words": 3, "chars_raw": 30, "chars": 24, "chars_removed": 5, "spans_removed": 1}
+    assert desc.loc[1, ["words", "chars_removed", "spans_removed"]].tolist() == [1, 0, 0]
+    # without a cleaned text or audit, raw counts are repeated and nothing is removed
+    raw = describe_corpus(load_corpus(folder))
+    assert raw["words"].tolist() == raw["words_raw"].tolist() == [4, 1]
+    assert raw["spans_removed"].tolist() == [0, 0]
+
+
+def test_describe_seed_corpus(seed_corpus: pd.DataFrame, seed_audit: pd.DataFrame) -> None:
+    desc = describe_corpus(seed_corpus, seed_audit).set_index("doc_id")
+    assert desc["spans_removed"].tolist() == [2, 3, 2, 1, 0]
+    assert desc.loc["001_17000a6ab3edc037", "chars_removed"] == 417
+    assert (desc["words"] <= desc["words_raw"]).all()
+    assert desc.loc["004_d6eb0f94e4030983", "words"] == desc.loc["004_d6eb0f94e4030983", "words_raw"]
+
+
+def test_audit_summary_groups_by_outlet_and_rule(seed_audit: pd.DataFrame) -> None:
+    summary = audit_summary(seed_audit)
+    assert summary.columns.tolist() == ["outlet", "rule", "spans", "chars"]
+    row = summary[(summary["outlet"] == "VTC News") & (summary["rule"] == "source-line")]
+    assert row[["spans", "chars"]].values.tolist() == [[1, 98]]
+    assert summary["spans"].sum() == len(seed_audit)
+    with pytest.raises(ValueError, match=r"audit lacks column\(s\) \['end', 'start'\]"):
+        audit_summary(seed_audit[["outlet", "rule"]])
+
+
+def test_plot_removed_bars_and_title(seed_corpus: pd.DataFrame, seed_audit: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    ax = plot_removed(seed_audit, seed_corpus)
+    try:
+        assert ax.get_title() == ("CNN Brasil (republished) lost the largest share to page furniture: "
+                                  "417 of 4,611 characters (9%)")
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == seed_corpus["outlet"].tolist()[::-1]
+        totals = {}
+        for patch in ax.patches:
+            y = round(patch.get_y() + patch.get_height() / 2)
+            totals[labels[y]] = totals.get(labels[y], 0) + patch.get_width()
+        assert totals["VTC News"] == 109 and totals["Reuters-based (004)"] == 0
+        assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "date-header"
+    finally:
+        plt.close(ax.figure)
