@@ -99,6 +99,8 @@ def test_plot_map_labels_each_point() -> None:
     m = embed_2d(GROUPS, method="svd")
     ax = plot_map(m, clusters=cluster(GROUPS, k=2))
     assert sorted(t.get_text() for t in ax.texts) == sorted(GROUPS["outlet"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cluster 1", "cluster 2"]
+    assert ax.get_title().endswith("sits farthest from the other articles")
     plt.close(ax.figure)
 
 

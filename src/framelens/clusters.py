@@ -323,6 +323,7 @@ def plot_map(
     label_col : str, default "outlet"
     ax : Axes, optional
     title : str, optional
+        Defaults to naming the point with the largest summed distance to the others.
 
     Returns
     -------
@@ -347,12 +348,21 @@ def plot_map(
     else:
         colours = [PALETTE[0]] * len(coords)
     ax.scatter(coords["x"], coords["y"], c=colours, s=60, zorder=3)
+    if clusters is not None:
+        for c in sorted(set(int(v) for v in ids)):
+            ax.scatter([], [], c=PALETTE[(c - 1) % len(PALETTE)], s=60, label=f"cluster {c}")
+        ax.legend(frameon=False, loc="best", fontsize=8)
     for label, x, y in zip(coords[label_col], coords["x"], coords["y"]):
         ax.annotate(str(label), (x, y), xytext=(5, 5), textcoords="offset points", fontsize=9)
     ax.set_xlabel("map dimension 1")
     ax.set_ylabel("map dimension 2")
     ax.margins(0.25)
-    if title is None:
+    if title is None and len(coords) >= 3:
+        xy = coords[["x", "y"]].to_numpy(dtype=float)
+        dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=-1))
+        far = int(np.argmax(dist.sum(axis=1)))
+        title = f"{coords[label_col].iloc[far]} sits farthest from the other articles"
+    elif title is None:
         title = "Articles placed by TF-IDF cosine distance"
     ax.set_title(title)
     return ax

@@ -468,6 +468,9 @@ def plot_similarity(
 ) -> Axes:
     """Heatmap of a :func:`similarity` table, each cell annotated with its value.
 
+    The diagonal (each article with itself, 1 by definition) is left blank so the
+    colour scale shows only the comparisons between articles.
+
     Parameters
     ----------
     sim : DataFrame
@@ -496,7 +499,9 @@ def plot_similarity(
         raise ValueError(f"sim must be a square table of at least 2 x 2; got shape {sim.shape}")
     ax = new_axes(ax, figsize=(1.2 * len(sim) + 2.5, 1.0 * len(sim) + 1.5))
     values = sim.to_numpy(dtype=float)
-    image = ax.imshow(values, vmin=0.0, vmax=1.0, cmap="viridis")
+    shown = values.copy()
+    np.fill_diagonal(shown, np.nan)  # self-similarity is 1 by definition: leave it blank
+    image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="viridis")
     labels = [str(v) for v in sim.index]
     ax.set_xticks(range(len(labels)), labels=[str(v) for v in sim.columns], rotation=35, ha="right")
     ax.set_yticks(range(len(labels)), labels=labels)
@@ -504,6 +509,8 @@ def plot_similarity(
     if annotate:
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
+                if i == j:
+                    continue
                 colour = "black" if values[i, j] > 0.6 else "white"
                 ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center",
                         color=colour, fontsize=9)
