@@ -26,6 +26,7 @@ import argparse
 import copy
 import re
 import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence
@@ -76,7 +77,7 @@ class _RefParser(HTMLParser):
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _ACTIVE_TAGS:
+        if tag in _ACTIVE_TAGS and not (tag == "meta" and "http-equiv" not in dict(attrs)):
             self.active.append((tag, "", "element"))
         if tag == "style":
             self._in_style = True
@@ -149,7 +150,7 @@ def active_content(markup: str) -> pd.DataFrame:
     """List what in ``markup`` could run code or load a page: the markers of injected markup.
 
     Flagged: elements ``script``, ``iframe``, ``object``, ``embed``, ``form``, ``base``,
-    ``meta``, ``link`` and similar; any ``on*`` event-handler attribute; URL attributes
+    ``link``, ``meta http-equiv`` (refresh/redirect) and similar; any ``on*`` event-handler attribute; URL attributes
     whose value starts with ``javascript:``, ``vbscript:`` or ``data:text/html``; CSS
     ``expression(...)``.
 
@@ -268,13 +269,23 @@ def execute_notebook(
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
+        from jupyter_client.manager import KernelManager
+
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb, kernel_name=kernel_name, timeout=timeout, record_timing=False,
-            resources={"metadata": {"path": str(cwd)}},
-        )
         try:
-            client.execute()
+            # Unix-socket transport: the kernel is reachable only through files in a private
+            # temporary folder, not through open TCP ports on localhost.
+            with tempfile.TemporaryDirectory(prefix="framelens-kernel-") as tmp:
+                km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(tmp) / "k"))
+                client = NotebookClient(
+                    nb, km=km, kernel_name=kernel_name, timeout=timeout, record_timing=False,
+                    resources={"metadata": {"path": str(cwd)}},
+                )
+                try:
+                    client.execute()
+                finally:
+                    if km.has_kernel:
+                        km.shutdown_kernel(now=False)
         except CellExecutionError as err:
             index, first, summary = _failing_cell(nb)
             raise RuntimeError(
@@ -402,7 +413,24 @@ def render_notebook(path: str | Path, html_path: str | Path) -> Path:
         embed_images=True,
         exclude_input_prompt=False,
     )
+    from nbconvert.filters.markdown import markdown2html
+
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            active = active_content(markdown2html(cell.source))
+            if not active.empty:
+                raise RuntimeError(
+                    f"{path.name}: {cell.cell_type} cell {i} holds markup that would run in a browser "
+                    f"({', '.join(sorted(set(active['tag'] + ' ' + active['attribute'])))}); "
+                    "put quoted article text in backticks or write < and > as &lt; and &gt;"
+                )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    active = active_content(body)
+    if not active.empty:
+        raise RuntimeError(
+            f"{path.name}: rendered HTML holds active content {active.head(5).values.tolist()}; "
+            "nothing was written"
+        )
     refs = external_references(body)
     if not refs.empty:
         raise RuntimeError(
