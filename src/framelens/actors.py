@@ -1,0 +1,618 @@
+"""Actors and the labels each outlet attaches to them.
+
+An *alias table* (a CSV next to the corpus, e.g. ``seeds/actors.csv``) names each
+actor and a regular expression for its surface forms (spelling variants
+included). :func:`find_mentions` finds every mention in the cleaned text and the
+*label* attached to it, by four general patterns over word tokens of the mention's
+sentence (no per-sentence rules):
+
+``pre-modifier``
+    a run of title/role words (:data:`ROLE_WORDS`) and capitalised words right
+    before the name, optionally preceded by up to three lower-case adjectives when
+    a determiner opens the phrase: "Russian dictator Vladimir Putin", "the
+    illegitimate Russian dictator Putin", "U.S. President-elect Donald Trump";
+``apposition-before``
+    a noun phrase ending in a comma right before the name, from its determiner (or
+    the sentence start) to the comma: "the illegitimate Russian president, Vladimir
+    Putin", "the head of the Ministry of Foreign Affairs of Ukraine, Andrii Sybiga";
+``apposition-after``
+    a comma, then a noun phrase up to the next comma or the sentence end that starts
+    with a determiner, a role word or a capitalised word: "Andrij Sybiha, the head of
+    Ukraine's Ministry of Foreign Affairs,";
+``title-after``
+    for actors of type ``person`` only, a capitalised role word right after the name
+    (signatures): "Volodymyr Zelenskyi President of Ukraine" (after an organisation,
+    "NATO Secretary General ..." names someone else).
+
+A phrase counts as a label only when it contains a role word. A leading article is
+dropped ("illegitimate Russian president") unless a possessive follows it ("the
+country's president"). Labels keep the outlet's own capitalisation, so "Russian
+President" and "Russian president" stay distinct.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from framelens.text import sentence_spans
+
+__all__ = ["ActorTableError", "ROLE_WORDS", "ALIAS_COLUMNS", "load_actors", "find_mentions",
+           "label_counts", "label_matrix", "propose_actors"]
+
+#: Columns an alias table must have (``note`` and others are optional and kept).
+ALIAS_COLUMNS: tuple[str, ...] = ("actor", "type", "pattern")
+
+#: Title and role nouns that make a phrase a label (matched lower-case, on each
+#: hyphen-separated part, possessive removed: "President-elect", "state's").
+ROLE_WORDS: frozenset[str] = frozenset({
+    # heads of state and government, offices
+    "president", "leader", "head", "chief", "premier", "chancellor", "minister", "prime",
+    "deputy", "secretary", "spokesman", "spokeswoman", "spokesperson", "ambassador",
+    "envoy", "diplomat", "official", "officials", "king", "queen", "prince", "monarch",
+    "governor", "mayor", "senator", "congressman", "congresswoman", "lawmaker", "chairman",
+    "chairwoman", "chair", "director", "commander", "general", "admiral", "ruler",
+    "politician", "candidate", "incumbent", "predecessor", "successor", "elect",
+    # loaded personal labels
+    "dictator", "autocrat", "despot", "tyrant", "strongman", "tsar", "czar", "warlord",
+    "aggressor", "regime", "junta", "terrorist", "terrorists", "occupier", "occupiers",
+    "puppet", "comedian", "hero",
+    # collective and state actors
+    "government", "administration", "authorities", "cabinet", "ministry", "kremlin",
+    "alliance", "bloc", "organization", "organisation", "country", "nation", "state",
+    "republic", "federation", "capital", "neighbour", "neighbor", "ally", "allies",
+    "partner", "partners", "power", "superpower", "team",
+})
+
+#: Words opening a noun phrase; dropped from the front of a label unless a
+#: possessive follows ("the country's president").
+DETERMINERS: frozenset[str] = frozenset({"the", "a", "an", "this", "that", "its", "his", "her",
+                                         "their", "our"})
+#: Words allowed inside a label between content words ("Minister for European and
+#: Euro-Atlantic Integration", "head of the Ministry").
+CONNECTORS: frozenset[str] = frozenset({"of", "for", "and"})
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"according", "despite", "said", "says", "told"}
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]")
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+_MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
+
+
+class ActorTableError(ValueError):
+    """An alias table is malformed; the message names the CSV row and what to fix."""
+
+
+def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read and validate an alias table.
+
+    Parameters
+    ----------
+    source : path or pandas.DataFrame
+        A CSV file (or a DataFrame with the same columns). Required columns,
+        :data:`ALIAS_COLUMNS`: ``actor`` (unique id, e.g. "Putin"), ``type``
+        (person, organisation, country, ...) and ``pattern``, a Python regular
+        expression matching every surface form, applied case-sensitively between
+        word boundaries (``\\b(?:pattern)\\b``). Other columns (``note``) are kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table in file order, RangeIndex, all columns as strings.
+
+    Raises
+    ------
+    ActorTableError
+        Missing column; empty actor or pattern; a pattern that does not compile or
+        matches the empty string; a duplicate actor id. Rows are named by their
+        1-based line in the CSV (the header is line 1).
+
+    Examples
+    --------
+    >>> t = load_actors(pd.DataFrame({"actor": ["Putin"], "type": ["person"],
+    ...                               "pattern": [r"(?:Vladimir\\s+)?Putin"]}))
+    >>> t["actor"].tolist()
+    ['Putin']
+    """
+    if isinstance(source, pd.DataFrame):
+        table, where = source.copy(), "alias table"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ActorTableError(f"alias table {str(path)!r} not found; create a CSV with "
+                                  f"columns {', '.join(ALIAS_COLUMNS)}")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        where = str(path)
+    missing = [c for c in ALIAS_COLUMNS if c not in table.columns]
+    if missing:
+        raise ActorTableError(f"{where}: missing column(s) {missing}; required columns are "
+                              f"{list(ALIAS_COLUMNS)}, found {list(map(str, table.columns))}")
+    table = table.reset_index(drop=True)
+    table = table.astype({c: "string" for c in table.columns}).fillna("")
+    seen: dict[str, int] = {}
+    for i, row in table.iterrows():
+        line = int(i) + 2
+        actor = str(row["actor"]).strip()
+        pattern = str(row["pattern"])
+        if not actor:
+            raise ActorTableError(f"{where}, row {line}: empty 'actor'; give every row an id")
+        if actor in seen:
+            raise ActorTableError(f"{where}, row {line}: duplicate actor id {actor!r} (first at "
+                                  f"row {seen[actor]}); merge the patterns into one row with '|'")
+        seen[actor] = line
+        if not pattern.strip():
+            raise ActorTableError(f"{where}, row {line} ({actor}): empty 'pattern'")
+        try:
+            rx = re.compile(pattern)
+        except re.error as err:
+            raise ActorTableError(f"{where}, row {line} ({actor}): invalid regular expression "
+                                  f"{pattern!r}: {err}; fix the 'pattern' column") from None
+        if rx.fullmatch(""):
+            raise ActorTableError(f"{where}, row {line} ({actor}): pattern {pattern!r} matches "
+                                  "the empty string; it would match everywhere")
+        table.loc[i, "actor"] = actor
+    return table
+
+
+# --------------------------------------------------------------------------- labels
+def _is_word(tok: str) -> bool:
+    return bool(tok) and (tok[0].isalnum() or tok[0] == "_")
+
+
+def _is_role(tok: str, roles: frozenset[str]) -> bool:
+    low = _POSSESSIVE.sub("", tok.lower())
+    return any(p in roles for p in re.split(r"[-\u2010\u2011]", low) if p)
+
+
+def _is_cap(tok: str) -> bool:
+    return _is_word(tok) and tok[0].isupper()
+
+
+class _Sentence:
+    """Word tokens of one sentence with their character offsets."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.toks: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _TOKEN.finditer(text):
+            self.toks.append(m.group(0))
+            self.starts.append(start + m.start())
+            self.ends.append(start + m.end())
+        self.text = text
+        self.offset = start
+
+    def gap(self, i: int, j: int) -> str:
+        """Characters between token i and token j (i < j)."""
+        return self.text[self.ends[i] - self.offset:self.starts[j] - self.offset]
+
+    def adjacent(self, i: int, j: int) -> bool:
+        return self.gap(i, j).strip() == ""
+
+
+def _finish(s: _Sentence, idx: list[int], roles: frozenset[str]) -> tuple[int, int] | None:
+    """Trim a candidate label (token indices) and return its char span if it is one."""
+    while idx and s.toks[idx[-1]].lower() in CONNECTORS | DETERMINERS:
+        idx = idx[:-1]
+    while idx and s.toks[idx[0]].lower() in CONNECTORS:
+        idx = idx[1:]
+    if idx and s.toks[idx[0]].lower() in DETERMINERS:
+        if not (len(idx) > 1 and _POSSESSIVE.search(s.toks[idx[1]])):
+            idx = idx[1:]
+    if not idx or len(idx) > _MAX_PHRASE:
+        return None
+    if not any(_is_role(s.toks[k], roles) for k in idx):
+        return None
+    return s.starts[idx[0]], s.ends[idx[-1]]
+
+
+def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    i = first - 1
+    if i < 0 or not s.adjacent(i, first) or s.toks[i].lower() in CONNECTORS:
+        return None
+    run: list[int] = []
+    nxt = first
+    while i >= 0 and s.adjacent(i, nxt):
+        t = s.toks[i]
+        if _is_word(t) and (_is_role(t, roles) or _is_cap(t)):
+            if _is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS:
+                break  # "The", "According", "Despite" opening a sentence
+            run.insert(0, i)
+        elif (t.lower() in CONNECTORS and run and _is_cap(s.toks[run[0]])
+              and i > 0 and _is_cap(s.toks[i - 1]) and s.adjacent(i - 1, i)):
+            run.insert(0, i)  # "Head of State", "Minister for European ..."
+        else:
+            break
+        nxt, i = i, i - 1
+    if not run:
+        return None
+    # lower-case adjectives between a determiner and the run: "the illegitimate Russian ..."
+    adj: list[int] = []
+    j, nxt = run[0] - 1, run[0]
+    while (j >= 0 and len(adj) < 3 and s.adjacent(j, nxt) and _is_word(s.toks[j])
+           and s.toks[j].islower() and s.toks[j] not in _STOP | DETERMINERS):
+        adj.insert(0, j)
+        nxt, j = j, j - 1
+    if adj and j >= 0 and s.adjacent(j, nxt) and s.toks[j].lower() in DETERMINERS:
+        run = adj + run
+    return _finish(s, run, roles)
+
+
+def _apposition_before(s: _Sentence, first: int,
+                       roles: frozenset[str]) -> tuple[int, int] | None:
+    c = first - 1
+    if c < 1 or s.toks[c] != "," or not s.adjacent(c, first):
+        return None
+    idx: list[int] = []
+    i, nxt = c - 1, c
+    while i >= 0 and len(idx) <= _MAX_PHRASE:
+        t = s.toks[i]
+        if not _is_word(t) or not s.adjacent(i, nxt):
+            break
+        low = t.lower()
+        if low in DETERMINERS:
+            if i > 0 and s.toks[i - 1].lower() in CONNECTORS:
+                idx.insert(0, i)  # "head of the Ministry"
+            else:
+                idx.insert(0, i)
+                break
+        elif low in _STOP and low not in CONNECTORS:
+            break
+        else:
+            idx.insert(0, i)
+        nxt, i = i, i - 1
+    return _finish(s, idx, roles)
+
+
+def _apposition_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    c = last + 1
+    if c >= len(s.toks) - 1 or s.toks[c] != ",":
+        return None
+    idx: list[int] = []
+    i = c + 1
+    first = s.toks[i]
+    if not _is_word(first):
+        return None
+    low = first.lower()
+    if low in _STOP and low not in DETERMINERS and not _is_role(first, roles):
+        return None  # ", who ...", ", in an interview ..."
+    closed = False
+    while i < len(s.toks) and len(idx) <= _MAX_PHRASE:
+        t = s.toks[i]
+        if t in {",", ";", ".", ":"} or (t == "\u2014"):
+            closed = True
+            break
+        if not _is_word(t):
+            return None
+        idx.append(i)
+        i += 1
+    if i >= len(s.toks):
+        closed = True
+    if not closed:
+        return None
+    return _finish(s, idx, roles)
+
+
+def _title_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    i = last + 1
+    if i >= len(s.toks) or not s.adjacent(last, i):
+        return None
+    if not (_is_cap(s.toks[i]) and _is_role(s.toks[i], roles)):
+        return None
+    run = [i]
+    i += 1
+    while i < len(s.toks) and s.adjacent(i - 1, i):
+        t = s.toks[i]
+        if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(s.toks)
+                          and _is_cap(s.toks[i + 1])):
+            run.append(i)
+            i += 1
+        else:
+            break
+    return _finish(s, run, roles)
+
+
+def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
+                  text_col: str = "text", label_col: str = "outlet",
+                  role_words: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every actor mention in every document, with its label and sentence.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        One row per document: ``doc_id`` (or the index), ``text_col``, ``label_col``.
+    actors : DataFrame or path
+        Alias table, validated by :func:`load_actors`.
+    text_col : str, default "text"
+        Cleaned text; offsets refer to it.
+    label_col : str, default "outlet"
+        Outlet name column (copied to ``outlet``).
+    role_words : iterable of str, optional
+        Replaces :data:`ROLE_WORDS` (lower-case title/role nouns that make a phrase
+        a label).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention, sorted by doc_id and start: ``doc_id``, ``outlet``,
+        ``actor``, ``surface`` (the matched text), ``label`` (descriptive words the
+        outlet attaches, ``<NA>`` when none), ``label_kind`` (pre-modifier,
+        apposition-before, apposition-after, title-after), ``start``, ``end`` (of the
+        mention), ``label_start``, ``label_end`` (-1 when no label), ``sentence``.
+        ``attrs["actors"]`` and ``attrs["outlets"]`` list every actor and outlet, so
+        :func:`label_matrix` can show rows for actors never mentioned.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ["It would show the illegitimate Russian president, Vladimir Putin, "
+    ...              "that Russian dictator Putin failed."]})
+    >>> t = pd.DataFrame({"actor": ["Putin"], "type": ["person"],
+    ...                   "pattern": [r"(?:Vladimir\\s+)?Putin"]})
+    >>> find_mentions(df, t)[["surface", "label", "label_kind"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'surface': 'Vladimir Putin', 'label': 'illegitimate Russian president',
+      'label_kind': 'apposition-before'},
+     {'surface': 'Putin', 'label': 'Russian dictator', 'label_kind': 'pre-modifier'}]
+    """
+    table = load_actors(actors)
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+    roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
+    rxs = [(a, str(t).strip().lower(), re.compile(rf"\b(?:{p})\b"))
+           for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
+    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+    rows = []
+    for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+        if not isinstance(text, str):
+            raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40}); "
+                             "fill or drop documents without text first")
+        spans = sentence_spans(text)
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        cache: dict[int, _Sentence] = {}
+        for actor, kind_of_actor, rx in rxs:
+            for m in rx.finditer(text):
+                k = int(np.searchsorted(starts, m.start(), side="right")) - 1
+                if k < 0:
+                    continue
+                ss, se = spans[k]
+                if k not in cache:
+                    cache[k] = _Sentence(text[ss:se], ss)
+                s = cache[k]
+                covered = [t for t in range(len(s.toks))
+                           if s.starts[t] >= m.start() and s.ends[t] <= m.end()]
+                label, kind = None, None
+                if covered:
+                    first, last = covered[0], covered[-1]
+                    for kind_name, fn, anchor in (("pre-modifier", _pre_modifier, first),
+                                                  ("apposition-before", _apposition_before, first),
+                                                  ("apposition-after", _apposition_after, last),
+                                                  ("title-after", _title_after, last)):
+                        if kind_name == "title-after" and kind_of_actor != "person":
+                            continue  # "NATO Secretary General ..." names someone else
+                        span = fn(s, anchor, roles)
+                        if span is not None:
+                            label, kind = span, kind_name
+                            break
+                rows.append({
+                    "doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": m.group(0),
+                    "label": text[label[0]:label[1]] if label else None,
+                    "label_kind": kind, "start": m.start(), "end": m.end(),
+                    "label_start": label[0] if label else -1,
+                    "label_end": label[1] if label else -1,
+                    "sentence": text[ss:se],
+                })
+    cols = ["doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
+            "label_start", "label_end", "sentence"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.astype({"doc_id": "string", "outlet": "string", "actor": "string",
+                      "surface": "string", "label": "string", "label_kind": "string",
+                      "sentence": "string", "start": "int64", "end": "int64",
+                      "label_start": "int64", "label_end": "int64"})
+    out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
+    out.attrs["actors"] = table["actor"].tolist()
+    out.attrs["outlets"] = sorted(map(str, corpus[label_col].unique()))
+    return out
+
+
+def label_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+    """How often each outlet attaches each label to each actor.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        Output of :func:`find_mentions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor``, ``outlet``, ``label``, ``count``, ``example`` (the first
+        sentence carrying the label); labelled mentions only; sorted by actor,
+        outlet, count descending, label.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"actor": ["P", "P", "P"], "outlet": ["A", "A", "B"],
+    ...                   "label": ["dictator", "dictator", None], "sentence": ["s1", "s2", "s3"]})
+    >>> label_counts(m)[["actor", "outlet", "label", "count"]].to_dict("records")
+    [{'actor': 'P', 'outlet': 'A', 'label': 'dictator', 'count': 2}]
+    """
+    for col in ("actor", "outlet", "label", "sentence"):
+        if col not in mentions.columns:
+            raise ValueError(f"mentions lacks column {col!r}; pass the output of find_mentions()")
+    lab = mentions[mentions["label"].notna()]
+    g = lab.groupby(["actor", "outlet", "label"], sort=True)
+    out = g.size().rename("count").reset_index()
+    out["example"] = g["sentence"].first().to_numpy()
+    out = out.astype({"count": "int64"})
+    out = out.sort_values(["actor", "outlet", "count", "label"],
+                          ascending=[True, True, False, True], kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def label_matrix(mentions: pd.DataFrame, *, actors: Sequence[str] | None = None,
+                 outlets: Sequence[str] | None = None, show_unlabelled: bool = False
+                 ) -> pd.DataFrame:
+    """Actor x outlet table of labels with counts, e.g. ``"Russian President (2)"``.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        Output of :func:`find_mentions`.
+    actors, outlets : list of str, optional
+        Rows and columns, in this order; default ``mentions.attrs`` (every actor of
+        the alias table and every outlet of the corpus), else those present. An actor
+        never mentioned gets a row of empty strings.
+    show_unlabelled : bool, default False
+        Append "+ n bare" to each cell: mentions without a label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``actor``, columns ``outlet``; each cell "label (count)" joined by
+        "; ", most frequent first; "" where the outlet labels the actor nowhere.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"actor": ["P", "P", "P"], "outlet": ["A", "A", "B"],
+    ...                   "label": ["dictator", "dictator", None], "sentence": ["s1", "s2", "s3"]})
+    >>> label_matrix(m, actors=["P", "Q"], outlets=["A", "B"]).to_dict("index")
+    {'P': {'A': 'dictator (2)', 'B': ''}, 'Q': {'A': '', 'B': ''}}
+    """
+    counts = label_counts(mentions)
+    actors = list(actors if actors is not None else
+                  mentions.attrs.get("actors") or sorted(mentions["actor"].dropna().unique()))
+    outlets = list(outlets if outlets is not None else
+                   mentions.attrs.get("outlets") or sorted(mentions["outlet"].dropna().unique()))
+    cells = {(a, o): [] for a in actors for o in outlets}
+    for r in counts.itertuples(index=False):
+        if (r.actor, r.outlet) in cells:
+            cells[(r.actor, r.outlet)].append(f"{r.label} ({r.count})")
+    bare = Counter()
+    if show_unlabelled:
+        for a, o in mentions.loc[mentions["label"].isna(), ["actor", "outlet"]].itertuples(
+                index=False):
+            bare[(a, o)] += 1
+    data = {}
+    for o in outlets:
+        col = []
+        for a in actors:
+            text = "; ".join(cells[(a, o)])
+            if show_unlabelled and bare[(a, o)]:
+                text = (text + "; " if text else "") + f"+ {bare[(a, o)]} bare"
+            col.append(text)
+        data[o] = col
+    out = pd.DataFrame(data, index=pd.Index(actors, name="actor"), dtype="string")
+    out.columns.name = "outlet"
+    return out
+
+
+# --------------------------------------------------------------------------- proposals
+_NAME_SEQ = re.compile(r"[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)*")
+
+
+def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   min_count: int = 2, max_distance: float = 0.34,
+                   role_words: Iterable[str] | None = None) -> pd.DataFrame:
+    """Candidate actors for a corpus without an alias table, for a researcher to confirm.
+
+    Method: runs of capitalised words (possessive removed, leading role/title words
+    such as "President" removed) are *proper-name sequences* when none of their
+    words is ever written in lower case in the corpus (that drops sentence-initial
+    "The", "According"). Sequences are grouped when their last words are spelling
+    variants of each other (:func:`framelens.spelling.same_name`: transliteration
+    key plus normalised edit distance), so "Vladimir Putin" and "Putin", or
+    "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one candidate.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus with ``text_col`` and ``label_col``.
+    text_col, label_col : str
+        Columns of text and outlet.
+    min_count : int, default 2
+        Keep candidates mentioned at least this often in total.
+    max_distance : float, default 0.34
+        Largest normalised edit distance between folded spellings grouped together.
+    role_words : iterable of str, optional
+        Title words stripped from the front (default :data:`ROLE_WORDS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor`` (suggested id: the most frequent last word), ``count``,
+        ``n_docs``, ``outlets`` ("; "-joined), ``variants`` (surface forms with
+        counts), ``pattern`` (a regular expression for the alias table); sorted by
+        count descending then actor.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"outlet": ["A", "B"], "text": [
+    ...     "Russian President Vladimir Putin spoke. Then Putin left.",
+    ...     "The talks ended. Putin said then the talks ended."]})
+    >>> propose_actors(df)[["actor", "count", "variants"]].to_dict("records")
+    [{'actor': 'Putin', 'count': 3, 'variants': 'Putin (2); Vladimir Putin (1)'}]
+    """
+    from framelens.spelling import same_name
+
+    if min_count < 1:
+        raise ValueError(f"min_count must be >= 1, got {min_count!r}")
+    roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
+    texts = corpus[text_col].tolist()
+    labels = corpus[label_col].astype(str).tolist()
+    lower_seen: set[str] = set()
+    for t in texts:
+        lower_seen.update(w for w in re.findall(r"\b[a-z][\w'-]*", t))
+    found: list[tuple[str, int, str]] = []
+    for d, (t, lab) in enumerate(zip(texts, labels)):
+        for m in _NAME_SEQ.finditer(t):
+            toks = [_POSSESSIVE.sub("", w) for w in m.group(0).split()]
+            # split at ordinary words and titles: "Russian President Vladimir Putin"
+            # -> "Russian" | "Vladimir Putin"
+            segment: list[str] = []
+            for w in toks + [""]:
+                low = w.lower()
+                if w and low not in lower_seen and low not in _STOP and not _is_role(w, roles):
+                    segment.append(w)
+                    continue
+                if segment and not (len(segment) == 1 and len(segment[0]) < 2):
+                    found.append((" ".join(segment), d, lab))
+                segment = []
+    surface = Counter(s for s, _, _ in found)
+    lasts: list[str] = []
+    for s, _ in surface.most_common():
+        last = s.split()[-1]
+        if not any(same_name(last, other, max_distance=max_distance) for other in lasts):
+            lasts.append(last)
+    groups: dict[str, list[str]] = {}
+    for s in surface:
+        last = s.split()[-1]
+        head = next(o for o in lasts if same_name(last, o, max_distance=max_distance))
+        groups.setdefault(head, []).append(s)
+    rows = []
+    for head, forms in groups.items():
+        hits = [(d, lab) for s, d, lab in found if s in forms]
+        count = len(hits)
+        if count < min_count:
+            continue
+        ordered = sorted(forms, key=lambda f: (-surface[f], f))
+        last_counts = Counter()
+        for f in forms:
+            last_counts[f.split()[-1]] += surface[f]
+        actor = sorted(last_counts, key=lambda w: (-last_counts[w], w))[0]
+        pattern = "|".join(re.escape(f).replace(r"\ ", r"\s+")
+                           for f in sorted(forms, key=lambda f: (-len(f), f)))
+        rows.append({"actor": actor, "count": count, "n_docs": len({d for d, _ in hits}),
+                     "outlets": "; ".join(sorted({lab for _, lab in hits})),
+                     "variants": "; ".join(f"{f} ({surface[f]})" for f in ordered),
+                     "pattern": pattern})
+    out = pd.DataFrame(rows, columns=["actor", "count", "n_docs", "outlets", "variants",
+                                      "pattern"])
+    out = out.astype({"count": "int64", "n_docs": "int64"})
+    return out.sort_values(["count", "actor"], ascending=[False, True],
+                           kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,191 @@
+"""Tests for framelens.actors: alias table, mentions, labels, label matrix, proposals."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framelens.actors import (ActorTableError, find_mentions, label_counts, label_matrix,
+                              load_actors, propose_actors)
+
+ROOT = Path(__file__).resolve().parents[1]
+ALIASES = ROOT / "seeds" / "actors.csv"
+PUTIN = pd.DataFrame({"actor": ["Putin"], "type": ["person"],
+                      "pattern": [r"(?:Vladimir\s+)?Putin"]})
+
+
+def _one(text: str, table: pd.DataFrame = PUTIN) -> pd.DataFrame:
+    return find_mentions(pd.DataFrame({"doc_id": ["d"], "outlet": ["O"], "text": [text]}), table)
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(seed_corpus: pd.DataFrame) -> pd.DataFrame:
+    return find_mentions(seed_corpus, ALIASES)
+
+
+# --------------------------------------------------------------- label patterns
+@pytest.mark.parametrize("text, label, kind", [
+    ("It hit Russian dictator Vladimir Putin hard.", "Russian dictator", "pre-modifier"),
+    ("It hit Russian President Vladimir Putin hard.", "Russian President", "pre-modifier"),
+    ("It showed the illegitimate Russian president, Vladimir Putin, that it failed.",
+     "illegitimate Russian president", "apposition-before"),
+    ("Forces loyal to President Vladimir Putin advanced.", "President", "pre-modifier"),
+    ("They met the illegitimate Russian dictator Putin.", "illegitimate Russian dictator",
+     "pre-modifier"),
+    ("It was the country's president, Putin, who spoke.", "the country's president",
+     "apposition-before"),
+    ("Putin, the head of the Russian state, spoke.", "head of the Russian state",
+     "apposition-after"),
+    ("They wrote to Putin President of Russia", "President of Russia", "title-after"),
+])
+def test_label_patterns(text: str, label: str, kind: str) -> None:
+    m = _one(text)
+    assert len(m) == 1
+    assert m.loc[0, "label"] == label and m.loc[0, "label_kind"] == kind
+    assert text[m.loc[0, "label_start"]:m.loc[0, "label_end"]] == label
+    assert m.loc[0, "sentence"] == text
+
+
+@pytest.mark.parametrize("text", [
+    "Putin said the talks failed.",
+    "The president met Putin.",                  # "met" between: not a label
+    "According to Putin, the talks failed.",
+    "Vladimir Putin, who replaced his minister, spoke.",  # relative clause
+    "In the letter, Putin wrote.",               # no role word in the phrase
+    "Putin, in an interview, spoke.",
+    "The government of Putin fell.",             # "of" before the name: names something else
+])
+def test_no_label(text: str) -> None:
+    m = _one(text)
+    assert len(m) == 1 and pd.isna(m.loc[0, "label"]) and m.loc[0, "label_start"] == -1
+
+
+def test_title_after_only_for_persons() -> None:
+    t = pd.DataFrame({"actor": ["NATO"], "type": ["organisation"], "pattern": ["NATO"]})
+    m = _one("The NATO Secretary General spoke.", t)
+    assert pd.isna(m.loc[0, "label"])
+
+
+def test_offsets_point_into_text() -> None:
+    text = "Kyiv said. Later, Russian dictator Vladimir Putin spoke."
+    m = _one(text)
+    assert text[m.loc[0, "start"]:m.loc[0, "end"]] == "Vladimir Putin"
+    assert m.loc[0, "sentence"] == "Later, Russian dictator Vladimir Putin spoke."
+
+
+# --------------------------------------------------------------- the seed facts
+def test_seed_putin_labels(seed_mentions: pd.DataFrame) -> None:
+    mat = label_matrix(seed_mentions)
+    putin = mat.loc["Putin"]
+    assert putin["Unnamed site (000)"] == "Russian dictator (1); illegitimate Russian president (1)"
+    for outlet in ("CNN Brasil (republished)", "VTC News", "Reuters-based (004)"):
+        assert "Russian President (" in putin[outlet]
+    others = [o for o in mat.columns if o != "Unnamed site (000)"]
+    for o in others:
+        assert "dictator" not in putin[o] and "illegitimate" not in putin[o]
+    assert "Russian President" not in putin["Unnamed site (000)"]
+    assert putin["Unnamed site (003)"] == ""  # 003 names him without a title
+
+
+def test_seed_labels_carry_sentences(seed_mentions: pd.DataFrame,
+                                     seed_corpus: pd.DataFrame) -> None:
+    text = dict(zip(seed_corpus["doc_id"], seed_corpus["text"]))
+    assert seed_mentions["sentence"].notna().all()
+    for r in seed_mentions.itertuples():
+        assert text[r.doc_id][r.start:r.end] == r.surface
+        assert r.surface in r.sentence
+        if pd.notna(r.label):
+            assert text[r.doc_id][r.label_start:r.label_end] == r.label
+            assert r.label in r.sentence
+    dictator = seed_mentions[seed_mentions["label"] == "Russian dictator"]
+    assert dictator["sentence"].tolist() == [
+        "According to the Ukrainian leader, the ceasefire is necessary to ensure that Russian "
+        'dictator Vladimir Putin "does not return" to seize Ukrainian territories.']
+
+
+def test_seed_other_labels(seed_mentions: pd.DataFrame) -> None:
+    lc = label_counts(seed_mentions)
+    got = set(zip(lc["actor"], lc["outlet"], lc["label"]))
+    assert ("Zelensky", "Unnamed site (000)", "Ukrainian leader") in got
+    assert ("Zelensky", "CNN Brasil (republished)", "the country\u2019s president") in got
+    assert ("Sybiha", "Unnamed site (000)",
+            "head of the Ministry of Foreign Affairs of Ukraine") in got
+    assert ("Sybiha", "Unnamed site (003)", "head of Ukraine's Ministry of Foreign Affairs") in got
+    assert ("Trump", "Reuters-based (004)", "U.S. President-elect") in got
+    assert not lc["label"].str.contains("Meeting").any()  # no "NATO ... Meeting" titles
+
+
+def test_actor_never_mentioned_gives_empty_row(seed_corpus: pd.DataFrame) -> None:
+    t = pd.concat([PUTIN, pd.DataFrame({"actor": ["Biden"], "type": ["person"],
+                                        "pattern": ["(?:Joe\\s+)?Biden"]})])
+    m = find_mentions(seed_corpus, t)
+    assert not (m["actor"] == "Biden").any()
+    mat = label_matrix(m)
+    assert list(mat.index) == ["Putin", "Biden"]
+    assert (mat.loc["Biden"] == "").all() and len(mat.columns) == 5
+    empty = find_mentions(seed_corpus.iloc[:0], t)
+    assert len(empty) == 0 and list(label_matrix(empty).index) == ["Putin", "Biden"]
+
+
+def test_label_matrix_unlabelled_counts() -> None:
+    m = _one("Russian dictator Putin spoke. Putin left. Putin came back.")
+    mat = label_matrix(m, show_unlabelled=True)
+    assert mat.loc["Putin", "O"] == "Russian dictator (1); + 2 bare"
+
+
+# --------------------------------------------------------------- alias table errors
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "actors.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_alias_missing_column(tmp_path: Path) -> None:
+    p = _write(tmp_path, "actor,pattern\nPutin,Putin\n")
+    with pytest.raises(ActorTableError, match=r"actors.csv: missing column\(s\) \['type'\]"):
+        load_actors(p)
+
+
+def test_alias_invalid_pattern_names_row(tmp_path: Path) -> None:
+    p = _write(tmp_path, "actor,type,pattern\nPutin,person,Putin\nNATO,organisation,NATO(\n")
+    with pytest.raises(ActorTableError, match=r"row 3 \(NATO\): invalid regular expression"):
+        load_actors(p)
+
+
+def test_alias_duplicate_id_names_row(tmp_path: Path) -> None:
+    p = _write(tmp_path, "actor,type,pattern\nPutin,person,Putin\nKyiv,city,Kyiv\n"
+                         "Putin,person,Vladimir\n")
+    with pytest.raises(ActorTableError, match=r"row 4: duplicate actor id 'Putin' \(first at row 2\)"):
+        load_actors(p)
+
+
+def test_alias_empty_pattern_and_empty_match(tmp_path: Path) -> None:
+    with pytest.raises(ActorTableError, match="row 2 .*empty 'pattern'"):
+        load_actors(_write(tmp_path, "actor,type,pattern\nPutin,person,\n"))
+    with pytest.raises(ActorTableError, match="matches the empty string"):
+        load_actors(_write(tmp_path, "actor,type,pattern\nPutin,person,(?:Putin)?\n"))
+    with pytest.raises(ActorTableError, match="not found"):
+        load_actors(tmp_path / "nope.csv")
+
+
+def test_seed_alias_table_loads() -> None:
+    t = load_actors(ALIASES)
+    assert t["actor"].tolist() == ["Putin", "Zelensky", "Sybiha", "Stefanishyna", "NATO",
+                                   "Russia", "Ukraine", "Trump", "North Korea"]
+
+
+# --------------------------------------------------------------- proposals
+def test_propose_actors_groups_variants(seed_corpus: pd.DataFrame) -> None:
+    p = propose_actors(seed_corpus).set_index("actor")
+    assert {"Putin", "Zelensky", "Sybiha", "Stefanishyna"} <= set(p.index)
+    syb = p.loc["Sybiha", "variants"]
+    for form in ("Andrii Sybiha", "Andrij Sybiha", "Sybiga"):
+        assert form in syb
+    assert p.loc["Stefanishyna", "variants"] == "Olga Stefanishyna (3); Olha Stefanishyna (1)"
+    assert p.loc["Putin", "n_docs"] == 5
+    # the proposed pattern is a valid alias-table entry that finds every variant
+    table = pd.DataFrame({"actor": ["Sybiha"], "type": ["person"],
+                          "pattern": [p.loc["Sybiha", "pattern"]]})
+    m = find_mentions(seed_corpus, table)
+    assert len(m) == p.loc["Sybiha", "count"]

@@ -1,0 +1,128 @@
+"""Tests for framelens.spelling: transliteration keys, variant groups, marked pairs."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from framelens.spelling import (count_marked, fold, marked_spellings, name_distance, name_key,
+                                proper_names, same_name, spelling_variants, variant_table)
+
+# Kyiv/Kiev counted by hand in seeds/*.txt (grep -o 'Kyiv' / 'Kiev', checked by reading):
+#   000: Kyiv 3 ("an invitation to Kyiv", "Kyiv believes", "made it clear to Kyiv")
+#   001: Kiev 1 ("maintain control of Kiev")
+#   002: Kiev 7 ("Kiev's new efforts", "Kiev has applied", "preventing Kiev", "Kiev understood",
+#        "could target Kiev", "Kiev's attacks", "the Ukrainian capital Kiev")
+#   003: Kyiv 2 ("invite Kyiv to NATO", "official invitation to Kyiv")
+#   004: Kyiv 1 ("under Kyiv's control")
+BY_HAND = {
+    "Unnamed site (000)": {"Kyiv": 3, "Kiev": 0},
+    "CNN Brasil (republished)": {"Kyiv": 0, "Kiev": 1},
+    "VTC News": {"Kyiv": 0, "Kiev": 7},
+    "Unnamed site (003)": {"Kyiv": 2, "Kiev": 0},
+    "Reuters-based (004)": {"Kyiv": 1, "Kiev": 0},
+}
+
+
+def test_kyiv_kiev_matches_hand_count(seed_corpus: pd.DataFrame) -> None:
+    table = variant_table(count_marked(seed_corpus))
+    for outlet, counts in BY_HAND.items():
+        for variant, n in counts.items():
+            assert table.loc[outlet, ("Kyiv", variant)] == n, (outlet, variant)
+
+
+def test_general_method_finds_kyiv_kiev_too(seed_corpus: pd.DataFrame) -> None:
+    v = spelling_variants(seed_corpus)
+    kyiv = v[v["variant"].isin(["Kyiv", "Kiev"])]
+    assert kyiv["name"].nunique() == 1  # grouped together without the curated list
+    got = {(r.outlet, r.variant): r.count for r in kyiv.itertuples()}
+    want = {(o, var): n for o, c in BY_HAND.items() for var, n in c.items() if n}
+    assert got == want
+
+
+def test_seed_name_variants(seed_corpus: pd.DataFrame) -> None:
+    v = spelling_variants(seed_corpus)
+    groups = v.groupby("name")["variant"].agg(lambda s: sorted(set(s))).to_dict()
+    assert ["Zelensky", "Zelenskyi", "Zelenskyy"] in groups.values()
+    assert ["Sybiga", "Sybiha"] in groups.values()
+    assert ["Andrii", "Andrij"] in groups.values()
+    assert ["Olga", "Olha"] in groups.values()
+    # demonyms and derived forms are not spelling variants
+    for forms in groups.values():
+        assert not {"Russia", "Russian"} <= set(forms)
+        assert not {"Ukraine", "Ukrainian"} <= set(forms)
+    syb = v[v["variant"] == "Sybiga"]
+    assert syb["outlet"].tolist() == ["Unnamed site (000)"] and syb["count"].tolist() == [2]
+    donbass = count_marked(seed_corpus)
+    d = donbass[(donbass["name"] == "Donbas") & (donbass["count"] > 0)]
+    assert d[["variant", "outlet", "count"]].values.tolist() == [
+        ["Donbass", "CNN Brasil (republished)", 1]]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Zelensky", "Zelenskyy", True), ("Zelenskyi", "Zelenskyy", True),
+    ("Sybiha", "Sybiga", True), ("Andrii", "Andrij", True), ("Olga", "Olha", True),
+    ("Kyiv", "Kiev", True), ("Kharkiv", "Kharkov", True), ("Donbas", "Donbass", True),
+    ("Russia", "Russian", False), ("Ukraine", "Ukrainian", False), ("Putin", "Trump", False),
+    ("NATO", "Nato", True), ("Moscow", "Macau", False),
+])
+def test_same_name(a: str, b: str, same: bool) -> None:
+    assert same_name(a, b) is same
+
+
+def test_fold_and_key_examples() -> None:
+    assert fold("Kyiv’s") == "kiv" and fold("Zelenskyy") == fold("Zelensky")
+    assert fold("Ołena") == fold("Olena") or fold("Ołena") == "ołena"  # ł has no decomposition
+    assert fold("Élysée") == "elise"
+    assert name_key("Sybiha") == name_key("Sybiga") == "sbg"
+    assert name_distance("Kyiv", "Kiev") == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="max_distance"):
+        same_name("a", "b", max_distance=2)
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_distance_properties(a: str, b: str) -> None:
+    d = name_distance(a, b)
+    assert 0.0 <= d <= 1.0
+    assert d == pytest.approx(name_distance(b, a))
+    assert name_distance(a, a) == 0.0
+    assert same_name(a, a)
+
+
+@given(st.text(max_size=40))
+def test_fold_lowercases_any_text(a: str) -> None:
+    assert isinstance(name_key(a), str)
+    f = fold(a)
+    assert f == f.lower() or not f.isalpha()
+
+
+def test_proper_names_drop_words_also_lower_case() -> None:
+    df = pd.DataFrame({"outlet": ["A", "A"], "text": ["The President met Sybiha.",
+                                                     "the president of Kyiv’s council"]})
+    names = proper_names(df)
+    assert names["name"].tolist() == ["Kyiv", "Sybiha"]
+
+
+def test_marked_spellings_shipped_and_sourced() -> None:
+    m = marked_spellings()
+    assert {"Kyiv", "Odesa", "Donbas", "Kharkiv"} <= set(m["name"])
+    assert (m["source"].str.len() > 10).all() and (m["marked_as"] != "").all()
+
+
+def test_marked_spellings_bad_file(tmp_path) -> None:
+    p = tmp_path / "s.csv"
+    p.write_text("name,variant,pattern,marked_as,note,source\nKyiv,Kyiv,Ky(iv,x,y,z\n")
+    with pytest.raises(ValueError, match=r"row 2: invalid pattern 'Ky\(iv'"):
+        marked_spellings(p)
+    p.write_text("name,variant\nKyiv,Kyiv\n")
+    with pytest.raises(ValueError, match="missing column"):
+        marked_spellings(p)
+
+
+def test_bad_columns() -> None:
+    df = pd.DataFrame({"outlet": ["A"], "text": ["Kyiv"]})
+    with pytest.raises(ValueError, match="text_col='body'"):
+        spelling_variants(df, text_col="body")
+    with pytest.raises(ValueError, match="lacks column 'count'"):
+        variant_table(pd.DataFrame({"name": [], "variant": [], "outlet": []}))
