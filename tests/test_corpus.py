@@ -235,7 +235,7 @@ def test_rules_table_lists_every_rule() -> None:
     table = rules_table()
     assert list(table.columns) == ["name", "description", "pattern", "trailing"]
     assert table["name"].tolist() == [r.name for r in RULES]
-    assert {"date-header", "timestamp-line", "share-residue", "comment-counter", "source-line",
+    assert {"date-header", "timestamp-line", "header-date-line", "share-residue", "comment-counter", "source-line",
             "republish-notice", "author-bio"} <= set(table["name"])
     assert table.loc[table["name"] == "author-bio", "trailing"].item() is True or \
         bool(table.loc[table["name"] == "author-bio", "trailing"].item())
@@ -266,10 +266,26 @@ def test_rule_timestamp_line() -> None:
 
 
 @pytest.mark.parametrize("stamp", ["Updated: 29 November 2024 15:42", "Nov. 29, 2024 at 3:42 p.m. ET",
-                                   "Friday, November 29, 2024", "29.11.2024"])
+                                   "Updated 4:10 p.m. ET, 2/10/2014", "6 years ago", "Posted: 2 hours ago",
+                                   "Published on Friday, November 29, 2024"])
 def test_rule_timestamp_line_variants(stamp: str) -> None:
-    _, removed = _one(f"Lead.\n{stamp}\nMore.")
+    _, removed = _one(f"Lead.\nMore.\n{stamp}\nMore.")
     assert removed == [("timestamp-line", stamp)]
+
+
+@pytest.mark.parametrize("text, date", [("Friday, November 29, 2024\nKyiv asked.", "Friday, November 29, 2024"),
+                                        ("Headline\n\n29.11.2024\nKyiv asked.", "29.11.2024"),
+                                        ("\n29 November 2024\r\nKyiv asked.", "29 November 2024")])
+def test_rule_header_date_line(text: str, date: str) -> None:
+    out, removed = _one(text)
+    assert removed == [("header-date-line", date)]
+    assert date not in out and out.endswith("Kyiv asked.")
+
+
+def test_rule_header_date_line_negative_timeline() -> None:
+    timeline = "Key moments\nBelow, a timeline.\nJanuary 20, 2017\nThe inauguration.\nJanuary 21, 2017\nMarches."
+    text, removed = _one(timeline)
+    assert removed == [] and text == timeline
 
 
 def test_rule_timestamp_negative() -> None:
@@ -585,6 +601,8 @@ def test_plot_removed_bars_and_title(seed_corpus: pd.DataFrame, seed_audit: pd.D
             y = round(patch.get_y() + patch.get_height() / 2)
             totals[labels[y]] = totals.get(labels[y], 0) + patch.get_width()
         assert totals["VTC News"] == 109 and totals["Reuters-based (004)"] == 0
-        assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "date-header"
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "date-header", "timestamp-line", "share-residue", "comment-counter", "source-line",
+        "republish-notice", "author-bio"]
     finally:
         plt.close(ax.figure)

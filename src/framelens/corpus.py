@@ -321,7 +321,8 @@ _TIME = (
     r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
     r"(?:[ \t]?(?:[A-Z]{2,5}|(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?))?)"
 )
-_STAMP_WORD = r"(?:(?:Published|Updated|Posted|Last updated)(?:[ \t]+(?:on|at))?:?[ \t]+)?"
+_STAMP_WORD = r"(?:(?:Published|Updated|Posted|Last[ \t]+updated)(?:[ \t]+(?:on|at))?:?[ \t]+)"
+_AGO = r"(?:\d+|an?)[ \t]+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)[ \t]+ago"
 
 
 @dataclass(frozen=True)
@@ -376,10 +377,21 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "timestamp-line",
-        "A line holding only a time and date stamp such as '3:42 PM EST, November 29, 2024' "
-        "or 'Updated: 29 November 2024 15:42' (page template, not prose).",
-        rf"^[ \t]*(?P<cut>{_STAMP_WORD}(?:{_TIME},?[ \t]+{_DATE}|{_DATE}(?:,?[ \t]+(?:at[ \t]+)?{_TIME})?))"
-        rf"[ \t]*$",
+        "A line holding only a time stamp: a time with a date ('3:42 PM EST, November 29, "
+        "2024', 'Updated 4:10 p.m. ET, 2/10/2014'), a date or time after 'Published' / "
+        "'Updated' / 'Posted', or a relative stamp ('6 years ago'). Anywhere in the text: "
+        "no reporter writes such a line.",
+        rf"^[ \t]*(?P<cut>{_STAMP_WORD}?(?:{_TIME},?[ \t]+{_DATE}|{_DATE},?[ \t]+(?:at[ \t]+)?{_TIME})"
+        rf"|{_STAMP_WORD}(?:{_DATE}|{_TIME}|{_AGO})|{_AGO})[ \t]*$",
+        re.MULTILINE | re.IGNORECASE,
+    ),
+    Rule(
+        "header-date-line",
+        "A line holding only a date ('November 29, 2024', 'Friday, 29 November 2024', "
+        "'29.11.2024') as the first or second line of the text, where page templates put "
+        "it. Further down, a bare date line is a reporter's subhead (a timeline) and stays.",
+        rf"\A(?:[ \t]*\r?\n)*(?:[^\n]*\n(?:[ \t]*\r?\n)*)?[ \t]*(?P<cut>{_DATE})[ \t]*\r?$",
+        re.MULTILINE | re.IGNORECASE,
     ),
     Rule(
         "share-residue",
