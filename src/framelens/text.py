@@ -1,0 +1,252 @@
+"""Sentences and words: the text units every other analysis counts.
+
+:func:`sentence_spans` splits one text into sentence character spans by rules a
+reader can check (no trained model): a sentence ends at ``.``, ``!``, ``?`` or an
+ellipsis, optionally followed by closing quotes or brackets, when whitespace and a
+likely sentence start (capital letter, digit, opening quote) follow, unless the
+word before the full stop is an abbreviation, an initial or a dotted acronym.
+Every line break is a hard paragraph break. :func:`sentences` applies it to a
+corpus and returns one tidy row per sentence; :func:`words` gives the lowercased
+word tokens used for overlap measures.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["sentence_spans", "sentences", "words", "TITLES", "NUMBER_ABBREVIATIONS",
+           "ABBREVIATIONS", "SENTENCE_STARTERS"]
+
+#: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
+TITLES: frozenset[str] = frozenset({
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "col", "lt", "maj", "capt", "cpt",
+    "sgt", "cpl", "adm", "brig", "cmdr", "gov", "sen", "rep", "rev", "hon", "pres", "supt",
+    "st", "mt", "ft", "fr", "sr", "sra", "jr", "mme", "mlle", "insp", "amb", "atty",
+})
+
+#: Abbreviations that precede a number ("Dec. 3-4", "No. 5"); a full stop after
+#: them ends a sentence only when no number follows.
+NUMBER_ABBREVIATIONS: frozenset[str] = frozenset({
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "no", "nos", "nr", "fig", "figs", "vol", "vols", "p", "pp", "art", "para", "ch", "sec",
+    "ed", "op", "ref", "tel",
+})
+
+#: Other abbreviations: a full stop after them ends a sentence only when a common
+#: sentence-opening word (:data:`SENTENCE_STARTERS`) follows ("in the U.S. The ...").
+ABBREVIATIONS: frozenset[str] = frozenset({
+    "etc", "vs", "v", "approx", "est", "inc", "ltd", "co", "corp", "plc", "bros", "dept",
+    "univ", "assn", "govt", "min", "max", "ca", "cf", "al", "resp", "incl", "excl",
+})
+
+#: Words that commonly open a sentence; after an abbreviation, acronym or initial
+#: they signal that the full stop also ended the sentence.
+SENTENCE_STARTERS: frozenset[str] = frozenset({
+    "a", "an", "the", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these",
+    "those", "there", "but", "and", "or", "so", "yet", "in", "on", "at", "for", "if",
+    "when", "while", "after", "before", "as", "however", "meanwhile", "moreover", "also",
+    "his", "her", "its", "their", "our", "my", "some", "many", "most", "no", "not", "what",
+    "who", "why", "how", "where", "still", "then", "thus", "such", "since", "although",
+    "despite", "according", "last", "earlier", "later",
+})
+
+#: Characters that close a quotation or parenthesis right after a sentence's final stop.
+_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}"
+#: Characters that may open the next sentence before its first letter.
+_OPENERS = "\"'\u201c\u2018\u00ab\u2039([{\u201e\u201a"
+#: Line separators treated as hard paragraph breaks (the set :meth:`str.splitlines` uses).
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+#: A sentence-final stop: run of terminal punctuation, optional closers, then space or end.
+_TERMINAL = re.compile(r"(?:\.\.\.|[.!?\u2026\u203d])+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
+_DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
+_WORD = re.compile(r"\w+(?:['\u2019\u2010\u2011-]\w+)*")
+
+
+_NEXT = re.compile(r"\s*([" + re.escape(_OPENERS) + r"]*)([^\s.,;:!?" + re.escape(_CLOSERS) + r"]*)")
+
+
+def _token_before(para: str, pos: int) -> str:
+    """The whitespace-delimited token ending at ``pos`` (opening quotes removed)."""
+    i = pos
+    while i > 0 and not para[i - 1].isspace():
+        i -= 1
+    return para[i:pos].lstrip(_OPENERS)
+
+
+def _is_boundary(para: str, match: re.Match[str]) -> bool:
+    """Decide whether the terminal punctuation ``match`` in ``para`` ends a sentence."""
+    end = match.end()
+    nxt_m = _NEXT.match(para, end)
+    assert nxt_m is not None  # the pattern can match the empty string
+    if nxt_m.end(1) >= len(para):
+        return True  # nothing but whitespace/opening quotes follows
+    first = para[nxt_m.end(1)]
+    nxt = nxt_m.group(2)
+    starts_like_sentence = first.isupper() or first.isdigit()
+    punct = match.group(0).rstrip(_CLOSERS)
+    if punct != ".":
+        # "!", "?", "..." and "…": no abbreviation can hide behind them.
+        return starts_like_sentence
+    # Single full stop: look at the token it closes.
+    token = _token_before(para, match.start())
+    low = token.lower()
+    if low in TITLES:
+        return False
+    if low in NUMBER_ABBREVIATIONS and first.isdigit():
+        return False
+    is_initial = len(token) == 1 and token.isalpha()
+    if is_initial or low in ABBREVIATIONS or _DOTTED_ACRONYM.match(token):
+        if is_initial and len(nxt) == 1 and para[nxt_m.end(2):nxt_m.end(2) + 1] == ".":
+            return False  # "J. R. R. Tolkien"
+        return nxt.lower() in SENTENCE_STARTERS and starts_like_sentence
+    return starts_like_sentence
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences in ``text``.
+
+    Rules, in order:
+
+    * every line break is a hard paragraph break (headings, datelines and page
+      furniture on their own line become their own "sentence");
+    * a sentence ends after ``.``, ``!``, ``?``, ``...`` or ``…``, plus any closing
+      quotes or brackets (``he said." Next``), when whitespace and a capital letter,
+      a digit or an opening quote follow;
+    * a full stop after a title (``Mr.``, ``Dr.``, ``Gen.``; :data:`TITLES`) never
+      ends a sentence; after a month or number abbreviation (``Dec. 3-4``;
+      :data:`NUMBER_ABBREVIATIONS`) it does not when a digit follows;
+    * after an initial (``J. R. R.``), a dotted acronym (``U.S.``, ``U.K.``,
+      ``a.m.``) or another abbreviation (``etc.``; :data:`ABBREVIATIONS`) it ends a
+      sentence only when a common sentence opener follows (:data:`SENTENCE_STARTERS`),
+      so ``U.S. President`` stays whole but ``in the U.S. The`` splits;
+    * decimals (``3.5``) never split: a boundary needs whitespace after the stop.
+
+    Spans exclude surrounding whitespace, are in order, do not overlap and
+    together cover every non-whitespace character.
+
+    Parameters
+    ----------
+    text : str
+        One article.
+
+    Returns
+    -------
+    list of (int, int)
+        Half-open character offsets into ``text``.
+
+    Examples
+    --------
+    >>> t = 'Mr. Smith met U.S. President Biden. "It went well." Next, 3.5 hours.'
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['Mr. Smith met U.S. President Biden.', '"It went well."', 'Next, 3.5 hours.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"sentence_spans expects a str, got {type(text).__name__}: {text!r:.80}")
+    spans: list[tuple[int, int]] = []
+    para_start = 0
+    pieces = [(m.start(), m.end()) for m in _LINE_BREAKS.finditer(text)] + [(len(text), len(text))]
+    for br_start, br_end in pieces:
+        para = text[para_start:br_start]
+        cut = 0
+        for m in _TERMINAL.finditer(para):
+            if _is_boundary(para, m):
+                _add_span(spans, para, cut, m.end(), para_start)
+                cut = m.end()
+        _add_span(spans, para, cut, len(para), para_start)
+        para_start = br_end
+    return spans
+
+
+def _add_span(spans: list[tuple[int, int]], para: str, a: int, b: int, offset: int) -> None:
+    """Append ``para[a:b]`` stripped of whitespace, as absolute offsets, if non-empty."""
+    chunk = para[a:b]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right > left:
+        spans.append((offset + a + left, offset + a + right))
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens of ``text``.
+
+    A token is a run of unicode word characters (letters, digits, ``_``) joined
+    by single inner apostrophes or hyphens, so ``Ukraine's``, ``Euro-Atlantic``
+    and ``33-month-old`` stay whole. Curly apostrophes (``’``) and unicode hyphens
+    are normalised to ``'`` and ``-`` so that translations typeset differently
+    still share tokens.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> words("Ukraine’s Euro-Atlantic path is 'irreversible', NATO said.")
+    ["ukraine's", 'euro-atlantic', 'path', 'is', 'irreversible', 'nato', 'said']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
+    out = []
+    for m in _WORD.finditer(text):
+        tok = m.group(0).lower()
+        tok = tok.replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
+        out.append(tok)
+    return out
+
+
+def sentences(corpus: pd.DataFrame, *, text_col: str = "text",
+              label_col: str = "outlet") -> pd.DataFrame:
+    """One row per sentence of every document in ``corpus``.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        One row per document, with a ``doc_id`` column (or an index named
+        ``doc_id``; otherwise the index is used as the id), the text in
+        ``text_col`` and the outlet name in ``label_col``.
+    text_col : str, default "text"
+        Column holding the (cleaned) article text.
+    label_col : str, default "outlet"
+        Column holding the outlet name; copied to the output column ``outlet``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``outlet``, ``sent_id`` (0-based position within the
+        document), ``start``, ``end`` (character offsets into the document's
+        ``text_col``, see :func:`sentence_spans`) and ``sentence``, ordered by
+        document then position.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["Daily"],
+    ...                    "text": ["Dr. Who left. He came back."]})
+    >>> sentences(df)[["sent_id", "sentence"]].to_dict("list")
+    {'sent_id': [0, 1], 'sentence': ['Dr. Who left.', 'He came back.']}
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"corpus must be a pandas DataFrame, got {type(corpus).__name__}")
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+    if "doc_id" in corpus.columns:
+        ids = corpus["doc_id"].tolist()
+    else:
+        ids = corpus.index.tolist()
+    rows: list[tuple[object, object, int, int, int, str]] = []
+    for doc_id, label, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+        if not isinstance(text, str):
+            raise ValueError(f"document {doc_id!r}: {text_col!r} is {text!r:.40} "
+                             f"({type(text).__name__}), expected a string; "
+                             "fill or drop documents without text first")
+        for i, (s, e) in enumerate(sentence_spans(text)):
+            rows.append((doc_id, label, i, s, e, text[s:e]))
+    out = pd.DataFrame(rows, columns=["doc_id", "outlet", "sent_id", "start", "end", "sentence"])
+    return out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
