@@ -1,0 +1,170 @@
+"""Tests for framelens.findings: the findings page, its tables and figures, and its safety."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framelens import findings
+from framelens.render import external_references
+
+#: Article text that must never become markup.
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click me</a>',
+)
+
+
+class _Page(HTMLParser):
+    """Independent record of a page's elements, attributes and visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(page: str) -> _Page:
+    p = _Page()
+    p.feed(page)
+    p.close()
+    return p
+
+
+def assert_inert(page: str) -> _Page:
+    """No script, no event handler, no javascript: link, images only from figures/."""
+    p = parse(page)
+    assert [t for t, _ in p.tags if t in {"script", "iframe", "object", "embed"}] == []
+    assert [(t, k) for t, a in p.tags for k in a if k.startswith("on")] == []
+    hrefs = [a.get("href", "") for t, a in p.tags if t == "a"]
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript")]
+    srcs = [a.get("src", "") for t, a in p.tags if t == "img"]
+    assert all(s.startswith("figures/") and s.endswith(".png") for s in srcs), srcs
+    return p
+
+
+def _article(n_words: int, lead: str, topic: str) -> str:
+    body = " ".join(f"{topic}{i % 7} nato kyiv membership" for i in range(n_words // 4))
+    return f"{lead} Ukraine asked NATO for an invitation.\n\n{body}.\n"
+
+
+@pytest.fixture
+def xss_corpus(make_corpus):
+    files = {
+        f"doc{i}.txt": _article(40 + 20 * i, f"Report {i} quoted {payload} in full.", f"w{i}")
+        for i, payload in enumerate(PAYLOADS)
+    }
+    manifest = [
+        {"doc_id": f"doc{i}", "outlet": f"Outlet {i} {payload}", "translated": "no"}
+        for i, payload in enumerate(PAYLOADS)
+    ]
+    return make_corpus(files, manifest, name="xss")
+
+
+def test_article_text_and_outlet_names_are_escaped_not_markup(xss_corpus, tmp_path):
+    out = tmp_path / "out"
+    index = findings.write_findings(xss_corpus, out=out, n_boot=10)
+    page = index.read_text(encoding="utf-8")
+    p = assert_inert(page)
+    text = "".join(p.text)
+    # the payloads are on the page, as text a reader can see, not dropped
+    for payload in PAYLOADS:
+        assert f"quoted {payload} in full" in text
+        assert f"Outlet {PAYLOADS.index(payload)} {payload}" in text
+    assert external_references(page).empty
+
+
+def test_page_numbers_follow_the_corpus(make_corpus, tmp_path):
+    pages = {}
+    for name, lengths in (("short", (20, 40, 60)), ("long", (100, 140, 180))):
+        files = {f"d{i}.txt": _article(n, f"Lead {i}.", f"t{i}") for i, n in enumerate(lengths)}
+        manifest = [{"doc_id": f"d{i}", "outlet": f"Paper {chr(65 + i)}"} for i in range(3)]
+        folder = make_corpus(files, manifest, name=name)
+        out = tmp_path / f"out-{name}"
+        page = findings.write_findings(folder, out=out, n_boot=10).read_text(encoding="utf-8")
+        table = pd.read_csv(out / "tables" / "corpus.csv")
+        lo, hi = int(table["words"].min()), int(table["words"].max())
+        assert f"from {lo} to {hi} words" in page
+        pages[name] = (lo, hi, page)
+    assert pages["short"][:2] != pages["long"][:2]
+    assert pages["short"][2] != pages["long"][2]
+
+
+def test_numbers_are_read_from_the_saved_tables_at_render_time(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(3)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
+    out = tmp_path / "out"
+    findings.write_findings(folder, out=out, n_boot=10)
+    csv = out / "tables" / "corpus.csv"
+    table = pd.read_csv(csv, keep_default_na=False)
+    table.loc[0, "words"] = 98765
+    table.to_csv(csv, index=False)
+    page = findings.findings_page(out)
+    assert "98765" in page
+    sim = pd.read_csv(out / "tables" / "similarity.csv", index_col=0)
+    sim.iloc[0, 1] = sim.iloc[1, 0] = 0.4321
+    sim.to_csv(out / "tables" / "similarity.csv")
+    assert "0.43" in findings.summarize(out).set_index("section").loc["similarity", "statement"]
+
+
+def test_tables_and_figures_written_and_byte_stable(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(4)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(4)])
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        findings.write_findings(folder, out=out, n_boot=10)
+        runs.append(out)
+    for table in findings.TABLES:
+        assert (runs[0] / "tables" / f"{table}.csv").is_file(), table
+    for figure in findings.FIGURES:
+        for ext in ("png", "svg"):
+            first = (runs[0] / "figures" / f"{figure}.{ext}").read_bytes()
+            assert first == (runs[1] / "figures" / f"{figure}.{ext}").read_bytes(), f"{figure}.{ext}"
+    svg = (runs[0] / "figures" / "similarity_heatmap.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg
+    assert "Paper 0" in svg  # outlet names, not file ids, on the axes
+    assert (runs[0] / "index.html").read_bytes() == (runs[1] / "index.html").read_bytes()
+
+
+def test_page_links_each_figure_and_the_notebook_section(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40, f"Lead {i}.", f"t{i}") for i in range(3)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
+    out = tmp_path / "out"
+    nb_page = out / "notebooks" / "02-tfidf-clusters.html"
+    nb_page.parent.mkdir(parents=True)
+    nb_page.write_text('<h1 id="Clusters">Clusters</h1><h2 id="Cosine-similarity">Cosine similarity</h2>',
+                       encoding="utf-8")
+    notebooks = pd.DataFrame({"notebook": ["02-tfidf-clusters"], "html": ["notebooks/02-tfidf-clusters.html"],
+                              "title": ["Clusters"]})
+    page = findings.write_findings(folder, out=out, notebooks=notebooks, n_boot=10).read_text(encoding="utf-8")
+    p = assert_inert(page)
+    hrefs = [a.get("href") for t, a in p.tags if t == "a"]
+    assert "notebooks/02-tfidf-clusters.html#Cosine-similarity" in hrefs
+    srcs = {a["src"] for t, a in p.tags if t == "img"}
+    assert {f"figures/{f}.png" for f in findings.FIGURES} == srcs
+    assert all((out / s).is_file() for s in srcs)
+    assert "Caveats" in page and "Only 3 articles" in page
+
+
+def test_missing_tables_give_no_findings(tmp_path):
+    (tmp_path / "tables").mkdir()
+    table = findings.summarize(tmp_path)
+    assert table.empty
+    assert list(table.columns) == ["section", "heading", "statement", "figure", "tables"]
+    assert findings.draw_figures(tmp_path).empty
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_bad_n_boot_is_named(seeds_dir, tmp_path, bad):
+    with pytest.raises(ValueError, match=rf"n_boot={bad!r}"):
+        findings.compute_tables(seeds_dir, out=tmp_path, n_boot=bad)
