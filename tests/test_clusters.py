@@ -136,6 +136,7 @@ def test_bootstrap_frequencies_bounded_symmetric_and_deterministic() -> None:
     for k in (2, 3):
         _check_cooc(cooccurrence(b1, k=k))
     m2 = cooccurrence(b1, k=2)
+    assert list(m2.index) == list(GROUPS["outlet"])  # corpus order, not alphabetical
     # the obvious groups survive most resamplings of the vocabulary
     assert m2.loc["War A", "War B"] > 0.5
     assert m2.loc["War A", "Weather A"] < 0.5

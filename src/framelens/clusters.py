@@ -574,7 +574,7 @@ def cooccurrence(assignments: pd.DataFrame, *, k: int, label_col: str | None = N
     -------
     DataFrame
         Symmetric, values in [0, 1], diagonal 1, index and columns named after the
-        label column and sorted.
+        label column, in the order the articles first appear (the corpus order).
 
     Examples
     --------
@@ -587,7 +587,7 @@ def cooccurrence(assignments: pd.DataFrame, *, k: int, label_col: str | None = N
     if k not in set(assignments["k"].tolist()):
         raise ValueError(f"k={k!r} is not in the assignments; available: {sorted(set(assignments['k']))}")
     pairs = pair_table(assignments[assignments["k"] == k], label_col=label)
-    names = sorted(map(str, assignments[label].unique()))
+    names = [str(v) for v in pd.unique(assignments[label])]  # order of first appearance
     mat = pd.DataFrame(np.eye(len(names)), index=pd.Index(names, name=label),
                        columns=pd.Index(names, name=label))
     for a, b, share in pairs[[f"{label}_a", f"{label}_b", "share"]].itertuples(index=False):
@@ -708,6 +708,8 @@ def plot_cooccurrence(
 ) -> Axes:
     """Heatmap of a :func:`cooccurrence` matrix, cells annotated in percent.
 
+    The diagonal (an article with itself, always 100%) is left blank.
+
     Parameters
     ----------
     matrix : DataFrame
@@ -736,13 +738,17 @@ def plot_cooccurrence(
         raise ValueError(f"matrix must be square and at least 2 x 2; got shape {matrix.shape}")
     ax = new_axes(ax, figsize=(1.2 * len(matrix) + 2.5, 1.0 * len(matrix) + 1.5))
     values = matrix.to_numpy(dtype=float)
-    image = ax.imshow(values, vmin=0.0, vmax=1.0, cmap="cividis")
+    shown = values.copy()
+    np.fill_diagonal(shown, np.nan)  # an article is always with itself: leave it blank
+    image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="cividis")
     labels = [str(v) for v in matrix.index]
     ax.set_xticks(range(len(labels)), labels=[str(v) for v in matrix.columns], rotation=35, ha="right")
     ax.set_yticks(range(len(labels)), labels=labels)
     ax.spines[:].set_visible(False)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
+            if i == j:
+                continue
             colour = "black" if values[i, j] > 0.6 else "white"
             ax.text(j, i, _pct(values[i, j]), ha="center", va="center", color=colour, fontsize=9)
     of = f" of {runs} {source}" if runs is not None else f" of {source}"
