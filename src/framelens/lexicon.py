@@ -1,0 +1,392 @@
+"""Loaded versus neutral wording: a documented lexicon, rates per outlet, keyword in context.
+
+The lexicon ships as package data (``framelens/data/lexicon.csv``), one row per term
+or regular expression, with its *register* and the source that motivates it:
+
+``delegitimising``
+    denies the target's authority or legitimacy ("illegitimate", "dictator", "regime");
+``legitimising``
+    the opposite, or a party's own euphemism ("special military operation");
+``neutral``
+    plain baseline wording for the same referents ("President", "war", "invasion");
+``intensifying``
+    boosters that raise certainty or magnitude ("inevitable", "constant escalation");
+``hedging``
+    hedges that lower commitment ("reportedly", "could", "according to").
+
+A researcher extends it with their own CSV of the same columns
+(:func:`load_lexicon`). All patterns are matched in one pass per document by a single
+compiled alternation (case-insensitive, between word boundaries, longest pattern
+first, so "special military operation" wins over any shorter term inside it), which
+scales to tens of thousands of articles.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from framelens.plots import PALETTE, new_axes, style
+from framelens.text import sentence_spans, words
+
+__all__ = ["LexiconError", "REGISTERS", "LEXICON_COLUMNS", "load_lexicon", "compile_lexicon",
+           "lexicon_hits", "register_rates", "plot_register_rates"]
+
+#: Allowed registers, in display order.
+REGISTERS: tuple[str, ...] = ("delegitimising", "legitimising", "neutral", "intensifying",
+                              "hedging")
+#: Columns every lexicon file must have.
+LEXICON_COLUMNS: tuple[str, ...] = ("term", "is_regex", "register", "target_type", "note",
+                                    "source")
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n", ""}
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file, the row and the fix."""
+
+
+def _read(source: str | Path | pd.DataFrame, where: str | None = None
+          ) -> tuple[pd.DataFrame, str]:
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), where or "lexicon table"
+    path = Path(source)
+    if not path.is_file():
+        raise LexiconError(f"lexicon file {str(path)!r} not found")
+    return pd.read_csv(path, dtype=str, keep_default_na=False), str(path)
+
+
+def _validate(table: pd.DataFrame, where: str) -> pd.DataFrame:
+    missing = [c for c in LEXICON_COLUMNS if c not in table.columns]
+    if missing:
+        raise LexiconError(f"{where}: missing column(s) {missing}; required columns are "
+                           f"{list(LEXICON_COLUMNS)}, found {list(map(str, table.columns))}")
+    table = table.reset_index(drop=True).astype({c: "string" for c in table.columns})
+    table = table.fillna("")
+    flags = []
+    for i, row in table.iterrows():
+        line = int(i) + 2
+        term = str(row["term"])
+        if not term.strip():
+            raise LexiconError(f"{where}, row {line}: empty 'term'")
+        flag = str(row["is_regex"]).strip().lower()
+        if flag not in _TRUE | _FALSE:
+            raise LexiconError(f"{where}, row {line} ({term!r}): is_regex={row['is_regex']!r}; "
+                               "use true or false")
+        flags.append(flag in _TRUE)
+        reg = str(row["register"]).strip()
+        if reg not in REGISTERS:
+            raise LexiconError(f"{where}, row {line} ({term!r}): register {reg!r} is not one of "
+                               f"{list(REGISTERS)}")
+        if flag in _TRUE:
+            if "(?P<" in term:
+                raise LexiconError(f"{where}, row {line}: named group in {term!r}; use (?:...)")
+            try:
+                rx = re.compile(term, re.IGNORECASE)
+            except re.error as err:
+                raise LexiconError(f"{where}, row {line}: invalid regular expression {term!r}: "
+                                   f"{err}; fix it or set is_regex to false") from None
+            if rx.fullmatch(""):
+                raise LexiconError(f"{where}, row {line}: pattern {term!r} matches the empty "
+                                   "string")
+        if not str(row["source"]).strip():
+            raise LexiconError(f"{where}, row {line} ({term!r}): empty 'source'; say where the "
+                               "term's register comes from")
+    table["is_regex"] = pd.array(flags, dtype="boolean")
+    table["register"] = table["register"].str.strip()
+    table["origin"] = where
+    table["row"] = np.arange(2, len(table) + 2)
+    return table
+
+
+def load_lexicon(path: str | Path | pd.DataFrame | None = None, *,
+                 extra: str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame]
+                 | None = None) -> pd.DataFrame:
+    """Read, validate and combine lexicon files.
+
+    Parameters
+    ----------
+    path : path, DataFrame or None, default None
+        The base lexicon; None reads the shipped ``framelens/data/lexicon.csv``.
+        Columns :data:`LEXICON_COLUMNS`: ``term`` (a word, phrase or regular
+        expression), ``is_regex`` (true/false), ``register`` (one of
+        :data:`REGISTERS`), ``target_type`` (what it describes: person, government,
+        country, territory, war, event, claim), ``note``, ``source`` (required: where
+        the register comes from).
+    extra : path, DataFrame or list of them, optional
+        The researcher's own additions, validated the same way.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The combined lexicon plus ``origin`` (file) and ``row`` (1-based CSV line).
+
+    Raises
+    ------
+    LexiconError
+        Missing column, empty term or source, unknown register, invalid regex, or
+        a term (case-insensitive) listed twice; the message names file and row.
+
+    Examples
+    --------
+    >>> lex = load_lexicon(extra=pd.DataFrame({"term": ["Kremlin regime"],
+    ...     "is_regex": ["false"], "register": ["delegitimising"],
+    ...     "target_type": ["government"], "note": [""], "source": ["my coding"]}))
+    >>> lex.loc[lex["term"] == "Kremlin regime", ["register", "origin"]].to_dict("records")
+    [{'register': 'delegitimising', 'origin': 'lexicon table'}]
+    """
+    if path is None:
+        with resources.files("framelens").joinpath("data/lexicon.csv").open(
+                encoding="utf-8") as fh:
+            base = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        parts = [_validate(base, "framelens/data/lexicon.csv")]
+    else:
+        parts = [_validate(*_read(path))]
+    extras: list = []
+    if extra is not None:
+        extras = list(extra) if isinstance(extra, (list, tuple)) else [extra]
+    for e in extras:
+        parts.append(_validate(*_read(e)))
+    table = pd.concat(parts, ignore_index=True)
+    seen: dict[str, tuple[str, int]] = {}
+    for term, origin, row in zip(table["term"], table["origin"], table["row"]):
+        key = str(term).strip().lower()
+        if key in seen:
+            o, r = seen[key]
+            raise LexiconError(f"{origin}, row {row}: term {term!r} is already listed in {o}, "
+                               f"row {r}; remove one (to recode a shipped term, pass your own "
+                               "complete file as path=)")
+        seen[key] = (str(origin), int(row))
+    return table
+
+
+def compile_lexicon(lexicon: pd.DataFrame) -> re.Pattern[str]:
+    """One case-insensitive alternation of every term, longest first, one named group each.
+
+    Literal terms are escaped and their spaces match any whitespace; every
+    alternative is wrapped in word boundaries. The group ``t<i>`` names row ``i``.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> rx = compile_lexicon(lex)
+    >>> m = rx.search("a special military operation")
+    >>> lex.loc[int(m.lastgroup[1:]), "term"]
+    'special military operation'
+    """
+    alts = []
+    for i, (term, is_rx) in enumerate(zip(lexicon["term"], lexicon["is_regex"])):
+        body = str(term) if bool(is_rx) else r"\s+".join(map(re.escape, str(term).split()))
+        alts.append((len(str(term)), i, rf"(?P<t{i}>\b(?:{body})\b)"))
+    alts.sort(key=lambda a: (-a[0], a[1]))
+    return re.compile("|".join(a[2] for a in alts), re.IGNORECASE)
+
+
+def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+                 mentions: pd.DataFrame | None = None, text_col: str = "text",
+                 label_col: str = "outlet", window: int = 40,
+                 registers: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every lexicon hit in context (a keyword-in-context table).
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        One row per document: ``doc_id`` (or the index), ``text_col``, ``label_col``.
+    lexicon : pandas.DataFrame, optional
+        From :func:`load_lexicon` (default: the shipped lexicon).
+    mentions : pandas.DataFrame, optional
+        From :func:`framelens.actors.find_mentions` on the same corpus; a hit inside
+        an actor's label span ("Russian *dictator* Vladimir Putin") names that actor.
+    text_col, label_col : str
+        Text and outlet columns.
+    window : int, default 40
+        Characters of left and right context (line breaks shown as spaces).
+    registers : iterable of str, optional
+        Keep only these registers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``outlet``, ``term`` (the lexicon entry), ``register``,
+        ``target_type``, ``start``, ``end``, ``left``, ``match``, ``right``,
+        ``sentence``, ``actor`` (``<NA>`` unless the hit labels an actor); sorted by
+        doc_id and start.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...                    "text": ["Russian dictator Putin may return."]})
+    >>> lexicon_hits(df, window=8)[["term", "register", "left", "match", "right"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'term': 'dictator', 'register': 'delegitimising', 'left': 'Russian ', 'match': 'dictator',
+      'right': ' Putin m'},
+     {'term': '(?-i:may)|might|could', 'register': 'hedging', 'left': 'r Putin ', 'match': 'may',
+      'right': ' return.'}]
+    """
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+    if not isinstance(window, (int, np.integer)) or window < 0:
+        raise ValueError(f"window must be a non-negative integer, got {window!r}")
+    keep = None
+    if registers is not None:
+        keep = set(registers)
+        bad = sorted(keep - set(REGISTERS))
+        if bad:
+            raise ValueError(f"unknown register(s) {bad}; allowed: {list(REGISTERS)}")
+    rx = compile_lexicon(lexicon)
+    terms = lexicon["term"].tolist()
+    regs = lexicon["register"].tolist()
+    targets = lexicon["target_type"].tolist()
+    labelled: dict[object, list[tuple[int, int, str]]] = {}
+    if mentions is not None:
+        lab = mentions[mentions["label_start"] >= 0]
+        for d, s, e, a in zip(lab["doc_id"], lab["label_start"], lab["label_end"], lab["actor"]):
+            labelled.setdefault(d, []).append((int(s), int(e), str(a)))
+    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+    rows = []
+    for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+        if not isinstance(text, str):
+            raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
+        spans = None
+        starts = None
+        for m in rx.finditer(text):
+            i = int(m.lastgroup[1:])
+            if keep is not None and regs[i] not in keep:
+                continue
+            if spans is None:
+                spans = sentence_spans(text)
+                starts = np.array([s for s, _ in spans], dtype=np.int64)
+            k = max(int(np.searchsorted(starts, m.start(), side="right")) - 1, 0)
+            ss, se = spans[k] if spans else (0, len(text))
+            actor = next((a for s, e, a in labelled.get(doc_id, [])
+                          if s <= m.start() and m.end() <= e), None)
+            rows.append({
+                "doc_id": doc_id, "outlet": outlet, "term": terms[i], "register": regs[i],
+                "target_type": targets[i], "start": m.start(), "end": m.end(),
+                "left": re.sub(r"\s", " ", text[max(0, m.start() - window):m.start()]),
+                "match": m.group(0),
+                "right": re.sub(r"\s", " ", text[m.end():m.end() + window]),
+                "sentence": text[ss:se], "actor": actor,
+            })
+    cols = ["doc_id", "outlet", "term", "register", "target_type", "start", "end", "left",
+            "match", "right", "sentence", "actor"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.astype({c: "string" for c in cols if c not in ("start", "end")})
+    out = out.astype({"start": "int64", "end": "int64"})
+    return out.sort_values(["doc_id", "start"], kind="mergesort").reset_index(drop=True)
+
+
+def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = "text",
+                   label_col: str = "outlet", per: int = 1000) -> pd.DataFrame:
+    """Hits per register per outlet, and the rate per ``per`` words.
+
+    ``rate = hits / words * per``, with ``words`` the outlet's token count
+    (:func:`framelens.text.words` over ``text_col``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy, every outlet x register (zeros included): ``outlet``, ``register``,
+        ``hits``, ``words``, ``rate`` (per ``per`` words; column name kept as
+        ``rate``, ``attrs["per"]`` records ``per``); sorted by outlet, register order
+        of :data:`REGISTERS`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+    ...                    "text": ["The dictator may go.", "The president went home."]})
+    >>> r = register_rates(lexicon_hits(df), df)
+    >>> r[r["hits"] > 0][["outlet", "register", "hits", "words", "rate"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'outlet': 'A', 'register': 'delegitimising', 'hits': 1, 'words': 4, 'rate': 250.0},
+     {'outlet': 'A', 'register': 'hedging', 'hits': 1, 'words': 4, 'rate': 250.0},
+     {'outlet': 'B', 'register': 'neutral', 'hits': 1, 'words': 4, 'rate': 250.0}]
+    """
+    if not isinstance(per, (int, np.integer)) or per <= 0:
+        raise ValueError(f"per must be a positive integer, got {per!r}")
+    for col in ("outlet", "register"):
+        if col not in hits.columns:
+            raise ValueError(f"hits lacks column {col!r}; pass the output of lexicon_hits()")
+    n_words = (corpus[text_col].map(lambda t: len(words(t)))
+               .groupby(corpus[label_col].astype(str)).sum())
+    outlets = sorted(n_words.index)
+    counts = hits.groupby([hits["outlet"].astype(str), hits["register"].astype(str)]).size()
+    rows = []
+    for o in outlets:
+        for reg in REGISTERS:
+            h = int(counts.get((o, reg), 0))
+            w = int(n_words[o])
+            rows.append((o, reg, h, w, h / w * per if w else float("nan")))
+    out = pd.DataFrame(rows, columns=["outlet", "register", "hits", "words", "rate"])
+    out = out.astype({"outlet": "string", "register": "string", "hits": "int64",
+                      "words": "int64", "rate": "float64"})
+    out.attrs["per"] = int(per)
+    return out
+
+
+def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None = None,
+                        ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Grouped horizontal bars: rate per 1,000 words of each register, per outlet.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Output of :func:`register_rates`.
+    registers : list of str, optional
+        Registers to show, in order (default: all of :data:`REGISTERS`).
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Default names the outlet with the highest delegitimising rate (or of the
+        first register shown).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"outlet": ["A", "A", "B", "B"],
+    ...                   "register": ["delegitimising", "neutral"] * 2,
+    ...                   "hits": [2, 1, 0, 3], "words": [100, 100, 100, 100],
+    ...                   "rate": [20.0, 10.0, 0.0, 30.0]})
+    >>> ax = plot_register_rates(r, registers=["delegitimising", "neutral"])
+    >>> ax.get_title()
+    'A uses the most delegitimising wording (20.0 per 1,000 words)'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    regs = list(registers) if registers is not None else list(REGISTERS)
+    bad = sorted(set(regs) - set(REGISTERS))
+    if bad:
+        raise ValueError(f"unknown register(s) {bad}; allowed: {list(REGISTERS)}")
+    for col in ("outlet", "register", "rate"):
+        if col not in rates.columns:
+            raise ValueError(f"rates lacks column {col!r}; pass the output of register_rates()")
+    per = rates.attrs.get("per", 1000)
+    wide = rates.pivot_table(index="outlet", columns="register", values="rate",
+                             aggfunc="sum", observed=True).reindex(columns=regs).fillna(0.0)
+    wide = wide.sort_index(ascending=False)
+    with style():
+        ax = new_axes(ax, figsize=(7.0, 0.9 * len(wide) + 1.2))
+        h = 0.8 / len(regs)
+        y = np.arange(len(wide))
+        for j, reg in enumerate(regs):
+            ax.barh(y + (len(regs) - 1 - j - (len(regs) - 1) / 2) * h, wide[reg], height=h,
+                    color=PALETTE[j % len(PALETTE)], label=reg)
+        ax.set_yticks(y, wide.index)
+        ax.set_xlabel(f"hits per {per:,} words")
+        ax.legend(frameon=False, fontsize=8, loc="best")
+        if title is None:
+            first = regs[0]
+            top = wide[first].idxmax()
+            title = (f"{top} uses the most {first} wording "
+                     f"({wide.loc[top, first]:.1f} per {per:,} words)")
+        ax.set_title(title)
+    return ax
