@@ -235,7 +235,7 @@ def test_rules_table_lists_every_rule() -> None:
     table = rules_table()
     assert list(table.columns) == ["name", "description", "pattern", "trailing"]
     assert table["name"].tolist() == [r.name for r in RULES]
-    assert {"date-header", "timestamp-line", "header-date-line", "share-residue", "comment-counter", "source-line",
+    assert {"date-header", "timestamp-line", "header-date-line", "share-residue", "source-link", "comment-counter", "source-line",
             "republish-notice", "author-bio"} <= set(table["name"])
     assert table.loc[table["name"] == "author-bio", "trailing"].item() is True or \
         bool(table.loc[table["name"] == "author-bio", "trailing"].item())
@@ -282,10 +282,18 @@ def test_rule_header_date_line(text: str, date: str) -> None:
     assert date not in out and out.endswith("Kyiv asked.")
 
 
-def test_rule_header_date_line_negative_timeline() -> None:
-    timeline = "Key moments\nBelow, a timeline.\nJanuary 20, 2017\nThe inauguration.\nJanuary 21, 2017\nMarches."
+@pytest.mark.parametrize("timeline", [
+    "Key moments\nBelow, a timeline.\nJanuary 20, 2017\nThe inauguration.\nJanuary 21, 2017\nMarches.",
+    "It could go like this. Or not:\n\nJan. 20, 2017\n\nThe inauguration.",
+])
+def test_rule_header_date_line_negative_timeline(timeline: str) -> None:
     text, removed = _one(timeline)
     assert removed == [] and text == timeline
+
+
+def test_rule_date_header_leaves_stamp_with_time_whole() -> None:
+    text, removed = _one("Updated 10/21/2013 at 3:54 p.m. ET\n\n(CNN) - Kyiv.")
+    assert removed == [("timestamp-line", "Updated 10/21/2013 at 3:54 p.m. ET")] and text == "(CNN) - Kyiv."
 
 
 def test_rule_timestamp_negative() -> None:
@@ -321,16 +329,23 @@ def test_rule_comment_negative() -> None:
     assert removed == [] and text == prose
 
 
-def test_rule_source_line() -> None:
-    text, removed = _one("Report.\nSource: https://vtcnews.vn/a-b.html\n  Sources : CNN Brasil  \nEnd.")
-    assert removed == [("source-line", "Source: https://vtcnews.vn/a-b.html"),
-                       ("source-line", "Sources : CNN Brasil")]
-    assert text == "Report.\nEnd."
+def test_rule_source_link_anywhere() -> None:
+    text, removed = _one("Report.\nSource: https://vtcnews.vn/a-b.html\nMore report.")
+    assert removed == [("source-link", "Source: https://vtcnews.vn/a-b.html")]
+    assert text == "Report.\nMore report."
+
+
+def test_rule_source_line_trailing() -> None:
+    text, removed = _one("Report.\n  Sources : CNN Brasil  \n\nBruce Belcher is a seasoned author with "
+                         "years of experience.\nComment (1)")
+    assert [r for r, _ in removed] == ["source-line", "author-bio", "comment-counter"]
+    assert removed[0] == ("source-line", "Sources : CNN Brasil")
+    assert text == "Report."
 
 
 def test_rule_source_negative() -> None:
-    prose = ("Russian sources said the airspace was closed.\nSource of the leak: unknown, "
-             "officials said.\nThe source: a letter seen by Reuters.")
+    prose = ("Russian sources said the airspace was closed.\nSource: Escapees plotted to kill husband\n"
+             "The source: a letter seen by Reuters.\nSource: Pew Research Center poll\nThe report goes on.")
     text, removed = _one(prose)
     assert removed == [] and text == prose
 
@@ -403,13 +418,13 @@ def test_clean_empty_audit_keeps_columns() -> None:
 
 
 def test_clean_whitespace_normalised() -> None:
-    text, _ = _one("  Lead.  \r\n\r\n\r\n\r\nSecond. Share\n\nSource: X\n\n\nThird.\t\n")
+    text, _ = _one("  Lead.  \r\n\r\n\r\n\r\nSecond. Share\n\nComment (2)\n\n\nThird.\t\n")
     assert text == "Lead.\n\nSecond.\n\nThird."
 
 
 def test_clean_rules_subset_and_custom_rule() -> None:
-    text, removed = _one("Kyiv. Share\nSource: X", rules=["source-line"])
-    assert removed == [("source-line", "Source: X")] and text == "Kyiv. Share"
+    text, removed = _one("Kyiv. Share\nComment (0)", rules=["comment-counter"])
+    assert removed == [("comment-counter", "Comment (0)")] and text == "Kyiv. Share"
     custom = Rule("read-more", "Read more links.", r"^Read more:[^\n]*$")
     text, removed = _one("Kyiv.\nRead more: elsewhere", rules=[custom])
     assert removed == [("read-more", "Read more: elsewhere")] and text == "Kyiv."
@@ -470,7 +485,7 @@ EXPECTED_REMOVED = {
                        "keeping the public informed."),
     ],
     "002_7f89604170f3214f": [
-        ("source-line", "Source: https://vtcnews.vn/tiet-lo-buc-thu-ukraine-thuc-giuc-nato-ket-nap-thanh-vien-ar910555.html"),
+        ("source-link", "Source: https://vtcnews.vn/tiet-lo-buc-thu-ukraine-thuc-giuc-nato-ket-nap-thanh-vien-ar910555.html"),
         ("comment-counter", "Comment (0)"),
     ],
     "003_00771259dcc220ff": [("timestamp-line", "3:42 PM EST, November 29, 2024")],
@@ -580,7 +595,7 @@ def test_describe_seed_corpus(seed_corpus: pd.DataFrame, seed_audit: pd.DataFram
 def test_audit_summary_groups_by_outlet_and_rule(seed_audit: pd.DataFrame) -> None:
     summary = audit_summary(seed_audit)
     assert summary.columns.tolist() == ["outlet", "rule", "spans", "chars"]
-    row = summary[(summary["outlet"] == "VTC News") & (summary["rule"] == "source-line")]
+    row = summary[(summary["outlet"] == "VTC News") & (summary["rule"] == "source-link")]
     assert row[["spans", "chars"]].values.tolist() == [[1, 98]]
     assert summary["spans"].sum() == len(seed_audit)
     with pytest.raises(ValueError, match=r"audit lacks column\(s\) \['end', 'start'\]"):
@@ -602,7 +617,7 @@ def test_plot_removed_bars_and_title(seed_corpus: pd.DataFrame, seed_audit: pd.D
             totals[labels[y]] = totals.get(labels[y], 0) + patch.get_width()
         assert totals["VTC News"] == 109 and totals["Reuters-based (004)"] == 0
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "date-header", "timestamp-line", "share-residue", "comment-counter", "source-line",
-        "republish-notice", "author-bio"]
+        "date-header", "timestamp-line", "share-residue", "comment-counter", "source-link",
+        "source-line", "republish-notice", "author-bio"]
     finally:
         plt.close(ax.figure)

@@ -372,7 +372,8 @@ RULES: tuple[Rule, ...] = (
         "prefix is removed.",
         rf"^[ \t]*(?P<cut>(?:date|published|updated|posted)[ \t]*:?[ \t]*"
         rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
-        rf"(?:[T \t]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)(?=\s|$)",
+        rf"(?:[T \t]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)(?=\s|$)"
+        rf"(?![ \t]*,?[ \t]*(?:at[ \t]+)?\d{{1,2}}:\d{{2}})",  # a following time: timestamp-line
         re.MULTILINE | re.IGNORECASE,
     ),
     Rule(
@@ -388,9 +389,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "header-date-line",
         "A line holding only a date ('November 29, 2024', 'Friday, 29 November 2024', "
-        "'29.11.2024') as the first or second line of the text, where page templates put "
-        "it. Further down, a bare date line is a reporter's subhead (a timeline) and stays.",
-        rf"\A(?:[ \t]*\r?\n)*(?:[^\n]*\n(?:[ \t]*\r?\n)*)?[ \t]*(?P<cut>{_DATE})[ \t]*\r?$",
+        "'29.11.2024') as the first line of the text, or the second after a headline (a "
+        "first line with no sentence-ending stop), where page templates put it. Further "
+        "down, a bare date line is a reporter's subhead (a timeline) and stays.",
+        rf"\A(?:[ \t]*\r?\n)*(?:(?:(?![.!?][\"'”’)]?[ \t])[^\n]){{1,200}}\n(?:[ \t]*\r?\n)*)?"
+        rf"[ \t]*(?P<cut>{_DATE})[ \t]*\r?$",
         re.MULTILINE | re.IGNORECASE,
     ),
     Rule(
@@ -408,11 +411,21 @@ RULES: tuple[Rule, ...] = (
         r"|\d+[ \t]+(?:[Cc]omments?|[Rr]eplies))[ \t]*$",
     ),
     Rule(
+        "source-link",
+        "A line holding only 'Source:' (or 'Sources:') and a web address, e.g. "
+        "'Source: https://vtcnews.vn/...': the link back to the page a story was taken from.",
+        r"^[ \t]*(?P<cut>Sources?[ \t]*:[ \t]*(?:https?://|www\.)\S+)[ \t]*$",
+        re.MULTILINE | re.IGNORECASE,
+    ),
+    Rule(
         "source-line",
-        "A line starting 'Source:' (or 'Sources:') that credits where the page took the "
-        "story from, e.g. 'Source: CNN Brasil' or 'Source: https://...'; at most 200 "
-        "characters. 'Russian sources said' in prose stays.",
+        "A trailing line starting 'Source:' (or 'Sources:') that credits where the page "
+        "took the story from, e.g. 'Source: CNN Brasil'; at most 200 characters. Only at "
+        "the end of the text: inside a report 'Source: ...' lines are often subheads "
+        "('Source: Escapees plotted to kill husband') or chart credits, and 'Russian "
+        "sources said' in prose always stays.",
         r"^[ \t]*(?P<cut>Sources?[ \t]*:[ \t]*[^\s][^\n]{0,199}?)[ \t]*$",
+        trailing=True,
     ),
     Rule(
         "republish-notice",
@@ -511,14 +524,19 @@ def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]
 
     for rule in (r for r in rules if not r.trailing):
         taken.extend((s, e, rule.name) for s, e in list(spans(rule)))
-    for rule in (r for r in rules if r.trailing):
-        for s, e in list(spans(rule)):
-            rest = list(text[e:])
-            for a, b, _ in taken:
-                if a >= e:
-                    rest[a - e:b - e] = [" "] * (b - a)
-            if "".join(rest).strip() == "":
-                taken.append((s, e, rule.name))
+    trailing = [r for r in rules if r.trailing]
+    changed = True
+    while changed:  # a trailing span may become trailing once a later one is removed
+        changed = False
+        for rule in trailing:
+            for s, e in list(spans(rule)):
+                rest = list(text[e:])
+                for a, b, _ in taken:
+                    if a >= e:
+                        rest[a - e:b - e] = [" "] * (b - a)
+                if "".join(rest).strip() == "":
+                    taken.append((s, e, rule.name))
+                    changed = True
     return sorted(taken)
 
 
