@@ -1,6 +1,8 @@
 """Facts about framelens.clusters on tiny literal corpora."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -24,7 +26,7 @@ from framelens.clusters import (
     plot_map,
     settings_grid,
 )
-from framelens.features import tfidf
+from framelens.features import nearest_neighbours, tfidf
 
 #: Two obvious groups: war/diplomacy and weather, two articles each, plus raw variants.
 GROUPS = pd.DataFrame(
@@ -200,3 +202,25 @@ def test_invalid_settings_name_the_bad_value(call, bad: str) -> None:  # type: i
 def test_one_document_is_refused() -> None:
     with pytest.raises(ValueError, match="at least two documents"):
         cluster(["just one article"], k=1)
+
+
+NEWSWCL50 = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "newswcl50" / "articles"
+
+
+@pytest.mark.skipif(not NEWSWCL50.is_dir(),
+                    reason=f"real corpus NewsWCL50 not found at {NEWSWCL50} (../shared absent)")
+def test_newswcl50_articles_cluster_by_event() -> None:
+    # 10 events x 5 outlets: each article's nearest neighbour is another report of the
+    # same event, and cutting the tree at k=10 recovers the ten events exactly.
+    paths = sorted(NEWSWCL50.glob("event_*/*.txt"))
+    corpus = pd.DataFrame({"doc": [p.stem for p in paths],
+                           "event": [p.parent.name for p in paths],
+                           "text": [p.read_text(encoding="utf-8") for p in paths]})
+    assert len(corpus) == 50
+    result = tfidf(corpus, label_col="doc", stop_words="english", sublinear_tf=True)
+    nn = nearest_neighbours(result, k=1)
+    event = corpus["event"].to_numpy()
+    assert (event[nn["row"]] == event[nn["neighbour_row"]]).all()
+    clusters = cluster(result, k=10)
+    assert clusters.groupby(corpus["event"])["cluster"].nunique().eq(1).all()
+    assert clusters["cluster"].nunique() == 10

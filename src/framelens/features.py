@@ -379,8 +379,10 @@ def nearest_neighbours(
     Returns
     -------
     DataFrame
-        Columns ``doc`` (row position), ``<label_col>``, ``rank`` (1 = closest),
-        ``neighbour`` (row position), ``neighbour_<label_col>``, ``similarity``.
+        Columns ``row`` (row position in the matrix), ``<label_col>``, ``rank``
+        (1 = closest), ``neighbour_row``, ``neighbour_<label_col>``, ``similarity``
+        (cosine). Labels need not be unique (e.g. outlet names over many articles);
+        the row positions identify the documents.
 
     Examples
     --------
@@ -402,11 +404,13 @@ def nearest_neighbours(
         d = dict(zip(idx[i], dist[i]))
         for rank, j in enumerate(order, start=1):
             rows.append((i, rank, int(j), float(np.clip(1.0 - d[j], 0.0, 1.0))))
-    out = pd.DataFrame(rows, columns=["doc", "rank", "neighbour", "similarity"])
+    out = pd.DataFrame(rows, columns=["row", "rank", "neighbour_row", "similarity"])
     name = result.labels.name or "label"
+    if name in out.columns:
+        name = f"{name}_label"
     labels = np.asarray(result.labels, dtype=object)
-    out.insert(1, name, labels[out["doc"].to_numpy()])
-    out.insert(4, f"neighbour_{name}", labels[out["neighbour"].to_numpy()])
+    out.insert(1, name, labels[out["row"].to_numpy()])
+    out.insert(4, f"neighbour_{name}", labels[out["neighbour_row"].to_numpy()])
     return out
 
 
