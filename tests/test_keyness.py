@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framelens.keyness import (KeynessWarning, keyness, keyness_by_outlet, plot_keyness,
-                               term_counts)
+from framelens.keyness import (KeynessWarning, keyness, keyness_by_outlet, keyness_evidence,
+                               plot_keyness, plot_keyness_by_outlet, term_counts)
 
 #: Three outlets, three words. Corpus totals: kyiv 10, kiev 10, the 180; n = 200.
 COUNTS = pd.DataFrame({"A": [8, 0, 90], "B": [0, 6, 60], "C": [2, 4, 30]},
@@ -169,4 +169,36 @@ def test_plot_keyness_marks_low_counts() -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "rare (n<min)" in labels and "kyiv" in labels
     assert "A" in ax.get_title()
+    plt.close("all")
+
+
+def test_by_outlet_collects_warnings_as_data() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", KeynessWarning)
+        k = keyness_by_outlet(COUNTS, warn=False)  # no warning raised when warn=False
+    assert len(k.attrs["warnings"]) == 3  # every outlet has < 1000 words
+    assert all("min_words=1000" in w for w in k.attrs["warnings"])
+    with pytest.warns(KeynessWarning):
+        keyness_by_outlet(COUNTS)
+
+
+def test_keyness_evidence_gives_sentences_of_that_outlet(seed_corpus: pd.DataFrame) -> None:
+    k = keyness_by_outlet(term_counts(seed_corpus, stop_words="english"), warn=False)
+    ev = keyness_evidence(k, seed_corpus, top=3, max_sentences=2)
+    assert set(ev["outlet"]) == set(seed_corpus["outlet"])
+    for r in ev.itertuples():
+        doc_outlet = seed_corpus.loc[seed_corpus["doc_id"] == r.doc_id, "outlet"].item()
+        assert doc_outlet == r.outlet
+        assert r.term in r.sentence.lower().replace("\u2019", "'")
+    vtc = ev[(ev["outlet"] == "VTC News") & (ev["term"] == "kiev")]
+    assert len(vtc) == 2 and vtc["sentence"].str.contains("Kiev").all()
+
+
+def test_plot_keyness_by_outlet_one_panel_each() -> None:
+    k = keyness_by_outlet(COUNTS, alpha0=10, warn=False)
+    axs = plot_keyness_by_outlet(k, n=2)
+    assert [ax.get_title() for ax in axs] == ["A (98 words)", "B (66 words)", "C (36 words)"]
+    assert "kyiv (n<min)" in [t.get_text() for t in axs[0].get_yticklabels()]
+    with pytest.raises(ValueError, match="one Axes per outlet"):
+        plot_keyness_by_outlet(k, axes=axs[:1])
     plt.close("all")

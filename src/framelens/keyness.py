@@ -30,7 +30,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from framelens.plots import PALETTE, new_axes, style
 from framelens.text import words
 
-__all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "plot_keyness"]
+__all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "keyness_evidence",
+           "plot_keyness", "plot_keyness_by_outlet"]
 
 
 class KeynessWarning(UserWarning):
@@ -276,7 +277,9 @@ def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count:
         Columns ``outlet``, ``rank`` (1 = most distinctive), ``term``, the
         columns of :func:`keyness`, and ``n_words`` (the outlet's word count) and
         ``small_sample`` (outlet or rest below ``min_words``); RangeIndex; sorted by
-        outlet then rank.
+        outlet then rank. ``attrs["warnings"]`` lists every gate message (also
+        emitted as :class:`KeynessWarning` when ``warn``), so a notebook can show
+        them as data.
 
     Examples
     --------
@@ -291,14 +294,15 @@ def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count:
         raise ValueError(f"top must be a positive integer or None, got {top!r}")
     _validate_counts(counts)
     parts = []
+    messages: list[str] = []
     for label in sorted(map(str, counts.columns)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", KeynessWarning)
-            k = keyness(counts.rename(columns=str), target=label, alpha0=alpha0,
-                        min_count=min_count, min_words=min_words, warn=warn)
-        for w in caught:
-            warnings.warn(w.message, KeynessWarning, stacklevel=2)
+        k = keyness(counts.rename(columns=str), target=label, alpha0=alpha0,
+                    min_count=min_count, min_words=min_words, warn=False)
         attrs = k.attrs
+        messages.extend(attrs["warnings"])
+        if warn:
+            for msg in attrs["warnings"]:
+                warnings.warn(msg, KeynessWarning, stacklevel=2)
         if top is not None:
             k = k.head(top)
         k = k.reset_index()
@@ -308,8 +312,60 @@ def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count:
         k.insert(0, "outlet", label)
         parts.append(k)
     out = pd.concat(parts, ignore_index=True)
-    return out[["outlet", "rank", "term"] + [c for c in out.columns
-                                             if c not in ("outlet", "rank", "term")]]
+    out = out[["outlet", "rank", "term"] + [c for c in out.columns
+                                            if c not in ("outlet", "rank", "term")]]
+    out.attrs = {"warnings": messages, "alpha0": float(alpha0), "min_count": int(min_count),
+                 "min_words": int(min_words)}
+    return out
+
+
+def keyness_evidence(table: pd.DataFrame, corpus: pd.DataFrame, *, top: int = 3,
+                     max_sentences: int = 2, text_col: str = "text",
+                     label_col: str = "outlet") -> pd.DataFrame:
+    """The sentences behind each outlet's most distinctive words.
+
+    For each outlet of ``table`` (from :func:`keyness_by_outlet`) and each of its
+    ``top`` words with ``z > 0``, the first ``max_sentences`` sentences of that
+    outlet containing the word (as a :func:`framelens.text.words` token).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outlet``, ``rank``, ``term``, ``z``, ``low_count``, ``doc_id``,
+        ``sentence``; sorted by outlet, rank, then document order.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+    ...                        "text": ["Kyiv said no. Kyiv waits.", "Kiev said yes."]})
+    >>> k = keyness_by_outlet(term_counts(corpus), alpha0=1, warn=False)
+    >>> keyness_evidence(k, corpus, top=1)[["outlet", "term", "sentence"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'outlet': 'A', 'term': 'kyiv', 'sentence': 'Kyiv said no.'},
+     {'outlet': 'A', 'term': 'kyiv', 'sentence': 'Kyiv waits.'},
+     {'outlet': 'B', 'term': 'kiev', 'sentence': 'Kiev said yes.'}]
+    """
+    from framelens.text import sentences
+
+    for col in ("outlet", "rank", "term", "z"):
+        if col not in table.columns:
+            raise ValueError(f"table lacks column {col!r}; pass keyness_by_outlet() output")
+    if not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"top must be a positive integer, got {top!r}")
+    sents = sentences(corpus, text_col=text_col, label_col=label_col)
+    sents["outlet"] = sents["outlet"].astype(str)
+    tokens = sents["sentence"].map(lambda t: set(words(t)))
+    rows = []
+    for outlet, part in table[table["z"] > 0].groupby("outlet", sort=True):
+        mine = sents["outlet"] == str(outlet)
+        for r in part.sort_values("rank").head(top).itertuples(index=False):
+            hit = sents[mine & tokens.map(lambda ts, t=r.term: t in ts)].head(max_sentences)
+            for d, sentence in zip(hit["doc_id"], hit["sentence"]):
+                rows.append((outlet, r.rank, r.term, r.z,
+                             bool(getattr(r, "low_count", False)), d, sentence))
+    out = pd.DataFrame(rows, columns=["outlet", "rank", "term", "z", "low_count", "doc_id",
+                                      "sentence"])
+    return out.astype({"rank": "int64", "z": "float64", "low_count": "bool"})
 
 
 def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
@@ -376,3 +432,66 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
             title = f"{tgt}: '{top}' is the most distinctive word vs {ref}{gate}"
         ax.set_title(title)
     return ax
+
+
+def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
+                           axes: Sequence[Axes] | None = None) -> list[Axes]:
+    """Small multiples: each outlet's ``n`` most distinctive words (z > 0), one panel each.
+
+    Words below the minimum-count gate are hatched and marked "(n<min)", as in
+    :func:`plot_keyness`; the panel title gives the outlet and its word count.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`keyness_by_outlet`.
+    n : int, default 5
+        Words per outlet.
+    axes : sequence of Axes, optional
+        One per outlet; default a new figure with one row of panels.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
+    ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
+    >>> axs = plot_keyness_by_outlet(keyness_by_outlet(c, alpha0=10, warn=False), n=1)
+    >>> [ax.get_title() for ax in axs]
+    ['A (100 words)', 'B (100 words)']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    for col in ("outlet", "term", "z", "low_count"):
+        if col not in table.columns:
+            raise ValueError(f"table lacks column {col!r}; pass keyness_by_outlet() output")
+    outlets = sorted(table["outlet"].astype(str).unique())
+    with style():
+        if axes is None:
+            fig, grid = plt.subplots(1, len(outlets), figsize=(2.6 * len(outlets), 0.35 * n + 1.6),
+                                     squeeze=False)
+            axes = list(grid[0])
+        axes = list(axes)
+        if len(axes) != len(outlets):
+            raise ValueError(f"need one Axes per outlet ({len(outlets)}), got {len(axes)}")
+        for ax, outlet in zip(axes, outlets):
+            part = table[(table["outlet"].astype(str) == outlet) & (table["z"] > 0)]
+            part = part.sort_values("z", ascending=False, kind="mergesort").head(n)[::-1]
+            bars = ax.barh(range(len(part)), part["z"], color=PALETTE[0])
+            for bar, low in zip(bars, part["low_count"]):
+                if low:
+                    bar.set_alpha(0.35)
+                    bar.set_hatch("///")
+            ax.set_yticks(range(len(part)), [f"{t} (n<min)" if low else str(t)
+                                             for t, low in zip(part["term"], part["low_count"])])
+            ax.axvline(1.96, color="grey", linewidth=0.6, linestyle=":")
+            words_n = int(part["n_words"].iloc[0]) if "n_words" in part and len(part) else None
+            ax.set_title(f"{outlet} ({words_n} words)" if words_n is not None else outlet,
+                         fontsize=9)
+            ax.set_xlabel("z")
+    return axes
