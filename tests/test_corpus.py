@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framelens.corpus import (
-    CORE_COLUMNS, RULES, CorpusError, Rule, audit_summary, clean, describe_corpus, load_corpus, plot_removed, rules_table,
+    CORE_COLUMNS, RULES, CorpusError, Rule, audit_summary, clean, describe_corpus, load_corpus, plot_removed,
+    rejects_table, rules_table,
 )
 
 
@@ -621,3 +622,44 @@ def test_plot_removed_bars_and_title(seed_corpus: pd.DataFrame, seed_audit: pd.D
         "source-line", "republish-notice", "author-bio"]
     finally:
         plt.close(ax.figure)
+
+
+# ============================================================================ errors="collect"
+
+
+def test_collect_keeps_good_rows_and_lists_rejects(make_corpus) -> None:
+    wrong = hashlib.sha256(b"other").hexdigest()
+    folder = make_corpus(
+        {"good.txt": "A report.", "latin.txt": "Caf\xe9".encode("latin-1"), "blank.txt": "  \n",
+         "changed.txt": "Edited.", "stray.txt": "No row."},
+        [{"doc_id": "good", "outlet": "G"}, {"doc_id": "latin"}, {"doc_id": "blank"},
+         {"doc_id": "changed", "sha256": wrong}, {"doc_id": "ghost"}],
+    )
+    df = load_corpus(folder, errors="collect")
+    assert df["doc_id"].tolist() == ["good"] and df["outlet"].tolist() == ["G"]
+    rejects = rejects_table(df)
+    assert rejects.columns.tolist() == ["path", "reason"]
+    assert rejects["path"].tolist() == ["blank.txt", "changed.txt", "ghost.txt", "latin.txt", "stray.txt"]
+    reasons = dict(zip(rejects["path"], rejects["reason"]))
+    assert "empty or holds only whitespace" in reasons["blank.txt"]
+    assert "does not match its sha256" in reasons["changed.txt"] and "line 5" in reasons["changed.txt"]
+    assert "line 6: doc_id 'ghost' has no file" in reasons["ghost.txt"]
+    assert "byte offset 3" in reasons["latin.txt"]
+    assert "has no row in manifest" in reasons["stray.txt"]
+    # the attrs value is a tuple, so corpora still concatenate
+    assert len(pd.concat([df, df])) == 2
+
+
+def test_collect_still_raises_for_the_whole_folder(make_corpus) -> None:
+    with pytest.raises(CorpusError, match=r"duplicate doc_id 'a'"):
+        load_corpus(make_corpus({"a.txt": "A."}, [{"doc_id": "a"}, {"doc_id": "a"}]), errors="collect")
+    with pytest.raises(CorpusError, match=r"no readable article left in .*1 rejected \(blank\.txt: article"):
+        load_corpus(make_corpus({"blank.txt": ""}, name="empty"), errors="collect")
+
+
+def test_raise_mode_has_no_rejects_and_errors_is_validated(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "A."})
+    assert load_corpus(folder).attrs["rejects"] == ()
+    assert rejects_table(load_corpus(folder)).empty
+    with pytest.raises(ValueError, match=r"errors='ignore' is not allowed; use 'raise' or 'collect'"):
+        load_corpus(folder, errors="ignore")

@@ -32,6 +32,7 @@ __all__ = [
     "RULES",
     "CORE_COLUMNS",
     "load_corpus",
+    "rejects_table",
     "clean",
     "rules_table",
     "describe_corpus",
@@ -130,7 +131,12 @@ def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str
     return header, rows
 
 
-def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv") -> pd.DataFrame:
+def load_corpus(
+    path: str | Path,
+    *,
+    manifest: str | Path | None = "manifest.csv",
+    errors: str = "raise",
+) -> pd.DataFrame:
     """Read a folder of ``.txt`` articles (and its manifest) into a corpus DataFrame.
 
     Parameters
@@ -152,6 +158,16 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
         default file does not exist, each article is its own outlet named by its
         doc_id and ``df.attrs["manifest"]`` is ``None``. ``None`` ignores any
         manifest. A non-default manifest that does not exist is an error.
+    errors : {"raise", "collect"}, default "raise"
+        ``"raise"``: the first problem raises :class:`CorpusError`.
+        ``"collect"``: problems with single articles (not UTF-8, empty, no
+        manifest row, manifest row without a file, sha256 mismatch, duplicate
+        file name) drop that article and are recorded in
+        ``df.attrs["rejects"]``, a tuple of ``(path, reason)`` pairs (see
+        :func:`rejects_table`); problems with the folder or the manifest as a
+        whole (missing folder, no articles, missing ``doc_id`` column, repeated
+        or empty ids, unparsable lines) still raise, and so does a folder with
+        no readable article left.
 
     Returns
     -------
@@ -163,7 +179,10 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
         nothing changed: no newline translation, any byte-order mark kept as
         U+FEFF), then the other manifest columns in manifest order. All values
         are strings. ``df.attrs["manifest"]`` is the manifest path as a string,
-        or ``None``.
+        or ``None``; ``df.attrs["rejects"]`` the rejected articles (empty
+        unless ``errors="collect"``). It is a tuple rather than a DataFrame
+        because pandas compares ``attrs`` when concatenating, which a DataFrame
+        value would make fail.
 
     Raises
     ------
@@ -188,6 +207,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
     0      a  Daily A  unknown  a.txt      One report.
     1      b        b  unknown  b.txt  Another report.
     """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
     folder = Path(path)
     if not folder.exists():
         raise CorpusError(
@@ -208,23 +229,36 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
             f"per article directly in the folder (sub-folders are not read)."
         )
 
+    rejects: list[tuple[str, str]] = []
+
+    def reject(name: str, message: str) -> None:
+        if errors == "raise":
+            raise CorpusError(message)
+        rejects.append((name, message))
+
     by_id: dict[str, Path] = {}
     texts: dict[str, str] = {}
     raws: dict[str, bytes] = {}
+    rejected: set[str] = set()
     for f in files:
         doc_id = _nfc(f.stem)
-        if doc_id in by_id:
-            raise CorpusError(
-                f"{by_id[doc_id].name} and {f.name} in {str(folder)!r} give the same doc_id "
-                f"{doc_id!r}; rename one of them."
-            )
+        if doc_id in by_id or doc_id in rejected:
+            first = by_id[doc_id].name if doc_id in by_id else f"another {doc_id}.txt"
+            reject(f.name, f"{first} and {f.name} in {str(folder)!r} give the same doc_id "
+                           f"{doc_id!r}; rename one of them.")
+            continue
         raw = f.read_bytes()
-        text = _decode(raw, f"article {f}")
+        try:
+            text = _decode(raw, f"article {f}")
+        except CorpusError as err:
+            reject(f.name, str(err))
+            rejected.add(doc_id)
+            continue
         if _BLANK.fullmatch(text):
-            raise CorpusError(
-                f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
-                f"remove it or put the article's text in it."
-            )
+            reject(f.name, f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
+                           f"remove it or put the article's text in it.")
+            rejected.add(doc_id)
+            continue
         by_id[doc_id] = f
         texts[doc_id] = text
         raws[doc_id] = raw
@@ -263,30 +297,44 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
                     f"(first on line {lines[doc_id]}); keep one row per article."
                 )
             lines[doc_id] = line
+            if doc_id in rejected:
+                continue
             if doc_id not in by_id:
-                raise CorpusError(
-                    f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
-                    f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row."
-                )
+                reject(f"{doc_id}.txt",
+                       f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
+                       f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row.")
+                continue
             digest = row.get("sha256", "").strip().lower()
             if digest:
                 actual = hashlib.sha256(raws[doc_id]).hexdigest()
                 if digest != actual:
-                    raise CorpusError(
-                        f"article {by_id[doc_id]} does not match its sha256 in manifest "
-                        f"{manifest_file}, line {line}: expected {digest}, file has {actual}. "
-                        f"The file changed since the manifest was written: restore it, or "
-                        f"update the sha256 if the change is intended."
-                    )
+                    reject(by_id[doc_id].name,
+                           f"article {by_id[doc_id]} does not match its sha256 in manifest "
+                           f"{manifest_file}, line {line}: expected {digest}, file has {actual}. "
+                           f"The file changed since the manifest was written: restore it, or "
+                           f"update the sha256 if the change is intended.")
+                    rejected.add(doc_id)
+                    del by_id[doc_id]
+                    continue
             meta[doc_id] = row
         missing = [d for d in by_id if d not in meta]
-        if missing:
+        if missing and errors == "raise":
             names = ", ".join(by_id[d].name for d in missing)
             raise CorpusError(
                 f"article(s) {names} in {str(folder)!r} have no row in manifest "
                 f"{manifest_file}; add a row with doc_id {missing[0]!r} (and its outlet), "
                 f"or move the file out of the folder."
             )
+        for d in missing:
+            reject(by_id[d].name,
+                   f"article {by_id[d].name} in {str(folder)!r} has no row in manifest "
+                   f"{manifest_file}; add a row with doc_id {d!r} (and its outlet), or move "
+                   f"the file out of the folder.")
+            del by_id[d]
+
+    if not by_id:
+        listing = "; ".join(f"{name}: {why}" for name, why in rejects)
+        raise CorpusError(f"no readable article left in {str(folder)!r}: {len(rejects)} rejected ({listing})")
 
     records = []
     for doc_id in sorted(by_id):
@@ -303,7 +351,37 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = "manifest.csv
         records.append(rec)
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
     df.attrs["manifest"] = None if manifest_file is None else str(manifest_file)
+    df.attrs["rejects"] = tuple(sorted(rejects))
     return df
+
+
+def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The articles :func:`load_corpus` rejected with ``errors="collect"``, as a table.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus returned by :func:`load_corpus`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rejected file (or manifest row without a file), sorted by
+        path, columns ``path`` (file name relative to the folder) and
+        ``reason`` (the message :class:`CorpusError` would have raised).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "good.txt").write_text("A report.", encoding="utf-8")
+    >>> _ = (folder / "blank.txt").write_text("  ", encoding="utf-8")
+    >>> df = load_corpus(folder, errors="collect")
+    >>> df["doc_id"].tolist(), rejects_table(df)["path"].tolist()
+    (['good'], ['blank.txt'])
+    """
+    pairs = corpus.attrs.get("rejects", ())
+    return pd.DataFrame(list(pairs), columns=["path", "reason"]).astype("str")
 
 
 # --------------------------------------------------------------------------- cleaning
