@@ -190,6 +190,8 @@ def test_plot_cooccurrence_title_states_the_finding() -> None:
         (lambda: cluster(GROUPS, method="ward"), "'ward'"),
         (lambda: embed_2d(GROUPS, method="tsne"), "'tsne'"),
         (lambda: bootstrap_terms(GROUPS, n_boot=0), "n_boot=0"),
+        (lambda: bootstrap_terms(GROUPS, max_docs=3), "max_docs=3"),
+        (lambda: settings_grid(GROUPS, max_docs=3), "max_docs=3"),
         (lambda: cooccurrence(settings_grid(GROUPS, ks=[2]), k=3), "k=3"),
     ],
 )

@@ -68,6 +68,14 @@ def _check_k(k: Any, n: int) -> int:
     return int(k)
 
 
+def _check_size(n: int, max_docs: int, what: str) -> None:
+    if n > max_docs:
+        raise ValueError(
+            f"{n} documents exceed max_docs={max_docs} for {what} (dense n x n distances "
+            "per run); run it on a sample of the corpus or raise max_docs"
+        )
+
+
 def _distance(matrix: sp.spmatrix) -> np.ndarray:
     """Dense cosine distance matrix, exact zeros on the diagonal."""
     dist = 1.0 - cosine_matrix(matrix)
@@ -382,6 +390,7 @@ def settings_grid(
     ks: Sequence[int] = (2, 3),
     label_col: str = "outlet",
     method: str = "average",
+    max_docs: int = 2000,
 ) -> pd.DataFrame:
     """Cluster the corpus under every combination of reasonable TF-IDF settings.
 
@@ -403,6 +412,9 @@ def settings_grid(
         in two?", k=3 "which pair or trio stays together when split further?".
     label_col : str, default "outlet"
     method : {"average", "complete", "single"}, default "average"
+    max_docs : int, default 2000
+        Refuse larger corpora: every run builds a dense n x n distance matrix, and
+        a pair table over many thousands of articles would not be read anyway.
 
     Returns
     -------
@@ -432,6 +444,7 @@ def settings_grid(
         dup = corpus.loc[corpus[label_col].duplicated(), label_col].tolist()
         raise ValueError(f"labels in {label_col!r} must be unique; duplicated: {dup}")
     n = len(corpus)
+    _check_size(n, max_docs, "settings_grid")
     ks = [_check_k(k, n) for k in ks]
     frames = []
     combos = itertools.product(text_cols, ngram_ranges, stop_words, sublinear_tf)
@@ -457,6 +470,7 @@ def bootstrap_terms(
     ks: Sequence[int] = (2, 3),
     method: str = "average",
     random_state: int | None = 0,
+    max_docs: int = 2000,
     **tfidf_kwargs: Any,
 ) -> pd.DataFrame:
     """Re-cluster on vocabularies resampled with replacement.
@@ -478,6 +492,8 @@ def bootstrap_terms(
     method : {"average", "complete", "single"}, default "average"
     random_state : int or None, default 0
         Seed of :func:`numpy.random.default_rng`; fixed seed, same table.
+    max_docs : int, default 2000
+        Refuse larger corpora (each sample builds a dense n x n distance matrix).
 
     Returns
     -------
@@ -495,6 +511,7 @@ def bootstrap_terms(
     result = _as_result(docs, **tfidf_kwargs)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ValueError(f"n_boot={n_boot!r} must be a positive integer")
+    _check_size(result.n_docs, max_docs, "bootstrap_terms")
     ks = [_check_k(k, result.n_docs) for k in ks]
     rng = np.random.default_rng(random_state)
     m = result.matrix.tocsc()
