@@ -20,11 +20,20 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 ## Execute every notebook in place (fresh kernel, top to bottom) and render the findings under $(OUT)/
+## (CORPUS=other/folder runs them on another corpus: executed copies go to $(OUT)/notebooks/)
 findings: env
-	$(BIN)/python -m framelens.render --notebooks notebooks --out $(OUT)
+	$(BIN)/python -m framelens.render --notebooks notebooks --out $(OUT) $(if $(filter-out seeds seeds/,$(CORPUS)),--corpus $(CORPUS))
 
-## Unit tests + doctests, then strict nbval over every notebook
+## Unit tests + doctests (incl. headless Chromium on the rendered pages), then strict nbval over every notebook.
+## Debian's chromium is installed first when missing and root or sudo is available; otherwise the
+## browser tests skip and say why.
 test: env
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "chromium missing and neither root nor sudo: browser tests will skip"; exit 0; fi; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; } \
+	    || echo "could not install chromium: browser tests will skip"; }
 	$(BIN)/python -m pytest tests src/framelens --doctest-modules
 	$(BIN)/python -m pytest --nbval --nbval-current-env --sanitize-with tests/nbval-sanitize.cfg notebooks
 

@@ -28,6 +28,7 @@ import pandas as pd
 __all__ = [
     "TABLES",
     "FIGURES",
+    "STOP_WORDS",
     "RESEARCH_QUESTION",
     "compute_tables",
     "draw_figures",
@@ -48,7 +49,7 @@ RESEARCH_QUESTION: str = (
 TABLES: dict[str, str] = {
     "corpus": "one article: outlet, language, translation, words before/after cleaning, first sentence",
     "cleaning_audit": "one span of page furniture removed by framelens.corpus.clean, with its rule",
-    "similarity": "outlet x outlet cosine similarity of TF-IDF word profiles (unigrams, cleaned text)",
+    "similarity": "outlet x outlet cosine similarity of TF-IDF word profiles (unigrams, cleaned text, English stop words left out)",
     "cluster_pairs": "one pair of articles and k: share of bootstrap samples in which they share a cluster",
     "cluster_cooccurrence_k2": "outlet x outlet share of bootstrap samples in the same cluster (k=2)",
     "keyness": "one distinctive word of one outlet against the rest (log-odds, informative Dirichlet prior; English stop words left out)",
@@ -63,6 +64,10 @@ FIGURES: dict[str, str] = {
 }
 
 _SECTIONS = ("corpus", "similarity", "stability", "keyness")
+
+#: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
+#: function words (the, of, in) would otherwise dominate similarity and keyness.
+STOP_WORDS: str = "english"
 
 
 def _check_positive_int(name: str, value: Any) -> int:
@@ -171,7 +176,7 @@ def _corpus_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> lis
 def _similarity_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
     from framelens.features import similarity
 
-    sim = similarity(docs, text_col="text", label_col="outlet").round(6)
+    sim = similarity(docs, text_col="text", label_col="outlet", stop_words=STOP_WORDS).round(6)
     _write_csv(sim, tables / "similarity.csv", index=True)
     return ["similarity"]
 
@@ -183,7 +188,8 @@ def _stability_tables(docs: pd.DataFrame, tables: Path, *, n_boot: int, random_s
     ks = tuple(k for k in (2, 3) if k < len(docs))
     if not ks:
         raise ValueError(f"cluster stability needs at least 3 articles; the corpus has {len(docs)}")
-    assignments = bootstrap_terms(tfidf(docs), n_boot=n_boot, ks=ks, random_state=random_state)
+    assignments = bootstrap_terms(tfidf(docs, text_col="text", stop_words=STOP_WORDS), n_boot=n_boot,
+                                  ks=ks, random_state=random_state)
     _write_csv(pair_table(assignments), tables / "cluster_pairs.csv")
     _write_csv(cooccurrence(assignments, k=ks[0]).round(6), tables / "cluster_cooccurrence_k2.csv", index=True)
     return ["cluster_pairs", "cluster_cooccurrence_k2"]
@@ -196,7 +202,7 @@ def _keyness_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the small-sample warning is carried in the table
-        table = keyness_by_outlet(term_counts(docs, stop_words="english"), top=10, warn=False)
+        table = keyness_by_outlet(term_counts(docs, stop_words=STOP_WORDS), top=10, warn=False)
     _write_csv(table.round(6), tables / "keyness.csv")
     return ["keyness"]
 
@@ -404,11 +410,14 @@ def _state_stability(out: Path) -> tuple[str, str] | None:
     top = kp.iloc[0]
     strong = int((kp["share"] >= 0.8).sum())
     weak = int((kp["share"] <= 0.2).sum())
+    middle = len(kp) - strong - weak
     return (
         f"Splitting the articles into {k} groups over {runs} bootstrap samples of the vocabulary, "
         f"{top[f'{label}_a']} and {top[f'{label}_b']} share a group in {_pct(top['share'])} of samples.",
         f"{strong} of {len(kp)} pairs stay together in at least 80% of samples and {weak} are "
-        "together in at most 20%; the other pairs' grouping depends on which words are counted.",
+        "together in at most 20%; "
+        + (f"the other {middle} pairs' grouping depends on which words are counted."
+           if middle else "no pair is in between, so at this k the grouping does not hinge on a few words."),
     )
 
 
@@ -430,11 +439,11 @@ def _state_keyness(out: Path) -> tuple[str, str] | None:
 #: section -> (heading, statement function, figure stem, notebook keywords, heading keywords, tables)
 _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, str] | None], str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "corpus": ("The corpus", _state_corpus, "corpus_words_per_article",
-               ("corpus",), ("clean", "corpus"), ("corpus", "cleaning_audit")),
+               ("corpus",), ("removed", "clean", "corpus"), ("corpus", "cleaning_audit")),
     "similarity": ("Which versions are alike", _state_similarity, "similarity_heatmap",
-                   ("cluster", "tfidf", "similar"), ("similar", "heatmap"), ("similarity",)),
+                   ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity",)),
     "stability": ("How stable the grouping is", _state_stability, "cluster_stability_k2",
-                  ("cluster", "tfidf"), ("stab", "bootstrap"), ("cluster_pairs", "cluster_cooccurrence_k2")),
+                  ("cluster", "tfidf"), ("bootstrap", "stab"), ("cluster_pairs", "cluster_cooccurrence_k2")),
     "keyness": ("Distinctive vocabulary", _state_keyness, "keyness_by_outlet",
                 ("keyness", "vocab", "distinct", "words"), ("keyness", "distinct", "log-odds"), ("keyness",)),
 }
@@ -551,10 +560,11 @@ def _notebook_link(section: str, notebooks: pd.DataFrame | None, out: Path) -> t
         label = str(row.notebook)
         if page.is_file():
             anchors = heading_anchors(page.read_text(encoding="utf-8"))
-            hits = anchors[anchors["text"].str.lower().apply(lambda t: any(k in t for k in head_keys))
-                           & (anchors["id"] != "")]
-            if len(hits):
-                return f"{href}#{hits['id'].iloc[0]}", f"{label}, section \u201c{hits['text'].iloc[0]}\u201d"
+            anchors = anchors[anchors["id"] != ""].sort_values("level", key=lambda s: s == 1, kind="mergesort")
+            for key in head_keys:  # keywords in priority order, first matching heading wins
+                hits = anchors[anchors["text"].str.lower().str.contains(key, regex=False)]
+                if len(hits):
+                    return f"{href}#{hits['id'].iloc[0]}", f"{label}, section \u201c{hits['text'].iloc[0]}\u201d"
         return href, label
     return None
 
