@@ -184,6 +184,8 @@ def test_propose_actors_groups_variants(seed_corpus: pd.DataFrame) -> None:
         assert form in syb
     assert p.loc["Stefanishyna", "variants"] == "Olga Stefanishyna (3); Olha Stefanishyna (1)"
     assert p.loc["Putin", "n_docs"] == 5
+    # "granting Ukraine NATO membership": split, since "Ukraine" stands alone elsewhere
+    assert p.loc["NATO", "variants"] == "NATO (48)"
     # the proposed pattern is a valid alias-table entry that finds every variant
     table = pd.DataFrame({"actor": ["Sybiha"], "type": ["person"],
                           "pattern": [p.loc["Sybiha", "pattern"]]})

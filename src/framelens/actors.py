@@ -521,10 +521,11 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
                    role_words: Iterable[str] | None = None) -> pd.DataFrame:
     """Candidate actors for a corpus without an alias table, for a researcher to confirm.
 
-    Method: runs of capitalised words (possessive removed, leading role/title words
-    such as "President" removed) are *proper-name sequences* when none of their
+    Method: runs of capitalised words (possessive removed, split at role/title
+    words such as "President") are *proper-name sequences* when none of their
     words is ever written in lower case in the corpus (that drops sentence-initial
-    "The", "According"). Sequences are grouped when their last words are spelling
+    "The", "According"); a run is also split after a part that stands alone as a
+    name elsewhere ("Ukraine NATO membership" -> "Ukraine" | "NATO"). Sequences are grouped when their last words are spelling
     variants of each other (:func:`framelens.spelling.same_name`: transliteration
     key plus normalised edit distance), so "Vladimir Putin" and "Putin", or
     "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one candidate.
@@ -583,6 +584,20 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
                 if segment and not (len(segment) == 1 and len(segment[0]) < 2):
                     found.append((" ".join(segment), d, lab))
                 segment = []
+    # "Ukraine NATO membership", "Reuters Friday": split a sequence after a prefix
+    # that also stands alone as a name elsewhere ("Vladimir" never does, so
+    # "Vladimir Putin" stays whole)
+    alone = {s for s, _, _ in found if " " not in s}
+    split: list[tuple[str, int, str]] = []
+    for s, d, lab in found:
+        parts = s.split()
+        start = 0
+        for k in range(1, len(parts)):
+            if " ".join(parts[start:k]) in alone:
+                split.append((" ".join(parts[start:k]), d, lab))
+                start = k
+        split.append((" ".join(parts[start:]), d, lab))
+    found = split
     surface = Counter(s for s, _, _ in found)
     lasts: list[str] = []
     for s, _ in surface.most_common():

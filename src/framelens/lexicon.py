@@ -375,14 +375,23 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
     wide = wide.sort_index(ascending=False)
     with style():
         ax = new_axes(ax, figsize=(7.0, 0.9 * len(wide) + 1.2))
+        hits = None
+        if "hits" in rates.columns:
+            hits = rates.pivot_table(index="outlet", columns="register", values="hits",
+                                     aggfunc="sum", observed=True).reindex(
+                index=wide.index, columns=regs).fillna(0).astype(int)
         h = 0.8 / len(regs)
         y = np.arange(len(wide))
         for j, reg in enumerate(regs):
-            ax.barh(y + (len(regs) - 1 - j - (len(regs) - 1) / 2) * h, wide[reg], height=h,
-                    color=PALETTE[j % len(PALETTE)], label=reg)
+            pos = y + (len(regs) - 1 - j - (len(regs) - 1) / 2) * h
+            ax.barh(pos, wide[reg], height=h, color=PALETTE[j % len(PALETTE)], label=reg)
+            if hits is not None:
+                for yy, val, n in zip(pos, wide[reg], hits[reg]):
+                    ax.text(val, yy, f" {n}", va="center", fontsize=7, color="#444444")
         ax.set_yticks(y, wide.index)
-        ax.set_xlabel(f"hits per {per:,} words")
-        ax.legend(frameon=False, fontsize=8, loc="best")
+        ax.set_xlabel(f"hits per {per:,} words (raw hit counts at the bar ends)"
+                      if hits is not None else f"hits per {per:,} words")
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         if title is None:
             first = regs[0]
             top = wide[first].idxmax()
