@@ -663,3 +663,12 @@ def test_raise_mode_has_no_rejects_and_errors_is_validated(make_corpus) -> None:
     assert rejects_table(load_corpus(folder)).empty
     with pytest.raises(ValueError, match=r"errors='ignore' is not allowed; use 'raise' or 'collect'"):
         load_corpus(folder, errors="ignore")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .\n\r\t\u00a0\u2028\x0c") + ["\r\n", " \n", "Zz"]), max_size=60).map("".join))
+def test_property_fast_path_equals_general_path(text: str) -> None:
+    from framelens.corpus import _apply
+
+    # an empty span list takes the fast path; a zero-width span far away forces the general one
+    assert _apply(text, []) == _apply(text, [(len(text) + 5, len(text) + 5, "none")])

@@ -399,6 +399,8 @@ _TIME = (
     r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
     r"(?:[ \t]?(?:[A-Z]{2,5}|(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?))?)"
 )
+#: Characters that end a sentence (with closing quotes and brackets), for look-behinds.
+_END = r".!?…\"'”’)\]"
 _STAMP_WORD = r"(?:(?:Published|Updated|Posted|Last[ \t]+updated)(?:[ \t]+(?:on|at))?:?[ \t]+)"
 _AGO = r"(?:\d+|an?)[ \t]+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)[ \t]+ago"
 
@@ -479,8 +481,10 @@ RULES: tuple[Rule, ...] = (
         "The word 'Share' (or 'Share this article/story/post/page') left by a share "
         "button, alone on a line or right after the last sentence of a paragraph. "
         "Lower-case 'share' and 'Share' inside a sentence are prose and stay.",
-        r"(?:^|(?<=[.!?…\"'”’)\]]))[ \t]*"
-        r"(?P<cut>Share(?:[ \t]+this[ \t]+(?:article|story|post|page))?)[ \t]*$",
+        # starts with the literal word (fast to scan for); the fixed-width look-behinds
+        # then check what precedes it: line start or sentence end, up to two spaces
+        rf"(?P<cut>Share(?:(?<=^Share)|(?<=^[ \t]Share)|(?<=[{_END}]Share)|(?<=[{_END}][ \t]Share)"
+        rf"|(?<=[{_END}][ \t][ \t]Share))(?:[ \t]+this[ \t]+(?:article|story|post|page))?)[ \t]*$",
     ),
     Rule(
         "comment-counter",
@@ -523,11 +527,11 @@ RULES: tuple[Rule, ...] = (
         "a biography phrase (experience, writes for, covers, specialises, known for, "
         "passionate). Only as the last paragraph of the text.",
         r"^[ \t]*"
+        r"(?P<cut>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}[ \t]+(?:is|has[ \t]+been)[ \t]+an?\b"
         r"(?=[^\n]*\b(?:author|writer|journalist|reporter|editor|correspondent|columnist|"
         r"contributor|blogger)s?\b)"
         r"(?=[^\n]*\b(?:experience|writes[ \t]+(?:for|about|on)|covers|speciali[sz]\w*|"
         r"known[ \t]+for|passionate|passion[ \t]+for)\b)"
-        r"(?P<cut>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}[ \t]+(?:is|has[ \t]+been)[ \t]+an?\b"
         r"[^\n]*?)[ \t]*$",
         re.MULTILINE,
         trailing=True,
@@ -619,6 +623,7 @@ def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]
 
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -628,6 +633,9 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     a removed span and is left blank is dropped with its line break; runs of
     blank lines become one; line breaks become ``\\n``; the text is stripped.
     """
+    if not spans:  # fast path, same result as the loop below
+        joined = "\n".join(line.strip() for line in _BREAK.split(text))
+        return re.sub(r"\n{3,}", "\n\n", joined).strip()
     out: list[str] = []
     for m in _LINE.finditer(text):
         s, e = m.span(1)
