@@ -672,3 +672,23 @@ def test_property_fast_path_equals_general_path(text: str) -> None:
 
     # an empty span list takes the fast path; a zero-width span far away forces the general one
     assert _apply(text, []) == _apply(text, [(len(text) + 5, len(text) + 5, "none")])
+
+
+# ============================================================================ a real corpus
+
+NEWSWCL50 = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "newswcl50" / "articles"
+
+
+def test_newswcl50_loads_and_clean_removes_nothing() -> None:
+    """50 real articles (headline first, one paragraph a line) hold no page furniture:
+    every rule must leave them alone, and each event folder loads without a manifest."""
+    if not NEWSWCL50.is_dir():
+        pytest.skip(f"{NEWSWCL50} is absent (a clone outside the workplace): no real corpus to check")
+    events = sorted(p for p in NEWSWCL50.iterdir() if p.is_dir())
+    assert len(events) == 10
+    corpus = pd.concat([load_corpus(e).assign(event=e.name) for e in events], ignore_index=True)
+    assert len(corpus) == 50
+    assert set(corpus["outlet"].str.split("_").str[1]) == {"LL", "L", "M", "R", "RR"}
+    cleaned, audit = clean(corpus)
+    assert audit.empty, audit[["doc_id", "rule", "removed"]].to_string()
+    assert (cleaned["text"].str.split().map(len) == cleaned["text_raw"].str.split().map(len)).all()
