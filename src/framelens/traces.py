@@ -1,0 +1,322 @@
+"""Traces of translation and republishing, each hit with its evidence.
+
+Three general rules, no per-file lists:
+
+* :func:`untranslated_fragments`: a bracketed or parenthesised phrase, or a run
+  of words, made of another language's function words ("das", "dos", "của") or
+  words with diacritics English does not use (``õ``, ``ã``, ``ç``, ``ß``...), with
+  no English function word among them: ``[das tensões]``.
+* :func:`pronoun_slips`: a pronoun whose nearest named person (same or previous
+  sentence) has a first name of the other gender, e.g. ``Olga Stefanishyna ...``
+  followed by ``he stated``. Surnames inherit the gender of the first name they
+  were introduced with. First names are a data file
+  (``framelens/data/first_names.csv``).
+* :func:`furniture`: what :func:`framelens.corpus.clean` removed (author
+  biographies, republication notices, source lines, share buttons, comment
+  counters), plus copy-paste seams left in the cleaned text (``August. .``).
+
+:func:`traces` stacks all three into one table.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from framelens.text import sentence_spans, words
+
+__all__ = ["untranslated_fragments", "pronoun_slips", "furniture", "traces", "load_first_names",
+           "load_foreign_stopwords"]
+
+_COLS = ["doc_id", "outlet", "kind", "rule", "evidence", "context", "column", "start", "end"]
+#: Letters with diacritics that English text (outside names) does not use.
+_FOREIGN_LETTERS = re.compile(r"[ãõçñßäöüœæøåàèìòùâêîôûëïÿáíóúéčšžřěůłńśźżđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]",
+                              re.IGNORECASE)
+_ENGLISH = frozenset(ENGLISH_STOP_WORDS)
+
+
+def _read_data(name: str) -> pd.DataFrame:
+    with resources.files("framelens").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def _default(name: str) -> pd.DataFrame:
+    return _read_data(name)
+
+
+def _load(source: str | Path | pd.DataFrame | None, default: str, cols: tuple[str, str]) -> pd.DataFrame:
+    if source is None:
+        df, where = _default(default).copy(), f"framelens/data/{default}"
+    elif isinstance(source, pd.DataFrame):
+        df, where = source.copy(), "the table"
+    else:
+        df, where = pd.read_csv(source, dtype=str, keep_default_na=False), str(source)
+    for c in cols:
+        if c not in df.columns:
+            raise ValueError(f"{where}: missing column {c!r}; needs {list(cols)}")
+    return df[list(cols)].reset_index(drop=True)
+
+
+def load_first_names(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """First names with ``gender`` (``female``/``male``); the packaged list when None.
+
+    Examples
+    --------
+    >>> n = load_first_names()
+    >>> n.loc[n["name"] == "olga", "gender"].item()
+    'female'
+    """
+    df = _load(source, "first_names.csv", ("name", "gender"))
+    bad = sorted(set(df["gender"]) - {"female", "male"})
+    if bad:
+        raise ValueError(f"first-name table: gender values {bad}; allowed: 'female', 'male'")
+    df["name"] = df["name"].str.lower()
+    return df
+
+
+def load_foreign_stopwords(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Function words of other languages (``language``, ``word``) that are not English words.
+
+    Examples
+    --------
+    >>> sw = load_foreign_stopwords()
+    >>> sorted(sw.loc[sw["word"] == "das", "language"])
+    ['de', 'pt']
+    """
+    df = _load(source, "foreign_stopwords.csv", ("language", "word"))
+    df["word"] = df["word"].str.lower()
+    clash = sorted(set(df["word"]) & _ENGLISH)
+    if clash:
+        raise ValueError(f"foreign stop words {clash} are also English stop words; remove them")
+    return df
+
+
+def _ids(corpus: pd.DataFrame) -> list[object]:
+    return corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+
+
+def _check(corpus: pd.DataFrame, text_col: str, label_col: str) -> None:
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+
+
+def _sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> str:
+    for s, e in spans:
+        if s <= pos < e:
+            return text[s:e]
+    return ""
+
+
+def untranslated_fragments(corpus: pd.DataFrame, *, text_col: str = "text",
+                           label_col: str = "outlet",
+                           stopwords: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Phrases left in another language.
+
+    A candidate is the content of ``[...]`` or ``(...)``, or a run of two or
+    more words between punctuation. It is flagged when it has no English stop
+    word and either holds a foreign function word (``stopwords``) or, for a
+    bracketed phrase, a word with a non-English diacritic. ``rule`` says which;
+    ``evidence`` names the words and the languages whose function words they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``outlet``, ``kind`` (``untranslated``), ``rule``, ``evidence``,
+        ``context`` (sentence), ``column``, ``start``, ``end`` (of the fragment).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...                    "text": ["It is not an escalation [das tensões], he said (29)."]})
+    >>> untranslated_fragments(df)[["rule", "evidence"]].values.tolist()
+    [['bracketed-foreign', "'das tensões': function words das (de, pt); diacritics tensões"]]
+    """
+    _check(corpus, text_col, label_col)
+    sw = load_foreign_stopwords(stopwords)
+    langs = sw.groupby("word")["language"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
+    rows = []
+    for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
+        spans = sentence_spans(text)
+        seen: set[tuple[int, int]] = set()
+        cands = [(m.start(1), m.end(1), True) for m in re.finditer(r"[\[(]([^\[\]()\n]{1,80})[\])]", text)]
+        cands += [(m.start(), m.end(), False)
+                  for m in re.finditer(r"[^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*)+", text)]
+        for a, b, bracketed in cands:
+            if bracketed:
+                frag = text[a:b]
+                toks = words(frag)
+                foreign = [t for t in toks if t in langs]
+                diac = [t for t in toks if _FOREIGN_LETTERS.search(t)]
+                if not toks or any(t in _ENGLISH for t in toks) or not (foreign or diac):
+                    continue
+                hits = [(a, b, "bracketed-foreign")]
+            else:
+                hits = [(sa, sb, "foreign-run") for sa, sb in _foreign_stretches(text, a, b, langs)]
+            for sa, sb, rule in hits:
+                if any(sa < e and s < sb for s, e in seen):
+                    continue
+                seen.add((sa, sb))
+                st = words(text[sa:sb])
+                rows.append((doc_id, outlet, "untranslated", rule,
+                             _evidence(text[sa:sb], [t for t in st if t in langs],
+                                       [t for t in st if _FOREIGN_LETTERS.search(t)], langs),
+                             _sentence_at(text, spans, sa), text_col, sa, sb))
+    return pd.DataFrame(rows, columns=_COLS).sort_values(["doc_id", "start"], kind="stable",
+                                                          ignore_index=True)
+
+
+def _foreign_stretches(text: str, a: int, b: int, langs: dict[str, str]) -> list[tuple[int, int]]:
+    """Stretches of >= 2 consecutive words in text[a:b], none English stop words, with a
+    foreign function word and a diacritic word or two foreign function words."""
+    toks = [(m.start() + a, m.end() + a, m.group(0).lower().replace("\u2019", "'"))
+            for m in re.finditer(r"[\w'\u2019-]+", text[a:b])]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        j = i
+        while j < len(toks) and toks[j][2] not in _ENGLISH:
+            j += 1
+        run = toks[i:j]
+        if len(run) >= 2:
+            fw = [t for _, _, t in run if t in langs]
+            dw = [t for _, _, t in run if _FOREIGN_LETTERS.search(t)]
+            if (fw and dw) or len(fw) >= 2:
+                # trim to the foreign core: from the first to the last foreign-looking word
+                idx = [k for k, (_, _, t) in enumerate(run) if t in langs or _FOREIGN_LETTERS.search(t)]
+                out.append((run[idx[0]][0], run[idx[-1]][1]))
+        i = j + 1
+    return out
+
+
+def _evidence(frag: str, foreign: list[str], diac: list[str], langs: dict[str, str]) -> str:
+    parts = []
+    if foreign:
+        parts.append("function words " + ", ".join(f"{t} ({langs[t]})" for t in dict.fromkeys(foreign)))
+    if diac:
+        parts.append("diacritics " + ", ".join(dict.fromkeys(diac)))
+    return f"{frag!r}: " + "; ".join(parts)
+
+
+_PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
+             "she": "female", "her": "female", "hers": "female", "herself": "female"}
+
+
+def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                  names: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Pronouns whose gender contradicts their nearest named person.
+
+    Person mentions are a known first name followed by a capitalised surname
+    ("Olga Stefanishyna"), or later that surname alone, which inherits the first
+    name's gender. For every ``he/him/his`` or ``she/her/hers``, the nearest
+    person mention before it in the same or the previous sentence is its
+    antecedent; a gender mismatch is a slip (typical of machine translation
+    from a language where the verb, not a pronoun, carries the subject).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`traces`; ``kind`` ``pronoun-slip``, ``evidence`` naming
+        the person, the first name's gender and the pronoun; ``context`` the
+        text from the mention to the end of the pronoun's sentence.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ["Olga Stefanishyna spoke. 'We wait,' he stated."]})
+    >>> pronoun_slips(df)["evidence"].tolist()
+    ["'he' refers to Olga Stefanishyna (first name Olga: female)"]
+    """
+    _check(corpus, text_col, label_col)
+    nm = load_first_names(names)
+    gender = dict(zip(nm["name"], nm["gender"]))
+    first_re = re.compile(r"\b([A-Z][a-z]+)\s+((?:[A-Z][\w'\u2019-]+))")
+    rows = []
+    for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
+        spans = sentence_spans(text)
+        mentions: list[tuple[int, int, str, str, str]] = []  # start, end, full name, first, gender
+        surnames: dict[str, tuple[str, str, str]] = {}
+        for m in first_re.finditer(text):
+            g = gender.get(m.group(1).lower())
+            if g:
+                sur = re.sub(r"(?:'|\u2019)s$", "", m.group(2))
+                mentions.append((m.start(), m.end(), f"{m.group(1)} {sur}", m.group(1), g))
+                surnames.setdefault(sur, (f"{m.group(1)} {sur}", m.group(1), g))
+        for sur, (full, first, g) in surnames.items():
+            for m in re.finditer(r"\b" + re.escape(sur) + r"\b", text):
+                if not any(s <= m.start() < e for s, e, *_ in mentions):
+                    mentions.append((m.start(), m.end(), full, first, g))
+        mentions.sort()
+        for m in re.finditer(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", text, re.IGNORECASE):
+            p = m.group(0).lower()
+            si = next((k for k, (s, e) in enumerate(spans) if s <= m.start() < e), None)
+            if si is None:
+                continue
+            window_start = spans[max(0, si - 1)][0]
+            before = [x for x in mentions if window_start <= x[0] < m.start()]
+            if not before:
+                continue
+            s0, _, full, first, g = before[-1]
+            if g != _PRONOUNS[p]:
+                rows.append((doc_id, outlet, "pronoun-slip", "pronoun-gender",
+                             f"{m.group(0)!r} refers to {full} (first name {first}: {g})",
+                             text[s0:spans[si][1]], text_col, m.start(), m.end()))
+    return pd.DataFrame(rows, columns=_COLS)
+
+
+def furniture(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col: str = "text",
+              label_col: str = "outlet") -> pd.DataFrame:
+    """Page furniture and republishing seams no reporter wrote.
+
+    ``audit`` is the removal table of :func:`framelens.corpus.clean` (one row per
+    removed span: ``rule``, ``removed``, offsets into ``text_raw``); each row is
+    listed with the removed text as evidence. In the cleaned text, a full stop
+    repeated after a space (``August. .``) is listed as a copy-paste seam.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": ["It ended in August. ."]})
+    >>> furniture(df)[["rule", "evidence"]].values.tolist()
+    [['copy-paste-seam', "'. .' after 'August'"]]
+    """
+    _check(corpus, text_col, label_col)
+    rows = []
+    if audit is not None:
+        for r in audit.itertuples(index=False):
+            rows.append((r.doc_id, r.outlet, "page-furniture", r.rule, str(r.removed), str(r.removed),
+                         "text_raw", int(r.start), int(r.end)))
+    for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
+        spans = sentence_spans(text)
+        for m in re.finditer(r"(\w+)([.!?]) +([.!?])(?!\.)", text):
+            rows.append((doc_id, outlet, "page-furniture", "copy-paste-seam",
+                         f"{m.group(2)} {m.group(3)!s}".join(["'", "'"]) + f" after {m.group(1)!r}",
+                         _sentence_at(text, spans, m.start()), text_col, m.start(2), m.end()))
+    return pd.DataFrame(rows, columns=_COLS)
+
+
+def traces(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col: str = "text",
+           label_col: str = "outlet") -> pd.DataFrame:
+    """All translation and republishing traces, one row per hit, with evidence.
+
+    Stacks :func:`untranslated_fragments`, :func:`pronoun_slips` and
+    :func:`furniture`, sorted by document, kind and position.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ["Olga Kuleba said no [das tensões]. He left."]})
+    >>> traces(df)["kind"].tolist()
+    ['pronoun-slip', 'untranslated']
+    """
+    parts = [untranslated_fragments(corpus, text_col=text_col, label_col=label_col),
+             pronoun_slips(corpus, text_col=text_col, label_col=label_col),
+             furniture(corpus, audit, text_col=text_col, label_col=label_col)]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=_COLS)
+    return out.sort_values(["doc_id", "kind", "start"], kind="stable", ignore_index=True)
