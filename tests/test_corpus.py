@@ -692,3 +692,23 @@ def test_newswcl50_loads_and_clean_removes_nothing() -> None:
     cleaned, audit = clean(corpus)
     assert audit.empty, audit[["doc_id", "rule", "removed"]].to_string()
     assert (cleaned["text"].str.split().map(len) == cleaned["text_raw"].str.split().map(len)).all()
+
+
+_NAME = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\\x00."),
+                min_size=1, max_size=20).filter(lambda s: s.strip() == s and not s.startswith("-"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=_NAME, text=st.text(min_size=1, max_size=200).filter(
+    lambda t: not re.fullmatch(r"[\s\ufeff\u200b\u200c\u200d\u2060]*", t)))
+def test_property_any_name_and_text_round_trip(tmp_path_factory, name: str, text: str) -> None:
+    folder = tmp_path_factory.mktemp("rt")
+    try:
+        (folder / f"{name}.txt").write_bytes(text.encode("utf-8"))
+    except OSError:  # a name this file system refuses (too long in bytes, reserved)
+        return
+    df = load_corpus(folder)
+    assert df["doc_id"].tolist() == [unicodedata.normalize("NFC", name)]
+    assert df["text_raw"].tolist() == [text]
+    cleaned, audit = clean(df)
+    assert all(text[s:e] == r for s, e, r in zip(audit["start"], audit["end"], audit["removed"]))
