@@ -1,0 +1,130 @@
+"""Tests for framelens.align: each label on a literal example, thresholds on evidence, seed facts."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from framelens import align as A
+from framelens.text import sentences
+
+
+def table(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": d, "outlet": d.upper(), "sent_id": i, "sentence": s}
+                         for d, i, s in rows])
+
+
+SENTS = table([
+    ("a", 0, "Ukraine's foreign minister asked NATO to invite Kyiv at next week's meeting."),
+    ("a", 1, "Diplomats say there is no consensus among the 32 members."),
+    ("a", 2, "Russia attacked the power grid overnight with drones and missiles."),
+    ("b", 0, "Ukraine's foreign minister asked NATO to invite Kyiv at next week's meeting in Brussels."),
+    ("b", 1, "NATO envoys said the 32 members have reached no consensus yet."),
+    ("b", 2, "A football club won the national cup on Sunday evening."),
+])
+
+
+def labels(pairs: pd.DataFrame) -> dict[tuple[str, int], str]:
+    lab = A.label_sentences(SENTS, pairs)
+    return {(r.doc_id, r.sent_id): r.label for r in lab.itertuples()}
+
+
+def test_each_label_on_a_literal_example() -> None:
+    got = labels(A.align(SENTS))
+    assert got[("a", 0)] == "shared-verbatim" and got[("b", 0)] == "shared-verbatim"
+    assert got[("a", 1)] == "paraphrased" and got[("b", 1)] == "paraphrased"
+    assert got[("a", 2)] == "unique" and got[("b", 2)] == "unique"
+
+
+def test_containment_is_share_of_own_trigrams() -> None:
+    p = A.align(SENTS)
+    row = p[(p.doc_id == "a") & (p.sent_id == 0)].iloc[0]
+    assert row["other_sent_id"] == 0 and row["containment"] == pytest.approx(1.0)
+    back = p[(p.doc_id == "b") & (p.sent_id == 0)].iloc[0]
+    assert back["containment"] < 1.0  # b's sentence has extra words "in Brussels"
+
+
+def test_raising_paraphrase_threshold_turns_paraphrase_unique() -> None:
+    got = labels(A.align(SENTS, paraphrase=0.99))
+    assert got[("a", 1)] == "unique" and got[("a", 0)] == "shared-verbatim"
+
+
+def test_short_sentences_are_never_aligned() -> None:
+    s = table([("a", 0, "Ukraine's entry into NATO."), ("b", 0, "Ukraine's entry into NATO.")])
+    assert set(A.label_sentences(s, A.align(s))["label"]) == {"unique"}
+
+
+def test_bad_settings_are_named() -> None:
+    with pytest.raises(ValueError, match="paraphrase=1.5"):
+        A.align(SENTS, paraphrase=1.5)
+    with pytest.raises(ValueError, match="stop_words='french'"):
+        A.align(SENTS, stop_words="french")
+    with pytest.raises(ValueError, match="lacks columns"):
+        A.align(SENTS.drop(columns="outlet"))
+
+
+def test_core_share_sums_to_one_and_counts_words() -> None:
+    share = A.core_share(A.label_sentences(SENTS, A.align(SENTS)))
+    cols = [f"share_{x}" for x in A.LABELS]
+    assert share[cols].sum(axis=1).round(9).eq(1).all()
+    assert share.loc["A", "words_unique"] == 10  # "Russia attacked the power grid ..." has 10 words
+
+
+def test_load_facts_names_bad_row(tmp_path) -> None:
+    f = tmp_path / "facts.csv"
+    f.write_text("fact,pattern\nok,irreversible\nbroken,(unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 3 \(fact 'broken'\)"):
+        A.load_facts(f)
+
+
+# --- seeds ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed(seed_corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    s = sentences(seed_corpus)
+    pairs = A.align(s)
+    cov = A.fact_coverage(s, _facts())
+    return {"sents": s, "pairs": pairs, "cov": cov}
+
+
+def _facts() -> pd.DataFrame:
+    from pathlib import Path
+    return A.load_facts(Path(__file__).resolve().parents[1] / "seeds" / "facts.csv")
+
+
+def test_default_threshold_is_the_f1_best_on_seed_fact_pairs(seed: dict[str, pd.DataFrame]) -> None:
+    curve = A.threshold_curve(seed["pairs"], A.fact_pairs(seed["cov"]))
+    best = curve.loc[curve["f1"].idxmax()]
+    assert best["threshold"] == pytest.approx(A.PARAPHRASE)
+    assert best["precision"] >= 0.95 and best["recall"] >= 0.7
+
+
+def test_seed_coverage_matrix_facts(seed: dict[str, pd.DataFrame], seed_corpus: pd.DataFrame) -> None:
+    m = A.coverage_matrix(seed["cov"], outlets=sorted(seed_corpus["outlet"]))
+    assert m.shape == (10, 5)
+    assert (m.loc["letter to NATO"] > 0).all()          # every outlet reports the letter
+    assert m.loc["awaiting Trump"].gt(0).sum() == 2      # only CNN Brasil and 004 mention Trump
+    assert m.loc["Zelensky's NATO-umbrella idea", "CNN Brasil (republished)"] == 0
+    assert m.loc["not an escalation"].gt(0).sum() == 3
+
+
+def test_seed_escalation_quote_is_shared_between_001_and_004(seed: dict[str, pd.DataFrame]) -> None:
+    p = seed["pairs"]
+    row = p[(p.doc_id.str.startswith("001")) & (p.sent_id == 3) & (p.other_doc_id.str.startswith("004"))]
+    assert row["label"].item() == "shared-verbatim"
+
+
+def test_seed_derived_clusters_recover_named_facts(seed: dict[str, pd.DataFrame]) -> None:
+    core = A.core_clusters(seed["sents"])
+    check = A.check_facts(core, seed["cov"])
+    assert check.loc["North Korean troops", "agree"]
+    assert "korean" in check.loc["North Korean troops", "cluster_name"]
+    assert check.loc["victory plan", "agree"] and "victory" in check.loc["victory plan", "cluster_name"]
+
+
+def test_seed_additions_group_cnn_background(seed: dict[str, pd.DataFrame]) -> None:
+    lab = A.label_sentences(seed["sents"], seed["pairs"])
+    add = A.additions(lab)
+    assert set(add["outlet"]) <= set(lab["outlet"])
+    assert (add.groupby("topic")["topic_terms"].nunique() == 1).all()
+    oreshnik = add[add["sentence"].str.contains("Oreshnik")]
+    assert oreshnik["topic"].nunique() == 1  # the two Oreshnik sentences of VTC News sit together

@@ -1,0 +1,59 @@
+"""Tests for framelens.traces: each rule positive and negative; the seed 001 slips."""
+from __future__ import annotations
+
+import pandas as pd
+
+from framelens import traces as T
+
+
+def doc(text: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": [text]})
+
+
+def test_bracketed_foreign_phrase_flagged_english_and_numbers_not() -> None:
+    got = T.untranslated_fragments(doc("An escalation [das tensões] on Friday (29) (in Kyiv) [sic]."))
+    assert got["evidence"].str.startswith("'das tensões'").tolist() == [True]
+
+
+def test_unbracketed_foreign_run() -> None:
+    got = T.untranslated_fragments(doc("He spoke of a crise das relações entre países yesterday."))
+    assert len(got) == 1 and "das" in got["evidence"].item()
+
+
+def test_english_text_with_names_is_not_flagged() -> None:
+    assert T.untranslated_fragments(doc("Zelenskyy met Macron in Paris (France) on Monday.")).empty
+
+
+def test_pronoun_slip_and_its_negative() -> None:
+    slip = T.pronoun_slips(doc("Olga Stefanishyna spoke first. “We wait,” he stated."))
+    assert slip["evidence"].item().startswith("'he' refers to Olga Stefanishyna")
+    ok = T.pronoun_slips(doc("Olga Stefanishyna spoke first. “We wait,” she stated."))
+    assert ok.empty
+
+
+def test_surname_inherits_gender_and_nearest_mention_wins() -> None:
+    t = "Olga Stefanishyna arrived. Andrii Sybiha spoke; he left. Stefanishyna said he was wrong."
+    slip = T.pronoun_slips(doc(t))
+    assert slip["evidence"].tolist() == ["'he' refers to Olga Stefanishyna (first name Olga: female)"]
+
+
+def test_furniture_lists_audit_rows_and_seams() -> None:
+    audit = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "rule": ["author-bio"], "start": [0],
+                          "end": [5], "removed": ["Bio."]})
+    got = T.furniture(doc("Since August. . Then more."), audit)
+    assert got["rule"].tolist() == ["author-bio", "copy-paste-seam"]
+
+
+def test_seed_001_pronoun_slip_and_bracketed_fragment(seed_corpus: pd.DataFrame,
+                                                       seed_audit: pd.DataFrame) -> None:
+    t = T.traces(seed_corpus, seed_audit)
+    d001 = t[t["doc_id"].str.startswith("001")]
+    slip = d001[d001["kind"] == "pronoun-slip"]
+    assert len(slip) == 1 and "Olga Stefanishyna" in slip["evidence"].item()
+    assert "he stated" in slip["context"].item()
+    frag = d001[d001["kind"] == "untranslated"]
+    assert frag["evidence"].str.contains("das tensões").tolist() == [True]
+    assert "author-bio" in set(d001["rule"])
+    # no other seed has a pronoun slip or an untranslated fragment
+    others = t[~t["doc_id"].str.startswith("001")]
+    assert not others["kind"].isin(["pronoun-slip", "untranslated"]).any()
