@@ -672,7 +672,7 @@ def clean(
 
     Each rule of :data:`RULES` (see :func:`rules_table`) is a regular expression
     matched against the raw text; every match is one removed span. Overlapping
-    matches go to the rule listed first. Rules marked ``trailing`` (author
+    matches go to the rule listed first. Rules marked ``trailing`` ("Source:" credit, author
     biography) count only when nothing but whitespace and other removed spans
     follows them. After removal the whitespace is tidied: each line is stripped,
     a line emptied by a removal is dropped with its line break, runs of blank
