@@ -153,12 +153,13 @@ def _verb_regex(forms: Sequence[str]) -> str:
 
 
 def _attribution(left: str, right: str, verb_re: str,
-                 is_ok: Callable[[str], bool] = lambda s: True) -> tuple[str, str]:
+                 is_ok: Callable[[str], bool] = lambda s: True, last: bool = False) -> tuple[str, str]:
     """(speaker as written, verb) from the text around a quotation, or ('', '').
 
     After the quote: ``, Sybiha wrote`` / ``, stated Sybiha`` / ``, he added``.
-    Before it: the first ``NAME[,] [w w] VERB`` or ``NAME, apposition, [w w] VERB``
-    whose name passes ``is_ok`` (not a news organisation; an actor when known).
+    Before it: the first (``last``: the last) ``NAME[,] [w w] VERB`` or
+    ``NAME, apposition, [w w] VERB`` whose name passes ``is_ok`` (not a news
+    organisation; an actor when known).
     """
     after = re.match(r"\s*[,.]?\s*(?:(?P<s1>" + _NAME + "|" + _PRONOUN + r")\s+(?P<v1>" + verb_re
                      + r")|(?P<v2>" + verb_re + r")\s+(?P<s2>" + _NAME + "|" + _PRONOUN + r"))", right)
@@ -175,7 +176,7 @@ def _attribution(left: str, right: str, verb_re: str,
             if is_ok(m.group("s")):
                 cands.append((m.start("v"), rank, m.group("s").rstrip("."), m.group("v")))
     if cands:
-        _, _, spk, verb = min(cands)
+        _, _, spk, verb = max(cands) if last else min(cands)
         return spk, verb
     return "", ""
 

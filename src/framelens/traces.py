@@ -206,18 +206,47 @@ def _evidence(frag: str, foreign: list[str], diac: list[str], langs: dict[str, s
 
 _PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
              "she": "female", "her": "female", "hers": "female", "herself": "female"}
+#: Titles that give a mention's gender; any other title makes it a person of unknown gender.
+_TITLE_GENDER = {"mr": "male", "sir": "male", "lord": "male", "king": "male", "prince": "male",
+                 "mrs": "female", "ms": "female", "miss": "female", "lady": "female",
+                 "dame": "female", "queen": "female", "princess": "female"}
+_OTHER_TITLES = ("president", "minister", "secretary", "senator", "sen", "rep", "gov", "governor",
+                 "dr", "prof", "gen", "general", "chancellor", "ambassador", "judge", "director",
+                 "chairman", "chairwoman", "spokesman", "spokeswoman", "mayor", "pope")
+_SCOPES = ("speech", "subject", "all")
 
 
 def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
-                  names: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+                  names: pd.DataFrame | str | Path | None = None,
+                  scope: str = "speech") -> pd.DataFrame:
     """Pronouns whose gender contradicts their nearest named person.
 
-    Person mentions are a known first name followed by a capitalised surname
-    ("Olga Stefanishyna"), or later that surname alone, which inherits the first
-    name's gender. For every ``he/him/his`` or ``she/her/hers``, the nearest
-    person mention before it in the same or the previous sentence is its
-    antecedent; a gender mismatch is a slip (typical of machine translation
-    from a language where the verb, not a pronoun, carries the subject).
+    Person mentions are: a known first name followed by a capitalised surname
+    ("Olga Stefanishyna"), later that surname alone (it inherits the first name's
+    gender, unless a title says otherwise), and a title with a name ("Mr. Comey":
+    male; "Mrs. Clinton": female; "President Macron": a person of unknown gender,
+    who still counts as the nearest antecedent and so blocks a false alarm; so
+    does any other run of capitalised words, e.g. "Owen Jones").
+    For each pronoun in ``scope``, the nearest person mention before it in the same
+    or the previous sentence is its antecedent; a gender mismatch with a known
+    gender is a slip (typical of machine translation from a language where the
+    verb, not a pronoun, carries the subject).
+
+    Parameters
+    ----------
+    scope : {"speech", "subject", "all"}, default "speech"
+        ``"speech"``: only ``he``/``she`` attributing a direct quote, right after
+        the closing quote mark and next to a reporting verb (``,” he stated``,
+        ``," said she``), whose antecedent is taken to be the speaker of the
+        previous sentence's reporting clause ("Olga Stefanishyna, deputy prime
+        minister ..., stated that ..."), so a slip is unambiguous; ``"subject"``: every ``he``/``she``; ``"all"``: also
+        ``him``/``his``/``her``/``hers``. Wider scopes find more and misfire more
+        (on the NewsWCL50 articles, ``"all"`` flags possessives of people named
+        between the mention and the pronoun). Measured false alarms of ``"speech"``:
+        none in the 50 NewsWCL50 articles, 21 in the first 6,000 articles of
+        article-bias-prediction (0.35%; native English, so nearly all are a quote
+        whose speaker is not the subject of the previous reporting clause). Read
+        each hit's ``context`` before calling it a translation trace.
 
     Returns
     -------
@@ -229,45 +258,107 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
     Examples
     --------
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
-    ...     "text": ["Olga Stefanishyna spoke. 'We wait,' he stated."]})
+    ...     "text": ["Olga Stefanishyna stated that there is no consensus. “We wait,” he stated."]})
     >>> pronoun_slips(df)["evidence"].tolist()
     ["'he' refers to Olga Stefanishyna (first name Olga: female)"]
     """
     _check(corpus, text_col, label_col)
+    if scope not in _SCOPES:
+        raise ValueError(f"scope={scope!r}; allowed: {list(_SCOPES)}")
     nm = load_first_names(names)
     gender = dict(zip(nm["name"], nm["gender"]))
-    first_re = re.compile(r"\b([A-Z][a-z]+)\s+((?:[A-Z][\w'\u2019-]+))")
+    from framelens.quotes import _NAME, _attribution, _verb_regex, load_reporting_verbs
+    forms = list(load_reporting_verbs()["form"])
+    verb_alt = "|".join(sorted(forms, key=len, reverse=True))
+    verb_re = _verb_regex(forms)
+    if scope == "speech":
+        close = "[\u201d\"\u2019']"
+        pron_re = re.compile(close + r"\s*,?\s*(?:(?P<a>he|she)\s+(?:" + verb_alt + r")\b|(?:"
+                             + verb_alt + r")\s+(?P<b>he|she)\b)", re.IGNORECASE)
+    elif scope == "subject":
+        pron_re = re.compile(r"\b(?P<a>he|she)\b", re.IGNORECASE)
+    else:
+        pron_re = re.compile(r"\b(?P<a>he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+    first_re = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][\w'\u2019-]+)")
+    title_re = re.compile(r"\b(" + "|".join(sorted(set(_TITLE_GENDER) | set(_OTHER_TITLES), key=len,
+                                                     reverse=True))
+                          + r")\.?\s+((?:[A-Z]\.\s*)*[A-Z][\w'\u2019-]+)", re.IGNORECASE)
     rows = []
     for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
         spans = sentence_spans(text)
-        mentions: list[tuple[int, int, str, str, str]] = []  # start, end, full name, first, gender
+        # start, end, full name, evidence of gender, gender ("" = unknown)
+        mentions: list[tuple[int, int, str, str, str]] = []
         surnames: dict[str, tuple[str, str, str]] = {}
+        for m in title_re.finditer(text):
+            if not m.group(1)[0].isupper():
+                continue
+            g = _TITLE_GENDER.get(m.group(1).lower(), "")
+            mentions.append((m.start(2), m.end(2), f"{m.group(1)} {m.group(2)}",
+                             f"title {m.group(1)}", g))
         for m in first_re.finditer(text):
             g = gender.get(m.group(1).lower())
             if g:
                 sur = re.sub(r"(?:'|\u2019)s$", "", m.group(2))
-                mentions.append((m.start(), m.end(), f"{m.group(1)} {sur}", m.group(1), g))
-                surnames.setdefault(sur, (f"{m.group(1)} {sur}", m.group(1), g))
-        for sur, (full, first, g) in surnames.items():
+                full = f"{m.group(1)} {sur}"
+                mentions.append((m.start(), m.end(), full, f"first name {m.group(1)}", g))
+                surnames.setdefault(sur, (full, f"first name {m.group(1)}", g))
+        for sur, (full, why, g) in surnames.items():
             for m in re.finditer(r"\b" + re.escape(sur) + r"\b", text):
                 if not any(s <= m.start() < e for s, e, *_ in mentions):
-                    mentions.append((m.start(), m.end(), full, first, g))
-        mentions.sort()
-        for m in re.finditer(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", text, re.IGNORECASE):
-            p = m.group(0).lower()
-            si = next((k for k, (s, e) in enumerate(spans) if s <= m.start() < e), None)
+                    mentions.append((m.start(), m.end(), full, why, g))
+        # any other run of capitalised words ("Owen Jones", "White House") and any
+        # capitalised word next to a reporting verb ("Continetti notes", "said Sanders")
+        # is a possible antecedent of unknown gender: it blocks, never flags
+        generic = [(m.start(), m.end()) for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+", text)]
+        generic += [(m.start(1), m.end(1)) for m in re.finditer(
+            r"\b([A-Z][\w'\u2019-]+)\s+(?:" + verb_alt + r")\b", text)]
+        generic += [(m.start(1), m.end(1)) for m in re.finditer(
+            r"\b(?:" + verb_alt + r")\s+([A-Z][\w'\u2019-]+)", text)]
+        for a, b in generic:
+            if not any(s < b and a < e for s, e, *_ in mentions):
+                mentions.append((a, b, text[a:b], "capitalised words", ""))
+        # names inside quotation marks are not the speaker of the quote
+        quoted = _quoted_spans(text)
+        mentions = sorted(x for x in mentions if not any(qa <= x[0] < qb for qa, qb in quoted))
+        for m in pron_re.finditer(text):
+            grp = "a" if m.group("a") else "b"
+            ps, pe, p = m.start(grp), m.end(grp), m.group(grp).lower()
+            si = next((k for k, (s, e) in enumerate(spans) if s <= ps < e), None)
             if si is None:
                 continue
-            window_start = spans[max(0, si - 1)][0]
-            before = [x for x in mentions if window_start <= x[0] < m.start()]
+            if scope == "speech":
+                # the antecedent is the speaker of the previous sentence's reporting clause
+                if si == 0:
+                    continue
+                qs, qe = spans[si - 1]
+                prev = text[qs:qe]
+                raw, _ = _attribution(prev, "", verb_re, last=True)
+                if not raw or raw.lower() in _PRONOUNS:
+                    inv = re.search(r"\b(?:" + verb_alt + r")\s+(" + _NAME + ")", prev)
+                    raw = inv.group(1) if inv else ""
+                if not raw:
+                    continue
+                off = qs + prev.find(raw)
+                before = [x for x in mentions if off <= x[0] < off + len(raw)]
+            else:
+                window_start = spans[max(0, si - 1)][0]
+                before = [x for x in mentions if window_start <= x[0] < ps]
             if not before:
                 continue
-            s0, _, full, first, g = before[-1]
-            if g != _PRONOUNS[p]:
+            s0, _, full, why, g = before[-1]
+            if g and g != _PRONOUNS[p]:
                 rows.append((doc_id, outlet, "pronoun-slip", "pronoun-gender",
-                             f"{m.group(0)!r} refers to {full} (first name {first}: {g})",
-                             text[s0:spans[si][1]], text_col, m.start(), m.end()))
+                             f"{text[ps:pe]!r} refers to {full} ({why}: {g})",
+                             text[s0:spans[si][1]], text_col, ps, pe))
     return pd.DataFrame(rows, columns=_COLS)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    from framelens.quotes import _find_quotes
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        out += [(m.start() + a, m.start() + b) for a, b in _find_quotes(m.group(0))]
+    return out
 
 
 def furniture(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col: str = "text",
@@ -310,7 +401,7 @@ def traces(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col:
     Examples
     --------
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
-    ...     "text": ["Olga Kuleba said no [das tensões]. He left."]})
+    ...     "text": ["Olga Kuleba said no [das tensões]. “We stay,” he added."]})
     >>> traces(df)["kind"].tolist()
     ['pronoun-slip', 'untranslated']
     """
