@@ -197,7 +197,7 @@ def test_keyness_evidence_gives_sentences_of_that_outlet(seed_corpus: pd.DataFra
 def test_plot_keyness_by_outlet_one_panel_each() -> None:
     k = keyness_by_outlet(COUNTS, alpha0=10, min_count=20, warn=False)  # kyiv: 10 < 20
     axs = plot_keyness_by_outlet(k, n=2)
-    assert [ax.get_title() for ax in axs] == ["A (98 words)", "B (66 words)", "C (36 words)"]
+    assert [ax.get_title(loc="left") for ax in axs] == ["A (98 words)", "B (66 words)", "C (36 words)"]
     assert "kyiv (n<min)" in [t.get_text() for t in axs[0].get_yticklabels()]
     with pytest.raises(ValueError, match="one Axes per outlet"):
         plot_keyness_by_outlet(k, axes=axs[:1])

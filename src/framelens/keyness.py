@@ -27,7 +27,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from sklearn.feature_extraction.text import CountVectorizer
 
-from framelens.plots import PALETTE, new_axes, style
+from framelens.plots import PALETTE, new_axes
 from framelens.text import words
 
 __all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "keyness_evidence",
@@ -409,34 +409,34 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
     t = t.sort_values("z", ascending=False, kind="mergesort")
     shown = pd.concat([t.head(n), t.tail(n)])
     shown = shown[~shown.index.duplicated()].sort_values("z", kind="mergesort")
-    with style():
-        ax = new_axes(ax, figsize=(6.0, max(2.5, 0.28 * len(shown) + 1)))
-        colors = [PALETTE[0] if z > 0 else PALETTE[1] for z in shown["z"]]
-        bars = ax.barh(range(len(shown)), shown["z"], color=colors)
-        for bar, low in zip(bars, shown["low_count"]):
-            if low:
-                bar.set_alpha(0.35)
-                bar.set_hatch("///")
-        labels = [f"{term} (n<min)" if low else str(term)
-                  for term, low in zip(shown.index, shown["low_count"])]
-        ax.set_yticks(range(len(shown)), labels)
-        ax.axvline(0, color="black", linewidth=0.8)
-        for x in (-1.96, 1.96):
-            ax.axvline(x, color="grey", linewidth=0.6, linestyle=":")
-        tgt = table.attrs.get("target", "target")
-        ref = table.attrs.get("reference", "the rest")
-        ax.set_xlabel(f"z-score of log-odds ratio (> 0: more typical of {tgt})")
-        if title is None:
-            top = shown.index[-1]
-            gate = " (hatched: too few occurrences)" if shown["low_count"].any() else ""
-            title = f"{tgt}: '{top}' is the most distinctive word vs {ref}{gate}"
-        ax.set_title(title)
+    ax = new_axes(ax, figsize=(6.0, max(2.5, 0.28 * len(shown) + 1)))
+    colors = [PALETTE[0] if z > 0 else PALETTE[1] for z in shown["z"]]
+    bars = ax.barh(range(len(shown)), shown["z"], color=colors)
+    for bar, low in zip(bars, shown["low_count"]):
+        if low:
+            bar.set_alpha(0.35)
+            bar.set_hatch("///")
+    labels = [f"{term} (n<min)" if low else str(term)
+              for term, low in zip(shown.index, shown["low_count"])]
+    ax.set_yticks(range(len(shown)), labels)
+    ax.axvline(0, color="black", linewidth=0.8)
+    for x in (-1.96, 1.96):
+        ax.axvline(x, color="grey", linewidth=0.6, linestyle=":")
+    tgt = table.attrs.get("target", "target")
+    ref = table.attrs.get("reference", "the rest")
+    ax.set_xlabel(f"z-score of log-odds ratio (> 0: more typical of {tgt})")
+    if title is None:
+        top = shown.index[-1]
+        gate = " (hatched: too few occurrences)" if shown["low_count"].any() else ""
+        title = f"{tgt}: '{top}' is the most distinctive word vs {ref}{gate}"
+    ax.set_title(title)
     return ax
 
 
 def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
                            axes: Sequence[Axes] | None = None) -> list[Axes]:
-    """Small multiples: each outlet's ``n`` most distinctive words (z > 0), one panel each.
+    """Small multiples: each outlet's ``n`` most distinctive words (z > 0), one panel each,
+    stacked vertically on a shared z axis.
 
     Words below the minimum-count gate are hatched and marked "(n<min)", as in
     :func:`plot_keyness`; the panel title gives the outlet and its word count.
@@ -459,7 +459,7 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
     >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
     ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
     >>> axs = plot_keyness_by_outlet(keyness_by_outlet(c, alpha0=10, warn=False), n=1)
-    >>> [ax.get_title() for ax in axs]
+    >>> [ax.get_title(loc="left") for ax in axs]
     ['A (100 words)', 'B (100 words)']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
@@ -471,27 +471,27 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
         if col not in table.columns:
             raise ValueError(f"table lacks column {col!r}; pass keyness_by_outlet() output")
     outlets = sorted(table["outlet"].astype(str).unique())
-    with style():
-        if axes is None:
-            fig, grid = plt.subplots(1, len(outlets), figsize=(2.6 * len(outlets), 0.35 * n + 1.6),
-                                     squeeze=False)
-            axes = list(grid[0])
-        axes = list(axes)
-        if len(axes) != len(outlets):
-            raise ValueError(f"need one Axes per outlet ({len(outlets)}), got {len(axes)}")
-        for ax, outlet in zip(axes, outlets):
-            part = table[(table["outlet"].astype(str) == outlet) & (table["z"] > 0)]
-            part = part.sort_values("z", ascending=False, kind="mergesort").head(n)[::-1]
-            bars = ax.barh(range(len(part)), part["z"], color=PALETTE[0])
-            for bar, low in zip(bars, part["low_count"]):
-                if low:
-                    bar.set_alpha(0.35)
-                    bar.set_hatch("///")
-            ax.set_yticks(range(len(part)), [f"{t} (n<min)" if low else str(t)
-                                             for t, low in zip(part["term"], part["low_count"])])
-            ax.axvline(1.96, color="grey", linewidth=0.6, linestyle=":")
-            words_n = int(part["n_words"].iloc[0]) if "n_words" in part and len(part) else None
-            ax.set_title(f"{outlet} ({words_n} words)" if words_n is not None else outlet,
-                         fontsize=9)
-            ax.set_xlabel("z")
+    if axes is None:
+        fig, grid = plt.subplots(len(outlets), 1, sharex=True, squeeze=False,
+                                 figsize=(6.5, (0.28 * n + 0.7) * len(outlets) + 0.6),
+                                 layout="constrained")
+        axes = list(grid[:, 0])
+    axes = list(axes)
+    if len(axes) != len(outlets):
+        raise ValueError(f"need one Axes per outlet ({len(outlets)}), got {len(axes)}")
+    for ax, outlet in zip(axes, outlets):
+        part = table[(table["outlet"].astype(str) == outlet) & (table["z"] > 0)]
+        part = part.sort_values("z", ascending=False, kind="mergesort").head(n)[::-1]
+        bars = ax.barh(range(len(part)), part["z"], color=PALETTE[0])
+        for bar, low in zip(bars, part["low_count"]):
+            if low:
+                bar.set_alpha(0.35)
+                bar.set_hatch("///")
+        ax.set_yticks(range(len(part)), [f"{t} (n<min)" if low else str(t)
+                                         for t, low in zip(part["term"], part["low_count"])])
+        ax.axvline(1.96, color="grey", linewidth=0.6, linestyle=":")
+        words_n = int(part["n_words"].iloc[0]) if "n_words" in part and len(part) else None
+        ax.set_title(f"{outlet} ({words_n} words)" if words_n is not None else outlet,
+                     fontsize=9, loc="left")
+    axes[-1].set_xlabel("z-score of log-odds ratio, outlet vs the rest (dotted: 1.96)")
     return axes

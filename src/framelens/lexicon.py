@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from framelens.plots import PALETTE, new_axes, style
+from framelens.plots import PALETTE, new_axes
 from framelens.text import sentence_spans, words
 
 __all__ = ["LexiconError", "REGISTERS", "LEXICON_COLUMNS", "load_lexicon", "compile_lexicon",
@@ -373,29 +373,28 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
     wide = rates.pivot_table(index="outlet", columns="register", values="rate",
                              aggfunc="sum", observed=True).reindex(columns=regs).fillna(0.0)
     wide = wide.sort_index(ascending=False)
-    with style():
-        ax = new_axes(ax, figsize=(7.0, 0.9 * len(wide) + 1.2))
-        hits = None
-        if "hits" in rates.columns:
-            hits = rates.pivot_table(index="outlet", columns="register", values="hits",
-                                     aggfunc="sum", observed=True).reindex(
-                index=wide.index, columns=regs).fillna(0).astype(int)
-        h = 0.8 / len(regs)
-        y = np.arange(len(wide))
-        for j, reg in enumerate(regs):
-            pos = y + (len(regs) - 1 - j - (len(regs) - 1) / 2) * h
-            ax.barh(pos, wide[reg], height=h, color=PALETTE[j % len(PALETTE)], label=reg)
-            if hits is not None:
-                for yy, val, n in zip(pos, wide[reg], hits[reg]):
-                    ax.text(val, yy, f" {n}", va="center", fontsize=7, color="#444444")
-        ax.set_yticks(y, wide.index)
-        ax.set_xlabel(f"hits per {per:,} words (raw hit counts at the bar ends)"
-                      if hits is not None else f"hits per {per:,} words")
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        if title is None:
-            first = regs[0]
-            top = wide[first].idxmax()
-            title = (f"{top} uses the most {first} wording "
-                     f"({wide.loc[top, first]:.1f} per {per:,} words)")
-        ax.set_title(title)
+    ax = new_axes(ax, figsize=(7.0, 0.9 * len(wide) + 1.2))
+    hits = None
+    if "hits" in rates.columns:
+        hits = rates.pivot_table(index="outlet", columns="register", values="hits",
+                                 aggfunc="sum", observed=True).reindex(
+            index=wide.index, columns=regs).fillna(0).astype(int)
+    h = 0.8 / len(regs)
+    y = np.arange(len(wide))
+    for j, reg in enumerate(regs):
+        pos = y + (len(regs) - 1 - j - (len(regs) - 1) / 2) * h
+        ax.barh(pos, wide[reg], height=h, color=PALETTE[j % len(PALETTE)], label=reg)
+        if hits is not None:
+            for yy, val, n in zip(pos, wide[reg], hits[reg]):
+                ax.text(val, yy, f" {n}", va="center", fontsize=7, color="#444444")
+    ax.set_yticks(y, wide.index)
+    ax.set_xlabel(f"hits per {per:,} words (raw hit counts at the bar ends)"
+                  if hits is not None else f"hits per {per:,} words")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title is None:
+        first = regs[0]
+        top = wide[first].idxmax()
+        title = (f"{top} uses the most {first} wording "
+                 f"({wide.loc[top, first]:.1f} per {per:,} words)")
+    ax.set_title(title)
     return ax
