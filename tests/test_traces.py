@@ -22,6 +22,9 @@ def test_unbracketed_foreign_run() -> None:
 
 def test_english_text_with_names_is_not_flagged() -> None:
     assert T.untranslated_fragments(doc("Zelenskyy met Macron in Paris (France) on Monday.")).empty
+    names = ("Ursula von der Leyen met Luiz Inácio Lula da Silva in Los Angeles "
+             "(Wilmington, Del.) [CNSNews.com, 9/9/12].")
+    assert T.untranslated_fragments(doc(names)).empty
 
 
 def test_pronoun_slip_and_its_negative() -> None:
