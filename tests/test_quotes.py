@@ -93,3 +93,22 @@ def test_seed_attribution(seed_corpus: pd.DataFrame) -> None:
     assert by["001"] == by["003"] == by["004"] == "Reuters"
     assert by["002"] == "nobody"
     assert "Sky News" in att.loc[[i for i in att.index if i.startswith("004")][0], "other_sources"]
+
+
+# --- properties ----------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(['"', "“", "”", "«", "»", ",", ".", " he said", " Sybiha wrote",
+                                           "\n", " "]),
+                          st.text(alphabet="abc XYZ", max_size=12)), max_size=30))
+def test_quote_offsets_point_at_the_quoted_words(parts: list[str]) -> None:
+    text = "".join(parts)
+    q = Q.quotes(doc(text), min_words=1)
+    for r in q.itertuples():
+        assert text[r.start:r.end] == r.quote
+        assert text[r.start - 1] in '"“«„' and text[r.end] in '"”»“'
+        assert "\n" not in r.quote

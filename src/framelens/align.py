@@ -649,6 +649,13 @@ def plot_scores(pairs: pd.DataFrame, *, paraphrase: float = PARAPHRASE, verbatim
 
     Threshold lines show where ``paraphrased`` (vertical) and ``shared-verbatim``
     (horizontal) begin; points are coloured by label.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"cosine": [0.8, 0.3, 0.05], "containment": [0.7, 0.1, 0.0],
+    ...                   "label": ["shared-verbatim", "paraphrased", "none"]})
+    >>> plot_scores(p).get_title()
+    '2 of 3 sentence pairs pass a threshold'
     """
     ax = new_axes(ax, figsize=(6.5, 4.5))
     colours = {"shared-verbatim": PALETTE[3], "paraphrased": PALETTE[0], "none": "#BBBBBB"}
@@ -668,7 +675,15 @@ def plot_scores(pairs: pd.DataFrame, *, paraphrase: float = PARAPHRASE, verbatim
 
 def plot_threshold_curve(curve: pd.DataFrame, *, chosen: float = PARAPHRASE,
                          ax: Axes | None = None) -> Axes:
-    """Precision, recall and F1 against the cosine threshold, the chosen one marked."""
+    """Precision, recall and F1 against the cosine threshold, the chosen one marked.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"threshold": [0.1, 0.2], "precision": [0.5, 1.0],
+    ...                   "recall": [1.0, 0.8], "f1": [0.67, 0.89]})
+    >>> plot_threshold_curve(c, chosen=0.2).get_title()
+    'F1 peaks at 0.89 for cosine 0.20'
+    """
     ax = new_axes(ax)
     for col, c in (("precision", PALETTE[0]), ("recall", PALETTE[1]), ("f1", PALETTE[2])):
         ax.plot(curve["threshold"], curve[col], color=c, label=col)
@@ -683,7 +698,14 @@ def plot_threshold_curve(curve: pd.DataFrame, *, chosen: float = PARAPHRASE,
 
 
 def plot_coverage(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Facts x outlets grid: filled cell = the outlet carries the fact (count written in)."""
+    """Facts x outlets grid: filled cell = the outlet carries the fact (count written in).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, 2], [0, 1]], index=["letter", "Trump"], columns=["A", "B"])
+    >>> plot_coverage(m).get_title()
+    '1 of 2 core facts appear in every outlet'
+    """
     ax = new_axes(ax, figsize=(1.4 * matrix.shape[1] + 3, 0.45 * matrix.shape[0] + 1.5))
     vals = matrix.to_numpy()
     ax.imshow(vals > 0, cmap="Blues", vmin=0, vmax=1.6, aspect="auto")
@@ -700,7 +722,15 @@ def plot_coverage(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_core_share(share: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Stacked horizontal bars: each outlet's words in verbatim, paraphrased and unique sentences."""
+    """Stacked horizontal bars: each outlet's words in verbatim, paraphrased and unique sentences.
+
+    Examples
+    --------
+    >>> lab = pd.DataFrame({"outlet": ["A", "B"], "label": ["unique", "paraphrased"],
+    ...                     "n_words": [10, 10]})
+    >>> plot_core_share(core_share(lab)).get_title()
+    'A adds the most own material (100% of words)'
+    """
     ax = new_axes(ax, figsize=(6.5, 0.5 * len(share) + 1.5))
     left = np.zeros(len(share))
     colours = {"shared-verbatim": PALETTE[3], "paraphrased": PALETTE[0], "unique": PALETTE[1]}
