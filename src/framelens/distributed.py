@@ -1,0 +1,698 @@
+"""The per-article stages over chunks: on one core, on all cores, or on a Dask cluster.
+
+Cleaning, lexicon and actor matching and term counting look at one article at a time,
+so a large corpus can be cut into chunks, each chunk analysed by the *same* public
+functions as a small corpus (:func:`framelens.corpus.clean`,
+:func:`framelens.actors.find_mentions`, :func:`framelens.lexicon.lexicon_hits` and
+:func:`~framelens.lexicon.register_rates`, :func:`framelens.keyness.term_counts`,
+scikit-learn's :class:`~sklearn.feature_extraction.text.CountVectorizer` and
+:class:`~sklearn.feature_extraction.text.HashingVectorizer`), and the chunk results
+combined by exact reductions (concatenation, sums). :func:`analyse` does this with
+
+``engine="serial"``
+    one chunk after another in this process;
+``engine="processes"``
+    a pool of ``n_jobs`` worker processes on this machine;
+``engine="dask"``
+    a Dask collection: a pandas corpus becomes a ``dask.bag`` of chunks (or the corpus is
+    already a bag of article records read on the workers, :func:`bag_from_jsonl`; a
+    ``dask.dataframe`` would need pyarrow, which the pinned environment lacks), each
+    partition is analysed
+    by :func:`analyse_chunk` on the workers of the current ``dask.distributed.Client``
+    (or the one passed as ``client``), and the partition results are combined here.
+
+The combined tables equal what the single-machine functions return on the whole corpus
+(tests check this on a local Dask cluster). Two term-count paths are offered:
+
+``vocab``
+    exact TF-IDF, identical to ``TfidfVectorizer`` on the whole corpus: each chunk
+    counts its own vocabulary, the vocabularies are merged (sorted, as scikit-learn
+    sorts them), rare terms removed by ``min_df``, then
+    :class:`~sklearn.feature_extraction.text.TfidfTransformer` weights the counts;
+``hashed``
+    ``HashingVectorizer`` counts (no vocabulary to merge, so nothing but a vector of
+    document frequencies travels between workers): the document frequency
+    ``df(t)`` is summed over the chunks (a reduction), and
+    :func:`hashed_tfidf` weights every chunk with the resulting idf.
+"""
+from __future__ import annotations
+
+import json
+import lzma
+import math
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    HashingVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
+
+from framelens.actors import find_mentions, load_actors
+from framelens.corpus import CorpusError, clean
+from framelens.features import TOKEN_PATTERN, TfidfResult
+from framelens.keyness import term_counts
+from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
+from framelens.progress import progress
+
+__all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
+           "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts", "hashed_tfidf"]
+
+#: Field of a JSON-lines article (Article-Bias-Prediction layout) -> corpus column.
+JSONL_COLUMNS: dict[str, str] = {"id": "doc_id", "source": "outlet", "date": "date",
+                                 "lean": "lean", "topic": "topic", "title": "title",
+                                 "text": "text_raw"}
+#: Ways of running the per-article stages.
+ENGINES: tuple[str, ...] = ("serial", "processes", "dask")
+#: Per-article stages :func:`analyse_chunk` can run.
+STEPS: tuple[str, ...] = ("clean", "actors", "lexicon", "term_counts", "vocab", "hashed")
+
+_REQUIRED_JSON = ("id", "source", "text")
+
+
+# --------------------------------------------------------------------------- loading
+def _open(path: Path) -> Any:
+    if path.suffix == ".xz":
+        return lzma.open(path, "rt", encoding="utf-8")
+    return path.open("r", encoding="utf-8")
+
+
+def load_jsonl(path: str | Path, *, n: int | None = None,
+               columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read articles from a JSON-lines file (optionally ``.xz``) into a corpus DataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        One JSON object a line; ``.xz`` files are decompressed on the fly.
+    n : int, optional
+        Read only the first ``n`` articles (the file's order).
+    columns : dict, optional
+        JSON field -> corpus column; default :data:`JSONL_COLUMNS` (``id`` -> ``doc_id``,
+        ``source`` -> ``outlet``, ``text`` -> ``text_raw``, plus ``date``, ``lean``,
+        ``topic``, ``title``). Fields ``id``, ``source`` and ``text`` are required on
+        every line; the others default to ``"unknown"`` when absent or empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article in file order, RangeIndex, string columns named by
+        ``columns`` (``doc_id, outlet, date, lean, topic, title, text_raw`` by default).
+
+    Raises
+    ------
+    CorpusError
+        Missing file; a line that is not a JSON object; a required field missing or not
+        text; a repeated id. The message names the file and line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = f.write_text('{"id": "x1", "source": "Daily A", "date": "2018-04-17", '
+    ...                  '"text": "Kyiv asked NATO."}\\n', encoding="utf-8")
+    >>> load_jsonl(f)[["doc_id", "outlet", "date", "lean", "text_raw"]]
+      doc_id   outlet        date     lean          text_raw
+    0     x1  Daily A  2018-04-17  unknown  Kyiv asked NATO.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise CorpusError(f"{str(file)!r} not found; give the path of a .jsonl or .jsonl.xz file")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise ValueError(f"n={n!r} must be None or a positive integer")
+    mapping = dict(JSONL_COLUMNS if columns is None else columns)
+    missing_keys = [k for k in _REQUIRED_JSON if k not in mapping]
+    if missing_keys:
+        raise ValueError(f"columns must map the JSON fields {list(_REQUIRED_JSON)}; "
+                         f"{missing_keys} missing from {mapping}")
+    data: dict[str, list[str]] = {col: [] for col in mapping.values()}
+    seen: dict[str, int] = {}
+    with _open(file) as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if n is not None and len(seen) >= n:
+                break
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise CorpusError(f"{file}, line {lineno}: not valid JSON ({err.msg}); fix or "
+                                  "remove the line") from None
+            if not isinstance(obj, dict):
+                raise CorpusError(f"{file}, line {lineno}: expected a JSON object, got "
+                                  f"{type(obj).__name__}")
+            for key in _REQUIRED_JSON:
+                if not isinstance(obj.get(key), str):
+                    raise CorpusError(f"{file}, line {lineno}: field {key!r} is missing or not "
+                                      f"text ({obj.get(key)!r:.40}); every article needs "
+                                      f"{list(_REQUIRED_JSON)}")
+            doc_id = obj["id"]
+            if doc_id in seen:
+                raise CorpusError(f"{file}, line {lineno}: id {doc_id!r} repeats line "
+                                  f"{seen[doc_id]}; ids must be unique")
+            seen[doc_id] = lineno
+            for key, col in mapping.items():
+                value = obj.get(key)
+                if key in _REQUIRED_JSON:
+                    data[col].append(value)
+                else:
+                    data[col].append(str(value) if value not in (None, "") else "unknown")
+    return pd.DataFrame({col: pd.array(vals, dtype="str") for col, vals in data.items()})
+
+
+def chunks(corpus: pd.DataFrame, *, chunk_size: int = 1000) -> Iterator[pd.DataFrame]:
+    """Consecutive row slices of ``corpus`` of at most ``chunk_size`` rows.
+
+    Examples
+    --------
+    >>> [len(c) for c in chunks(pd.DataFrame({"a": range(5)}), chunk_size=2)]
+    [2, 2, 1]
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
+    for start in range(0, len(corpus), int(chunk_size)):
+        yield corpus.iloc[start:start + int(chunk_size)]
+
+
+# --------------------------------------------------------------------------- one chunk
+def _count_vectorizer(settings: dict[str, Any]) -> CountVectorizer:
+    return CountVectorizer(stop_words=settings["stop_words"], lowercase=settings["lowercase"],
+                           token_pattern=settings["token_pattern"],
+                           ngram_range=tuple(settings["ngram_range"]), dtype=np.int64)
+
+
+def _hashing_vectorizer(settings: dict[str, Any]) -> HashingVectorizer:
+    return HashingVectorizer(stop_words=settings["stop_words"], lowercase=settings["lowercase"],
+                             token_pattern=settings["token_pattern"],
+                             ngram_range=tuple(settings["ngram_range"]),
+                             n_features=settings["n_features"], alternate_sign=False, norm=None,
+                             dtype=np.float64)
+
+
+#: Default term-count settings (those of the benchmark's reference ``TfidfVectorizer``).
+_TERM_SETTINGS: dict[str, Any] = {"stop_words": "english", "lowercase": True,
+                                  "token_pattern": TOKEN_PATTERN, "ngram_range": (1, 1),
+                                  "min_df": 2, "sublinear_tf": True, "smooth_idf": True,
+                                  "norm": "l2", "n_features": 2 ** 20}
+
+
+def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
+                  lexicon: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
+                  text_col: str = "text_raw", label_col: str = "outlet",
+                  group_col: str | None = "lean",
+                  term_settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the per-article stages on one chunk of articles with the public functions.
+
+    Parameters
+    ----------
+    chunk : pandas.DataFrame
+        Articles with ``doc_id``, ``label_col`` and ``text_col`` (raw text).
+    steps : sequence of str
+        Any of :data:`STEPS`: ``clean`` (:func:`~framelens.corpus.clean`, always run
+        when a later step needs the cleaned text), ``actors``
+        (:func:`~framelens.actors.find_mentions`), ``lexicon``
+        (:func:`~framelens.lexicon.lexicon_hits` and
+        :func:`~framelens.lexicon.register_rates`), ``term_counts``
+        (:func:`~framelens.keyness.term_counts` by ``group_col``), ``vocab``
+        (``CountVectorizer`` counts with this chunk's vocabulary), ``hashed``
+        (``HashingVectorizer`` counts and their document frequencies).
+    lexicon, actors : DataFrame, optional
+        Validated lexicon (default: the shipped one) and alias table (required for
+        ``actors``).
+    text_col, label_col : str
+        Raw text and outlet columns.
+    group_col : str or None, default "lean"
+        Column whose values label the ``term_counts`` columns (e.g. left/center/right).
+    term_settings : dict, optional
+        Tokenisation for ``vocab`` and ``hashed`` (keys ``stop_words``, ``lowercase``,
+        ``token_pattern``, ``ngram_range``, ``n_features``).
+
+    Returns
+    -------
+    dict
+        Keys by step: ``text`` (cleaned texts, Series), ``audit``; ``mentions``;
+        ``hits``, ``rates``; ``term_counts``; ``vocab_terms`` (array), ``vocab_counts``
+        (csr); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "lean": ["left"],
+    ...                    "text_raw": ["The dictator may go. Share"]})
+    >>> r = analyse_chunk(df, steps=["clean", "lexicon"])
+    >>> r["text"].tolist(), r["hits"]["register"].tolist()
+    (['The dictator may go.'], ['delegitimising', 'hedging'])
+    """
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        raise ValueError(f"unknown step(s) {unknown}; allowed: {list(STEPS)}")
+    settings = {**_TERM_SETTINGS, **(term_settings or {})}
+    out: dict[str, Any] = {"n_docs": len(chunk)}
+    cleaned, audit = clean(chunk, text_col=text_col)
+    if "clean" in steps:
+        out["text"] = cleaned["text"]
+        out["audit"] = audit
+    mentions = None
+    if "actors" in steps:
+        if actors is None:
+            raise ValueError("step 'actors' needs an alias table: pass actors= "
+                             "(framelens.actors.load_actors)")
+        mentions = find_mentions(cleaned, actors, label_col=label_col)
+        out["mentions"] = mentions
+    if "lexicon" in steps:
+        lex = load_lexicon() if lexicon is None else lexicon
+        hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col)
+        out["hits"] = hits
+        out["rates"] = register_rates(hits, cleaned, label_col=label_col)
+    if "term_counts" in steps:
+        if group_col is None or group_col not in cleaned.columns:
+            raise ValueError(f"step 'term_counts' needs group_col={group_col!r} as a column; "
+                             f"available: {sorted(map(str, cleaned.columns))}")
+        out["term_counts"] = term_counts(cleaned, label_col=group_col)
+    texts = cleaned["text"].tolist()
+    if "vocab" in steps:
+        vec = _count_vectorizer(settings)
+        try:
+            counts = vec.fit_transform(texts)
+            terms = vec.get_feature_names_out()
+        except ValueError:  # a chunk of empty texts has no vocabulary of its own
+            counts, terms = sp.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
+        out["vocab_counts"] = sp.csr_matrix(counts)
+        out["vocab_terms"] = np.asarray(terms, dtype=object)
+    if "hashed" in steps:
+        counts = sp.csr_matrix(_hashing_vectorizer(settings).transform(texts))
+        out["hashed_counts"] = counts
+        out["hashed_df"] = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.int64)
+    return out
+
+
+# --------------------------------------------------------------------------- reductions
+def merge_vocab_counts(parts: Sequence[tuple[np.ndarray, sp.csr_matrix]], *,
+                       labels: pd.Index | None = None, **tfidf_settings: Any) -> TfidfResult:
+    """Merge per-chunk vocabularies and counts into the whole corpus's TF-IDF.
+
+    The result equals ``TfidfVectorizer(**settings).fit_transform`` on all texts: the
+    union of the chunk vocabularies is sorted (scikit-learn's column order), each
+    chunk's columns are mapped into it, terms in fewer than ``min_df`` documents are
+    dropped, and :class:`~sklearn.feature_extraction.text.TfidfTransformer` weights
+    the counts (``sublinear_tf``, ``smooth_idf``, ``norm``).
+
+    Parameters
+    ----------
+    parts : sequence of (terms, counts)
+        Per chunk, in corpus order: sorted term array and its count matrix.
+    labels : pandas.Index, optional
+        Row labels of the result (default ``"doc 0"``, ``"doc 1"``, ...).
+    **tfidf_settings
+        ``min_df`` (int, default 2), ``sublinear_tf`` (default True), ``smooth_idf``
+        (default True), ``norm`` (default "l2"), and the tokenisation used for the
+        counts (``stop_words``, ``lowercase``, ``token_pattern``, ``ngram_range``),
+        stored on the returned vectorizer.
+
+    Returns
+    -------
+    TfidfResult
+
+    Examples
+    --------
+    >>> a = CountVectorizer().fit(["nato kyiv"]); b = CountVectorizer().fit(["kyiv rain"])
+    >>> r = merge_vocab_counts([(a.get_feature_names_out(), a.transform(["nato kyiv"])),
+    ...                         (b.get_feature_names_out(), b.transform(["kyiv rain"]))],
+    ...                        min_df=1, stop_words=None)
+    >>> list(r.terms), r.matrix.shape
+    (['kyiv', 'nato', 'rain'], (2, 3))
+    """
+    settings = {**_TERM_SETTINGS, **tfidf_settings}
+    min_df = settings["min_df"]
+    if isinstance(min_df, bool) or not isinstance(min_df, (int, np.integer)) or min_df < 1:
+        raise ValueError(f"min_df={min_df!r} must be a positive integer (documents)")
+    if not parts:
+        raise ValueError("parts is empty: no chunk was counted")
+    vocab = np.unique(np.concatenate([np.asarray(t, dtype=object) for t, _ in parts]))
+    blocks = []
+    for terms, counts in parts:
+        counts = sp.csr_matrix(counts)
+        cols = np.searchsorted(vocab, np.asarray(terms, dtype=object)) if len(terms) else \
+            np.zeros(0, dtype=np.int64)
+        remapped = sp.csr_matrix((counts.data, cols[counts.indices], counts.indptr),
+                                 shape=(counts.shape[0], len(vocab)))
+        blocks.append(remapped)
+    counts = sp.vstack(blocks, format="csr")
+    counts.sort_indices()
+    df = np.bincount(counts.indices, minlength=len(vocab))
+    keep = np.flatnonzero(df >= min_df)
+    if len(keep) == 0:
+        raise ValueError(f"no terms remain after min_df={min_df}; lower min_df")
+    counts = counts[:, keep]
+    vocab = vocab[keep]
+    vectorizer = TfidfVectorizer(
+        stop_words=settings["stop_words"], lowercase=settings["lowercase"],
+        token_pattern=settings["token_pattern"], ngram_range=tuple(settings["ngram_range"]),
+        min_df=min_df, sublinear_tf=settings["sublinear_tf"],
+        smooth_idf=settings["smooth_idf"], norm=settings["norm"], dtype=np.float64)
+    transformer = TfidfTransformer(sublinear_tf=settings["sublinear_tf"],
+                                   smooth_idf=settings["smooth_idf"], norm=settings["norm"])
+    matrix = transformer.fit_transform(counts.astype(np.float64))
+    vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(vocab)}
+    vectorizer.idf_ = transformer.idf_
+    n = counts.shape[0]
+    if labels is None:
+        labels = pd.Index([f"doc {i}" for i in range(n)], name="outlet")
+    return TfidfResult(matrix=sp.csr_matrix(matrix), terms=vectorizer.get_feature_names_out(),
+                       labels=labels, vectorizer=vectorizer)
+
+
+@dataclass(frozen=True)
+class HashedCounts:
+    """Hashed term counts of a corpus and their document frequencies.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix
+        Documents x ``n_features`` hashed term counts (``HashingVectorizer``,
+        ``alternate_sign=False``, no normalisation).
+    df : numpy.ndarray
+        Number of documents containing each hashed feature (summed over chunks).
+    """
+
+    counts: sp.csr_matrix
+    df: np.ndarray
+
+    @property
+    def n_docs(self) -> int:
+        """Number of documents."""
+        return int(self.counts.shape[0])
+
+
+def hashed_tfidf(hashed: HashedCounts, *, min_df: int = 2, sublinear_tf: bool = True,
+                 smooth_idf: bool = True, norm: str | None = "l2") -> sp.csr_matrix:
+    r"""TF-IDF weights of hashed counts, from the summed document frequencies.
+
+    With ``n`` documents, ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` (``smooth_idf``;
+    else ``ln(n / df(t)) + 1``), exactly scikit-learn's; features in fewer than
+    ``min_df`` documents get weight 0 (the hashed analogue of dropping the column).
+    The weighting is :class:`~sklearn.feature_extraction.text.TfidfTransformer` with
+    this idf, so it can run chunk by chunk on the workers once ``df`` is known.
+
+    Examples
+    --------
+    >>> h = HashedCounts(sp.csr_matrix([[2.0, 0.0], [1.0, 1.0]]), np.array([2, 1]))
+    >>> hashed_tfidf(h, min_df=2, sublinear_tf=False).toarray()
+    array([[1., 0.],
+           [1., 0.]])
+    """
+    if isinstance(min_df, bool) or not isinstance(min_df, (int, np.integer)) or min_df < 1:
+        raise ValueError(f"min_df={min_df!r} must be a positive integer (documents)")
+    n = hashed.n_docs
+    df = np.asarray(hashed.df, dtype=np.float64)
+    if smooth_idf:
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    else:
+        idf = np.log(np.divide(n, df, out=np.ones_like(df), where=df > 0)) + 1.0
+    idf[df < min_df] = 0.0
+    transformer = TfidfTransformer(sublinear_tf=sublinear_tf, smooth_idf=smooth_idf, norm=norm)
+    transformer.idf_ = idf
+    out = transformer.transform(hashed.counts.astype(np.float64))
+    out = sp.csr_matrix(out)
+    out.eliminate_zeros()
+    return out
+
+
+# --------------------------------------------------------------------------- engines
+@dataclass
+class Analysis:
+    """Combined results of :func:`analyse` (attributes are None for steps not run).
+
+    Attributes
+    ----------
+    corpus : DataFrame
+        The input corpus with the cleaned ``text`` column added.
+    audit, mentions, hits, rates, term_counts : DataFrame or None
+        As :func:`~framelens.corpus.clean` (audit), :func:`~framelens.actors.find_mentions`,
+        :func:`~framelens.lexicon.lexicon_hits`, :func:`~framelens.lexicon.register_rates`
+        and :func:`~framelens.keyness.term_counts` return them on the whole corpus.
+    tfidf : TfidfResult or None
+        Exact TF-IDF (step ``vocab``).
+    hashed : HashedCounts or None
+        Hashed counts and document frequencies (step ``hashed``).
+    """
+
+    corpus: pd.DataFrame
+    audit: pd.DataFrame | None = None
+    mentions: pd.DataFrame | None = None
+    hits: pd.DataFrame | None = None
+    rates: pd.DataFrame | None = None
+    term_counts: pd.DataFrame | None = None
+    tfidf: TfidfResult | None = None
+    hashed: HashedCounts | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _run(parts: list[pd.DataFrame], fn: Any, *, engine: str, n_jobs: int, client: Any,
+         show: bool | None) -> list[dict[str, Any]]:
+    if engine == "serial":
+        return [fn(c) for c in progress(parts, desc="chunks", unit="chunk", enabled=show)]
+    if engine == "processes":
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:
+            return list(progress(pool.map(fn, parts), desc="chunks", total=len(parts),
+                                 unit="chunk", enabled=show))
+    raise AssertionError(engine)  # pragma: no cover
+
+
+def _records_to_frame(records: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(records))
+    return frame.astype({c: "str" for c in frame.columns})
+
+
+def _analyse_records(records: Sequence[dict[str, Any]], fn: Any) -> list[dict[str, Any]]:
+    """One Dask bag partition of article records -> [analyse_chunk result + its rows]."""
+    frame = _records_to_frame(records)
+    if frame.empty:
+        return []
+    result = fn(frame)
+    result["frame"] = frame
+    return [result]
+
+
+def _run_dask(corpus: Any, fn: Any, *, chunk_size: int, client: Any) -> list[dict[str, Any]]:
+    import dask.bag as db
+
+    if isinstance(corpus, pd.DataFrame):
+        parts = list(chunks(corpus, chunk_size=chunk_size))
+        bag = db.from_sequence(parts, npartitions=len(parts)).map(fn)
+    else:
+        bag = corpus.map_partitions(_analyse_records, fn)
+    if client is not None:
+        return list(client.compute(bag, sync=True))
+    return list(bag.compute())
+
+
+def bag_from_jsonl(paths: str | Path | Sequence[str | Path], *,
+                   columns: dict[str, str] | None = None, blocksize: int | None = None) -> Any:
+    """A Dask bag of article records read on the workers from JSON-lines files.
+
+    Each line becomes a dict with the corpus columns of :func:`load_jsonl` (same
+    ``columns`` mapping and defaults); compressed files (``.xz``, ``.gz``) are read whole
+    by one worker each, so split a large corpus into several files to spread the
+    reading. Pass the bag to :func:`analyse` with ``engine="dask"``.
+
+    Parameters
+    ----------
+    paths : path, glob or list of them
+        Local paths or any URL Dask can read (``s3://``, ``hdfs://``; the workers must
+        see them).
+    columns : dict, optional
+        JSON field -> corpus column (default :data:`JSONL_COLUMNS`).
+    blocksize : int, optional
+        Bytes per partition for uncompressed files (None: one partition per file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = f.write_text('{"id": "x1", "source": "A", "text": "Kyiv."}\\n', encoding="utf-8")
+    >>> bag_from_jsonl(f).compute(scheduler="sync")[0]["outlet"]
+    'A'
+    """
+    import dask.bag as db
+
+    mapping = dict(JSONL_COLUMNS if columns is None else columns)
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    names = [str(p) for p in paths]
+    compression = "xz" if all(n.endswith(".xz") for n in names) else "infer"
+    bag = db.read_text(names, blocksize=blocksize, compression=compression, encoding="utf-8",
+                       include_path=True)
+    return bag.filter(lambda lp: bool(lp[0].strip())).map(_json_record, mapping)
+
+
+def _json_record(line_path: tuple[str, str], mapping: dict[str, str]) -> dict[str, str]:
+    line, path = line_path
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise CorpusError(f"{path}: a line is not valid JSON ({err.msg}): {line[:60]!r}") from None
+    if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) for k in _REQUIRED_JSON):
+        raise CorpusError(f"{path}: a line lacks one of the text fields {list(_REQUIRED_JSON)}: "
+                          f"{line[:60]!r}")
+    return {col: (obj[key] if key in _REQUIRED_JSON else
+                  (str(obj[key]) if obj.get(key) not in (None, "") else "unknown"))
+            for key, col in mapping.items()}
+
+
+def _concat(frames: list[pd.DataFrame], sort: list[str]) -> pd.DataFrame:
+    out = pd.concat(frames, ignore_index=True)
+    out = out.astype({c: frames[0][c].dtype for c in frames[0].columns})
+    return out.sort_values(sort, kind="mergesort").reset_index(drop=True)
+
+
+def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
+            engine: str = "serial", n_jobs: int = 2, chunk_size: int = 1000,
+            client: Any = None, lexicon: pd.DataFrame | None = None,
+            actors: pd.DataFrame | str | Path | None = None, text_col: str = "text_raw",
+            label_col: str = "outlet", group_col: str | None = "lean",
+            term_settings: dict[str, Any] | None = None,
+            show_progress: bool | None = None) -> Analysis:
+    """Run :func:`analyse_chunk` over chunks of the corpus and combine the results.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame or dask.bag.Bag
+        Articles with ``doc_id``, ``label_col``, ``text_col`` (and ``group_col`` for
+        ``term_counts``). A Dask bag of article dicts (``engine="dask"`` only, e.g.
+        :func:`bag_from_jsonl`) is analysed partition by partition where it lives.
+    steps : sequence of str, default all of :data:`STEPS`
+        Stages to run (see :func:`analyse_chunk`).
+    engine : {"serial", "processes", "dask"}, default "serial"
+        One process; ``n_jobs`` worker processes on this machine; or Dask (the
+        ``client`` given, else the default ``dask.distributed`` client if one is
+        running, else Dask's local scheduler).
+    n_jobs : int, default 2
+        Worker processes for ``engine="processes"``.
+    chunk_size : int, default 1000
+        Articles per chunk (per Dask partition when a pandas corpus is partitioned).
+        Results do not depend on it.
+    client : dask.distributed.Client, optional
+        Where to run ``engine="dask"``; e.g. ``Client("tcp://scheduler:8786")``.
+    lexicon, actors : optional
+        Lexicon table (default: shipped) and alias table or its CSV path.
+    text_col, label_col, group_col : str
+        Raw text, outlet and keyness group columns.
+    term_settings : dict, optional
+        Tokenisation and weighting for ``vocab``/``hashed``: ``stop_words``
+        ("english"), ``lowercase`` (True), ``token_pattern``, ``ngram_range`` ((1, 1)),
+        ``min_df`` (2), ``sublinear_tf`` (True), ``smooth_idf`` (True), ``norm`` ("l2"),
+        ``n_features`` (2**20, hashed only).
+    show_progress : bool or None
+        Progress bar over chunks (None: only on a terminal; not used by Dask, whose
+        dashboard shows progress).
+
+    Returns
+    -------
+    Analysis
+        Tables equal to those of the single-machine functions on the whole corpus.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "lean": ["left", "right"],
+    ...                    "text_raw": ["The dictator may go. Share", "The president stays."]})
+    >>> res = analyse(df, steps=["clean", "lexicon"], chunk_size=1)
+    >>> res.rates[res.rates["hits"] > 0][["outlet", "register", "hits"]].values.tolist()
+    [['A', 'delegitimising', 1], ['A', 'hedging', 1], ['B', 'neutral', 1]]
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not supported; choose one of {list(ENGINES)}")
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        raise ValueError(f"unknown step(s) {unknown}; allowed: {list(STEPS)}")
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise ValueError(f"n_jobs={n_jobs!r} must be a positive integer")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
+    is_pandas = isinstance(corpus, pd.DataFrame)
+    if not is_pandas and engine != "dask":
+        raise TypeError(f"corpus must be a pandas DataFrame for engine={engine!r}, got "
+                        f"{type(corpus).__name__}")
+    settings = {**_TERM_SETTINGS, **(term_settings or {})}
+    actor_table = load_actors(actors) if actors is not None else None
+    lex = load_lexicon() if lexicon is None and "lexicon" in steps else lexicon
+    fn = partial(analyse_chunk, steps=tuple(steps), lexicon=lex, actors=actor_table,
+                 text_col=text_col, label_col=label_col, group_col=group_col,
+                 term_settings=settings)
+    if engine == "dask":
+        results = _run_dask(corpus, fn, chunk_size=int(chunk_size), client=client)
+        if not is_pandas:
+            if not results:
+                raise ValueError("the Dask bag holds no articles")
+            corpus = pd.concat([r.pop("frame") for r in results], ignore_index=True)
+    else:
+        results = _run(list(chunks(corpus, chunk_size=chunk_size)), fn, engine=engine,
+                       n_jobs=int(n_jobs), client=client, show=show_progress)
+    return _combine(corpus, results, steps=steps, label_col=label_col, group_col=group_col,
+                    settings=settings, actor_table=actor_table)
+
+
+def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequence[str],
+             label_col: str, group_col: str | None, settings: dict[str, Any],
+             actor_table: pd.DataFrame | None) -> Analysis:
+    out = Analysis(corpus=corpus)
+    if "clean" in steps:
+        cleaned = corpus.copy()
+        texts = [t for r in results for t in r["text"].tolist()]
+        cleaned["text"] = pd.Series(texts, index=corpus.index, dtype="str")
+        out.corpus = cleaned
+        out.audit = _concat([r["audit"] for r in results], ["doc_id", "start"])
+    if "actors" in steps:
+        mentions = _concat([r["mentions"] for r in results], ["doc_id", "start", "actor"])
+        assert actor_table is not None
+        mentions.attrs["actors"] = actor_table["actor"].tolist()
+        mentions.attrs["outlets"] = sorted(map(str, corpus[label_col].unique()))
+        out.mentions = mentions
+    if "lexicon" in steps:
+        out.hits = _concat([r["hits"] for r in results], ["doc_id", "start"])
+        rates = pd.concat([r["rates"] for r in results], ignore_index=True)
+        per = int(results[0]["rates"].attrs.get("per", 1000))
+        summed = rates.groupby(["outlet", "register"], sort=False)[["hits", "words"]].sum()
+        outlets = sorted(map(str, corpus[label_col].astype(str).unique()))
+        index = pd.MultiIndex.from_product([outlets, list(REGISTERS)],
+                                           names=["outlet", "register"])
+        summed = summed.reindex(index, fill_value=0).reset_index()
+        w = summed["words"].to_numpy(dtype=float)
+        h = summed["hits"].to_numpy(dtype=float)
+        summed["rate"] = np.divide(h * per, w, out=np.full_like(h, np.nan), where=w > 0)
+        summed = summed.astype({"outlet": "string", "register": "string", "hits": "int64",
+                                "words": "int64", "rate": "float64"})
+        summed.attrs["per"] = per
+        out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
+    if "term_counts" in steps:
+        total: pd.DataFrame | None = None
+        for r in results:
+            tc = r["term_counts"]
+            total = tc if total is None else total.add(tc, fill_value=0)
+        assert total is not None
+        total = total.fillna(0).astype(np.int64).sort_index(axis=0).sort_index(axis=1)
+        total.index.name = "term"
+        total.columns.name = group_col
+        out.term_counts = total
+    if "vocab" in steps:
+        labels = pd.Index(corpus[label_col].astype(str).tolist(), name=label_col)
+        out.tfidf = merge_vocab_counts([(r["vocab_terms"], r["vocab_counts"]) for r in results],
+                                       labels=labels, **settings)
+    if "hashed" in steps:
+        counts = sp.vstack([r["hashed_counts"] for r in results], format="csr")
+        df = np.sum([r["hashed_df"] for r in results], axis=0).astype(np.int64)
+        out.hashed = HashedCounts(counts=counts, df=df)
+    return out
