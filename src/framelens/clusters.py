@@ -147,13 +147,17 @@ def cluster(
     random_state: int | None = 0,
     **tfidf_kwargs: Any,
 ) -> pd.DataFrame:
-    """Cut the average-linkage tree into ``k`` clusters.
+    r"""Cut the average-linkage tree into ``k`` clusters.
 
-    Up to ``max_docs`` documents the clustering runs on the exact cosine distances.
-    Past that, to stay within memory, the TF-IDF rows are first reduced to
-    ``n_components`` dimensions by truncated SVD (latent semantic analysis), and
-    merges are restricted to each document's ``n_neighbors`` nearest neighbours
-    (a sparse connectivity graph), as scikit-learn recommends for large data.
+    Up to ``max_docs`` documents the clustering runs on the exact cosine distances
+    with the chosen ``method``. Past that, to stay within memory, the TF-IDF rows are
+    first reduced to ``n_components`` dimensions by truncated SVD (latent semantic
+    analysis) and scaled to unit length, merges are restricted to each document's
+    ``n_neighbors`` nearest neighbours (a sparse connectivity graph), and the
+    linkage is Ward's (smallest increase in within-cluster variance). On unit
+    vectors the Euclidean distance is :math:`\sqrt{2 (1 - \cos)}`, so the
+    geometry is still cosine; Ward is used because average linkage chains on large
+    text corpora: on 37,554 news articles it put 37,535 of them in one of 20 clusters.
 
     Parameters
     ----------
@@ -162,7 +166,7 @@ def cluster(
     k : int, default 2
         Number of clusters.
     method : {"average", "complete", "single"}, default "average"
-        Linkage (see :func:`linkage_matrix`).
+        Linkage (see :func:`linkage_matrix`); exact path only.
     max_docs, n_components, n_neighbors : int
         The large-corpus path described above.
     random_state : int or None, default 0
@@ -192,8 +196,8 @@ def cluster(
         dims = min(n_components, result.matrix.shape[1] - 1)
         reduced = TruncatedSVD(n_components=dims, random_state=random_state).fit_transform(result.matrix)
         reduced = normalize(reduced)
-        graph = kneighbors_graph(reduced, n_neighbors=n_neighbors, metric="cosine", include_self=False)
-        model = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage=method, connectivity=graph)
+        graph = kneighbors_graph(reduced, n_neighbors=n_neighbors, include_self=False)
+        model = AgglomerativeClustering(n_clusters=k, linkage="ward", connectivity=graph)
         ids = _first_seen(model.fit_predict(reduced))
     name = result.labels.name or "label"
     return pd.DataFrame({name: np.asarray(result.labels, dtype=object), "cluster": ids})
