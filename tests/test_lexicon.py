@@ -141,3 +141,29 @@ def test_compiled_alternation_one_group_per_row() -> None:
     rx = compile_lexicon(lex)
     assert len(rx.groupindex) >= len(lex)
     assert rx.search("a massive attack").lastgroup == f"t{lex.index[lex['term'] == 'massive'][0]}"
+
+
+ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
+
+
+@pytest.mark.skipif(not ABP.exists(), reason="../shared/corpora/article-bias-prediction is not "
+                    "present (it lives beside the project in the workplace, not in the repo)")
+def test_real_news_hits_are_exact_and_in_their_sentences() -> None:
+    import itertools
+    import json
+    import lzma
+    import re
+
+    with lzma.open(ABP, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 150)]
+    corpus = pd.DataFrame({"doc_id": [r["id"] for r in rows], "outlet": [r["source"] for r in rows],
+                           "text": [r["text"] for r in rows]})
+    hits = lexicon_hits(corpus)
+    text = dict(zip(corpus["doc_id"], corpus["text"]))
+    assert len(hits) > 100
+    for r in hits.itertuples():
+        assert text[r.doc_id][r.start:r.end] == r.match
+        assert r.match in r.sentence
+    # an independent count of one literal term agrees with the lexicon's
+    want = sum(len(re.findall(r"(?<!\w)dictator\b", t, re.IGNORECASE)) for t in text.values())
+    assert (hits["term"] == "dictator").sum() == want

@@ -126,3 +126,11 @@ def test_bad_columns() -> None:
         spelling_variants(df, text_col="body")
     with pytest.raises(ValueError, match="lacks column 'count'"):
         variant_table(pd.DataFrame({"name": [], "variant": [], "outlet": []}))
+
+
+def test_short_names_need_equal_folds_and_plural_possessives_strip() -> None:
+    assert same_name("AP", "APA") is False and same_name("Abe", "Abu") is False
+    assert same_name("NATO", "Nato") is True
+    assert fold("Republicans’") == fold("Republicans") and fold("Abrams'") == "abrams"
+    df = pd.DataFrame({"outlet": ["A", "B"], "text": ["the Abrams’ house", "Abrams spoke"]})
+    assert proper_names(df)["name"].tolist() == ["Abrams", "Abrams"]

@@ -78,7 +78,7 @@ DETERMINERS: frozenset[str] = frozenset({"the", "a", "an", "this", "that", "its"
 CONNECTORS: frozenset[str] = frozenset({"of", "for", "and"})
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"according", "despite", "said", "says", "told"}
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]")
-_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
 _MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
 
 
@@ -559,7 +559,7 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
     >>> propose_actors(df)[["actor", "count", "variants"]].to_dict("records")
     [{'actor': 'Putin', 'count': 3, 'variants': 'Putin (2); Vladimir Putin (1)'}]
     """
-    from framelens.spelling import same_name
+    from framelens.spelling import name_key, same_name
 
     if min_count < 1:
         raise ValueError(f"min_count must be >= 1, got {min_count!r}")
@@ -599,19 +599,24 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
         split.append((" ".join(parts[start:]), d, lab))
     found = split
     surface = Counter(s for s, _, _ in found)
-    lasts: list[str] = []
+    lasts: dict[str, list[str]] = {}  # name_key -> heads; only equal keys can match
     for s, _ in surface.most_common():
         last = s.split()[-1]
-        if not any(same_name(last, other, max_distance=max_distance) for other in lasts):
-            lasts.append(last)
+        bucket = lasts.setdefault(name_key(last), [])
+        if not any(same_name(last, other, max_distance=max_distance) for other in bucket):
+            bucket.append(last)
     groups: dict[str, list[str]] = {}
     for s in surface:
         last = s.split()[-1]
-        head = next(o for o in lasts if same_name(last, o, max_distance=max_distance))
+        head = next(o for o in lasts[name_key(last)]
+                    if same_name(last, o, max_distance=max_distance))
         groups.setdefault(head, []).append(s)
+    by_form: dict[str, list[tuple[int, str]]] = {}
+    for s, d, lab in found:
+        by_form.setdefault(s, []).append((d, lab))
     rows = []
     for head, forms in groups.items():
-        hits = [(d, lab) for s, d, lab in found if s in forms]
+        hits = [h for f in forms for h in by_form[f]]
         count = len(hits)
         if count < min_count:
             continue

@@ -32,7 +32,9 @@ FOLDS: tuple[tuple[str, str], ...] = (
     ("y", "i"), ("j", "i"), ("h", "g"), ("w", "v"), ("ph", "f"),
 )
 _VOWELS = set("aeiou")
-_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+#: Shortest name compared by edit distance; shorter ones must fold to the same form.
+MIN_FUZZY_LENGTH = 4
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
 _CAP_WORD = re.compile(r"\b[^\W\d_][\w'\u2019-]*")
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 MARKED_COLUMNS: tuple[str, ...] = ("name", "variant", "pattern", "marked_as", "note", "source")
@@ -102,7 +104,9 @@ def same_name(a: str, b: str, *, max_distance: float = 0.34) -> bool:
     """Whether two spellings are variants of one name.
 
     True when the strings are equal, or when they share :func:`name_key` and
-    :func:`name_distance` is at most ``max_distance``.
+    :func:`name_distance` is at most ``max_distance``. Names shorter than
+    :data:`MIN_FUZZY_LENGTH` characters (acronyms, "Abe") match only when their
+    folded forms are equal.
 
     Examples
     --------
@@ -113,6 +117,8 @@ def same_name(a: str, b: str, *, max_distance: float = 0.34) -> bool:
         raise ValueError(f"max_distance must be between 0 and 1, got {max_distance!r}")
     if a == b:
         return True
+    if min(len(a), len(b)) < MIN_FUZZY_LENGTH:
+        return fold(a) == fold(b)  # AP / APA, Abe / Abu: too short to tell by distance
     return name_key(a) == name_key(b) and name_distance(a, b) <= max_distance
 
 
@@ -199,12 +205,13 @@ def spelling_variants(corpus: pd.DataFrame, *, text_col: str = "text",
     names = proper_names(corpus, text_col=text_col, label_col=label_col)
     totals = names.groupby("name")["count"].sum()
     order = sorted(totals.index, key=lambda n: (-int(totals[n]), n))
-    heads: list[str] = []
+    heads: dict[str, list[str]] = {}  # name_key -> group heads (only equal keys can match)
     group_of: dict[str, str] = {}
     for n in order:
-        head = next((h for h in heads if same_name(n, h, max_distance=max_distance)), None)
+        bucket = heads.setdefault(name_key(n), [])
+        head = next((h for h in bucket if same_name(n, h, max_distance=max_distance)), None)
         if head is None:
-            heads.append(n)
+            bucket.append(n)
             head = n
         group_of[n] = head
     names["group"] = names["name"].map(group_of)
