@@ -128,3 +128,12 @@ def test_seed_additions_group_cnn_background(seed: dict[str, pd.DataFrame]) -> N
     assert (add.groupby("topic")["topic_terms"].nunique() == 1).all()
     oreshnik = add[add["sentence"].str.contains("Oreshnik")]
     assert oreshnik["topic"].nunique() == 1  # the two Oreshnik sentences of VTC News sit together
+
+
+def test_seed_core_matrix_rows_are_derived_groups_of_two_or_more_outlets(
+        seed: dict[str, pd.DataFrame]) -> None:
+    core = A.core_clusters(seed["sents"])
+    m = A.core_matrix(core)
+    assert (m.gt(0).sum(axis=1) >= 2).all()
+    assert any("korean" in name for name in m.index)
+    assert list(m.index) == list(dict.fromkeys(core["name"]))

@@ -52,7 +52,7 @@ from framelens.text import words
 __all__ = [
     "VERBATIM", "PARAPHRASE", "CLUSTER", "MIN_WORDS", "LABELS",
     "align", "label_sentences", "core_share", "load_facts", "fact_coverage",
-    "coverage_matrix", "fact_pairs", "threshold_curve", "core_clusters", "check_facts",
+    "coverage_matrix", "fact_pairs", "threshold_curve", "core_clusters", "core_matrix", "check_facts",
     "additions", "plot_scores", "plot_threshold_curve", "plot_coverage", "plot_core_share",
 ]
 
@@ -549,6 +549,29 @@ def core_clusters(sents: pd.DataFrame, *, threshold: float = CLUSTER, min_outlet
     out = out.sort_values(["n_outlets", "cluster", "doc_id", "sent_id"],
                           ascending=[False, True, True, True], kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+def core_matrix(core: pd.DataFrame, *, outlets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Derived core facts x outlets: sentences of each outlet in each :func:`core_clusters` group.
+
+    Rows are the clusters' names (top terms), most widely shared first; the
+    data-driven counterpart of :func:`coverage_matrix`, and drawn the same way
+    with :func:`plot_coverage`.
+
+    Examples
+    --------
+    >>> core = pd.DataFrame({"cluster": [0, 0], "name": ["irreversible, path"] * 2,
+    ...                      "outlet": ["A", "B"]})
+    >>> core_matrix(core, outlets=["A", "B", "C"]).values.tolist()
+    [[1, 1, 0]]
+    """
+    for c in ("cluster", "name", "outlet"):
+        if c not in core.columns:
+            raise ValueError(f"core table lacks column {c!r}; make it with core_clusters()")
+    order = list(dict.fromkeys(core["name"]))
+    m = coverage_matrix(core.rename(columns={"name": "fact"}), outlets=outlets, facts=order)
+    m.index.name = "core fact (top terms)"
+    return m
 
 
 def check_facts(core: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
