@@ -13,7 +13,9 @@ sentence (no per-sentence rules):
     illegitimate Russian dictator Putin", "U.S. President-elect Donald Trump";
 ``apposition-before``
     a noun phrase ending in a comma right before the name, from its determiner (or
-    the sentence start) to the comma: "the illegitimate Russian president, Vladimir
+    the sentence start, or a punctuation mark) to the comma; a function word such as
+    "as" before the phrase means a clause ends there, not a label ("sworn in as
+    president, Trump told ..."): "the illegitimate Russian president, Vladimir
     Putin", "the head of the Ministry of Foreign Affairs of Ukraine, Andrii Sybiga";
 ``apposition-after``
     a comma, then a noun phrase up to the next comma or the sentence end that starts
@@ -64,9 +66,9 @@ ROLE_WORDS: frozenset[str] = frozenset({
     "puppet", "comedian", "hero",
     # collective and state actors
     "government", "administration", "authorities", "cabinet", "ministry", "kremlin",
-    "alliance", "bloc", "organization", "organisation", "country", "nation", "state",
+    "alliance", "bloc", "organization", "organisation", "country", "nation",
     "republic", "federation", "capital", "neighbour", "neighbor", "ally", "allies",
-    "partner", "partners", "power", "superpower", "team",
+    "partner", "partners", "power", "superpower",
 })
 
 #: Words opening a noun phrase; dropped from the front of a label unless a
@@ -221,18 +223,25 @@ def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int,
             if _is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS:
                 break  # "The", "According", "Despite" opening a sentence
             run.insert(0, i)
-        elif (t.lower() in CONNECTORS and run and _is_cap(s.toks[run[0]])
-              and i > 0 and _is_cap(s.toks[i - 1]) and s.adjacent(i - 1, i)):
-            run.insert(0, i)  # "Head of State", "Minister for European ..."
+        elif (t.lower() in CONNECTORS and run
+              and (_is_cap(s.toks[run[0]]) or _is_role(s.toks[run[0]], roles))
+              and i > 0 and _is_role(s.toks[i - 1], roles) and s.adjacent(i - 1, i)
+              and not any(_is_role(s.toks[k], roles) for k in run)):
+            # "Head of State", "Minister of Foreign Affairs": a title continues to the
+            # right; not "Kim and President", not "team of Ukrainian leader" (the title
+            # "Ukrainian leader" is already whole)
+            run.insert(0, i)
         else:
             break
         nxt, i = i, i - 1
     if not run:
         return None
-    # lower-case adjectives between a determiner and the run: "the illegitimate Russian ..."
+    # lower-case adjectives between a determiner and a lower-case head noun: "the
+    # illegitimate Russian dictator" (a capitalised title such as "the tariffs President
+    # Trump announced" is a name, not a noun phrase to extend)
     adj: list[int] = []
     j, nxt = run[0] - 1, run[0]
-    while (j >= 0 and len(adj) < 3 and s.adjacent(j, nxt) and _is_word(s.toks[j])
+    while (j >= 0 and len(adj) < 3 and s.toks[run[-1]].islower() and s.adjacent(j, nxt) and _is_word(s.toks[j])
            and s.toks[j].islower() and s.toks[j] not in _STOP | DETERMINERS):
         adj.insert(0, j)
         nxt, j = j, j - 1
@@ -260,7 +269,7 @@ def _apposition_before(s: _Sentence, first: int,
                 idx.insert(0, i)
                 break
         elif low in _STOP and low not in CONNECTORS:
-            break
+            return None  # "sworn in as president, Trump ...": a clause, not a noun phrase
         else:
             idx.insert(0, i)
         nxt, i = i, i - 1
