@@ -241,7 +241,8 @@ def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int,
     # Trump announced" is a name, not a noun phrase to extend)
     adj: list[int] = []
     j, nxt = run[0] - 1, run[0]
-    while (j >= 0 and len(adj) < 3 and s.toks[run[-1]].islower() and s.adjacent(j, nxt) and _is_word(s.toks[j])
+    while (j >= 0 and len(adj) < 3 and s.toks[run[-1]].islower()
+           and s.adjacent(j, nxt) and _is_word(s.toks[j])
            and s.toks[j].islower() and s.toks[j] not in _STOP | DETERMINERS):
         adj.insert(0, j)
         nxt, j = j, j - 1
@@ -534,9 +535,10 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
     words such as "President") are *proper-name sequences* when none of their
     words is ever written in lower case in the corpus (that drops sentence-initial
     "The", "According"); a run is also split after a part that stands alone as a
-    name elsewhere ("Ukraine NATO membership" -> "Ukraine" | "NATO"). Sequences are grouped when their last words are spelling
-    variants of each other (:func:`framelens.spelling.same_name`: transliteration
-    key plus normalised edit distance), so "Vladimir Putin" and "Putin", or
+    name elsewhere ("Ukraine NATO membership" -> "Ukraine" | "NATO"). Sequences are
+    grouped when their last words are spelling variants of each other
+    (:func:`framelens.spelling.same_name`: transliteration key plus normalised edit
+    distance, compared only within one key), so "Vladimir Putin" and "Putin", or
     "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one candidate.
 
     Parameters
