@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import json
 import lzma
-import math
 import multiprocessing
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -243,7 +243,8 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
     dict
         Keys by step: ``text`` (cleaned texts, Series), ``audit``; ``mentions``;
         ``hits``, ``rates``; ``term_counts``; ``vocab_terms`` (array), ``vocab_counts``
-        (csr); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``.
+        (csr); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``
+        and ``seconds`` (CPU seconds of this process per step).
 
     Examples
     --------
@@ -258,7 +259,18 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         raise ValueError(f"unknown step(s) {unknown}; allowed: {list(STEPS)}")
     settings = {**_TERM_SETTINGS, **(term_settings or {})}
     out: dict[str, Any] = {"n_docs": len(chunk)}
+    seconds: dict[str, float] = {}
+    out["seconds"] = seconds
+    tick = time.process_time()
+
+    def lap(step: str) -> None:
+        nonlocal tick
+        now = time.process_time()
+        seconds[step] = seconds.get(step, 0.0) + now - tick
+        tick = now
+
     cleaned, audit = clean(chunk, text_col=text_col)
+    lap("clean")
     if "clean" in steps:
         out["text"] = cleaned["text"]
         out["audit"] = audit
@@ -269,16 +281,19 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
                              "(framelens.actors.load_actors)")
         mentions = find_mentions(cleaned, actors, label_col=label_col)
         out["mentions"] = mentions
+        lap("actors")
     if "lexicon" in steps:
         lex = load_lexicon() if lexicon is None else lexicon
         hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col)
         out["hits"] = hits
         out["rates"] = register_rates(hits, cleaned, label_col=label_col)
+        lap("lexicon")
     if "term_counts" in steps:
         if group_col is None or group_col not in cleaned.columns:
             raise ValueError(f"step 'term_counts' needs group_col={group_col!r} as a column; "
                              f"available: {sorted(map(str, cleaned.columns))}")
         out["term_counts"] = term_counts(cleaned, label_col=group_col)
+        lap("term_counts")
     texts = cleaned["text"].tolist()
     if "vocab" in steps:
         vec = _count_vectorizer(settings)
@@ -289,10 +304,12 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
             counts, terms = sp.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
         out["vocab_counts"] = sp.csr_matrix(counts)
         out["vocab_terms"] = np.asarray(terms, dtype=object)
+        lap("vocab")
     if "hashed" in steps:
         counts = sp.csr_matrix(_hashing_vectorizer(settings).transform(texts))
         out["hashed_counts"] = counts
         out["hashed_df"] = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.int64)
+        lap("hashed")
     return out
 
 
@@ -445,6 +462,11 @@ class Analysis:
         Exact TF-IDF (step ``vocab``).
     hashed : HashedCounts or None
         Hashed counts and document frequencies (step ``hashed``).
+    cpu_seconds : dict
+        CPU seconds per step, summed over chunks (over all workers).
+    wall_seconds : dict
+        Wall time of running the chunks (``map``) and of combining them (``combine``,
+        which includes the vocabulary merge and TF-IDF weighting).
     """
 
     corpus: pd.DataFrame
@@ -455,7 +477,8 @@ class Analysis:
     term_counts: pd.DataFrame | None = None
     tfidf: TfidfResult | None = None
     hashed: HashedCounts | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    wall_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _run(parts: list[pd.DataFrame], fn: Any, *, engine: str, n_jobs: int, client: Any,
@@ -632,6 +655,7 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
     fn = partial(analyse_chunk, steps=tuple(steps), lexicon=lex, actors=actor_table,
                  text_col=text_col, label_col=label_col, group_col=group_col,
                  term_settings=settings)
+    start = time.perf_counter()
     if engine == "dask":
         results = _run_dask(corpus, fn, chunk_size=int(chunk_size), client=client)
         if not is_pandas:
@@ -641,14 +665,20 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
     else:
         results = _run(list(chunks(corpus, chunk_size=chunk_size)), fn, engine=engine,
                        n_jobs=int(n_jobs), client=client, show=show_progress)
-    return _combine(corpus, results, steps=steps, label_col=label_col, group_col=group_col,
-                    settings=settings, actor_table=actor_table)
+    mapped = time.perf_counter()
+    out = _combine(corpus, results, steps=steps, label_col=label_col, group_col=group_col,
+                   settings=settings, actor_table=actor_table)
+    out.wall_seconds = {"map": mapped - start, "combine": time.perf_counter() - mapped}
+    return out
 
 
 def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequence[str],
              label_col: str, group_col: str | None, settings: dict[str, Any],
              actor_table: pd.DataFrame | None) -> Analysis:
     out = Analysis(corpus=corpus)
+    for r in results:
+        for step, sec in r.get("seconds", {}).items():
+            out.cpu_seconds[step] = out.cpu_seconds.get(step, 0.0) + sec
     if "clean" in steps:
         cleaned = corpus.copy()
         texts = [t for r in results for t in r["text"].tolist()]

@@ -1,0 +1,174 @@
+"""Scale benchmark: the framelens pipeline on Article-Bias-Prediction (37,554 articles).
+
+Run by hand (not part of ``make test``)::
+
+    .venv/bin/python benchmarks/scale.py            # whole corpus, then 10 % of it
+    .venv/bin/python benchmarks/scale.py --n 3000   # first 3,000 articles, then 300
+    .venv/bin/python benchmarks/scale.py --n 3000 --frac 0   # skip the small run
+
+Stages, all through the public API:
+
+load        framelens.distributed.load_jsonl (xz JSON lines -> corpus DataFrame)
+per-article framelens.distributed.analyse(engine="processes", n_jobs=2): cleaning
+            (corpus.clean), actor mentions (actors.find_mentions with seeds/actors.csv),
+            lexicon hits and rates (lexicon.lexicon_hits, register_rates), word counts
+            by lean (keyness.term_counts) and vocabulary counts, chunk by chunk on both
+            cores; the CPU seconds of each step are reported too
+tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, English stop
+            words, min_df=2), equal to TfidfVectorizer on the whole corpus
+10-NN       features.nearest_neighbours(k=10, n_jobs=2) (sparse brute-force cosine)
+stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3)
+labels      actors.label_matrix (actor x outlet)
+keyness     keyness.keyness(left vs right)
+reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
+            .fit_transform(raw texts), single-threaded, in this process
+
+Wall time is time.perf_counter. Memory is the resident set size (RSS) of this process
+plus its worker processes, sampled every 0.1 s by a background thread (psutil); the
+peak during each stage is printed, and ``ru_maxrss`` of this process at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from framelens.actors import label_matrix
+from framelens.distributed import analyse, load_jsonl
+from framelens.features import nearest_neighbours
+from framelens.keyness import keyness
+from framelens.stories import group_stories
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
+ACTORS = ROOT / "seeds" / "actors.csv"
+FULL = 37554
+
+
+class MemorySampler:
+    """Peak RSS (bytes) of this process and its children between start() and stop()."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.proc = psutil.Process(os.getpid())
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _rss(self) -> int:
+        total = 0
+        for p in [self.proc, *self.proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        self.peak = self._rss()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.peak = max(self.peak, self._rss())
+        return self.peak
+
+
+def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]:
+    """Run every stage on the first ``n`` articles; return {stage: (seconds, peak RSS)}."""
+    times: dict[str, tuple[float, int]] = {}
+    sampler = MemorySampler()
+
+    def stage(name: str, fn):  # type: ignore[no-untyped-def]
+        sampler.start()
+        t = time.perf_counter()
+        out = fn()
+        times[name] = (time.perf_counter() - t, sampler.stop())
+        print(f"  {name:<12} {times[name][0]:8.1f} s  peak RSS {times[name][1] / 2**30:5.2f} GB",
+              flush=True)
+        return out
+
+    corpus = stage("load", lambda: load_jsonl(DATA, n=n))
+    res = stage("per-article", lambda: analyse(
+        corpus, steps=("clean", "actors", "lexicon", "term_counts", "vocab"),
+        engine="processes", n_jobs=n_jobs, chunk_size=chunk_size, actors=ACTORS))
+    cpu = ", ".join(f"{k} {v:.0f}" for k, v in res.cpu_seconds.items())
+    print(f"  {'':<12} (worker CPU seconds: {cpu})", flush=True)
+    wall = ", ".join(f"{k} {v:.1f}" for k, v in res.wall_seconds.items())
+    print(f"  {'':<12} (wall seconds inside: {wall})", flush=True)
+    tf = res.tfidf
+    stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
+    stories = stage("stories", lambda: group_stories(res.corpus, features=tf))
+    print(f"  {'':<12} ({int((stories['story_size'] > 1).sum())} articles in "
+          f"{int(stories.loc[stories['story_size'] > 1, 'story'].nunique())} multi-article "
+          "stories)", flush=True)
+    stage("labels", lambda: label_matrix(res.mentions))
+    stage("keyness", lambda: keyness(res.term_counts, target="left", reference="right",
+                                     warn=False))
+    texts = corpus["text_raw"].tolist()
+    stage("reference", lambda: TfidfVectorizer(sublinear_tf=True, min_df=2,
+                                               stop_words="english").fit_transform(texts))
+    return times
+
+
+def report(n: int, times: dict[str, tuple[float, int]]) -> tuple[float, float]:
+    pipeline = sum(t for k, (t, _) in times.items() if k != "reference")
+    ref = times["reference"][0]
+    peak = max(m for _, m in times.values())
+    print(f"n={n}: pipeline {pipeline:.1f} s, reference {ref:.1f} s, ratio "
+          f"{pipeline / ref:.2f} (target <= 1.0); peak RSS {peak / 2**30:.2f} GB "
+          "(target <= 2.5)", flush=True)
+    return pipeline, ref
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=FULL, help="articles (first N of the file)")
+    parser.add_argument("--frac", type=float, default=0.1,
+                        help="also run on this fraction of N (0 to skip)")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not DATA.is_file():
+        print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
+        return 2
+    print(f"framelens scale benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM")
+    sizes = [args.n]
+    if args.frac > 0:
+        sizes.insert(0, max(2, round(args.n * args.frac)))
+    totals = {}
+    for n in sizes:
+        print(f"n={n}", flush=True)
+        times = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs)
+        totals[n] = report(n, times)
+    if len(sizes) == 2:
+        small, big = sizes
+        print(f"scaling: {big / small:.1f}x the articles took "
+              f"{totals[big][0] / totals[small][0]:.1f}x the pipeline time "
+              f"(target <= 11x for 10x) and {totals[big][1] / totals[small][1]:.1f}x the "
+              "reference time")
+    print(f"ru_maxrss of this process: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB; of the largest "
+          f"worker: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
