@@ -2,9 +2,21 @@
 
 Modules are plain functions, DataFrames in and tidy DataFrames out:
 
-- :mod:`framelens.corpus`   load and validate a folder of articles, clean page furniture
-- :mod:`framelens.features` TF-IDF, similarity, clustering and its stability
-- :mod:`framelens.plots`    one matplotlib style for every figure
+- :mod:`framelens.corpus`    load and validate a folder of articles, clean page furniture (audited)
+- :mod:`framelens.text`      sentence spans and word tokens
+- :mod:`framelens.features`  TF-IDF, cosine similarity, sparse nearest neighbours, top terms
+- :mod:`framelens.clusters`  hierarchical clusters, 2-D map, stability over settings and bootstrap
+- :mod:`framelens.actors`    alias tables, actor mentions and the labels outlets attach to them
+- :mod:`framelens.lexicon`   loaded vs neutral wording: lexicon hits in context, rates per 1,000 words
+- :mod:`framelens.spelling`  spelling and transliteration variants (Kyiv/Kiev, Zelensky/Zelenskyy)
+- :mod:`framelens.keyness`   log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)
+- :mod:`framelens.align`     sentence alignment: shared core, paraphrase, unique material, fact coverage
+- :mod:`framelens.quotes`    direct quotes, speakers, reporting verbs, attribution
+- :mod:`framelens.traces`    translation and republishing traces
+- :mod:`framelens.stories`   same-story grouping at scale (date-blocked sparse kNN)
+- :mod:`framelens.distributed` the per-article stages over process pools or Dask
+- :mod:`framelens.findings`, :mod:`framelens.render`  the rendered findings under ``reports/``
+- :mod:`framelens.plots`     one matplotlib style for every figure
 
 Nothing runs or prints at import.
 """
