@@ -1,0 +1,173 @@
+"""Tests for framelens.stories: date-blocked sparse kNN links and story ids."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import adjusted_rand_score
+
+from framelens.features import tfidf
+from framelens.stories import group_stories, story_edges, story_summary
+
+WCL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "newswcl50"
+
+POMPEO = "Pompeo secretly met Kim Jong Un in Pyongyang before the summit"
+TARIFF = "The White House delayed steel and aluminium tariffs on Canada and Mexico"
+
+
+def corpus(texts: list[str], dates: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))],
+                         "outlet": [f"O{i}" for i in range(len(texts))],
+                         "date": dates, "text": texts})
+
+
+def test_two_stories_on_the_same_days_are_told_apart() -> None:
+    df = corpus([POMPEO, POMPEO + " talks", TARIFF, TARIFF + " again", "Rain in Paris today"],
+                ["2018-04-17", "2018-04-18", "2018-04-17", "2018-04-18", "2018-04-17"])
+    out = group_stories(df, features=tfidf(df), threshold=0.3)
+    assert out["story"].tolist()[:4] == [0, 0, 1, 1]
+    assert out.loc[4, "story_size"] == 1 and out.loc[4, "best_similarity"] == 0.0
+    assert out["doc_id"].tolist() == df["doc_id"].tolist()
+    assert (out.loc[:3, "story_size"] == 2).all()
+
+
+def test_identical_articles_outside_the_date_window_are_not_linked() -> None:
+    df = corpus([POMPEO, POMPEO, TARIFF], ["2018-04-01", "2018-04-11", "2018-04-01"])
+    narrow = group_stories(df, features=tfidf(df), window_days=3)
+    wide = group_stories(df, features=tfidf(df), window_days=10)
+    assert narrow["story_size"].tolist() == [1, 1, 1]
+    assert wide.loc[0, "story"] == wide.loc[1, "story"]
+    edges = story_edges(df, features=tfidf(df), window_days=10)
+    assert edges[["doc", "neighbour"]].values.tolist() == [[0, 1], [1, 0]]
+    assert edges["similarity"].round(12).tolist() == [1.0, 1.0]
+    assert edges["days_apart"].tolist() == [10.0, 10.0]
+
+
+def test_undated_articles_block_together_or_stay_alone() -> None:
+    df = corpus([POMPEO, POMPEO, POMPEO], ["unknown", "", "2018-04-17"])
+    block = group_stories(df, features=tfidf(df), undated="block")
+    alone = group_stories(df, features=tfidf(df), undated="alone")
+    assert block["story_size"].tolist() == [2, 2, 1]  # the dated copy is in no block with them
+    assert alone["story_size"].tolist() == [1, 1, 1]
+    everyone = group_stories(df, features=tfidf(df), date_col=None)
+    assert everyone["story_size"].tolist() == [3, 3, 3]
+
+
+def test_threshold_and_k_limit_links() -> None:
+    texts = [POMPEO, POMPEO + " in April", POMPEO + " said officials", POMPEO + " reports say"]
+    df = corpus(texts, ["2018-04-17"] * 4)
+    f = tfidf(df)
+    assert story_edges(df, features=f, threshold=1.0).empty
+    one = story_edges(df, features=f, k=1, threshold=0.0)
+    assert one.groupby("doc").size().tolist() == [1, 1, 1, 1]
+    three = story_edges(df, features=f, k=10, threshold=0.0)
+    assert three.groupby("doc").size().tolist() == [3, 3, 3, 3]
+    # each row's kept neighbours are ordered by similarity, highest first
+    for _, grp in three.groupby("doc"):
+        assert grp["similarity"].is_monotonic_decreasing
+
+
+def test_mutual_links_only_join_articles_that_choose_each_other() -> None:
+    # d0 and d1 are each other's best; d2's best is d1, but d1 keeps only d0 (k=1)
+    df = corpus(["a b c d", "a b c d e", "a b c d e f g h i j"], ["2018-01-01"] * 3)
+    f = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 0.1, 0], [0.2, 1, 1, 1]], dtype=float))
+    loose = group_stories(df, features=f, k=1, threshold=0.1)
+    strict = group_stories(df, features=f, k=1, threshold=0.1, mutual=True)
+    assert loose["story_size"].tolist() == [3, 3, 3]
+    assert strict["story_size"].tolist() == [2, 2, 1]
+
+
+def brute_force(x: np.ndarray, days: np.ndarray, window: float, k: int, thr: float) -> set:
+    norm = np.linalg.norm(x, axis=1)
+    u = x / np.where(norm > 0, norm, 1)[:, None]
+    sim = u @ u.T
+    out = set()
+    for i in range(len(x)):
+        cand = [j for j in range(len(x)) if j != i and abs(days[i] - days[j]) <= window]
+        cand.sort(key=lambda j: -sim[i, j])
+        out |= {(i, j) for j in cand[:k] if sim[i, j] >= thr}
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 7), st.sampled_from([1, 2, 3, 50]))
+def test_edges_match_a_brute_force_search(seed: int, k: int, chunk: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 25
+    mask = rng.random((n, 6)) < 0.5
+    mask[:, :2] = True  # two continuous weights per row: no two rows point the same way
+    x = rng.random((n, 6)) * mask
+    days = rng.integers(0, 10, n).astype(float)
+    df = pd.DataFrame({"date": pd.Timestamp("2020-01-01") + pd.to_timedelta(days, unit="D")})
+    edges = story_edges(df, features=sp.csr_matrix(x), window_days=2, k=k, threshold=0.5,
+                        chunk_size=chunk)
+    got = set(zip(edges["doc"].tolist(), edges["neighbour"].tolist()))
+    assert got == brute_force(x, days, 2, k, 0.5)  # random weights: no ties to break
+    assert (edges["days_apart"] <= 2).all()
+
+
+def test_story_ids_are_ordered_by_size_then_first_row() -> None:
+    df = corpus([TARIFF, POMPEO, POMPEO, POMPEO, TARIFF], ["2018-04-17"] * 5)
+    out = group_stories(df, features=tfidf(df))
+    assert out["story"].tolist() == [1, 0, 0, 0, 1]
+    assert out["story_size"].tolist() == [2, 3, 3, 3, 2]
+
+
+def test_story_summary_counts_articles_outlets_and_dates() -> None:
+    df = corpus([POMPEO, POMPEO, TARIFF], ["2018-04-17", "2018-04-19", "2018-04-17"])
+    df.loc[1, "outlet"] = "O0"
+    st_ = group_stories(df, features=tfidf(df))
+    summary = story_summary(df, st_)
+    assert summary.to_dict("index") == {0: {"articles": 2, "outlets": 1, "first_date": "2018-04-17",
+                                            "last_date": "2018-04-19"}}
+    assert len(story_summary(df, st_, min_size=1)) == 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"undated": "drop"}, "undated='drop' is not supported; choose one of ['block', 'alone']"),
+    ({"threshold": 1.5}, "threshold=1.5 must be a number in [0.0, 1.0]"),
+    ({"k": 0}, "k=0 must be an integer >= 1"),
+    ({"window_days": -1}, "window_days=-1 must be a number >= 0"),
+    ({"date_col": "published"}, "date_col='published' is not a column of corpus"),
+])
+def test_bad_settings_are_named(kwargs: dict, message: str) -> None:
+    df = corpus([POMPEO, TARIFF], ["2018-04-17"] * 2)
+    with pytest.raises(ValueError) as err:
+        group_stories(df, features=tfidf(df), **kwargs)
+    assert message in str(err.value)
+
+
+def test_features_of_another_corpus_are_refused() -> None:
+    df = corpus([POMPEO, TARIFF], ["2018-04-17"] * 2)
+    with pytest.raises(ValueError, match="features has 3 rows"):
+        story_edges(df, features=sp.csr_matrix(np.eye(3)))
+
+
+def test_default_features_are_computed_from_text() -> None:
+    df = corpus([POMPEO, POMPEO + " today", TARIFF], ["2018-04-17"] * 3)
+    out = group_stories(df)
+    assert out["story_size"].tolist() == [2, 2, 1]
+
+
+@pytest.mark.skipif(not WCL.is_dir(), reason="../shared/corpora/newswcl50 is absent "
+                    "(real corpora live beside the project only in the workplace)")
+def test_newswcl50_events_are_recovered() -> None:
+    urls = pd.read_csv(WCL / "urls.tsv", sep="\t", dtype=str)
+    urls.columns = ["event", "code", "url"]
+    urls["date"] = urls["url"].str.extract(r"/(\d{4}/\d{2}/\d{2})/")[0]
+    for _, grp in urls.groupby("event"):
+        urls.loc[grp.index, "date"] = grp["date"].fillna(Counter(grp["date"].dropna())
+                                                         .most_common(1)[0][0])
+    texts = [(WCL / "articles" / f"event_{e}" / f"{e}_{c}.txt").read_text(encoding="utf-8")
+             for e, c in zip(urls["event"], urls["code"])]
+    df = pd.DataFrame({"date": urls["date"].str.replace("/", "-"), "text": texts})
+    out = group_stories(df)
+    assert adjusted_rand_score(urls["event"], out["story"]) >= 0.8
+    whole = sum(out.loc[urls["event"] == e, "story"].nunique() == 1 for e in urls["event"].unique())
+    assert whole >= 7
