@@ -23,9 +23,11 @@ keyness     keyness.keyness(left vs right)
 reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
             .fit_transform(raw texts), single-threaded, in this process
 
-Wall time is time.perf_counter. Memory is the resident set size (RSS) of this process
-plus its worker processes, sampled every 0.1 s by a background thread (psutil); the
-peak during each stage is printed, and ``ru_maxrss`` of this process at the end.
+Wall time is time.perf_counter. Memory is the proportional set size (PSS: private
+pages plus a fair share of shared ones, so the pages forked workers share with this
+process count once) summed over this process and its worker processes, sampled every
+0.1 s by a background thread (psutil); the peak during each stage is printed, and
+``ru_maxrss`` (peak RSS) of this process and of the largest worker at the end.
 """
 from __future__ import annotations
 
@@ -53,7 +55,12 @@ FULL = 37554
 
 
 class MemorySampler:
-    """Peak RSS (bytes) of this process and its children between start() and stop()."""
+    """Peak memory (bytes) of this process and its children between start() and stop().
+
+    The sum of each process's PSS (proportional set size: private pages plus its share
+    of pages shared with others), so pages the forked workers share with this process
+    are counted once; RSS would count them once per process.
+    """
 
     def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
@@ -66,7 +73,7 @@ class MemorySampler:
         total = 0
         for p in [self.proc, *self.proc.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                total += p.memory_full_info().pss
             except psutil.Error:
                 pass
         return total
@@ -91,7 +98,7 @@ class MemorySampler:
 
 
 def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]:
-    """Run every stage on the first ``n`` articles; return {stage: (seconds, peak RSS)}."""
+    """Run every stage on the first ``n`` articles; return {stage: (seconds, peak PSS)}."""
     times: dict[str, tuple[float, int]] = {}
     sampler = MemorySampler()
 
@@ -100,7 +107,7 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]
         t = time.perf_counter()
         out = fn()
         times[name] = (time.perf_counter() - t, sampler.stop())
-        print(f"  {name:<12} {times[name][0]:8.1f} s  peak RSS {times[name][1] / 2**30:5.2f} GB",
+        print(f"  {name:<12} {times[name][0]:8.1f} s  peak PSS {times[name][1] / 2**30:5.2f} GB",
               flush=True)
         return out
 
@@ -132,7 +139,7 @@ def report(n: int, times: dict[str, tuple[float, int]]) -> tuple[float, float]:
     ref = times["reference"][0]
     peak = max(m for _, m in times.values())
     print(f"n={n}: pipeline {pipeline:.1f} s, reference {ref:.1f} s, ratio "
-          f"{pipeline / ref:.2f} (target <= 1.0); peak RSS {peak / 2**30:.2f} GB "
+          f"{pipeline / ref:.2f} (target <= 1.0); peak PSS {peak / 2**30:.2f} GB "
           "(target <= 2.5)", flush=True)
     return pipeline, ref
 

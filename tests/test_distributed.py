@@ -1,0 +1,219 @@
+"""Tests for framelens.distributed: chunked per-article stages equal the whole-corpus path."""
+from __future__ import annotations
+
+import json
+import lzma
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+
+from framelens.actors import find_mentions, load_actors
+from framelens.corpus import CorpusError, clean
+from framelens.distributed import (
+    HashedCounts,
+    analyse,
+    bag_from_jsonl,
+    hashed_tfidf,
+    load_jsonl,
+    merge_vocab_counts,
+)
+from framelens.keyness import term_counts
+from framelens.lexicon import lexicon_hits, register_rates
+
+ROOT = Path(__file__).resolve().parents[1]
+ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
+ACTORS = ROOT / "seeds" / "actors.csv"
+N_REAL = 1500
+
+TEXTS = [
+    "Russian dictator Putin may escalate. Share",
+    "Ukrainian President Volodymyr Zelensky asked NATO for an invitation.\nSource: Daily A",
+    "NATO allies could answer Kyiv. The Kremlin warned the Alliance.",
+    "Rain is expected in Kyiv, according to forecasters.",
+    "Updated 4:10 p.m. ET, 2/10/2014\nPutin met Trump. Zelenskyy was not invited.",
+]
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(5)],
+                         "outlet": ["A", "B", "A", "C", "B"],
+                         "lean": ["left", "right", "left", "center", "right"],
+                         "text_raw": pd.array(TEXTS, dtype="str")})
+
+
+def single_machine(df: pd.DataFrame) -> dict:
+    """The public functions on the whole corpus at once: what analyse() must equal."""
+    cleaned, audit = clean(df)
+    mentions = find_mentions(cleaned, ACTORS)
+    hits = lexicon_hits(cleaned, mentions=mentions)
+    return {"corpus": cleaned, "audit": audit, "mentions": mentions, "hits": hits,
+            "rates": register_rates(hits, cleaned),
+            "term_counts": term_counts(cleaned, label_col="lean")}
+
+
+def assert_same(res, want: dict) -> None:  # type: ignore[no-untyped-def]
+    for name in ("corpus", "audit", "mentions", "hits", "rates", "term_counts"):
+        pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
+    assert res.mentions.attrs == want["mentions"].attrs
+    assert res.rates.attrs == want["rates"].attrs
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 5])
+def test_serial_chunks_equal_the_whole_corpus(small: pd.DataFrame, chunk_size: int) -> None:
+    res = analyse(small, chunk_size=chunk_size, actors=ACTORS)
+    want = single_machine(small)
+    assert_same(res, want)
+    assert len(res.hits) > 0 and len(res.mentions) > 0 and len(res.audit) == 3
+    ref = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
+    m = ref.fit_transform(want["corpus"]["text"])
+    assert res.tfidf.terms.tolist() == ref.get_feature_names_out().tolist()
+    np.testing.assert_allclose(res.tfidf.matrix.toarray(), m.toarray(), atol=1e-12)
+    assert res.tfidf.labels.tolist() == small["outlet"].tolist()
+    np.testing.assert_allclose(res.tfidf.vectorizer.idf_, ref.idf_)
+
+
+def test_process_pool_equals_serial(small: pd.DataFrame) -> None:
+    serial = analyse(small, chunk_size=2, actors=ACTORS)
+    pooled = analyse(small, chunk_size=2, actors=ACTORS, engine="processes", n_jobs=2)
+    assert_same(pooled, {k: getattr(serial, k) for k in
+                         ("corpus", "audit", "mentions", "hits", "rates", "term_counts")})
+    assert (pooled.hashed.counts != serial.hashed.counts).nnz == 0
+
+
+def test_merge_vocab_counts_equals_tfidf_vectorizer() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = ["kyiv nato kyiv", "nato summit", "summit rain", "rain kyiv nato nato"]
+    parts = []
+    for chunk in (texts[:1], texts[1:3], texts[3:]):
+        cv = CountVectorizer().fit(chunk)
+        parts.append((cv.get_feature_names_out(), cv.transform(chunk)))
+    got = merge_vocab_counts(parts, min_df=2, stop_words=None)
+    ref = TfidfVectorizer(sublinear_tf=True, min_df=2)
+    want = ref.fit_transform(texts)
+    assert got.terms.tolist() == ["kyiv", "nato", "rain", "summit"]
+    np.testing.assert_allclose(got.matrix.toarray(), want.toarray(), atol=1e-12)
+    # the returned vectorizer transforms new text the same way the reference does
+    np.testing.assert_allclose(got.vectorizer.transform(["kyiv rain"]).toarray(),
+                               ref.transform(["kyiv rain"]).toarray())
+
+
+def test_hashed_tfidf_equals_the_transformer_on_all_counts() -> None:
+    texts = ["kyiv nato kyiv", "nato summit", "summit rain", "rain kyiv nato nato"]
+    counts = sp.csr_matrix(HashingVectorizer(alternate_sign=False, norm=None,
+                                             n_features=2 ** 10).transform(texts))
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    got = hashed_tfidf(HashedCounts(counts, df), min_df=1)
+    want = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    np.testing.assert_allclose(got.toarray(), want.toarray(), atol=1e-12)
+    # min_df zeroes the features found in fewer documents
+    only_common = hashed_tfidf(HashedCounts(counts, df), min_df=3)
+    assert set(only_common.indices) == set(np.flatnonzero(df >= 3))
+
+
+def test_load_jsonl_maps_fields_and_limits_rows(tmp_path: Path) -> None:
+    f = tmp_path / "a.jsonl.xz"
+    rows = [{"id": "x1", "source": "Daily A", "date": "2018-04-17", "lean": "left",
+             "topic": "nato", "title": "T", "text": "Kyiv asked NATO."},
+            {"id": "x2", "source": "Daily B", "date": "", "text": "Second."},
+            {"id": "x3", "source": "Daily C", "text": "Third."}]
+    with lzma.open(f, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(r) for r in rows) + "\n\n")
+    df = load_jsonl(f)
+    assert df.columns.tolist() == ["doc_id", "outlet", "date", "lean", "topic", "title",
+                                   "text_raw"]
+    assert df.loc[1].to_dict() == {"doc_id": "x2", "outlet": "Daily B", "date": "unknown",
+                                   "lean": "unknown", "topic": "unknown", "title": "unknown",
+                                   "text_raw": "Second."}
+    assert load_jsonl(f, n=2)["doc_id"].tolist() == ["x1", "x2"]
+
+
+@pytest.mark.parametrize("lines, message", [
+    (['{"id": "a", "source": "S", "text": "t"}', "{oops"], "line 2: not valid JSON"),
+    (['{"id": "a", "source": "S"}'], "line 1: field 'text' is missing or not text"),
+    (['{"id": "a", "source": "S", "text": "t"}', '{"id": "a", "source": "S", "text": "u"}'],
+     "line 2: id 'a' repeats line 1"),
+    (['["a list"]'], "line 1: expected a JSON object, got list"),
+])
+def test_load_jsonl_errors_name_the_line(tmp_path: Path, lines: list[str], message: str) -> None:
+    f = tmp_path / "bad.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_jsonl(f)
+    assert message in str(err.value) and str(f) in str(err.value)
+
+
+def test_bad_settings_are_named(small: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"engine='spark' is not supported; choose one of "
+                                         r"\['serial', 'processes', 'dask'\]"):
+        analyse(small, engine="spark")
+    with pytest.raises(ValueError, match=r"unknown step\(s\) \['lemmas'\]"):
+        analyse(small, steps=["clean", "lemmas"])
+    with pytest.raises(ValueError, match="step 'actors' needs an alias table"):
+        analyse(small, steps=["actors"])
+    with pytest.raises(ValueError, match="chunk_size=0 must be a positive integer"):
+        analyse(small, chunk_size=0)
+
+
+# --------------------------------------------------------------------------- Dask
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=50)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def real() -> pd.DataFrame:
+    if not ABP.is_file():
+        pytest.skip("../shared/corpora/article-bias-prediction is absent (real corpora live "
+                    "beside the project only in the workplace)")
+    return load_jsonl(ABP, n=N_REAL)
+
+
+@pytest.mark.filterwarnings("ignore:Sending large graph")
+def test_dask_cluster_equals_single_machine_on_real_articles(client, real: pd.DataFrame
+                                                             ) -> None:  # type: ignore[no-untyped-def]
+    res = analyse(real, engine="dask", client=client, chunk_size=250, actors=ACTORS)
+    want = single_machine(real)
+    assert_same(res, want)
+    assert len(res.hits) > 1000 and len(res.mentions) > 1000
+    texts = want["corpus"]["text"].tolist()
+    ref = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
+    m = ref.fit_transform(texts)
+    assert res.tfidf.terms.tolist() == ref.get_feature_names_out().tolist()
+    assert abs(res.tfidf.matrix - m).max() < 1e-12
+    hv = HashingVectorizer(stop_words="english", alternate_sign=False, norm=None,
+                           n_features=2 ** 20)
+    counts = sp.csr_matrix(hv.transform(texts))
+    assert (res.hashed.counts != counts).nnz == 0
+    np.testing.assert_array_equal(res.hashed.df, np.bincount(counts.indices,
+                                                              minlength=2 ** 20))
+    assert res.cpu_seconds["clean"] > 0
+
+
+def test_dask_bag_read_on_the_workers(client, real: pd.DataFrame, tmp_path: Path
+                                      ) -> None:  # type: ignore[no-untyped-def]
+    part = real.iloc[:300]
+    f = tmp_path / "part.jsonl"
+    names = {"doc_id": "id", "outlet": "source", "text_raw": "text"}
+    with f.open("w", encoding="utf-8") as fh:
+        for row in part.to_dict("records"):
+            fh.write(json.dumps({names.get(k, k): v for k, v in row.items()}) + "\n")
+    bag = bag_from_jsonl(f, blocksize=200_000)
+    assert bag.npartitions > 1
+    res = analyse(bag, engine="dask", client=client, actors=ACTORS,
+                  steps=["clean", "actors", "lexicon", "term_counts"])
+    want = single_machine(part.reset_index(drop=True))
+    for name in ("audit", "mentions", "hits", "rates", "term_counts"):
+        pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
+    assert res.corpus["text"].tolist() == want["corpus"]["text"].tolist()
