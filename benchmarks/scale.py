@@ -16,7 +16,8 @@ per-article framelens.distributed.analyse(engine="processes", n_jobs=2): cleanin
             cores; the CPU seconds of each step are reported too
 tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, English stop
             words, min_df=2), equal to TfidfVectorizer on the whole corpus
-10-NN       features.nearest_neighbours(k=10, n_jobs=2) (sparse brute-force cosine)
+10-NN       features.nearest_neighbours(k=10, n_jobs=2) (sparse brute-force cosine,
+            scikit-learn working_memory=128 MB per block)
 stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3)
 labels      actors.label_matrix (actor x outlet)
 keyness     keyness.keyness(left vs right)
@@ -40,6 +41,7 @@ import time
 from pathlib import Path
 
 import psutil
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from framelens.actors import label_matrix
@@ -52,6 +54,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
 ACTORS = ROOT / "seeds" / "actors.csv"
 FULL = 37554
+#: MB for each block of the neighbour search's distance matrix (scikit-learn's
+#: working_memory; its default, 1024, took the 10-NN stage to 5.3 GB on the full corpus:
+#: the sparse product behind each dense block is larger than the block itself).
+WORKING_MEMORY = 128
 
 
 class MemorySampler:
@@ -114,13 +120,15 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]
     corpus = stage("load", lambda: load_jsonl(DATA, n=n))
     res = stage("per-article", lambda: analyse(
         corpus, steps=("clean", "actors", "lexicon", "term_counts", "vocab"),
-        engine="processes", n_jobs=n_jobs, chunk_size=chunk_size, actors=ACTORS))
+        engine="processes", n_jobs=n_jobs, chunk_size=chunk_size, actors=ACTORS,
+        keep_hits=False))
     cpu = ", ".join(f"{k} {v:.0f}" for k, v in res.cpu_seconds.items())
     print(f"  {'':<12} (worker CPU seconds: {cpu})", flush=True)
     wall = ", ".join(f"{k} {v:.1f}" for k, v in res.wall_seconds.items())
     print(f"  {'':<12} (wall seconds inside: {wall})", flush=True)
     tf = res.tfidf
-    stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
+    with sklearn.config_context(working_memory=WORKING_MEMORY):
+        stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
     stories = stage("stories", lambda: group_stories(res.corpus, features=tf))
     print(f"  {'':<12} ({int((stories['story_size'] > 1).sum())} articles in "
           f"{int(stories.loc[stories['story_size'] > 1, 'story'].nunique())} multi-article "

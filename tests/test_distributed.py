@@ -77,6 +77,13 @@ def test_serial_chunks_equal_the_whole_corpus(small: pd.DataFrame, chunk_size: i
     np.testing.assert_allclose(res.tfidf.vectorizer.idf_, ref.idf_)
 
 
+def test_rates_without_the_hits_table_are_the_same(small: pd.DataFrame) -> None:
+    res = analyse(small, chunk_size=2, steps=["clean", "lexicon"], keep_hits=False)
+    assert res.hits is None
+    pd.testing.assert_frame_equal(res.rates, single_machine(small)["rates"])
+    assert res.rates["hits"].sum() > 0
+
+
 def test_process_pool_equals_serial(small: pd.DataFrame) -> None:
     serial = analyse(small, chunk_size=2, actors=ACTORS)
     pooled = analyse(small, chunk_size=2, actors=ACTORS, engine="processes", n_jobs=2)
