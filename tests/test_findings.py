@@ -57,6 +57,28 @@ def _article(n_words: int, lead: str, topic: str) -> str:
     return f"{lead} Ukraine asked NATO for an invitation.\n\n{body}.\n"
 
 
+ACTORS = "actor,type,pattern\nPutin,person,(?:Vladimir\\s+)?Putin\nSybiha,person,Sybiha\n"
+FACTS = "fact,pattern,note\nthe letter,\\bletter\\b,a letter was sent\nthe summit,\\bsummit\\b,a summit is due\n"
+RICH = (
+    'Russian dictator Vladimir Putin attacked Kyiv again. "We need an invitation now," Sybiha said. '
+    "Reuters saw the letter before the summit.",
+    'Russian President Vladimir Putin spoke in Kiev on Friday. "We need an invitation now," Sybiha told '
+    "Reuters. The letter was sent to allies.",
+    'President Vladimir Putin met officials in Kiev. "We must be invited soon," said Sybiha. British '
+    "journalists learned about the letter and the summit.",
+    "Illegitimate Russian president Vladimir Putin warned Kyiv. Sybiha wrote a letter, according to Reuters.",
+)
+
+
+def rich_corpus(make_corpus, name: str = "rich"):
+    """Four short articles with actors, labels, quotes, spellings and facts for every section."""
+    files = {f"d{i}.txt": f"{text}\n\n{_article(40 + 10 * i, 'More.', f't{i}')}" for i, text in enumerate(RICH)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(len(RICH))], name=name)
+    (folder / "actors.csv").write_text(ACTORS, encoding="utf-8")
+    (folder / "facts.csv").write_text(FACTS, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def xss_corpus(make_corpus):
     files = {
@@ -110,6 +132,11 @@ def test_numbers_are_read_from_the_saved_tables_at_render_time(make_corpus, tmp_
     table.to_csv(csv, index=False)
     page = findings.findings_page(out)
     assert "98765" in page
+    # no actors.csv in this corpus: the labels section says so instead of vanishing
+    status = pd.read_csv(out / "tables" / "sections.csv", keep_default_na=False).set_index("section")
+    assert status.loc["labels", "status"] == "not computed"
+    assert "no actors.csv in the corpus folder corpus" in status.loc["labels", "note"]
+    assert "Not computed" in page and "no actors.csv in the corpus folder" in page
     sim = pd.read_csv(out / "tables" / "similarity.csv", index_col=0)
     sim.iloc[0, 1] = sim.iloc[1, 0] = 0.4321
     sim.to_csv(out / "tables" / "similarity.csv")
@@ -117,19 +144,26 @@ def test_numbers_are_read_from_the_saved_tables_at_render_time(make_corpus, tmp_
 
 
 def test_tables_and_figures_written_and_byte_stable(make_corpus, tmp_path):
-    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(4)}
-    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(4)])
+    folder = rich_corpus(make_corpus)
     runs = []
     for name in ("a", "b"):
         out = tmp_path / name
         findings.write_findings(folder, out=out, n_boot=10)
         runs.append(out)
+    status = pd.read_csv(runs[0] / "tables" / "sections.csv", keep_default_na=False)
+    assert status["status"].eq("computed").all(), status
     for table in findings.TABLES:
         assert (runs[0] / "tables" / f"{table}.csv").is_file(), table
     for figure in findings.FIGURES:
         for ext in ("png", "svg"):
             first = (runs[0] / "figures" / f"{figure}.{ext}").read_bytes()
             assert first == (runs[1] / "figures" / f"{figure}.{ext}").read_bytes(), f"{figure}.{ext}"
+    said = findings.summarize(runs[0]).set_index("section")["statement"]
+    assert "Paper 0 and Paper 3 call Putin \u201cRussian dictator\u201d" in said["labels"]
+    assert "\u201cKiev\u201d (Russian-based) in Paper 1 (1\u00d7) and Paper 2 (1\u00d7)" in said["spelling"]
+    assert "to Reuters by Paper 1 and Paper 3" in said["quotes"]
+    assert "the summit (missing in Paper 1 and Paper 3)" in said["coverage"]
+    assert "Paper 0 uses the most delegitimising wording" in said["lexicon"]
     svg = (runs[0] / "figures" / "similarity_heatmap.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
     assert "Paper 0" in svg  # outlet names, not file ids, on the axes
@@ -137,8 +171,7 @@ def test_tables_and_figures_written_and_byte_stable(make_corpus, tmp_path):
 
 
 def test_page_links_each_figure_and_the_notebook_section(make_corpus, tmp_path):
-    files = {f"d{i}.txt": _article(40, f"Lead {i}.", f"t{i}") for i in range(3)}
-    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
+    folder = rich_corpus(make_corpus)
     out = tmp_path / "out"
     nb_page = out / "notebooks" / "02-tfidf-clusters.html"
     nb_page.parent.mkdir(parents=True)
@@ -153,7 +186,8 @@ def test_page_links_each_figure_and_the_notebook_section(make_corpus, tmp_path):
     srcs = {a["src"] for t, a in p.tags if t == "img"}
     assert {f"figures/{f}.png" for f in findings.FIGURES} == srcs
     assert all((out / s).is_file() for s in srcs)
-    assert "Caveats" in page and "Only 3 articles" in page
+    assert "Caveats" in page and "Only 4 articles" in page
+    assert "Not computed" not in page
 
 
 def test_missing_tables_give_no_findings(tmp_path):

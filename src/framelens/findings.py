@@ -53,6 +53,17 @@ TABLES: dict[str, str] = {
     "cluster_pairs": "one pair of articles and k: share of bootstrap samples in which they share a cluster",
     "cluster_cooccurrence_k2": "outlet x outlet share of bootstrap samples in the same cluster (k=2)",
     "keyness": "one distinctive word of one outlet against the rest (log-odds, informative Dirichlet prior; English stop words left out)",
+    "label_matrix": "actor x outlet: the labels each outlet gives each actor, with counts (needs CORPUS/actors.csv)",
+    "actor_labels": "one label of one actor in one outlet: count and an example sentence",
+    "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
+    "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
+    "lexicon_used": "the lexicon the hits were counted with (term, register, note, source)",
+    "spelling_marked": "one name, spelling variant and outlet: how often the outlet uses that spelling",
+    "quotes": "one quotation: outlet, speaker, reporting verb, quoted words and sentence",
+    "quote_matches": "one quotation kept by several outlets: each outlet's wording side by side",
+    "attribution": "one article: whom the report is credited to, and the sentence saying so",
+    "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
+    "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
@@ -61,9 +72,16 @@ FIGURES: dict[str, str] = {
     "similarity_heatmap": "cosine similarity of every pair of articles",
     "cluster_stability_k2": "how often each pair shares a cluster (k=2) over bootstrap samples of the vocabulary",
     "keyness_by_outlet": "the most distinctive words of each outlet (z-scores)",
+    "actor_label_variety": "number of distinct labels each outlet uses for each actor",
+    "register_rates": "loaded and neutral wording per 1,000 words, by outlet and register",
+    "spelling_variants": "which spelling of each name each outlet uses",
+    "quotes_by_speaker": "quotations kept by each outlet, by speaker",
+    "core_share_by_outlet": "share of each version's words shared verbatim, paraphrased or unique",
+    "fact_coverage": "which outlet carries which fact of the event",
 }
 
-_SECTIONS = ("corpus", "similarity", "stability", "keyness")
+_SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling", "quotes",
+             "coverage", "keyness")
 
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
@@ -135,17 +153,22 @@ def compute_tables(
         "similarity": lambda: _similarity_tables(docs, tables),
         "stability": lambda: _stability_tables(docs, tables, n_boot=n_boot, random_state=random_state),
         "keyness": lambda: _keyness_tables(docs, tables),
+        "labels": lambda: _label_tables(docs, Path(corpus), tables),
+        "lexicon": lambda: _lexicon_tables(docs, Path(corpus), tables),
+        "spelling": lambda: _spelling_tables(docs, tables),
+        "quotes": lambda: _quote_tables(docs, tables),
+        "coverage": lambda: _coverage_tables(docs, Path(corpus), tables),
     }
     rows = []
     for section in _SECTIONS:
         try:
             written = steps[section]()
             rows.append((section, "computed", ",".join(written), ""))
-        except ModuleNotFoundError as err:
+        except ImportError as err:
             if not (err.name or "").startswith("framelens"):
                 raise
-            rows.append((section, "not computed", "", f"module {err.name} is not available"))
-        except ValueError as err:  # e.g. a corpus too large for a dense table
+            rows.append((section, "not computed", "", f"{err.name} is not available ({err})"))
+        except (ValueError, FileNotFoundError) as err:  # a corpus too large, no actors.csv...
             rows.append((section, "not computed", "", str(err)))
     status = pd.DataFrame(rows, columns=["section", "status", "tables", "note"])
     _write_csv(status, tables / "sections.csv")
@@ -205,6 +228,74 @@ def _keyness_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
         table = keyness_by_outlet(term_counts(docs, stop_words=STOP_WORDS), top=10, warn=False)
     _write_csv(table.round(6), tables / "keyness.csv")
     return ["keyness"]
+
+
+def _corpus_file(corpus: Path, name: str, what: str) -> Path:
+    path = corpus / name
+    if not path.is_file():
+        raise FileNotFoundError(f"no {name} in the corpus folder {corpus.name}: add one to list the {what}")
+    return path
+
+
+def _mentions(docs: pd.DataFrame, corpus: Path) -> pd.DataFrame:
+    from framelens.actors import find_mentions, load_actors
+
+    return find_mentions(docs, load_actors(_corpus_file(corpus, "actors.csv", "actors and their aliases")))
+
+
+def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+    from framelens.actors import label_counts, label_matrix
+
+    mentions = _mentions(docs, corpus)
+    _write_csv(label_matrix(mentions), tables / "label_matrix.csv", index=True)
+    _write_csv(label_counts(mentions), tables / "actor_labels.csv")
+    return ["label_matrix", "actor_labels"]
+
+
+def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+    from framelens.lexicon import lexicon_hits, load_lexicon, register_rates
+
+    lexicon = load_lexicon()
+    try:
+        mentions = _mentions(docs, corpus)
+    except FileNotFoundError:
+        mentions = None
+    hits = lexicon_hits(docs, lexicon=lexicon, mentions=mentions)
+    _write_csv(hits, tables / "lexicon_hits.csv")
+    _write_csv(register_rates(hits, docs).round(6), tables / "register_rates.csv")
+    _write_csv(lexicon, tables / "lexicon_used.csv")
+    return ["lexicon_hits", "register_rates", "lexicon_used"]
+
+
+def _spelling_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
+    from framelens.spelling import count_marked
+
+    _write_csv(count_marked(docs), tables / "spelling_marked.csv")
+    return ["spelling_marked"]
+
+
+def _quote_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
+    from framelens.quotes import attribution, match_quotes, quote_table, quotes
+
+    found = quotes(docs)
+    _write_csv(found, tables / "quotes.csv")
+    _write_csv(quote_table(match_quotes(found)), tables / "quote_matches.csv", index=True)
+    _write_csv(attribution(docs), tables / "attribution.csv", index=True)
+    return ["quotes", "quote_matches", "attribution"]
+
+
+def _coverage_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+    from framelens.align import align, core_share, coverage_matrix, fact_coverage, label_sentences
+    from framelens.text import sentences
+
+    sents = sentences(docs)
+    _write_csv(core_share(label_sentences(sents, align(sents))).round(6), tables / "core_share.csv", index=True)
+    written = ["core_share"]
+    facts = corpus / "facts.csv"
+    if facts.is_file():
+        _write_csv(coverage_matrix(fact_coverage(sents, facts)), tables / "coverage_matrix.csv", index=True)
+        written.append("coverage_matrix")
+    return written
 
 
 # --------------------------------------------------------------------------- figures
@@ -335,11 +426,128 @@ def _fig_keyness(out: Path) -> Any:
     return fig
 
 
+def _heatmap(matrix: pd.DataFrame, *, title: str, label: str, fmt: str = "{:.0f}") -> Any:
+    """A plain annotated count heatmap (rows x columns), labelled on both axes."""
+    import matplotlib.pyplot as plt
+
+    values = matrix.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 3.0, 0.45 * matrix.shape[0] + 1.8))
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(1.0, float(np.nanmax(values))), aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), labels=[str(c) for c in matrix.columns], rotation=35, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), labels=[str(i) for i in matrix.index])
+    ax.spines[:].set_visible(False)
+    top = float(np.nanmax(values)) if values.size else 0.0
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if values[i, j] > 0.6 * top else "black")
+    fig.colorbar(image, ax=ax, label=label, shrink=0.8)
+    ax.set_title(title, loc="left")
+    return fig
+
+
+def _fig_labels(out: Path) -> Any:
+    labels = _read(out, "actor_labels")
+    if labels is None or labels.empty:
+        return None
+    variety = labels.pivot_table(index="actor", columns="outlet", values="label", aggfunc="nunique", fill_value=0)
+    order = labels["actor"].drop_duplicates().tolist()
+    variety = variety.reindex([a for a in order if a in variety.index])
+    per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
+    actor = per_actor.index[0]
+    return _heatmap(variety, label="distinct labels",
+                    title=f"{actor} gets the most varied labels: {per_actor.iloc[0]} different ones")
+
+
+def _fig_register_rates(out: Path) -> Any:
+    from framelens.lexicon import plot_register_rates
+
+    rates = _read(out, "register_rates")
+    if rates is None or rates.empty:
+        return None
+    top = _top_rate(rates)
+    title = None if top is None else (f"{top['outlet']} uses the most {top['register']} wording "
+                                      f"({top['rate']:.1f} per 1,000 words)")
+    return plot_register_rates(rates, title=title).figure
+
+
+def _used_variants(out: Path) -> pd.DataFrame | None:
+    t = _read(out, "spelling_marked")
+    if t is None or t.empty:
+        return None
+    used = t[t["count"] > 0]
+    names = used.groupby("name")["variant"].nunique()
+    return used[used["name"].isin(names[names > 1].index)]
+
+
+def _fig_spelling(out: Path) -> Any:
+    used = _used_variants(out)
+    if used is None or used.empty:
+        return None
+    matrix = used.pivot_table(index="outlet", columns=["name", "variant"], values="count",
+                              aggfunc="sum", fill_value=0)
+    matrix.columns = [f"{v} ({m})" for (_, v), m in zip(matrix.columns, [
+        used.set_index(["name", "variant"])["marked_as"].groupby(level=[0, 1]).first().get(c, "")
+        for c in matrix.columns])]
+    n_names = used["name"].nunique()
+    return _heatmap(matrix, label="uses", title=f"{n_names} names are spelled differently across outlets")
+
+
+def _fig_quotes(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
+    from framelens.plots import PALETTE
+
+    q = _read(out, "quotes")
+    if q is None or q.empty:
+        return None
+    q = q.assign(speaker=q["speaker"].astype(str).replace("", "(unattributed)"))
+    counts = q.pivot_table(index="outlet", columns="speaker", values="quote_id", aggfunc="count", fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
+    speakers = counts.sum().sort_values(ascending=False, kind="mergesort").index[:7]
+    other = counts.drop(columns=speakers).sum(axis=1)
+    counts = counts[speakers].assign(**({"other": other} if other.any() else {}))
+    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
+    left = np.zeros(len(counts))
+    for colour, speaker in zip(PALETTE * 2, counts.columns):
+        ax.barh(counts.index.astype(str), counts[speaker], left=left, color=colour, label=str(speaker))
+        left += counts[speaker].to_numpy()
+    ax.set_xlabel("quotations")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    top = counts.sum(axis=1).idxmax()
+    ax.set_title(f"{top} keeps the most quotations ({int(counts.sum(axis=1).max())})", loc="left")
+    return fig
+
+
+def _fig_core_share(out: Path) -> Any:
+    from framelens.align import plot_core_share
+
+    share = _read(out, "core_share", index_col=0)
+    if share is None or share.empty:
+        return None
+    return plot_core_share(share).figure  # its title states the finding
+
+
+def _fig_coverage(out: Path) -> Any:
+    from framelens.align import plot_coverage
+
+    matrix = _read(out, "coverage_matrix", index_col=0)
+    if matrix is None or matrix.empty:
+        return None
+    return plot_coverage(matrix).figure  # its title states the finding
+
+
 _FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
     "corpus_words_per_article": _fig_corpus,
     "similarity_heatmap": _fig_similarity,
     "cluster_stability_k2": _fig_stability,
     "keyness_by_outlet": _fig_keyness,
+    "actor_label_variety": _fig_labels,
+    "register_rates": _fig_register_rates,
+    "spelling_variants": _fig_spelling,
+    "quotes_by_speaker": _fig_quotes,
+    "core_share_by_outlet": _fig_core_share,
+    "fact_coverage": _fig_coverage,
 }
 
 
@@ -350,6 +558,11 @@ def _pct(x: float) -> str:
     return f"{100 * float(x):.0f}%"
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    """``3 hits``, ``1 hit``."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def _list(items: list[str]) -> str:
     items = [str(i) for i in items]
     if len(items) <= 1:
@@ -357,7 +570,7 @@ def _list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _state_corpus(out: Path) -> tuple[str, str] | None:
+def _state_corpus(out: Path) -> tuple[str, ...] | None:
     t = _read(out, "corpus")
     if t is None:
         return None
@@ -383,7 +596,7 @@ def _off_diagonal_pairs(sim: pd.DataFrame) -> pd.DataFrame:
     return pairs.sort_values(["cosine", "a", "b"], ascending=[False, True, True], kind="mergesort")
 
 
-def _state_similarity(out: Path) -> tuple[str, str] | None:
+def _state_similarity(out: Path) -> tuple[str, ...] | None:
     sim = _square(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
@@ -399,7 +612,7 @@ def _state_similarity(out: Path) -> tuple[str, str] | None:
     )
 
 
-def _state_stability(out: Path) -> tuple[str, str] | None:
+def _state_stability(out: Path) -> tuple[str, ...] | None:
     pairs = _read(out, "cluster_pairs")
     if pairs is None or pairs.empty:
         return None
@@ -421,7 +634,7 @@ def _state_stability(out: Path) -> tuple[str, str] | None:
     )
 
 
-def _state_keyness(out: Path) -> tuple[str, str] | None:
+def _state_keyness(out: Path) -> tuple[str, ...] | None:
     t = _read(out, "keyness")
     if t is None or t.empty:
         return None
@@ -436,14 +649,169 @@ def _state_keyness(out: Path) -> tuple[str, str] | None:
     )
 
 
+_LOADED = ("delegitimising", "legitimising")
+
+
+def _top_rate(rates: pd.DataFrame) -> pd.Series | None:
+    """Row of the highest rate of loaded wording (registers in ``_LOADED``), None if all zero."""
+    loaded = rates[rates["register"].astype(str).isin(_LOADED) & (rates["rate"] > 0)]
+    if loaded.empty:
+        return None
+    return loaded.sort_values(["rate", "outlet"], ascending=[False, True], kind="mergesort").iloc[0]
+
+
+def _quoted(items: list[str]) -> str:
+    return _list([f"\u201c{i}\u201d" for i in items])
+
+
+def _state_labels(out: Path) -> tuple[str, ...] | None:
+    labels = _read(out, "actor_labels")
+    if labels is None or labels.empty:
+        return None
+    hits = _read(out, "lexicon_hits")
+    n_actors = labels["actor"].nunique()
+    n_labels = len(labels.drop_duplicates(["actor", "label"]))
+    closing = (f"Across {_n(n_actors, 'actor')} the outlets use {_n(n_labels, 'distinct label')} "
+               "(the label matrix lists every one with an example sentence).")
+    loaded = None
+    if hits is not None and not hits.empty:
+        loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
+    if loaded is None or loaded.empty:
+        per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
+        actor = per_actor.index[0]
+        names = labels[labels["actor"] == actor].sort_values("count", ascending=False, kind="mergesort")
+        return (f"{actor} gets the most varied labels, {per_actor.iloc[0]} in all: "
+                f"{_quoted(names['label'].drop_duplicates().head(6).tolist())}.", closing)
+    counts = loaded["actor"].value_counts()
+    actor = sorted(counts[counts == counts.max()].index)[0]
+    mine = loaded[loaded["actor"] == actor]
+    outlets = sorted(mine["outlet"].astype(str).unique())
+    rows = labels[(labels["actor"] == actor) & labels["outlet"].isin(outlets)]
+    words = [m.lower() for m in mine["match"].astype(str)]
+    chosen = rows[rows["label"].astype(str).str.lower().apply(lambda l: any(w in l for w in words))]
+    shown = chosen["label"].drop_duplicates().tolist() or mine["match"].drop_duplicates().tolist()
+    others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
+    others = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
+    verb = "calls" if len(outlets) == 1 else "call"
+    first = f"{_list(outlets)} {verb} {actor} {_quoted(shown)}"
+    if len(others):
+        n_other = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]["outlet"].nunique()
+        first += f"; the other {n_other} outlets that name {actor} say {_quoted(others.index[:4].tolist())}"
+    example = chosen["example"].iloc[0] if len(chosen) else mine["sentence"].iloc[0]
+    return first + ".", f"Evidence: \u201c{example}\u201d", closing
+
+
+def _state_lexicon(out: Path) -> tuple[str, ...] | None:
+    rates = _read(out, "register_rates")
+    hits = _read(out, "lexicon_hits")
+    if rates is None or rates.empty or hits is None:
+        return None
+    lexicon = _read(out, "lexicon_used")
+    size = (f"The lexicon has {len(lexicon)} terms in {lexicon['register'].nunique()} registers; "
+            if lexicon is not None else "")
+    closing = size + f"all {len(hits)} hits are listed in context in lexicon_hits.csv."
+    top = _top_rate(rates)
+    if top is None:
+        return ("No loaded (delegitimising or legitimising) wording from the lexicon was found.", closing)
+    same = rates[rates["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
+    low = same.iloc[0]
+    first = (f"{top['outlet']} uses the most {top['register']} wording: {top['rate']:.1f} per 1,000 words "
+             f"({_n(int(top['hits']), 'hit')}), against {low['rate']:.1f} for {low['outlet']}.")
+    ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
+    if len(ex):
+        e = ex.iloc[0]
+        first += f" For example: \u201c\u2026{e['left']}{e['match']}{e['right']}\u2026\u201d"
+    return first, closing
+
+
+def _state_spelling(out: Path) -> tuple[str, ...] | None:
+    used = _used_variants(out)
+    if used is None:
+        return None
+    if used.empty:
+        return ("Every outlet spells the listed names the same way.",)
+    parts = []
+    for name, g in used.groupby("name", sort=True):
+        variants = []
+        for (variant, marked), v in g.groupby(["variant", "marked_as"], sort=True):
+            who = _list([f"{o} ({int(c)}\u00d7)" for o, c in zip(v["outlet"], v["count"])])
+            variants.append(f"\u201c{variant}\u201d ({marked}) in {who}")
+        parts.append(f"{name}: " + " versus ".join(variants))
+    lines = ["Spelling sets the outlets apart. " + "; ".join(parts) + "."]
+    russian = sorted(used[used["marked_as"].astype(str) == "Russian-based"]["variant"].astype(str).unique())
+    if russian:
+        lines.append(f"Russian-based forms ({_quoted(russian)}) hint at a text that passed through Russian "
+                     "or an older house style; they are a lead, not proof of origin.")
+    return tuple(lines)
+
+
+def _state_quotes(out: Path) -> tuple[str, ...] | None:
+    att = _read(out, "attribution")
+    q = _read(out, "quotes")
+    if att is None or q is None:
+        return None
+    parts = []
+    for to, g in att.groupby("attributed_to", sort=True):
+        parts.append(f"to {to} by {_list(sorted(g['outlet'].astype(str)))}")
+    first = "The report is credited " + "; ".join(parts) + "."
+    matches = _read(out, "quote_matches")
+    speakers = q[q["speaker"].astype(str) != ""]["speaker"].value_counts()
+    second = f"{_n(len(q), 'quotation')} found"
+    if matches is not None:
+        second += f", {len(matches)} of them kept by two or more outlets"
+    if len(speakers):
+        second += f"; most quoted: {speakers.index[0]} ({_n(int(speakers.iloc[0]), 'quotation')})"
+    return first, second + "."
+
+
+def _state_coverage(out: Path) -> tuple[str, ...] | None:
+    share = _read(out, "core_share", index_col=0)
+    if share is None or share.empty:
+        return None
+    unique = share["share_unique"].astype(float)
+    verbatim = share["share_shared-verbatim"].astype(float) if "share_shared-verbatim" in share else None
+    lines = [f"{unique.idxmax()} adds the most of its own: {_pct(unique.max())} of its words match no other "
+             f"version; {unique.idxmin()} the least ({_pct(unique.min())})."]
+    if verbatim is not None:
+        text = (f"Word-for-word overlap covers {_pct(verbatim.min())} to {_pct(verbatim.max())} of each "
+                "version's words")
+        if "share_paraphrased" in share:
+            para = share["share_paraphrased"].astype(float)
+            text += f", paraphrase {_pct(para.min())} to {_pct(para.max())}"
+        lines.append(text + ".")
+    matrix = _read(out, "coverage_matrix", index_col=0)
+    if matrix is not None and not matrix.empty:
+        present = matrix > 0
+        full = int(present.all(axis=1).sum())
+        gaps = [f"{fact} (missing in {_list(list(present.columns[~row]))})"
+                for fact, row in present.iterrows() if not row.all()]
+        text = f"{full} of {len(matrix)} listed facts {'appears' if full == 1 else 'appear'} in every version"
+        if gaps:
+            text += "; the others: " + "; ".join(gaps[:4]) + ("; \u2026" if len(gaps) > 4 else "")
+        lines.append(text + ".")
+    return tuple(lines)
+
+
 #: section -> (heading, statement function, figure stem, notebook keywords, heading keywords, tables)
-_FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, str] | None], str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+_FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "corpus": ("The corpus", _state_corpus, "corpus_words_per_article",
                ("corpus",), ("removed", "clean", "corpus"), ("corpus", "cleaning_audit")),
     "similarity": ("Which versions are alike", _state_similarity, "similarity_heatmap",
                    ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity",)),
     "stability": ("How stable the grouping is", _state_stability, "cluster_stability_k2",
                   ("cluster", "tfidf"), ("bootstrap", "stab"), ("cluster_pairs", "cluster_cooccurrence_k2")),
+    "labels": ("How each outlet names the actors", _state_labels, "actor_label_variety",
+               ("label", "actor"), ("matrix", "putin", "label"), ("label_matrix", "actor_labels")),
+    "lexicon": ("Loaded versus neutral wording", _state_lexicon, "register_rates",
+                ("loaded", "lexicon"), ("lexicon", "loaded", "kwic"), ("register_rates", "lexicon_hits", "lexicon_used")),
+    "spelling": ("Spelling and transliteration", _state_spelling, "spelling_variants",
+                 ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"), ("spelling_marked",)),
+    "quotes": ("Sources and attribution", _state_quotes, "quotes_by_speaker",
+               ("quote", "source", "attribution"), ("attribut", "quote"), ("attribution", "quotes", "quote_matches")),
+    "coverage": ("The shared core and what each outlet added", _state_coverage,
+                 "core_share_by_outlet,fact_coverage",
+                 ("align", "core", "shared", "coverage"), ("core", "shared", "cover", "fact"),
+                 ("core_share", "coverage_matrix")),
     "keyness": ("Distinctive vocabulary", _state_keyness, "keyness_by_outlet",
                 ("keyness", "vocab", "distinct", "words"), ("keyness", "distinct", "log-odds"), ("keyness",)),
 }
@@ -461,7 +829,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per finding whose tables exist: ``section``, ``heading``,
-        ``statement`` (plain text, not yet escaped), ``figure`` (stem) and ``tables``
+        ``statement`` (plain text, not yet escaped), ``figure`` (comma-separated stems) and ``tables``
         (comma-separated stems of the tables the numbers come from).
 
     Examples
@@ -514,8 +882,10 @@ def caveats(out: str | Path) -> list[str]:
             f"{unknown} of unknown origin, so a word choice may be the translator's (human or "
             "machine), not the outlet's."
         )
+    lexicon = _read(out, "lexicon_used")
+    size = f" of {len(lexicon)} terms" if lexicon is not None else ""
     lines.append(
-        "Lexicon limits: loaded and neutral wording is counted from a fixed word list; it misses "
+        f"Lexicon limits: loaded and neutral wording is counted from a fixed word list{size}; it misses "
         "synonyms it does not list, cannot tell quotation from the outlet's own voice, and "
         "English lists judge texts that were first written in other languages."
     )
@@ -613,13 +983,14 @@ def findings_page(
     for row in found.itertuples():
         parts.append(f'<section id="finding-{_e(row.section)}"><h2>{_e(row.heading)}</h2>')
         parts.append(f"<p>{_e(row.statement)}</p>")
-        png = figures / f"{row.figure}.png"
-        if png.is_file():
-            parts.append(
-                f'<figure><img src="figures/{_e(png.name)}" alt="{_e(FIGURES.get(row.figure, row.figure))}">'
-                f"<figcaption>{_e(FIGURES.get(row.figure, ''))}. "
-                f'<a href="figures/{_e(row.figure)}.svg">SVG</a></figcaption></figure>'
-            )
+        for stem in str(row.figure).split(","):
+            png = figures / f"{stem}.png"
+            if png.is_file():
+                parts.append(
+                    f'<figure><img src="figures/{_e(png.name)}" alt="{_e(FIGURES.get(stem, stem))}">'
+                    f"<figcaption>{_e(FIGURES.get(stem, ''))}. "
+                    f'<a href="figures/{_e(stem)}.svg">SVG</a></figcaption></figure>'
+                )
         link = _notebook_link(row.section, notebooks, out)
         evidence = (f'Evidence: <a href="{_e(link[0])}">{_e(link[1])}</a>.' if link
                     else "Evidence: no rendered notebook covers this yet.")
