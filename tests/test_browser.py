@@ -119,6 +119,16 @@ def test_findings_page_offline(browser, seed_report):
     assert len(record["images"]) == len(findings.FIGURES)
     local = [h for h in record["links"] if not h.startswith("#")]
     assert local and all((index.parent / h.split("#")[0]).exists() for h in local)
+    # every link into a notebook section lands on a heading
+    sections = [h for h in local if "#" in h]
+    if sections:
+        context = browser.new_context()
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+        page = context.new_page()
+        for href in sections:
+            page.goto((index.parent / href.split("#")[0]).resolve().as_uri() + "#" + href.split("#", 1)[1])
+            assert page.evaluate("document.querySelector(':target')?.tagName ?? ''").startswith("H"), href
+        context.close()
 
 
 def test_each_rendered_notebook_offline(browser, seed_report):
