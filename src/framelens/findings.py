@@ -903,7 +903,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:
 padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ddd}
 .question{font-size:1.1rem;background:#f3f6fa;border-left:4px solid #0072B2;padding:.6rem 1rem}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figure{margin:1rem 0}figure img{max-width:min(100%,46rem);height:auto;border:1px solid #eee}
 figcaption,.meta{font-size:.9rem;color:#555}table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 .missing{color:#8a4b00}.caveats li{margin:.3rem 0}
