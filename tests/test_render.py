@@ -185,6 +185,15 @@ def test_corpus_parameter_writes_copies_and_leaves_notebooks_alone(tmp_path):
     printed = [o["text"] for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
     assert printed == [f"{corpus.resolve()}\n"]
     assert "papermill" not in nb.metadata
+    assert [c.metadata.get("tags") for c in nb.cells[:2]] == [["parameters"], ["injected-parameters"]]
+
+
+def test_failure_on_another_corpus_names_source_cell_and_corpus(tmp_path):
+    path = _code_notebook(tmp_path / "05-k.ipynb", "import os", "assert os.path.isdir(CORPUS + '/x')",
+                          parameters='CORPUS = "../seeds"')
+    with pytest.raises(RuntimeError, match=r"05-k\.ipynb: cell 2 \(.*\) failed on corpus .*: AssertionError"):
+        render.execute_notebook(path, output_path=tmp_path / "out.ipynb", corpus=tmp_path)
+    assert not (tmp_path / "out.ipynb").exists()
 
 
 def test_corpus_parameter_needs_a_tagged_cell(tmp_path):

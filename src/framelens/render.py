@@ -7,7 +7,7 @@ runs) does three things, in order:
    ``python3`` kernel whose working directory is the notebooks folder, and save it in place
    with the volatile metadata (cell timings, papermill timestamps, widget state) removed, so
    a second run changes nothing in git. With ``--corpus DIR`` the notebooks are instead run
-   through papermill with ``CORPUS`` set to ``DIR`` (their first code cell is tagged
+   with ``CORPUS`` set to ``DIR`` (papermill's parameter injection) (their first code cell is tagged
    ``parameters``) and the executed copies are written to ``OUT/notebooks/*.ipynb``; the
    committed notebooks are left untouched.
 2. **Render** each executed notebook to ``OUT/notebooks/NAME.html`` with nbconvert's ``lab``
@@ -185,8 +185,9 @@ def _strip_volatile(nb: Any) -> Any:
 
 
 def _failing_cell(nb: Any) -> tuple[int, str, str]:
-    """Index, first source line and error summary of the first cell with an error output."""
-    for i, cell in enumerate(nb.cells):
+    """Index (in the source notebook), first line and error of the first cell with an error output."""
+    source_cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    for i, cell in enumerate(source_cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
@@ -211,7 +212,7 @@ def execute_notebook(
     output_path : str or Path, optional
         Where to write the executed notebook; default: ``path`` itself (in place).
     corpus : str or Path, optional
-        If given, the notebook is run with papermill with the parameter ``CORPUS`` set to
+        If given, papermill's parameter injection sets ``CORPUS`` to
         this folder (made absolute), overriding the value in the cell tagged
         ``parameters``.
     kernel_name : str
@@ -239,59 +240,54 @@ def execute_notebook(
         raise ValueError(f"timeout={timeout!r}: expected a positive whole number of seconds")
     output_path = Path(output_path) if output_path is not None else path
     cwd = path.parent.resolve()
+    nb = nbformat.read(path, as_version=4)
+    where = ""
     if corpus is not None:
+        from papermill.parameterize import parameterize_notebook
+
         corpus = Path(corpus).resolve()
         if not corpus.is_dir():
             raise FileNotFoundError(f"corpus folder {corpus} does not exist")
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
-
-        nb0 = nbformat.read(path, as_version=4)
-        if not any("parameters" in c.metadata.get("tags", []) for c in nb0.cells):
+        if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
             raise ValueError(
                 f"{path.name}: no cell tagged 'parameters'; tag the cell holding CORPUS = ... "
                 "so that --corpus can override it"
             )
-        output_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            pm.execute_notebook(
-                str(path), str(output_path), parameters={"CORPUS": str(corpus)},
-                kernel_name=kernel_name, cwd=str(cwd), progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=timeout,
+        # papermill's own injection: a cell tagged "injected-parameters" after the parameters cell
+        untagged = [c for c in nb.cells if "tags" not in c.metadata]
+        for cell in untagged:  # papermill expects every cell to carry a tags list
+            cell.metadata["tags"] = []
+        nb.metadata.setdefault("papermill", {})  # where it records the parameters; stripped below
+        nb = parameterize_notebook(nb, {"CORPUS": str(corpus)}, kernel_name=kernel_name, language="python")
+        for cell in nb.cells:
+            if cell.metadata.get("tags") == []:
+                del cell.metadata["tags"]
+        where = f" on corpus {corpus}"
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        # Unix-socket transport: the kernel is reachable only through files in a private
+        # temporary folder, not through open TCP ports on localhost.
+        with tempfile.TemporaryDirectory(prefix="framelens-kernel-") as tmp:
+            km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(tmp) / "k"))
+            client = NotebookClient(
+                nb, km=km, kernel_name=kernel_name, timeout=timeout, record_timing=False,
+                resources={"metadata": {"path": str(cwd)}},
             )
-        except PapermillExecutionError as err:
-            raise RuntimeError(
-                f"{path.name}: cell {err.cell_index} failed on corpus {corpus}: "
-                f"{err.ename}: {err.evalue}\nFix the notebook or the corpus and rerun."
-            ) from None
-        nb = nbformat.read(output_path, as_version=4)
-    else:
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
-
-        from jupyter_client.manager import KernelManager
-
-        nb = nbformat.read(path, as_version=4)
-        try:
-            # Unix-socket transport: the kernel is reachable only through files in a private
-            # temporary folder, not through open TCP ports on localhost.
-            with tempfile.TemporaryDirectory(prefix="framelens-kernel-") as tmp:
-                km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(tmp) / "k"))
-                client = NotebookClient(
-                    nb, km=km, kernel_name=kernel_name, timeout=timeout, record_timing=False,
-                    resources={"metadata": {"path": str(cwd)}},
-                )
-                try:
-                    client.execute()
-                finally:
-                    if km.has_kernel:
-                        km.shutdown_kernel(now=False)
-        except CellExecutionError as err:
-            index, first, summary = _failing_cell(nb)
-            raise RuntimeError(
-                f"{path.name}: cell {index} ({first!r}) failed: {summary or err}\n"
-                "Fix the notebook and rerun; nothing was written."
-            ) from None
+            try:
+                client.execute()
+            finally:
+                if km.has_kernel:
+                    km.shutdown_kernel(now=False)
+    except CellExecutionError as err:
+        index, first, summary = _failing_cell(nb)
+        raise RuntimeError(
+            f"{path.name}: cell {index} ({first!r}) failed{where}: {summary or err}\n"
+            "Fix the notebook" + (" or the corpus" if where else "") + " and rerun; nothing was written."
+        ) from None
+    output_path.parent.mkdir(parents=True, exist_ok=True)
     _strip_volatile(nb)
     nbformat.write(nb, output_path)
     return output_path
