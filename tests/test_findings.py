@@ -66,13 +66,14 @@ RICH = (
     "Reuters. The letter was sent to allies.",
     'President Vladimir Putin met officials in Kiev. "We must be invited soon," said Sybiha. British '
     "journalists learned about the letter and the summit.",
-    "Illegitimate Russian president Vladimir Putin warned Kyiv. Sybiha wrote a letter, according to Reuters.",
+    "Illegitimate Russian president Vladimir Putin warned Kyiv. Sybiha wrote a letter, according to Reuters."
+    "\n\nSource: Paper 3",
 )
 
 
 def rich_corpus(make_corpus, name: str = "rich"):
     """Four short articles with actors, labels, quotes, spellings and facts for every section."""
-    files = {f"d{i}.txt": f"{text}\n\n{_article(40 + 10 * i, 'More.', f't{i}')}" for i, text in enumerate(RICH)}
+    files = {f"d{i}.txt": f"{_article(40 + 10 * i, 'More.', f't{i}')}\n{text}\n" for i, text in enumerate(RICH)}
     folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(len(RICH))], name=name)
     (folder / "actors.csv").write_text(ACTORS, encoding="utf-8")
     (folder / "facts.csv").write_text(FACTS, encoding="utf-8")
@@ -202,3 +203,13 @@ def test_missing_tables_give_no_findings(tmp_path):
 def test_bad_n_boot_is_named(seeds_dir, tmp_path, bad):
     with pytest.raises(ValueError, match=rf"n_boot={bad!r}"):
         findings.compute_tables(seeds_dir, out=tmp_path, n_boot=bad)
+
+
+def test_pairwise_sections_skipped_above_max_docs(make_corpus, tmp_path):
+    folder = rich_corpus(make_corpus)
+    status = findings.compute_tables(folder, out=tmp_path, n_boot=5, max_docs=3).set_index("section")
+    skipped = sorted(status.index[status["status"] == "not computed"])
+    assert skipped == ["coverage", "quotes", "similarity", "stability"]
+    assert "4 articles exceed max_docs=3" in status.loc["similarity", "note"]
+    assert not (tmp_path / "tables" / "similarity.csv").exists()
+    assert (tmp_path / "tables" / "register_rates.csv").is_file()

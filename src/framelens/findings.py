@@ -64,6 +64,7 @@ TABLES: dict[str, str] = {
     "attribution": "one article: whom the report is credited to, and the sentence saying so",
     "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
+    "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
@@ -78,10 +79,14 @@ FIGURES: dict[str, str] = {
     "quotes_by_speaker": "quotations kept by each outlet, by speaker",
     "core_share_by_outlet": "share of each version's words shared verbatim, paraphrased or unique",
     "fact_coverage": "which outlet carries which fact of the event",
+    "traces_by_outlet": "traces of translation and republishing found in each outlet, by kind",
 }
 
 _SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling", "quotes",
-             "coverage", "keyness")
+             "coverage", "keyness", "traces")
+
+#: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
+_PAIRWISE = ("similarity", "stability", "quotes", "coverage")
 
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
@@ -115,6 +120,7 @@ def compute_tables(
     out: str | Path,
     n_boot: int = 200,
     random_state: int = 0,
+    max_docs: int = 2000,
 ) -> pd.DataFrame:
     """Run the analyses on a corpus folder and save their tables as CSV.
 
@@ -130,6 +136,10 @@ def compute_tables(
         (:func:`framelens.clusters.bootstrap_terms`).
     random_state : int, default 0
         Seed of the bootstrap; same seed, same tables.
+    max_docs : int, default 2000
+        Above this many articles the sections that compare every pair of articles or
+        sentences (similarity, stability, quotes, coverage) are not computed here and the
+        page says so; the per-article sections still are.
 
     Returns
     -------
@@ -141,6 +151,7 @@ def compute_tables(
     from framelens.corpus import clean, load_corpus
 
     n_boot = _check_positive_int("n_boot", n_boot)
+    max_docs = _check_positive_int("max_docs", max_docs)
     if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
         raise ValueError(f"random_state={random_state!r}: expected an integer seed")
     out = Path(out)
@@ -158,9 +169,15 @@ def compute_tables(
         "spelling": lambda: _spelling_tables(docs, tables),
         "quotes": lambda: _quote_tables(docs, tables),
         "coverage": lambda: _coverage_tables(docs, Path(corpus), tables),
+        "traces": lambda: _trace_tables(docs, audit, tables),
     }
     rows = []
     for section in _SECTIONS:
+        if section in _PAIRWISE and len(docs) > max_docs:
+            rows.append((section, "not computed", "",
+                         f"{len(docs)} articles exceed max_docs={max_docs} for a pairwise comparison; "
+                         "use the library's sparse helpers (nearest_neighbours) on a corpus this size"))
+            continue
         try:
             written = steps[section]()
             rows.append((section, "computed", ",".join(written), ""))
@@ -296,6 +313,13 @@ def _coverage_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str
         _write_csv(coverage_matrix(fact_coverage(sents, facts)), tables / "coverage_matrix.csv", index=True)
         written.append("coverage_matrix")
     return written
+
+
+def _trace_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> list[str]:
+    from framelens.traces import traces
+
+    _write_csv(traces(docs, audit), tables / "traces.csv")
+    return ["traces"]
 
 
 # --------------------------------------------------------------------------- figures
@@ -537,6 +561,28 @@ def _fig_coverage(out: Path) -> Any:
     return plot_coverage(matrix).figure  # its title states the finding
 
 
+def _fig_traces(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
+    from framelens.plots import PALETTE
+
+    t = _read(out, "traces")
+    if t is None or t.empty:
+        return None
+    counts = t.pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count", fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
+    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
+    left = np.zeros(len(counts))
+    for colour, kind in zip(PALETTE, counts.columns):
+        ax.barh(counts.index.astype(str), counts[kind], left=left, color=colour, label=str(kind))
+        left += counts[kind].to_numpy()
+    ax.set_xlabel("traces")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    totals = counts.sum(axis=1)
+    ax.set_title(f"{totals.idxmax()} carries the most traces of republishing ({int(totals.max())})", loc="left")
+    return fig
+
+
 _FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
     "corpus_words_per_article": _fig_corpus,
     "similarity_heatmap": _fig_similarity,
@@ -548,6 +594,7 @@ _FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
     "quotes_by_speaker": _fig_quotes,
     "core_share_by_outlet": _fig_core_share,
     "fact_coverage": _fig_coverage,
+    "traces_by_outlet": _fig_traces,
 }
 
 
@@ -792,6 +839,23 @@ def _state_coverage(out: Path) -> tuple[str, ...] | None:
     return tuple(lines)
 
 
+def _state_traces(out: Path) -> tuple[str, ...] | None:
+    t = _read(out, "traces")
+    if t is None:
+        return None
+    if t.empty:
+        return ("No trace of translation or republishing was found.",)
+    kinds = t["kind"].value_counts().sort_index()
+    first = (f"{_n(len(t), 'trace')} of translation or republishing in {t['outlet'].nunique()} of the outlets: "
+             + ", ".join(f"{int(n)} {k}" for k, n in kinds.items()) + ".")
+    examples = [f"{r.outlet}: {r.evidence}" for r in
+                t[t["kind"].astype(str) != "page-furniture"].drop_duplicates("kind").itertuples()]
+    lines = [first]
+    if examples:
+        lines.append("Beyond page furniture: " + "; ".join(examples) + ".")
+    return tuple(lines)
+
+
 #: section -> (heading, statement function, figure stem, notebook keywords, heading keywords, tables)
 _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "corpus": ("The corpus", _state_corpus, "corpus_words_per_article",
@@ -807,13 +871,15 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
     "spelling": ("Spelling and transliteration", _state_spelling, "spelling_variants",
                  ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"), ("spelling_marked",)),
     "quotes": ("Sources and attribution", _state_quotes, "quotes_by_speaker",
-               ("quote", "source", "attribution"), ("attribut", "quote"), ("attribution", "quotes", "quote_matches")),
+               ("quote", "source", "attribution"), ("credit", "attribut", "quote"), ("attribution", "quotes", "quote_matches")),
     "coverage": ("The shared core and what each outlet added", _state_coverage,
                  "core_share_by_outlet,fact_coverage",
                  ("align", "core", "shared", "coverage"), ("core", "shared", "cover", "fact"),
                  ("core_share", "coverage_matrix")),
     "keyness": ("Distinctive vocabulary", _state_keyness, "keyness_by_outlet",
-                ("keyness", "vocab", "distinct", "words"), ("keyness", "distinct", "log-odds"), ("keyness",)),
+                ("keyness", "vocab", "distinct", "words"), ("against the rest", "keyness", "distinct"), ("keyness",)),
+    "traces": ("Traces of translation and republishing", _state_traces, "traces_by_outlet",
+               ("sources", "corpus"), ("trace", "translat", "republish"), ("traces",)),
 }
 
 
@@ -921,21 +987,24 @@ def _notebook_link(section: str, notebooks: pd.DataFrame | None, out: Path) -> t
     from framelens.render import heading_anchors
 
     _, _, _, nb_keys, head_keys, _ = _FINDINGS[section]
-    for row in notebooks.sort_values("notebook").itertuples():
-        name = f"{row.notebook} {getattr(row, 'title', '')}".lower()
-        if not any(k in name for k in nb_keys):
-            continue
+    rows = list(notebooks.sort_values("notebook").itertuples())
+    named = [r for r in rows if any(k in f"{r.notebook} {getattr(r, 'title', '')}".lower() for k in nb_keys)]
+    # notebooks named for the topic first, then the others; within each, the first heading
+    # matching a keyword (keywords in priority order, deeper headings before the title)
+    for row in named + [r for r in rows if r not in named]:
         href = str(row.html)
         page = out / href
-        label = str(row.notebook)
-        if page.is_file():
-            anchors = heading_anchors(page.read_text(encoding="utf-8"))
-            anchors = anchors[anchors["id"] != ""].sort_values("level", key=lambda s: s == 1, kind="mergesort")
-            for key in head_keys:  # keywords in priority order, first matching heading wins
-                hits = anchors[anchors["text"].str.lower().str.contains(key, regex=False)]
-                if len(hits):
-                    return f"{href}#{hits['id'].iloc[0]}", f"{label}, section \u201c{hits['text'].iloc[0]}\u201d"
-        return href, label
+        if not page.is_file():
+            continue
+        anchors = heading_anchors(page.read_text(encoding="utf-8"))
+        anchors = anchors[anchors["id"] != ""].sort_values("level", key=lambda s: s == 1, kind="mergesort")
+        for key in head_keys:
+            hits = anchors[anchors["text"].str.lower().str.contains(key, regex=False)]
+            if len(hits):
+                return (f"{href}#{hits['id'].iloc[0]}",
+                        f"{row.notebook}, section \u201c{hits['text'].iloc[0]}\u201d")
+    if named:
+        return str(named[0].html), str(named[0].notebook)
     return None
 
 
@@ -1033,6 +1102,7 @@ def write_findings(
     notebooks: pd.DataFrame | None = None,
     n_boot: int = 200,
     random_state: int = 0,
+    max_docs: int = 2000,
 ) -> Path:
     """Compute tables and figures for ``corpus`` and write ``out/index.html``.
 
@@ -1044,7 +1114,7 @@ def write_findings(
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
         Rendered notebooks to link (see :func:`findings_page`).
-    n_boot, random_state
+    n_boot, random_state, max_docs
         As in :func:`compute_tables`.
 
     Returns
@@ -1053,7 +1123,7 @@ def write_findings(
         ``out/index.html``.
     """
     out = Path(out)
-    compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state)
+    compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state, max_docs=max_docs)
     draw_figures(out)
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)
     index = out / "index.html"
