@@ -65,6 +65,7 @@ TABLES: dict[str, str] = {
     "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
     "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
+    "sections": "one analysis section: computed or not, the tables it wrote, and why not",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
