@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framelens import findings
 from framelens.render import external_references
@@ -213,3 +215,16 @@ def test_pairwise_sections_skipped_above_max_docs(make_corpus, tmp_path):
     assert "4 articles exceed max_docs=3" in status.loc["similarity", "note"]
     assert not (tmp_path / "tables" / "similarity.csv").exists()
     assert (tmp_path / "tables" / "register_rates.csv").is_file()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_characters="\r\x00", exclude_categories=("Cs",))))
+def test_any_text_placed_on_the_page_stays_text(text):
+    """Whatever an article or manifest holds, the page shows it verbatim and it adds no element.
+
+    (Carriage returns and NUL are left out: HTML parsing itself normalises them.)
+    """
+    p = parse(f"<p>{findings._e(text)}</p><img alt=\"{findings._e(text)}\" src=\"figures/x.png\">")
+    assert [t for t, _ in p.tags] == ["p", "img"]
+    assert "".join(p.text) == text
+    assert p.tags[1][1]["alt"] == text

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook, new_output)
 
@@ -212,7 +213,9 @@ def test_cli_renders_notebooks_and_findings_page(tmp_path, make_corpus):
     files = {f"d{i}.txt": f"Lead {i}. Ukraine asked NATO {'word ' * (10 + i)}t{i}." for i in range(3)}
     corpus = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
     out = tmp_path / "out"
-    assert render.main(["--notebooks", str(nbs), "--out", str(out), "--no-execute", "--corpus", str(corpus)]) == 0
+    assert render.main(["--notebooks", str(nbs), "--out", str(out), "--no-execute", "--corpus", str(corpus),
+                        "--n-boot", "7"]) == 0
+    assert set(pd.read_csv(out / "tables" / "cluster_pairs.csv")["runs"]) == {7}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/03-lexicon.html"' in index
     assert (out / "notebooks" / "03-lexicon.html").is_file()

@@ -527,6 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-execute", action="store_true",
                         help="render the notebooks as they are (already executed)")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds per cell (default: 1200)")
+    parser.add_argument("--n-boot", type=int, default=200,
+                        help="bootstrap samples for the cluster-stability finding (default: 200)")
+    parser.add_argument("--max-docs", type=int, default=2000,
+                        help="above this many articles, pairwise findings are skipped (default: 2000)")
     args = parser.parse_args(argv)
 
     from framelens import findings
@@ -543,7 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
-        index = findings.write_findings(corpus, out=out, notebooks=pages)
+        index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
+                                        max_docs=args.max_docs)
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         print(f"framelens.render: {err}", file=sys.stderr)
         return 1
