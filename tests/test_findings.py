@@ -228,3 +228,15 @@ def test_any_text_placed_on_the_page_stays_text(text):
     assert [t for t, _ in p.tags] == ["p", "img"]
     assert "".join(p.text) == text
     assert p.tags[1][1]["alt"] == text
+
+
+def test_rerun_on_another_corpus_leaves_no_stale_table(make_corpus, tmp_path):
+    out = tmp_path / "out"
+    findings.write_findings(rich_corpus(make_corpus), out=out, n_boot=5)
+    assert (out / "tables" / "coverage_matrix.csv").is_file()
+    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(3)}
+    plain = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Other {i}"} for i in range(3)], name="plain")
+    page = findings.write_findings(plain, out=out, n_boot=5).read_text(encoding="utf-8")
+    assert not (out / "tables" / "coverage_matrix.csv").exists()
+    assert not (out / "figures" / "fact_coverage.png").exists()
+    assert "Paper 0" not in page and "Other 0" in page

@@ -132,6 +132,8 @@ def compute_tables(
         :func:`framelens.corpus.load_corpus` and cleaned with :func:`framelens.corpus.clean`.
     out : str or Path
         Report folder; tables go to ``out/tables/NAME.csv`` (names in :data:`TABLES`).
+        CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
+        run (another corpus) can feed the page.
     n_boot : int, default 200
         Bootstrap samples over the vocabulary for the cluster-stability table
         (:func:`framelens.clusters.bootstrap_terms`).
@@ -157,8 +159,10 @@ def compute_tables(
         raise ValueError(f"random_state={random_state!r}: expected an integer seed")
     out = Path(out)
     tables = out / "tables"
-    tables.mkdir(parents=True, exist_ok=True)
     docs, audit = clean(load_corpus(corpus))
+    tables.mkdir(parents=True, exist_ok=True)
+    for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
+        stale.unlink()
 
     steps: dict[str, Callable[[], list[str]]] = {
         "corpus": lambda: _corpus_tables(docs, audit, tables),
@@ -337,7 +341,8 @@ def _save(fig: Any, figures: Path, name: str) -> tuple[str, str]:
 def draw_figures(out: str | Path) -> pd.DataFrame:
     """Draw every figure from the saved tables; write PNG and SVG under ``out/figures/``.
 
-    The files are byte-stable: the SVG has no date and fixed ids (``svg.hashsalt`` in
+    PNG and SVG files already in ``out/figures/`` are deleted first. The files are
+    byte-stable: the SVG has no date and fixed ids (``svg.hashsalt`` in
     :data:`framelens.plots.RC`), the PNG no software stamp. A figure whose table is
     missing is skipped.
 
@@ -361,6 +366,9 @@ def draw_figures(out: str | Path) -> pd.DataFrame:
 
     out = Path(out)
     figures = out / "figures"
+    if figures.is_dir():
+        for stale in [*figures.glob("*.png"), *figures.glob("*.svg")]:
+            stale.unlink()
     rows = []
     for name, draw in _FIGURE_DRAWERS.items():
         with style():
