@@ -213,12 +213,15 @@ def test_cli_renders_notebooks_and_findings_page(tmp_path, make_corpus):
     files = {f"d{i}.txt": f"Lead {i}. Ukraine asked NATO {'word ' * (10 + i)}t{i}." for i in range(3)}
     corpus = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
     out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "notebooks" / "99-removed.html").write_text("old", encoding="utf-8")
     assert render.main(["--notebooks", str(nbs), "--out", str(out), "--no-execute", "--corpus", str(corpus),
                         "--n-boot", "7"]) == 0
     assert set(pd.read_csv(out / "tables" / "cluster_pairs.csv")["runs"]) == {7}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/03-lexicon.html"' in index
     assert (out / "notebooks" / "03-lexicon.html").is_file()
+    assert not (out / "notebooks" / "99-removed.html").exists()
     assert render.external_references(index).empty
 
 

@@ -545,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             executed = runs["executed"].tolist()
         for nb_path in executed:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
+        for stale in (out / "notebooks").glob("*.html"):  # pages of notebooks since removed
+            stale.unlink()
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
