@@ -27,7 +27,7 @@ from framelens.lexicon import lexicon_hits, register_rates
 ROOT = Path(__file__).resolve().parents[1]
 ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
 ACTORS = ROOT / "seeds" / "actors.csv"
-N_REAL = 1500
+N_REAL = 1000
 
 TEXTS = [
     "Russian dictator Putin may escalate. Share",
@@ -210,13 +210,13 @@ def test_dask_cluster_equals_single_machine_on_real_articles(client, real: pd.Da
 
 def test_dask_bag_read_on_the_workers(client, real: pd.DataFrame, tmp_path: Path
                                       ) -> None:  # type: ignore[no-untyped-def]
-    part = real.iloc[:300]
+    part = real.iloc[:200]
     f = tmp_path / "part.jsonl"
     names = {"doc_id": "id", "outlet": "source", "text_raw": "text"}
     with f.open("w", encoding="utf-8") as fh:
         for row in part.to_dict("records"):
             fh.write(json.dumps({names.get(k, k): v for k, v in row.items()}) + "\n")
-    bag = bag_from_jsonl(f, blocksize=200_000)
+    bag = bag_from_jsonl(f, blocksize=150_000)
     assert bag.npartitions > 1
     res = analyse(bag, engine="dask", client=client, actors=ACTORS,
                   steps=["clean", "actors", "lexicon", "term_counts"])
