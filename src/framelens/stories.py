@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
 from framelens.features import TfidfResult, tfidf
+from framelens.progress import progress
 
 __all__ = ["STORY_TFIDF", "story_edges", "group_stories", "story_summary"]
 
@@ -96,7 +97,9 @@ def _block_edges(x: sp.csr_matrix, rows: np.ndarray, days: np.ndarray, *, window
     out: list[np.ndarray] = []
     sub = x[rows]
     d = days
-    for a in range(0, len(rows), chunk_size):
+    starts = range(0, len(rows), chunk_size)
+    for a in progress(starts, desc="stories", unit="chunk", enabled=None if len(starts) > 5
+                      else False):
         b = min(a + chunk_size, len(rows))
         lo = int(np.searchsorted(d, d[a] - window, side="left"))
         hi = int(np.searchsorted(d, d[b - 1] + window, side="right"))
