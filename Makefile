@@ -35,7 +35,7 @@ test: env
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; } \
 	    || echo "could not install chromium: browser tests will skip"; }
 	$(BIN)/python -m pytest tests src/framelens --doctest-modules
-	$(BIN)/python -m pytest --nbval --nbval-current-env --sanitize-with tests/nbval-sanitize.cfg notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg notebooks
 
 ## Open the notebooks in JupyterLab from the project environment
 lab: env
