@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             st = group_stories(corpus, features=features, threshold=threshold,
                                window_days=window if window is not None else 0,
                                date_col="date" if window is not None else None)
-            rows.append({"window": "no blocking" if window is None else f"±{window} day{'s' if window > 1 else ''}",
+            label = "no blocking" if window is None else \
+                f"±{window} day{'s' if window > 1 else ''}"
+            rows.append({"window": label,
                          "threshold": threshold, **score(corpus, st)})
     grid = pd.DataFrame(rows)
     print(grid.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

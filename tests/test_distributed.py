@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import lzma
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer,
 from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.distributed import (
+    Analysis,
     HashedCounts,
     analyse,
     bag_from_jsonl,
@@ -56,7 +59,7 @@ def single_machine(df: pd.DataFrame) -> dict:
             "term_counts": term_counts(cleaned, label_col="lean")}
 
 
-def assert_same(res, want: dict) -> None:  # type: ignore[no-untyped-def]
+def assert_same(res: Analysis, want: dict) -> None:
     for name in ("corpus", "audit", "mentions", "hits", "rates", "term_counts"):
         pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
     assert res.mentions.attrs == want["mentions"].attrs
@@ -169,7 +172,7 @@ def test_bad_settings_are_named(small: pd.DataFrame) -> None:
 
 # --------------------------------------------------------------------------- Dask
 @pytest.fixture(scope="module")
-def client():  # type: ignore[no-untyped-def]
+def client() -> Iterator[Any]:
     distributed = pytest.importorskip("dask.distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=50)
@@ -188,8 +191,8 @@ def real() -> pd.DataFrame:
 
 
 @pytest.mark.filterwarnings("ignore:Sending large graph")
-def test_dask_cluster_equals_single_machine_on_real_articles(client, real: pd.DataFrame
-                                                             ) -> None:  # type: ignore[no-untyped-def]
+def test_dask_cluster_equals_single_machine_on_real_articles(client: Any, real: pd.DataFrame
+                                                             ) -> None:
     res = analyse(real, engine="dask", client=client, chunk_size=250, actors=ACTORS)
     want = single_machine(real)
     assert_same(res, want)
@@ -208,8 +211,8 @@ def test_dask_cluster_equals_single_machine_on_real_articles(client, real: pd.Da
     assert res.cpu_seconds["clean"] > 0
 
 
-def test_dask_bag_read_on_the_workers(client, real: pd.DataFrame, tmp_path: Path
-                                      ) -> None:  # type: ignore[no-untyped-def]
+def test_dask_bag_read_on_the_workers(client: Any, real: pd.DataFrame, tmp_path: Path
+                                      ) -> None:
     part = real.iloc[:200]
     f = tmp_path / "part.jsonl"
     names = {"doc_id": "id", "outlet": "source", "text_raw": "text"}

@@ -9,17 +9,18 @@ from framelens import progress as progress_module
 from framelens.progress import is_terminal, progress
 
 
-def test_items_pass_through_unchanged_and_silently_when_disabled(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_items_pass_through_unchanged_and_silently_when_disabled(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert list(progress(iter("abc"), desc="x", enabled=False)) == ["a", "b", "c"]
     assert capsys.readouterr().err == ""
 
 
-def test_bar_is_drawn_when_enabled(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bar_is_drawn_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(progress(range(3), desc="stage", enabled=True)) == [0, 1, 2]
     assert "stage" in capsys.readouterr().err
 
 
-def test_default_follows_the_terminal(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_default_follows_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True

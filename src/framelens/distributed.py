@@ -66,7 +66,8 @@ from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_ra
 from framelens.progress import progress
 
 __all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
-           "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts", "hashed_tfidf"]
+           "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
+           "hashed_tfidf"]
 
 #: Field of a JSON-lines article (Article-Bias-Prediction layout) -> corpus column.
 JSONL_COLUMNS: dict[str, str] = {"id": "doc_id", "source": "outlet", "date": "date",
@@ -306,7 +307,8 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
             counts = vec.fit_transform(texts)
             terms = vec.get_feature_names_out()
         except ValueError:  # a chunk of empty texts has no vocabulary of its own
-            counts, terms = sp.csr_matrix((len(texts), 0), dtype=np.int64), np.array([], dtype=object)
+            counts = sp.csr_matrix((len(texts), 0), dtype=np.int64)
+            terms = np.array([], dtype=object)
         out["vocab_counts"] = sp.csr_matrix(counts)
         out["vocab_terms"] = np.asarray(terms, dtype=object)
         lap("vocab")

@@ -86,8 +86,9 @@ def _features(corpus: pd.DataFrame | TfidfResult, features: TfidfResult | sp.spm
         raise TypeError(f"features must be a TfidfResult or a scipy sparse matrix, got "
                         f"{type(features).__name__}")
     if matrix.shape[0] != (corpus.n_docs if isinstance(corpus, TfidfResult) else len(corpus)):
-        raise ValueError(f"features has {matrix.shape[0]} rows but corpus has a different number of "
-                         "articles; compute the features on the same corpus, in the same order")
+        raise ValueError(f"features has {matrix.shape[0]} rows but corpus has a different "
+                         "number of articles; compute the features on the same corpus, in the "
+                         "same order")
     return normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", copy=True)
 
 
