@@ -48,6 +48,7 @@ from framelens.actors import label_matrix
 from framelens.distributed import analyse, load_jsonl
 from framelens.features import nearest_neighbours
 from framelens.keyness import keyness
+from framelens.progress import is_terminal
 from framelens.stories import group_stories
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +110,8 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]
     sampler = MemorySampler()
 
     def stage(name: str, fn):  # type: ignore[no-untyped-def]
+        if is_terminal():  # a stage without its own bar (10-NN) still says it is running
+            print(f"  {name} ...", end="\r", file=sys.stderr, flush=True)
         sampler.start()
         t = time.perf_counter()
         out = fn()
