@@ -45,7 +45,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from framelens.text import sentence_spans
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "ALIAS_COLUMNS", "load_actors", "find_mentions",
-           "label_counts", "label_matrix", "propose_actors"]
+           "label_counts", "label_matrix", "propose_actors", "actors_or_proposed"]
 
 #: Columns an alias table must have (``note`` and others are optional and kept).
 ALIAS_COLUMNS: tuple[str, ...] = ("actor", "type", "pattern")
@@ -647,3 +647,51 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
     out = out.astype({"count": "int64", "n_docs": "int64"})
     return out.sort_values(["count", "actor"], ascending=[False, True],
                            kind="mergesort").reset_index(drop=True)
+
+
+def actors_or_proposed(corpus: pd.DataFrame, folder: str | Path, *, min_count: int = 3,
+                       text_col: str = "text", label_col: str = "outlet") -> pd.DataFrame:
+    """The corpus's alias table ``FOLDER/actors.csv``, or proposed actors when there is none.
+
+    Lets one notebook run on any corpus folder: with an ``actors.csv`` it is read
+    with :func:`load_actors`; without one, :func:`propose_actors` candidates (at
+    least ``min_count`` mentions) become the table, with ``type`` "proposed".
+    ``attrs["note"]`` says which happened, in words fit for a report.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus (used only when proposing).
+    folder : str or Path
+        Corpus folder that may hold ``actors.csv``.
+    min_count : int, default 3
+        Passed to :func:`propose_actors`.
+    text_col, label_col : str
+        Columns of text and outlet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor``, ``type``, ``pattern`` (and ``note`` when read); ``attrs["note"]``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> c = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+    ...                   "text": ["Putin spoke. Putin left.", "Putin came. NATO met."]})
+    >>> t = actors_or_proposed(c, tempfile.mkdtemp())
+    >>> t[["actor", "type"]].values.tolist(), t.attrs["note"].startswith("No actors.csv")
+    ([['Putin', 'proposed']], True)
+    """
+    path = Path(folder) / "actors.csv"
+    if path.is_file():
+        table = load_actors(path)
+        table.attrs["note"] = f"Actors from the corpus's alias table actors.csv ({len(table)} actors)."
+        return table
+    proposed = propose_actors(corpus, text_col=text_col, label_col=label_col, min_count=min_count)
+    table = pd.DataFrame({"actor": proposed["actor"].astype(str), "type": "proposed",
+                          "pattern": proposed["pattern"].astype(str)})
+    table = table.drop_duplicates("actor").reset_index(drop=True)
+    table.attrs["note"] = (f"No actors.csv in the corpus folder: using {len(table)} proposed actors "
+                           f"(propose_actors, min_count={min_count}); write actors.csv to fix them.")
+    return table

@@ -51,7 +51,7 @@ from framelens.text import words
 
 __all__ = [
     "VERBATIM", "PARAPHRASE", "CLUSTER", "MIN_WORDS", "LABELS",
-    "align", "label_sentences", "core_share", "load_facts", "fact_coverage",
+    "align", "label_sentences", "core_share", "load_facts", "facts_or_empty", "fact_coverage",
     "coverage_matrix", "fact_pairs", "threshold_curve", "core_clusters", "core_matrix", "check_facts",
     "additions", "plot_scores", "plot_threshold_curve", "plot_coverage", "plot_core_share",
 ]
@@ -769,3 +769,28 @@ def plot_core_share(share: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_title(f"{own.idxmax()} adds the most own material ({own.max():.0%} of words)")
     ax.legend(frameon=False, fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.08))
     return ax
+
+
+def facts_or_empty(folder: str | Path) -> pd.DataFrame:
+    """The corpus's fact table ``FOLDER/facts.csv``, or an empty one when there is none.
+
+    ``attrs["note"]`` says which, so a notebook run on a corpus without facts
+    states it and the fact-based sections show empty tables.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> t = facts_or_empty(tempfile.mkdtemp())
+    >>> len(t), list(t.columns), t.attrs["note"].startswith("No facts.csv")
+    (0, ['fact', 'pattern', 'note'], True)
+    """
+    path = Path(folder) / "facts.csv"
+    if path.is_file():
+        table = load_facts(path)
+        table.attrs["note"] = f"Facts from the corpus's facts.csv ({table['fact'].nunique()} facts)."
+        return table
+    table = pd.DataFrame({"fact": pd.Series(dtype=str), "pattern": pd.Series(dtype=str),
+                          "note": pd.Series(dtype=str)})
+    table.attrs["note"] = ("No facts.csv in the corpus folder: the fact coverage sections are "
+                           "empty; write facts.csv (fact, pattern) to fill them.")
+    return table

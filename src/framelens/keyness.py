@@ -31,7 +31,7 @@ from framelens.plots import PALETTE, new_axes
 from framelens.text import words
 
 __all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "keyness_evidence",
-           "plot_keyness", "plot_keyness_by_outlet"]
+           "plot_keyness", "plot_keyness_by_outlet", "translation_groups"]
 
 
 class KeynessWarning(UserWarning):
@@ -495,3 +495,40 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
                      fontsize=9, loc="left")
     axes[-1].set_xlabel("z-score of log-odds ratio, outlet vs the rest (dotted: 1.96)")
     return axes
+
+
+def translation_groups(corpus: pd.DataFrame, *, label_col: str = "outlet",
+                       translated_col: str = "translated") -> tuple[dict[str, str], str, str]:
+    """Outlet groups for comparing machine-translated texts with the others.
+
+    Outlets whose ``translated`` value is "yes" form "machine-translated", the
+    rest "origin not stated". When the corpus has no translated outlet (or only
+    translated ones) the comparison falls back to the first outlet in sorted
+    order against "other outlets", so a notebook runs on any corpus.
+
+    Returns
+    -------
+    tuple
+        ``(groups, target, reference)``: outlet -> group mapping and the two group names.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"outlet": ["B", "A"], "translated": ["unknown", "unknown"]})
+    >>> translation_groups(c)
+    ({'A': 'A', 'B': 'other outlets'}, 'A', 'other outlets')
+    >>> translation_groups(c.assign(translated=["yes", "no"]))[1:]
+    ('machine-translated', 'origin not stated')
+    """
+    if label_col not in corpus.columns:
+        raise ValueError(f"translation_groups: column {label_col!r} not in corpus "
+                         f"(columns: {list(corpus.columns)})")
+    flags = (corpus.get(translated_col, pd.Series("", index=corpus.index)).astype(str)
+             .str.strip().str.lower().eq("yes"))
+    by_outlet = flags.groupby(corpus[label_col].astype(str)).any()
+    if by_outlet.any() and not by_outlet.all():
+        groups = {o: ("machine-translated" if t else "origin not stated")
+                  for o, t in by_outlet.items()}
+        return groups, "machine-translated", "origin not stated"
+    first = sorted(by_outlet.index)[0]
+    return ({o: (o if o == first else "other outlets") for o in sorted(by_outlet.index)},
+            first, "other outlets")
