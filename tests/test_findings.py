@@ -1,7 +1,6 @@
 """Tests for framelens.findings: the findings page, its tables and figures, and its safety."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -20,29 +19,10 @@ PAYLOADS = (
 )
 
 
-class _Page(HTMLParser):
-    """Independent record of a page's elements, attributes and visible text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {k: v or "" for k, v in attrs}))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
+from _html import Page, parse  # shared test helper
 
 
-def parse(page: str) -> _Page:
-    p = _Page()
-    p.feed(page)
-    p.close()
-    return p
-
-
-def assert_inert(page: str) -> _Page:
+def assert_inert(page: str) -> Page:
     """No script, no event handler, no javascript: link, images only from figures/."""
     p = parse(page)
     assert [t for t, _ in p.tags if t in {"script", "iframe", "object", "embed"}] == []

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import io
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -21,24 +20,7 @@ PAYLOADS = (
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {k: v or "" for k, v in attrs}))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(page: str) -> _Page:
-    p = _Page()
-    p.feed(page)
-    p.close()
-    return p
+from _html import parse  # shared test helper
 
 
 def _png() -> str:
