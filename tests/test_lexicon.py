@@ -6,6 +6,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framelens.actors import find_mentions
 from framelens.lexicon import (REGISTERS, LexiconError, compile_lexicon, lexicon_hits,
@@ -167,3 +169,111 @@ def test_real_news_hits_are_exact_and_in_their_sentences() -> None:
     # an independent count of one literal term agrees with the lexicon's
     want = sum(len(re.findall(r"(?<!\w)dictator\b", t, re.IGNORECASE)) for t in text.values())
     assert (hits["term"] == "dictator").sum() == want
+
+
+# --------------------------------------------------------------------------- fast matcher
+def _user_lexicon(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return load_lexicon(pd.DataFrame({"term": [r[0] for r in rows], "is_regex": [r[1] for r in rows],
+                                      "register": [r[2] for r in rows], "target_type": "x",
+                                      "note": "", "source": "test"}))
+
+
+def _plain(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
+    """What one scan with the whole alternation finds: the matcher must agree."""
+    return [(m.start(), m.end(), m.lastgroup) for m in compile_lexicon(lex).finditer(text)]
+
+
+def _fast(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
+    from framelens.lexicon import _matcher, _matches
+
+    return [(m.start(), m.end(), m.lastgroup) for m in _matches(text, *_matcher(lex))]
+
+
+def test_prefixes_read_from_the_pattern() -> None:
+    from framelens.lexicon import _prefixes
+
+    assert _prefixes(r"war\s+unleashed\s+by") == {"war"}
+    assert _prefixes(r"(?-i:may)|might|could") == {"may", "might", "could"}
+    assert _prefixes(r"(?:seem|appear)(?:s|ed)?\s+to") == {"seem", "appear"}
+    assert _prefixes(r"possibl[ey]") == {"possibl"}
+    assert _prefixes(r"NATO") == {"nato"}
+    # no literal beginning: found by the slower scan instead
+    assert _prefixes(r"(?:un)?justified") is None
+    assert _prefixes(r"[a-z]+ism") is None
+    assert _prefixes("вторжение") is None
+
+
+@pytest.mark.parametrize("text", [
+    "The war unleashed by Russia; a WAR criminal; warlike; war\ncriminal.",
+    "Unjustified and justified claims; the isms: fascism, Nazism.",
+    "\u0130nvasion and \u212aremlin regime; \u017fpecial military operation.",  # re's case folds
+    "May may MAY might could Could; self-proclaimed president-elect president",
+    "",
+])
+def test_matcher_equals_one_scan_of_the_alternation(text: str) -> None:
+    lex = _user_lexicon([("war", "false", "neutral"), ("war criminal", "false", "neutral"),
+                         (r"war\s+unleashed\s+by", "true", "delegitimising"),
+                         (r"(?:un)?justified", "true", "neutral"),
+                         (r"[a-z]+ism", "true", "neutral"),
+                         ("invasion", "false", "neutral"), ("kremlin regime", "false", "neutral"),
+                         ("special military operation", "false", "legitimising"),
+                         (r"(?-i:may)|might|could", "true", "hedging"),
+                         ("self-proclaimed", "false", "delegitimising"),
+                         ("president", "false", "neutral"), ("president-elect", "false", "neutral")])
+    assert _fast(text, lex) == _plain(text, lex)
+    if text.startswith("\u0130"):  # the dotted capital I and Kelvin sign still match
+        assert [text[s:e] for s, e, _ in _fast(text, lex)][:2] == ["\u0130nvasion",
+                                                                     "\u212aremlin regime"]
+
+
+def test_matcher_hands_an_empty_match_to_the_plain_scan() -> None:
+    lex = _user_lexicon([("war", "false", "neutral"), (r"(?=peace)", "true", "neutral")])
+    text = "war and peace, war"
+    assert _fast(text, lex) == _plain(text, lex)
+    assert (6, 6, "t1") not in _fast(text, lex)  # no lookahead at "and"
+
+
+@given(st.lists(st.sampled_from(["war", "War", " ", "criminal", "unleashed", "by", "-", "may",
+                                 "May", "\u0130", "nvasion", "justified", "un", "ism", "x", "\n",
+                                 "president", "elect", "_", "é"]), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_matcher_property(parts: list[str]) -> None:
+    text = "".join(parts)
+    lex = _property_lexicon()
+    assert _fast(text, lex) == _plain(text, lex)
+
+
+def _property_lexicon() -> pd.DataFrame:
+    return _user_lexicon([("war", "false", "neutral"), ("war criminal", "false", "neutral"),
+                          (r"war\s+unleashed\s+by", "true", "delegitimising"),
+                          (r"(?:un)?justified", "true", "neutral"), (r"\w+ism", "true", "neutral"),
+                          ("invasion", "false", "neutral"), (r"(?-i:may)|might", "true", "hedging"),
+                          ("president", "false", "neutral"),
+                          ("president-elect", "false", "neutral")])
+
+
+@pytest.mark.skipif(not ABP.exists(), reason="../shared/corpora/article-bias-prediction is not "
+                    "present (it lives beside the project in the workplace, not in the repo)")
+def test_matcher_equals_one_scan_on_real_news() -> None:
+    import itertools
+    import json
+    import lzma
+
+    with lzma.open(ABP, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 400)]
+    lex = load_lexicon()
+    found = [_fast(t, lex) for t in texts]
+    assert found == [_plain(t, lex) for t in texts]
+    assert sum(map(len, found)) > 2000
+
+
+def test_hits_without_sentences_are_the_same_hits() -> None:
+    df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+                       "text": ["Mr. Putin, a dictator, may go. The war went on.", "No hits here."]})
+    full = lexicon_hits(df)
+    lean = lexicon_hits(df, sentences=False)
+    assert lean["sentence"].isna().all()
+    assert full["sentence"].tolist()[0] == "Mr. Putin, a dictator, may go."
+    pd.testing.assert_frame_equal(lean.drop(columns="sentence"), full.drop(columns="sentence"))
+    with pytest.raises(ValueError, match="sentences='no'"):
+        lexicon_hits(df, sentences="no")  # type: ignore[arg-type]

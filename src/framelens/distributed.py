@@ -288,7 +288,8 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         lap("actors")
     if "lexicon" in steps:
         lex = load_lexicon() if lexicon is None else lexicon
-        hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col)
+        hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col,
+                            sentences=keep_hits)
         if keep_hits:
             out["hits"] = hits
         out["rates"] = register_rates(hits, cleaned, label_col=label_col)

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["sentence_spans", "sentences", "words", "TITLES", "NUMBER_ABBREVIATIONS",
+__all__ = ["sentence_spans", "sentences", "words", "count_words", "TITLES", "NUMBER_ABBREVIATIONS",
            "ABBREVIATIONS", "SENTENCE_STARTERS"]
 
 #: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
@@ -198,6 +198,19 @@ def words(text: str) -> list[str]:
         tok = tok.replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
         out.append(tok)
     return out
+
+
+def count_words(text: str) -> int:
+    """The number of word tokens of ``text``: ``len(words(text))``, without building them.
+
+    Examples
+    --------
+    >>> count_words("Ukraine’s Euro-Atlantic path is 'irreversible'.")
+    5
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"count_words expects a str, got {type(text).__name__}: {text!r:.80}")
+    return len(_WORD.findall(text))
 
 
 def sentences(corpus: pd.DataFrame, *, text_col: str = "text",
