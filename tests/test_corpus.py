@@ -118,7 +118,8 @@ def test_error_missing_folder(tmp_path: Path) -> None:
 def test_error_path_is_a_file(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
     f.write_text("x", encoding="utf-8")
-    with pytest.raises(CorpusError, match="is a file, not a folder"):
+    with pytest.raises(CorpusError, match=r"is a file but not a corpus file: pass the folder .* or one "
+                                          r"file ending in \.csv, \.jsonl"):
         load_corpus(f)
 
 
@@ -707,8 +708,288 @@ def test_property_any_name_and_text_round_trip(tmp_path_factory, name: str, text
         (folder / f"{name}.txt").write_bytes(text.encode("utf-8"))
     except OSError:  # a name this file system refuses (too long in bytes, reserved)
         return
-    df = load_corpus(folder)
+    df = load_corpus(folder, min_words=0)
     assert df["doc_id"].tolist() == [unicodedata.normalize("NFC", name)]
     assert df["text_raw"].tolist() == [text]
     cleaned, audit = clean(df)
     assert all(text[s:e] == r for s, e, r in zip(audit["start"], audit["end"], audit["removed"]))
+
+
+# ============================================================================ too short to analyse
+
+
+def _accounted(df: pd.DataFrame, n_inputs: int) -> None:
+    """Every input article is in the corpus or in the rejects table: nothing lost silently."""
+    assert len(df) + len(rejects_table(df)) == n_inputs
+
+
+def test_collect_article_with_no_words_is_rejected_as_too_short(make_corpus) -> None:
+    folder = make_corpus({"good.txt": "Kyiv asked NATO.", "dots.txt": "... -- !!!", "furniture.txt": "Share\n"})
+    df = load_corpus(folder, errors="collect")
+    assert df["doc_id"].tolist() == ["good"]
+    reasons = dict(zip(rejects_table(df)["path"], rejects_table(df)["reason"]))
+    assert set(reasons) == {"dots.txt", "furniture.txt"}
+    assert "dots.txt has no words once page furniture is removed (too short to analyse); put the " \
+           "article's text in it or remove the file." in reasons["dots.txt"]
+    assert "furniture.txt has no words" in reasons["furniture.txt"]
+    _accounted(df, 3)
+
+
+def test_min_words_sets_the_minimum_and_zero_keeps_everything(make_corpus) -> None:
+    folder = make_corpus({"long.txt": "Kyiv asked NATO for an invitation today.", "brief.txt": "Kyiv asked."})
+    df = load_corpus(folder, errors="collect", min_words=5)
+    assert df["doc_id"].tolist() == ["long"]
+    assert "brief.txt has 2 words once page furniture is removed, fewer than min_words=5" in \
+        rejects_table(df)["reason"].iloc[0]
+    _accounted(df, 2)
+    assert load_corpus(make_corpus({"x.txt": "..."}, name="zero"), min_words=0)["doc_id"].tolist() == ["x"]
+    with pytest.raises(CorpusError, match=r"brief\.txt has 2 words .* fewer than min_words=5"):
+        load_corpus(folder, min_words=5)
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, True, "3"])
+def test_min_words_is_validated(make_corpus, bad) -> None:
+    with pytest.raises(ValueError, match=rf"min_words={bad!r} is not allowed; use a whole number >= 0"):
+        load_corpus(make_corpus({"a.txt": "A report."}), min_words=bad)
+
+
+# ============================================================================ one bad input each, nothing lost
+
+GOOD = "Kyiv asked NATO for an invitation."
+
+
+def test_bad_input_empty_file_is_named_and_counted(make_corpus) -> None:
+    df = load_corpus(make_corpus({"a.txt": GOOD, "b.txt": GOOD, "empty.txt": b""}), errors="collect")
+    assert rejects_table(df)["reason"].str.contains(
+        r"empty\.txt is empty or holds only whitespace \(0 bytes\); remove it or put the article's text in it"
+    ).all()
+    _accounted(df, 3)
+
+
+def test_bad_input_duplicate_id_is_named_and_counted(make_corpus) -> None:
+    folder = make_corpus({"a.txt": GOOD, "A b.txt": GOOD, "a.TXT": GOOD})
+    if len(list(folder.iterdir())) < 3:
+        pytest.skip("case-insensitive file system: a.txt and a.TXT are one file")
+    df = load_corpus(folder, errors="collect")
+    assert rejects_table(df)["reason"].tolist() == [
+        f"a.TXT and a.txt in {str(folder)!r} give the same doc_id 'a'; rename one of them."]
+    _accounted(df, 3)
+
+
+def test_bad_input_not_utf8_is_named_and_counted(make_corpus) -> None:
+    df = load_corpus(make_corpus({"a.txt": GOOD, "w.txt": "Caf\xe9.".encode("cp1252")}), errors="collect")
+    assert rejects_table(df)["reason"].str.contains(
+        r"w\.txt is not valid UTF-8: byte\(s\) e9 at byte offset 3 \(line 1\) .* Re-save the file as UTF-8").all()
+    _accounted(df, 2)
+
+
+def test_bad_input_missing_manifest_row_and_row_without_file(make_corpus) -> None:
+    folder = make_corpus({"a.txt": GOOD, "stray.txt": GOOD}, [{"doc_id": "a"}, {"doc_id": "ghost"}])
+    df = load_corpus(folder, errors="collect")
+    reasons = dict(zip(rejects_table(df)["path"], rejects_table(df)["reason"]))
+    assert "has no row in manifest" in reasons["stray.txt"] and "add a row with doc_id 'stray'" in reasons["stray.txt"]
+    assert "line 3: doc_id 'ghost' has no file 'ghost.txt'" in reasons["ghost.txt"]
+    assert "add the file or delete the row" in reasons["ghost.txt"]
+    _accounted(df, 3)  # two files and one manifest row naming a missing file
+
+
+def test_one_article_corpus_loads(make_corpus) -> None:
+    df = load_corpus(make_corpus({"only.txt": GOOD}), errors="collect")
+    assert df["doc_id"].tolist() == ["only"]
+    _accounted(df, 1)
+
+
+# ============================================================================ single-file corpus
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_csv_file_gives_the_same_frame_as_a_folder(make_corpus, tmp_path: Path) -> None:
+    folder = make_corpus({"b.txt": "Second report.", "a one.txt": "First, report."},
+                         [{"doc_id": "a one", "outlet": "Daily A", "date": "2024-11-29", "evidence": "x"},
+                          {"doc_id": "b", "outlet": "", "date": "", "evidence": ""}])
+    table = _write(tmp_path / "articles.csv", 'doc_id,outlet,date,evidence,text\nb,,,,Second report.\n'
+                                              '"a one",Daily A,2024-11-29,x,"First, report."\n')
+    from_folder, from_file = load_corpus(folder), load_corpus(table)
+    cols = [c for c in from_folder.columns if c != "path"]
+    pd.testing.assert_frame_equal(from_file[cols], from_folder[cols])
+    assert from_file["path"].tolist() == ["articles.csv:line 3", "articles.csv:line 2"]
+    assert from_file.attrs == {"manifest": None, "rejects": ()}
+
+
+def test_csv_multiline_text_bom_and_line_numbers(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", '\ufeffdoc_id,text\nx,"Para one.\n\nPara two."\ny,Third report.\n')
+    df = load_corpus(table)
+    assert df["text_raw"].tolist() == ["Para one.\n\nPara two.", "Third report."]
+    assert df["path"].tolist() == ["a.csv:line 2", "a.csv:line 5"]
+
+
+def test_csv_row_with_empty_text_is_rejected_naming_its_line(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,\nz,   \n")
+    df = load_corpus(table, errors="collect")
+    assert df["doc_id"].tolist() == ["x"]
+    assert rejects_table(df).to_dict("list") == {
+        "path": ["a.csv:line 3", "a.csv:line 4"],
+        "reason": [f"{table}, line {n}: the text is empty or only whitespace; put the article's text in it "
+                   "or delete the row." for n in (3, 4)],
+    }
+    _accounted(df, 3)
+    with pytest.raises(CorpusError, match=r"a\.csv, line 3: the text is empty"):
+        load_corpus(table)
+
+
+def test_csv_duplicate_id_names_the_first_line(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,{GOOD}\nx,Another.\n")
+    df = load_corpus(table, errors="collect")
+    assert df["doc_id"].tolist() == ["x", "y"] and df.loc[0, "path"] == "a.csv:line 2"
+    assert rejects_table(df)["reason"].tolist() == [
+        f"{table}, line 4: doc_id 'x' repeats line 2; give each article a unique doc_id, or delete the copy."]
+    _accounted(df, 3)
+
+
+def test_csv_not_utf8_row_names_line_and_byte(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", b"doc_id,text\nx,Fine text.\ny,Caf\xe9 text.\n")
+    df = load_corpus(table, errors="collect")
+    assert df["doc_id"].tolist() == ["x"]
+    reason = rejects_table(df)["reason"].iloc[0]
+    assert reason.startswith(f"{table}, line 3: not valid UTF-8: byte(s) e9 at byte offset 30 cannot be decoded")
+    assert b"doc_id,text\nx,Fine text.\ny,Caf\xe9".index(b"\xe9") == 30
+    assert "Re-save the file as UTF-8" in reason
+    _accounted(df, 2)
+
+
+def test_csv_too_short_and_empty_id_rows(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,Share\n,{GOOD}\n")
+    df = load_corpus(table, errors="collect")
+    reasons = rejects_table(df)["reason"].tolist()
+    assert "line 3: the text has no words once page furniture is removed (too short to analyse)" in reasons[0]
+    assert "line 4: empty doc_id; fill it with a unique name for the article, or delete the row" in reasons[1]
+    _accounted(df, 3)
+
+
+def test_csv_wrong_field_count_is_a_row_reject(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", f"doc_id,outlet,text\nx,A,{GOOD}\ny,B,one, two\n")
+    df = load_corpus(table, errors="collect")
+    assert "line 3: 4 fields but the header has 3 (doc_id, outlet, text); quote fields" in \
+        rejects_table(df)["reason"].iloc[0]
+    _accounted(df, 2)
+
+
+@pytest.mark.parametrize("header, missing", [("id,text", "doc_id"), ("doc_id,content", "text")])
+def test_csv_missing_required_column_raises_even_when_collecting(tmp_path: Path, header: str,
+                                                                  missing: str) -> None:
+    table = _write(tmp_path / "a.csv", f"{header}\nx,{GOOD}\n")
+    with pytest.raises(CorpusError, match=rf"a\.csv, line 1: required column '{missing}' is missing "
+                                          rf"\(columns found: .*\)\. Name the column .* or map yours with "
+                                          rf"columns=\{{'YOUR_NAME': '{missing}'\}}"):
+        load_corpus(table, errors="collect")
+
+
+def test_columns_renames_the_file_columns(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.csv", f"id,source,content\nx,Daily X,{GOOD}\n")
+    df = load_corpus(table, columns={"id": "doc_id", "content": "text", "source": "outlet"})
+    assert df[["doc_id", "outlet", "text_raw"]].values.tolist() == [["x", "Daily X", GOOD]]
+
+
+@pytest.mark.parametrize("bad", [["text"], {"a": 1}])
+def test_columns_is_validated(tmp_path: Path, bad) -> None:
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\n")
+    with pytest.raises(ValueError, match=r"columns=.* is not allowed; use a dict of file column name"):
+        load_corpus(table, columns=bad)
+
+
+def test_columns_on_a_folder_and_manifest_on_a_file_are_refused(make_corpus, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"columns=.* applies to a single CSV/JSONL file"):
+        load_corpus(make_corpus({"a.txt": GOOD}), columns={"content": "text"})
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\n")
+    with pytest.raises(CorpusError, match=r"manifest='other\.csv' applies to a folder"):
+        load_corpus(table, manifest="other.csv")
+    assert load_corpus(table, manifest=None)["doc_id"].tolist() == ["x"]
+
+
+def test_reserved_and_empty_csv(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"column 'path' is filled by the loader"):
+        load_corpus(_write(tmp_path / "r.csv", f"doc_id,path,text\nx,p,{GOOD}\n"))
+    with pytest.raises(CorpusError, match=r"e\.csv is empty: give it a header line"):
+        load_corpus(_write(tmp_path / "e.csv", ""))
+    with pytest.raises(CorpusError, match=r"h\.csv holds no articles: add one line per article after the header"):
+        load_corpus(_write(tmp_path / "h.csv", "doc_id,text\n"))
+
+
+def test_jsonl_file_with_bad_lines_names_each_line(tmp_path: Path) -> None:
+    lines = [
+        '{"doc_id": "x", "text": "Kyiv asked NATO.", "outlet": "Daily X", "year": 2024, "tags": null}',
+        '{"doc_id": "y", "text": "Truncated',
+        "",
+        '["a list"]',
+        '{"doc_id": "z"}',
+        '{"doc_id": 7, "text": "Numbered report."}',
+        '{"doc_id": "w", "text": 12}',
+    ]
+    table = _write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
+    df = load_corpus(table, errors="collect")
+    assert df[["doc_id", "outlet", "year", "tags", "path"]].values.tolist() == [
+        ["7", "7", "", "", "a.jsonl:line 6"],
+        ["x", "Daily X", "2024", "", "a.jsonl:line 1"],
+    ]
+    reasons = rejects_table(df).set_index("path")["reason"]
+    assert reasons.index.tolist() == ["a.jsonl:line 2", "a.jsonl:line 4", "a.jsonl:line 5", "a.jsonl:line 7"]
+    assert reasons["a.jsonl:line 2"].startswith(f"{table}, line 2: not valid JSON (Unterminated string")
+    assert "fix the line or delete it" in reasons["a.jsonl:line 2"]
+    assert "line 4: a JSON list, not an object" in reasons["a.jsonl:line 4"]
+    assert "line 5: no 'text' field (fields: 'doc_id'); add it, or map yours with columns=" in reasons["a.jsonl:line 5"]
+    assert "line 7: field 'text' is '12', not a string" in reasons["a.jsonl:line 7"]
+    _accounted(df, 6)  # six non-blank lines
+    with pytest.raises(CorpusError, match=r"a\.jsonl, line 2: not valid JSON"):
+        load_corpus(table)
+
+
+def test_jsonl_not_utf8_line_names_line_and_byte(tmp_path: Path) -> None:
+    table = _write(tmp_path / "a.jsonl", b'{"doc_id": "x", "text": "Fine."}\n{"doc_id": "y", "text": "Caf\xe9"}\n')
+    df = load_corpus(table, errors="collect")
+    assert rejects_table(df)["reason"].iloc[0].startswith(
+        f"{table}, line 2: not valid UTF-8: byte(s) e9 at byte offset 61 cannot be decoded")
+    _accounted(df, 2)
+
+
+@pytest.mark.parametrize("suffix, opener", [(".gz", "gzip"), (".xz", "lzma")])
+def test_compressed_files(tmp_path: Path, suffix: str, opener: str) -> None:
+    import importlib
+
+    mod = importlib.import_module(opener)
+    csv_data = f"doc_id,text\nx,{GOOD}\n".encode()
+    json_data = ('{"doc_id": "x", "text": "%s"}\n' % GOOD).encode()
+    for name, data in ((f"a.csv{suffix}", csv_data), (f"a.jsonl{suffix}", json_data)):
+        df = load_corpus(_write(tmp_path / name, mod.compress(data)))
+        assert df[["doc_id", "text_raw", "path"]].values.tolist() == [["x", GOOD, f"{name}:line 1" if "jsonl" in
+                                                                       name else f"{name}:line 2"]]
+    with pytest.raises(CorpusError, match=rf"broken\.csv{suffix} cannot be decompressed"):
+        load_corpus(_write(tmp_path / f"broken.csv{suffix}", b"not compressed"))
+
+
+def test_corpus_folder_of_a_file_is_its_folder(tmp_path: Path, make_corpus) -> None:
+    from framelens.corpus import corpus_folder
+
+    table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\n")
+    assert corpus_folder(table) == tmp_path
+    folder = make_corpus({"a.txt": GOOD})
+    assert corpus_folder(folder) == folder
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(max_size=40), min_size=1, max_size=6))
+def test_property_every_csv_row_is_kept_or_rejected(tmp_path_factory, texts: list[str]) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)  # "\r\n" line ends: fields holding "\r" or "\n" are quoted
+    writer.writerow(["doc_id", "text"])
+    writer.writerows([[f"d{i}", t] for i, t in enumerate(texts)] + [["keep", GOOD]])
+    table = _write(tmp_path_factory.mktemp("p") / "a.csv", buf.getvalue())
+    df = load_corpus(table, errors="collect")
+    assert "keep" in set(df["doc_id"])
+    _accounted(df, len(texts) + 1)  # each row has a doc_id, so none is a blank line

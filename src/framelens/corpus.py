@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pandas as pd
 
@@ -31,7 +31,10 @@ __all__ = [
     "Rule",
     "RULES",
     "CORE_COLUMNS",
+    "MIN_WORDS",
+    "TABLE_SUFFIXES",
     "load_corpus",
+    "corpus_folder",
     "rejects_table",
     "clean",
     "rules_table",
@@ -82,36 +85,33 @@ def _decode(raw: bytes, where: str) -> str:
         ) from None
 
 
-def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Return the header and (line number, row) pairs of a manifest CSV."""
-    text = _decode(file.read_bytes(), f"manifest {file}")
+def _csv_header(text: str, where: str, empty_hint: str) -> tuple[Any, list[str]]:
+    """A csv reader over ``text`` (byte-order mark dropped) and its stripped header cells."""
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise CorpusError(
-            f"manifest {file} is empty: give it a header line with at least a 'doc_id' "
-            f"column, or delete it to load the folder without a manifest."
-        ) from None
+        raise CorpusError(f"{where} is empty: {empty_hint}.") from None
     except csv.Error as err:
-        raise CorpusError(f"manifest {file}, line 1: cannot parse the header ({err}).") from None
-    header = [h.strip() for h in header]
+        raise CorpusError(f"{where}, line 1: cannot parse the header ({err}).") from None
+    return reader, [h.strip() for h in header]
+
+
+def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Return the header and (line number, row) pairs of a manifest CSV."""
+    reader, header = _csv_header(
+        _decode(file.read_bytes(), f"manifest {file}"), f"manifest {file}",
+        "give it a header line with at least a 'doc_id' column, or delete it to load the "
+        "folder without a manifest")
     if "doc_id" not in header:
         raise CorpusError(
             f"manifest {file}, line 1: required column 'doc_id' is missing (columns found: "
             f"{', '.join(repr(h) for h in header)}). Add a 'doc_id' column holding each "
             f"article's file name without '.txt'."
         )
-    seen_cols = set()
-    for h in header:
-        if h in seen_cols or h == "":
-            raise CorpusError(
-                f"manifest {file}, line 1: column name {h!r} is empty or repeated; "
-                f"give every column a unique name."
-            )
-        seen_cols.add(h)
+    _header_names(f"manifest {file}", header, {})
     rows: list[tuple[int, dict[str, str]]] = []
     prev_end = reader.line_num
     try:
@@ -131,22 +131,320 @@ def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str
     return header, rows
 
 
+#: Default of ``load_corpus(min_words=)``: an article needs at least one word after cleaning.
+MIN_WORDS = 1
+
+#: File endings :func:`load_corpus` reads as a single-file corpus (one article per row).
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".csv.gz", ".csv.xz", ".jsonl.gz", ".jsonl.xz")
+
+_RESERVED = ("path", "text_raw")
+
+
+def _table_format(path: Path) -> str | None:
+    """``"csv"`` or ``"jsonl"`` when ``path``'s name ends in one of :data:`TABLE_SUFFIXES`."""
+    name = path.name.lower()
+    for suffix in TABLE_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix.split(".")[1]
+    return None
+
+
+def corpus_folder(path: str | Path) -> Path:
+    """The folder where a corpus's companion files live (``actors.csv``, ``facts.csv``, lexicons).
+
+    For a corpus folder that is the folder itself; for a single-file corpus
+    (``articles.csv``, ``articles.jsonl.xz``, see :func:`load_corpus`) it is the
+    folder holding the file, so ``actors.csv`` sits next to ``articles.csv``.
+
+    Parameters
+    ----------
+    path : str or Path
+        What was passed to :func:`load_corpus`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "articles.csv").write_text("doc_id,text\\na,One report.\\n", encoding="utf-8")
+    >>> corpus_folder(folder / "articles.csv") == folder, corpus_folder(folder) == folder
+    (True, True)
+    """
+    p = Path(path)
+    return p.parent if p.is_file() else p
+
+
+def _too_short(text: str, min_words: int) -> str:
+    """Why ``text`` is too short to analyse (``""`` when it is long enough)."""
+    if min_words == 0:
+        return ""
+    n = _count_words(_apply(text, _find_spans(text, RULES)))
+    if n >= min_words:
+        return ""
+    if n == 0:
+        return "has no words once page furniture is removed (too short to analyse)"
+    return (f"has {n} word{'s' if n != 1 else ''} once page furniture is removed, fewer than "
+            f"min_words={min_words} (too short to analyse)")
+
+
+def _bad_utf8(raw: bytes, base: int) -> str:
+    """Where ``raw`` (starting at byte ``base`` of the file) stops being UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = raw[err.start:err.end].hex(" ")
+        return (f"not valid UTF-8: byte(s) {bad} at byte offset {base + err.start} cannot be "
+                f"decoded ({err.reason}). Re-save the file as UTF-8, e.g. `iconv -f cp1252 -t "
+                f"utf-8` if it came from Windows")
+    return ""
+
+
+def _read_bytes(file: Path) -> bytes:
+    import gzip
+    import lzma
+
+    name = file.name.lower()
+    try:
+        if name.endswith(".gz"):
+            return gzip.decompress(file.read_bytes())
+        if name.endswith(".xz"):
+            return lzma.decompress(file.read_bytes())
+    except (OSError, EOFError, lzma.LZMAError) as err:
+        raise CorpusError(
+            f"{file} cannot be decompressed ({err}); check that it is a complete "
+            f"{file.suffix} file, or decompress it yourself and pass the plain file."
+        ) from None
+    return file.read_bytes()
+
+
+def _line_starts(data: bytes) -> list[int]:
+    """Byte offset of the start of each line (index 0 = line 1)."""
+    starts = [0]
+    pos = data.find(b"\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = data.find(b"\n", pos + 1)
+    return starts
+
+
+_Row = tuple[int, dict[str, str], str]  # (line, fields, problem or "")
+
+
+def _header_names(where: str, header: list[str], columns: dict[str, str]) -> list[str]:
+    """Header cells renamed by ``columns``; an empty or repeated name raises."""
+    names = [columns.get(h, h) for h in header]
+    seen: set[str] = set()
+    for h in names:
+        if h in seen or h == "":
+            renamed = " (after columns= renaming)" if columns else ""
+            raise CorpusError(f"{where}, line 1: column name {h!r} is empty or repeated{renamed}; "
+                              f"give every column a unique name.")
+        seen.add(h)
+    return names
+
+
+def _reserved(file: Path, names: list[str], what: str) -> None:
+    for col in _RESERVED:
+        if col in names:
+            raise CorpusError(
+                f"{file}, line 1: {what} {col!r} is filled by the loader; rename it "
+                f"(e.g. columns={{{col!r}: 'source_{col}'}}) or drop it."
+            )
+
+
+def _required(file: Path, names: list[str]) -> None:
+    for col, hint in (("doc_id", "a unique name for each article"), ("text", "the article's text")):
+        if col not in names:
+            raise CorpusError(
+                f"{file}, line 1: required column {col!r} is missing (columns found: "
+                f"{', '.join(repr(n) for n in names)}). Name the column holding {hint} {col!r}, "
+                f"or map yours with columns={{'YOUR_NAME': {col!r}}}."
+            )
+    _reserved(file, names, "column")
+
+
+def _csv_rows(file: Path, data: bytes, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
+    reader, header = _csv_header(
+        data.decode("utf-8", errors="surrogateescape"), str(file),
+        "give it a header line with at least the columns 'doc_id' and 'text', then one line per article")
+    if any("\udc80" <= ch <= "\udcff" for h in header for ch in h):
+        end = data.find(b"\n")
+        raise CorpusError(f"{file}, line 1 (header): {_bad_utf8(data[:end if end >= 0 else None], 0)}.")
+    names = _header_names(str(file), header, columns)
+    _required(file, names)
+    starts = _line_starts(data)
+    rows: list[_Row] = []
+    prev_end = reader.line_num
+    try:
+        for cells in reader:
+            line, prev_end = prev_end + 1, reader.line_num
+            if not cells or all(c.strip() == "" for c in cells):
+                continue  # blank line
+            problem = ""
+            if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c):
+                stop = starts[prev_end] if prev_end < len(starts) else len(data)
+                problem = _bad_utf8(data[starts[line - 1]:stop], starts[line - 1])
+                cells = [c.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for c in cells]
+            elif len(cells) != len(names):
+                problem = (f"{len(cells)} fields but the header has {len(names)} "
+                           f"({', '.join(names)}); quote fields that contain commas or line breaks")
+            rows.append((line, dict(zip(names, cells)), problem))
+    except csv.Error as err:
+        raise CorpusError(f"{file}, line {reader.line_num}: cannot parse ({err}).") from None
+    return names, rows
+
+
+def _json_value(value: object) -> str:
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _jsonl_rows(file: Path, data: bytes, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
+    import json
+
+    names: list[str] = []
+    rows: list[_Row] = []
+    pos = 0
+    for line, raw in enumerate(data.split(b"\n"), start=1):
+        start, pos = pos, pos + len(raw) + 1
+        if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw, start = raw[3:], start + 3
+        if not raw.strip():
+            continue
+        problem = _bad_utf8(raw, start)
+        if problem:
+            rows.append((line, {}, problem))
+            continue
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as err:
+            rows.append((line, {}, f"not valid JSON ({err.msg} at column {err.colno}); fix the line "
+                                   f"or delete it"))
+            continue
+        if not isinstance(obj, dict):
+            rows.append((line, {}, f"a JSON {type(obj).__name__}, not an object; write each article "
+                                   f"as one object {{\"doc_id\": ..., \"text\": ...}} on its own line"))
+            continue
+        fields = {columns.get(k, k): v for k, v in obj.items()}
+        names.extend(k for k in fields if k not in names)
+        problem = ""
+        for key in ("doc_id", "text"):
+            if key not in fields:
+                problem = (f"no {key!r} field (fields: {', '.join(map(repr, fields))}); add it, or map "
+                           f"yours with columns={{'YOUR_NAME': {key!r}}}")
+                break
+        else:
+            if not isinstance(fields["text"], str):
+                problem = (f"field 'text' is {_json_value(fields['text'])[:40]!r}, not a string; put "
+                           f"the article's text there as a JSON string")
+            elif fields["doc_id"] is None or isinstance(fields["doc_id"], (dict, list)):
+                problem = (f"field 'doc_id' is {_json_value(fields['doc_id'])[:40]!r}; give a string "
+                           f"or number naming the article")
+        rows.append((line, {k: _json_value(v) for k, v in fields.items()}, problem))
+    _reserved(file, names, "field")
+    return names, rows
+
+
+def _record(doc_id: str, row: dict[str, str], path: str, text: str, extra: list[str]) -> dict[str, str]:
+    """One corpus row: manifest/table values with the documented defaults."""
+    rec = {
+        "doc_id": doc_id,
+        "outlet": row.get("outlet", "").strip() or doc_id,
+        **{c: (row.get(c, "").strip() or UNKNOWN) for c in _DESCRIPTIVE},
+        "url": row.get("url", "").strip(),
+        "path": path,
+        "text_raw": text,
+    }
+    rec.update({c: row.get(c, "") for c in extra})
+    return rec
+
+
+def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: int) -> pd.DataFrame:
+    """:func:`load_corpus` for a single CSV/JSONL file (one article per row)."""
+    fmt = _table_format(file)
+    data = _read_bytes(file)
+    names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, data, columns)
+    if not rows:
+        raise CorpusError(
+            f"{file} holds no articles: add one {'line' if fmt == 'csv' else 'JSON object'} per "
+            f"article{' after the header' if fmt == 'csv' else ''}, with at least doc_id and text."
+        )
+    extra = [n for n in names if n not in CORE_COLUMNS and n != "text"]
+    rejects: list[tuple[str, str]] = []
+    first_line: dict[str, int] = {}
+    records: list[dict[str, str]] = []
+    for line, fields, problem in rows:
+        where = f"{file.name}:line {line}"
+        doc_id = _nfc(fields.get("doc_id", "")).strip()
+        text = fields.get("text", "")
+        if not problem:
+            if doc_id == "":
+                problem = "empty doc_id; fill it with a unique name for the article, or delete the row"
+            elif doc_id in first_line:
+                problem = (f"doc_id {doc_id!r} repeats line {first_line[doc_id]}; give each article "
+                           f"a unique doc_id, or delete the copy")
+            elif _BLANK.fullmatch(text):
+                problem = "the text is empty or only whitespace; put the article's text in it or delete the row"
+            else:
+                short = _too_short(text, min_words)
+                if short:
+                    problem = f"the text {short}; put the article's text in it or delete the row"
+        if doc_id and doc_id not in first_line:
+            first_line[doc_id] = line
+        if problem:
+            message = f"{file}, line {line}: {problem}."
+            if errors == "raise":
+                raise CorpusError(message)
+            rejects.append((where, message))
+            continue
+        records.append(_record(doc_id, fields, where, text, extra))
+    if not records:
+        listing = "; ".join(f"{name}: {why}" for name, why in rejects)
+        raise CorpusError(f"no readable article left in {str(file)!r}: {len(rejects)} rejected ({listing})")
+    df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
+    df = df.sort_values("doc_id", kind="stable").reset_index(drop=True).astype("str")
+    df.attrs["manifest"] = None
+    df.attrs["rejects"] = tuple(rejects)
+    return df
+
+
 def load_corpus(
     path: str | Path,
     *,
     manifest: str | Path | None = "manifest.csv",
     errors: str = "raise",
+    columns: dict[str, str] | None = None,
+    min_words: int = MIN_WORDS,
 ) -> pd.DataFrame:
-    """Read a folder of ``.txt`` articles (and its manifest) into a corpus DataFrame.
+    """Read a folder of ``.txt`` articles (or one CSV/JSONL file) into a corpus DataFrame.
 
     Parameters
     ----------
     path : str or Path
-        Folder holding one UTF-8 text file per article. Every file whose name ends
-        in ``.txt`` (any case, not starting with ``.``) is an article; its
-        ``doc_id`` is the file name without the suffix (spaces, upper case and
-        non-ASCII letters are fine; names are compared in Unicode NFC form).
-        Sub-folders are not read.
+        Either a **folder** holding one UTF-8 text file per article: every file
+        whose name ends in ``.txt`` (any case, not starting with ``.``) is an
+        article; its ``doc_id`` is the file name without the suffix (spaces,
+        upper case and non-ASCII letters are fine; names are compared in Unicode
+        NFC form); sub-folders are not read. Or a **single file** with one
+        article per row: ``.csv`` (UTF-8, header line first) or ``.jsonl``
+        (one JSON object per line), optionally compressed as ``.gz`` or ``.xz``
+        (``articles.csv.gz``, ``articles.jsonl.xz``). Required columns/fields:
+        ``doc_id`` and ``text`` (the article's text; it becomes ``text_raw``).
+        Optional: the manifest columns described below (``outlet``,
+        ``origin_language``, ``translated``, ``date``, ``url``) and any others,
+        carried along as strings (JSON numbers and booleans as written in JSON,
+        ``null`` as ``""``). ``path`` in the result is ``"FILE:line N"``, the
+        (1-based) line where the row starts (the CSV header is line 1). Files
+        that go with the corpus (``actors.csv``, ``facts.csv``, lexicon files)
+        are looked for in the folder holding the file (see :func:`corpus_folder`).
     manifest : str, Path or None, default "manifest.csv"
         CSV file describing the articles, one row per file, relative to ``path``
         (or absolute). Required column: ``doc_id``. Recognised columns:
@@ -167,7 +465,25 @@ def load_corpus(
         :func:`rejects_table`); problems with the folder or the manifest as a
         whole (missing folder, no articles, missing ``doc_id`` column, repeated
         or empty ids, unparsable lines) still raise, and so does a folder with
-        no readable article left.
+        no readable article left. For a single file, each row is an article:
+        a row with an empty or missing ``doc_id`` or ``text``, a repeated
+        ``doc_id`` (later rows are rejected, naming the first), a line that is
+        not valid UTF-8 or (JSONL) not a JSON object are rejected row by row;
+        a missing file, a CSV header without ``doc_id``/``text`` columns, or a
+        CSV that cannot be parsed raise.
+    columns : dict, optional
+        Single-file form only: renames the file's columns (JSON fields) to the
+        corpus names before anything is read, as ``DataFrame.rename(columns=)``
+        does: file name -> corpus name, e.g. ``{"id": "doc_id", "content":
+        "text", "source": "outlet"}``. Columns not named keep their names.
+    min_words : int, default 1
+        An article with fewer words than this once page furniture is removed
+        (by :func:`clean` with its default :data:`RULES`; a word as counted by
+        :data:`WORD`, e.g. "Ukraine's" is one word) is too short to analyse and
+        is rejected (``errors="collect"``) or raises. The default 1 rejects
+        articles with no word at all (only punctuation, a share button, a
+        "Source:" credit); raise it (e.g. ``min_words=50``) to set aside briefs
+        and headline-only rows. ``0`` keeps everything that is not blank.
 
     Returns
     -------
@@ -189,7 +505,8 @@ def load_corpus(
     CorpusError
         With a message naming the file or manifest line and what to do, when:
         the folder is missing; it holds no ``.txt`` file; a file is not UTF-8
-        (file and byte offset); a file is empty or whitespace-only; two files
+        (file and byte offset); a file is empty or whitespace-only; an article
+        has fewer than ``min_words`` words after cleaning; two files
         have the same doc_id; the manifest lacks ``doc_id``, repeats an id, has
         a row without a file or a file without a row; a ``sha256`` differs from
         the file's.
@@ -206,17 +523,52 @@ def load_corpus(
       doc_id   outlet     date   path         text_raw
     0      a  Daily A  unknown  a.txt      One report.
     1      b        b  unknown  b.txt  Another report.
+
+    The same two articles as one CSV file, with a row that has no text:
+
+    >>> table = folder / "articles.csv"
+    >>> _ = table.write_text("doc_id,outlet,text\\na,Daily A,One report.\\nb,,Another report.\\nc,Daily C,\\n",
+    ...                      encoding="utf-8")
+    >>> df = load_corpus(table, errors="collect")
+    >>> df[["doc_id", "outlet", "path", "text_raw"]]
+      doc_id   outlet                 path         text_raw
+    0      a  Daily A  articles.csv:line 2      One report.
+    1      b        b  articles.csv:line 3  Another report.
+    >>> rejects_table(df)["path"].tolist()
+    ['articles.csv:line 4']
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
+    if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
+        raise ValueError(f"min_words={min_words!r} is not allowed; use a whole number >= 0.")
+    if columns is not None and (
+        not isinstance(columns, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+    ):
+        raise ValueError(f"columns={columns!r} is not allowed; use a dict of file column name -> "
+                         f"corpus column name, e.g. {{'content': 'text'}}.")
     folder = Path(path)
+    if folder.is_file() and _table_format(folder) is not None:
+        if manifest is not None and str(manifest) != "manifest.csv":
+            raise CorpusError(
+                f"manifest={str(manifest)!r} applies to a folder of .txt files; {str(folder)!r} is "
+                f"one file whose columns describe its articles. Drop manifest=, or put the "
+                f"columns (outlet, date, ...) in the file."
+            )
+        return _load_table(folder, errors=errors, columns=columns or {}, min_words=min_words)
+    if columns is not None:
+        raise ValueError(f"columns={columns!r} applies to a single CSV/JSONL file, not to the "
+                         f"folder {str(folder)!r}; describe a folder's articles in its manifest.csv.")
     if not folder.exists():
         raise CorpusError(
             f"corpus folder {str(folder)!r} does not exist (resolved: {folder.resolve()}). "
             f"Check the path; notebooks run from notebooks/, so the seeds are '../seeds'."
         )
     if not folder.is_dir():
-        raise CorpusError(f"{str(folder)!r} is a file, not a folder: pass the folder holding the .txt articles.")
+        raise CorpusError(
+            f"{str(folder)!r} is a file but not a corpus file: pass the folder holding the .txt "
+            f"articles, or one file ending in {', '.join(TABLE_SUFFIXES)} with one article per row."
+        )
 
     files = sorted(
         (p for p in folder.iterdir()
@@ -257,6 +609,11 @@ def load_corpus(
         if _BLANK.fullmatch(text):
             reject(f.name, f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
                            f"remove it or put the article's text in it.")
+            rejected.add(doc_id)
+            continue
+        short = _too_short(text, min_words)
+        if short:
+            reject(f.name, f"article {f} {short}; put the article's text in it or remove the file.")
             rejected.add(doc_id)
             continue
         by_id[doc_id] = f
@@ -338,17 +695,7 @@ def load_corpus(
 
     records = []
     for doc_id in sorted(by_id):
-        row = meta.get(doc_id, {})
-        rec = {
-            "doc_id": doc_id,
-            "outlet": row.get("outlet", "").strip() or doc_id,
-            **{c: (row.get(c, "").strip() or UNKNOWN) for c in _DESCRIPTIVE},
-            "url": row.get("url", "").strip(),
-            "path": by_id[doc_id].name,
-            "text_raw": texts[doc_id],
-        }
-        rec.update({c: row.get(c, "") for c in extra})
-        records.append(rec)
+        records.append(_record(doc_id, meta.get(doc_id, {}), by_id[doc_id].name, texts[doc_id], extra))
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
     df.attrs["manifest"] = None if manifest_file is None else str(manifest_file)
     df.attrs["rejects"] = tuple(sorted(rejects))
