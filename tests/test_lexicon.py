@@ -277,3 +277,25 @@ def test_hits_without_sentences_are_the_same_hits() -> None:
     pd.testing.assert_frame_equal(lean.drop(columns="sentence"), full.drop(columns="sentence"))
     with pytest.raises(ValueError, match="sentences='no'"):
         lexicon_hits(df, sentences="no")  # type: ignore[arg-type]
+
+
+def test_lexicon_for_corpus_adds_the_corpus_files_and_rejects_a_shipped_term(tmp_path: Path) -> None:
+    from framelens.lexicon import lexicon_for_corpus, load_lexicon
+
+    header = "term,is_regex,register,target_type,note,source\n"
+    (tmp_path / "a.txt").write_text("The Kremlin regime spoke.", encoding="utf-8")
+    (tmp_path / "lexicon-b.csv").write_text(header + "junta,false,delegitimising,government,,mine\n",
+                                             encoding="utf-8")
+    (tmp_path / "lexicon.csv").write_text(header + "Kremlin regime,false,delegitimising,government,,mine\n",
+                                           encoding="utf-8")
+    shipped = len(load_lexicon())
+    lex = lexicon_for_corpus(tmp_path)
+    assert len(lex) == shipped + 2
+    assert lex["term"].tolist()[-2:] == ["junta", "Kremlin regime"]  # name order: lexicon-b, lexicon
+    assert lex.attrs["note"] == "Shipped lexicon plus 2 term(s) from lexicon-b.csv, lexicon.csv."
+    # a single-file corpus reads the lexicon files beside it
+    (tmp_path / "articles.csv").write_text("doc_id,text\na,The Kremlin regime spoke.\n", encoding="utf-8")
+    assert len(lexicon_for_corpus(tmp_path / "articles.csv")) == shipped + 2
+    (tmp_path / "lexicon.csv").write_text(header + "dictator,false,neutral,person,,mine\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexicon\.csv, row 2: term 'dictator' is already listed"):
+        lexicon_for_corpus(tmp_path)

@@ -42,8 +42,8 @@ from matplotlib.axes import Axes
 from framelens.plots import PALETTE, new_axes
 from framelens.text import count_words, sentence_spans
 
-__all__ = ["LexiconError", "REGISTERS", "LEXICON_COLUMNS", "load_lexicon", "compile_lexicon",
-           "lexicon_hits", "register_rates", "plot_register_rates"]
+__all__ = ["LexiconError", "REGISTERS", "LEXICON_COLUMNS", "load_lexicon", "lexicon_for_corpus",
+           "compile_lexicon", "lexicon_hits", "register_rates", "plot_register_rates"]
 
 #: Allowed registers, in display order.
 REGISTERS: tuple[str, ...] = ("delegitimising", "legitimising", "neutral", "intensifying",
@@ -170,6 +170,53 @@ def load_lexicon(path: str | Path | pd.DataFrame | None = None, *,
                                f"row {r}; remove one (to recode a shipped term, pass your own "
                                "complete file as path=)")
         seen[key] = (str(origin), int(row))
+    return table
+
+
+def lexicon_for_corpus(path: str | Path) -> pd.DataFrame:
+    """The shipped lexicon plus the corpus's own lexicon files.
+
+    Every file named ``lexicon*.csv`` (``lexicon.csv``, ``lexicon-sports.csv``, ...)
+    in the corpus folder (for a single-file corpus, the folder holding the file) is
+    read, in name order, as an ``extra`` of :func:`load_lexicon`: same columns,
+    same validation, and a term already in the shipped lexicon is an error naming
+    both rows. ``attrs["note"]`` says which files were added, so a report states
+    what its counts rest on.
+
+    Parameters
+    ----------
+    path : str or Path
+        The corpus folder or file, as passed to :func:`framelens.corpus.load_corpus`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`load_lexicon`; ``origin`` names the file of each term.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> lexicon_for_corpus(folder).attrs["note"]
+    'Shipped lexicon only (no lexicon*.csv in the corpus folder).'
+    >>> _ = (folder / "lexicon-mine.csv").write_text(
+    ...     "term,is_regex,register,target_type,note,source\\n"
+    ...     "Kremlin regime,false,delegitimising,government,,my coding\\n", encoding="utf-8")
+    >>> lex = lexicon_for_corpus(folder)
+    >>> lex.attrs["note"], lex["origin"].iloc[-1].endswith("lexicon-mine.csv")
+    ('Shipped lexicon plus 1 term(s) from lexicon-mine.csv.', True)
+    """
+    from framelens.corpus import corpus_folder
+
+    folder = corpus_folder(path)
+    files = sorted(p for p in folder.glob("lexicon*.csv") if p.is_file())
+    table = load_lexicon(extra=files or None)
+    if files:
+        added = int((table["origin"] != "framelens/data/lexicon.csv").sum())
+        table.attrs["note"] = (f"Shipped lexicon plus {added} term(s) from "
+                               f"{', '.join(p.name for p in files)}.")
+    else:
+        table.attrs["note"] = "Shipped lexicon only (no lexicon*.csv in the corpus folder)."
     return table
 
 
