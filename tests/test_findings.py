@@ -220,3 +220,92 @@ def test_rerun_on_another_corpus_leaves_no_stale_table(make_corpus, tmp_path):
     assert not (out / "tables" / "coverage_matrix.csv").exists()
     assert not (out / "figures" / "fact_coverage.png").exists()
     assert "Paper 0" not in page and "Other 0" in page
+
+
+# ------------------------------------------------------------------ rejected articles, small corpora
+
+
+def _rejected(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(corpus.csv, rejects.csv) as written."""
+    read = lambda name: pd.read_csv(out / "tables" / f"{name}.csv", keep_default_na=False)  # noqa: E731
+    return read("corpus"), read("rejects")
+
+
+def test_rejected_articles_are_listed_escaped_and_none_is_lost(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(3)}
+    files.update({"<b>empty.txt": "", "latin.txt": "Caf\xe9 ".encode("latin-1") * 9, "dots.txt": "... !!"})
+    manifest = [{"doc_id": d, "outlet": f"Paper {d}"} for d in ("d0", "d1", "d2", "<b>empty", "latin", "dots",
+                                                                 "ghost")]
+    folder = make_corpus(files, manifest)
+    out = tmp_path / "out"
+    findings.compute_tables(folder, out=out, n_boot=5)
+    corpus, rejects = _rejected(out)
+    assert corpus["doc_id"].tolist() == ["d0", "d1", "d2"]
+    assert rejects["path"].tolist() == ["<b>empty.txt", "dots.txt", "ghost.txt", "latin.txt"]
+    assert len(corpus) + len(rejects) == 7  # six files and a manifest row without a file
+    page = findings.findings_page(out)
+    p = assert_inert(page)
+    text = " ".join("".join(p.text).split())
+    assert "4 input articles could not be analysed and are left out of every finding below; 3 were analysed" in text
+    assert "<b>empty.txt is empty or holds only whitespace" in text  # shown as text, not markup
+    assert [t for t, _ in p.tags if t == "b"] == []
+    assert "dots.txt has no words once page furniture is removed (too short to analyse)" in text
+    assert "doc_id 'ghost' has no file 'ghost.txt'" in text and "Re-save the file as UTF-8" in text
+    assert 'href="tables/rejects.csv"' in page
+
+
+def test_no_rejects_says_none(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40, f"Lead {i}.", f"t{i}") for i in range(3)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
+    findings.compute_tables(folder, out=tmp_path, n_boot=5)
+    assert _rejected(tmp_path)[1].empty
+    text = " ".join("".join(parse(findings.findings_page(tmp_path)).text).split())
+    assert "Rejected articles None: all 3 input articles were read and analysed." in text
+
+
+def test_one_article_corpus_says_what_needs_more(make_corpus, tmp_path):
+    folder = make_corpus({"only.txt": _article(60, "Lead.", "t")}, [{"doc_id": "only", "outlet": "Solo"}])
+    status = findings.compute_tables(folder, out=tmp_path, n_boot=5).set_index("section")
+    for section in ("similarity", "stability", "keyness", "quotes", "coverage", "spelling"):
+        assert status.loc[section, "status"] == "not computed"
+        assert status.loc[section, "note"] == ("compares outlets, and the corpus has 1 article from a single "
+                                               "outlet (Solo); it needs articles from at least 2 outlets")
+    assert status.loc["corpus", "status"] == "computed" and status.loc["lexicon", "status"] == "computed"
+    text = " ".join("".join(parse(findings.findings_page(tmp_path)).text).split())
+    assert "This corpus has 1 article from 1 outlet. Findings that compare articles need at least 2" in text
+    assert "None: the one input article was read and analysed." in text
+    assert "1 version of the report" in text and "Only 1 article:" in text
+
+
+def test_one_outlet_corpus_compares_no_outlets(make_corpus, tmp_path):
+    files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(3)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": "Same Paper"} for i in range(3)])
+    status = findings.compute_tables(folder, out=tmp_path, n_boot=5).set_index("section")
+    assert status.loc["similarity", "note"].startswith("compares outlets, and the corpus has 3 articles from "
+                                                      "a single outlet (Same Paper)")
+    assert not (tmp_path / "tables" / "similarity.csv").exists()
+    assert "This corpus has 3 articles from 1 outlet." in findings.findings_page(tmp_path)
+
+
+def test_csv_corpus_with_companions_next_to_the_file(make_corpus, tmp_path):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["doc_id", "outlet", "text"])
+    writer.writerows([[f"d{i}", f"Paper {i}", f"{_article(40 + 10 * i, 'More.', f't{i}')}\n{text}"]
+                      for i, text in enumerate(RICH)] + [["d9", "Paper 9", ""]])
+    folder = tmp_path / "csvcorpus"
+    folder.mkdir()
+    table = folder / "articles.csv"
+    table.write_text(buf.getvalue(), encoding="utf-8")
+    (folder / "actors.csv").write_text(ACTORS, encoding="utf-8")
+    out = tmp_path / "out"
+    status = findings.compute_tables(table, out=out, n_boot=5).set_index("section")
+    assert status.loc["labels", "status"] == "computed"  # actors.csv found next to the file
+    corpus, rejects = _rejected(out)
+    data = buf.getvalue()
+    last = data[:data.index("d9,Paper 9,")].count("\n") + 1  # the texts span several lines each
+    assert len(corpus) == 4 and rejects["path"].tolist() == [f"articles.csv:line {last}"]
+    assert f"line {last}: the text is empty or only whitespace" in rejects["reason"].iloc[0]

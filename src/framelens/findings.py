@@ -3,15 +3,21 @@
 Nothing here reads notebook outputs. :func:`write_findings` (run by ``make findings``
 through :mod:`framelens.render`) does, for one corpus folder:
 
-1. :func:`compute_tables` runs the analyses and writes every table a researcher may
-   reuse as CSV under ``OUT/tables/`` (see :data:`TABLES`).
+1. :func:`compute_tables` loads the corpus collecting rejected articles (every input
+   article is analysed or listed in ``tables/rejects.csv`` with the reason), runs the
+   analyses and writes every table a researcher may reuse as CSV under ``OUT/tables/``
+   (see :data:`TABLES`).
 2. :func:`draw_figures` reads those CSV files back and draws each figure, saved as PNG
    and SVG under ``OUT/figures/`` with byte-stable output (no dates in the files).
 3. :func:`summarize` reads the CSV files back and states each finding in one or two
    sentences; every number in a sentence comes from a saved table, none is typed in.
 4. :func:`findings_page` lays the findings, their figures, links to the notebook
    section holding the evidence, and the caveats out as one HTML page with no script,
-   no external resource, and every piece of text escaped (article text included).
+   no external resource, and every piece of text escaped (article text included), with a
+   "Rejected articles" section (``none`` when every input article was analysed).
+
+On a terminal each step is named on standard error as it starts; in logs, tests and
+notebooks nothing is printed.
 
 An analysis whose module is not installed yet is listed on the page as not computed,
 with the reason; the other findings still render.
@@ -66,6 +72,7 @@ TABLES: dict[str, str] = {
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
     "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
     "sections": "one analysis section: computed or not, the tables it wrote, and why not",
+    "rejects": "one input article left out of the analysis: its file (FILE:line for a CSV/JSONL corpus) and the reason, with the fix",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
@@ -89,6 +96,9 @@ _SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling
 #: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
 _PAIRWISE = ("similarity", "stability", "quotes", "coverage")
 
+#: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
+_BETWEEN_OUTLETS = ("similarity", "stability", "spelling", "quotes", "coverage", "keyness")
+
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
 STOP_WORDS: str = "english"
@@ -103,6 +113,16 @@ def _check_positive_int(name: str, value: Any) -> int:
 def _write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=index, lineterminator="\n")
+
+
+def _step(message: str, enabled: bool | None) -> None:
+    """Name a step on standard error when it helps (see :func:`framelens.progress.is_terminal`)."""
+    from framelens.progress import is_terminal
+
+    if enabled if enabled is not None else is_terminal():
+        import sys
+
+        print(f"framelens: {message}", file=sys.stderr, flush=True)
 
 
 def _read(out: Path, name: str, **kwargs: Any) -> pd.DataFrame | None:
@@ -122,14 +142,22 @@ def compute_tables(
     n_boot: int = 200,
     random_state: int = 0,
     max_docs: int = 2000,
+    min_words: int = 1,
+    verbose: bool | None = None,
 ) -> pd.DataFrame:
-    """Run the analyses on a corpus folder and save their tables as CSV.
+    """Run the analyses on a corpus and save their tables as CSV.
 
     Parameters
     ----------
     corpus : str or Path
-        A corpus folder (``.txt`` articles + ``manifest.csv``), read with
-        :func:`framelens.corpus.load_corpus` and cleaned with :func:`framelens.corpus.clean`.
+        A corpus folder (``.txt`` articles + ``manifest.csv``) or one CSV/JSONL file
+        with an article per row, read with :func:`framelens.corpus.load_corpus` with
+        ``errors="collect"`` and cleaned with :func:`framelens.corpus.clean`. Articles
+        that cannot be read (not UTF-8, empty, duplicate id, no manifest row, too short
+        to analyse...) are left out and listed in ``out/tables/rejects.csv`` (columns
+        ``path``, ``reason``; header only when none), so every input article is either
+        analysed or listed. ``actors.csv`` and ``facts.csv`` are read from
+        :func:`framelens.corpus.corpus_folder` (the folder, or the folder holding the file).
     out : str or Path
         Report folder; tables go to ``out/tables/NAME.csv`` (names in :data:`TABLES`).
         CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
@@ -143,6 +171,11 @@ def compute_tables(
         Above this many articles the sections that compare every pair of articles or
         sentences (similarity, stability, quotes, coverage) are not computed here and the
         page says so; the per-article sections still are.
+    min_words : int, default 1
+        Articles with fewer words after cleaning are rejected as too short to analyse
+        (see :func:`framelens.corpus.load_corpus`).
+    verbose : bool or None, default None
+        Name each section on standard error as it starts; ``None``: only on a terminal.
 
     Returns
     -------
@@ -150,8 +183,16 @@ def compute_tables(
         One row per analysis section: ``section``, ``status`` (``"computed"`` or
         ``"not computed"``), ``tables`` (comma-separated stems written) and ``note``
         (why a section was not computed). Also saved as ``out/tables/sections.csv``.
+        A section that compares outlets (similarity, stability, spelling, quotes,
+        coverage, keyness) is not computed when every article comes from one outlet,
+        and one that needs more articles than the corpus has says how many it needs.
+
+    Raises
+    ------
+    framelens.corpus.CorpusError
+        When the corpus as a whole cannot be read, or no article is left to analyse.
     """
-    from framelens.corpus import clean, load_corpus
+    from framelens.corpus import clean, corpus_folder, load_corpus, rejects_table
 
     n_boot = _check_positive_int("n_boot", n_boot)
     max_docs = _check_positive_int("max_docs", max_docs)
@@ -159,30 +200,41 @@ def compute_tables(
         raise ValueError(f"random_state={random_state!r}: expected an integer seed")
     out = Path(out)
     tables = out / "tables"
-    docs, audit = clean(load_corpus(corpus))
+    _step(f"loading {corpus}", verbose)
+    loaded = load_corpus(corpus, errors="collect", min_words=min_words)
+    docs, audit = clean(loaded)
+    extras = corpus_folder(corpus)
     tables.mkdir(parents=True, exist_ok=True)
     for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
         stale.unlink()
+    _write_csv(rejects_table(loaded), tables / "rejects.csv")
+    outlets = sorted(docs["outlet"].unique())
 
     steps: dict[str, Callable[[], list[str]]] = {
         "corpus": lambda: _corpus_tables(docs, audit, tables),
         "similarity": lambda: _similarity_tables(docs, tables),
         "stability": lambda: _stability_tables(docs, tables, n_boot=n_boot, random_state=random_state),
         "keyness": lambda: _keyness_tables(docs, tables),
-        "labels": lambda: _label_tables(docs, Path(corpus), tables),
-        "lexicon": lambda: _lexicon_tables(docs, Path(corpus), tables),
+        "labels": lambda: _label_tables(docs, extras, tables),
+        "lexicon": lambda: _lexicon_tables(docs, extras, tables),
         "spelling": lambda: _spelling_tables(docs, tables),
         "quotes": lambda: _quote_tables(docs, tables),
-        "coverage": lambda: _coverage_tables(docs, Path(corpus), tables),
+        "coverage": lambda: _coverage_tables(docs, extras, tables),
         "traces": lambda: _trace_tables(docs, audit, tables),
     }
     rows = []
     for section in _SECTIONS:
+        if section in _BETWEEN_OUTLETS and len(outlets) < 2:
+            rows.append((section, "not computed", "",
+                         f"compares outlets, and the corpus has {_n(len(docs), 'article')} from a "
+                         f"single outlet ({outlets[0]}); it needs articles from at least 2 outlets"))
+            continue
         if section in _PAIRWISE and len(docs) > max_docs:
             rows.append((section, "not computed", "",
                          f"{len(docs)} articles exceed max_docs={max_docs} for a pairwise comparison; "
                          "use the library's sparse helpers (nearest_neighbours) on a corpus this size"))
             continue
+        _step(f"tables: {section}", verbose)
         try:
             written = steps[section]()
             rows.append((section, "computed", ",".join(written), ""))
@@ -338,7 +390,7 @@ def _save(fig: Any, figures: Path, name: str) -> tuple[str, str]:
     return png.name, svg.name
 
 
-def draw_figures(out: str | Path) -> pd.DataFrame:
+def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFrame:
     """Draw every figure from the saved tables; write PNG and SVG under ``out/figures/``.
 
     PNG and SVG files already in ``out/figures/`` are deleted first. The files are
@@ -350,6 +402,8 @@ def draw_figures(out: str | Path) -> pd.DataFrame:
     ----------
     out : str or Path
         Report folder holding ``tables/`` (from :func:`compute_tables`).
+    verbose : bool or None, default None
+        Name each figure on standard error as it is drawn; ``None``: only on a terminal.
 
     Returns
     -------
@@ -371,6 +425,7 @@ def draw_figures(out: str | Path) -> pd.DataFrame:
             stale.unlink()
     rows = []
     for name, draw in _FIGURE_DRAWERS.items():
+        _step(f"figure: {name}", verbose)
         with style():
             fig = draw(out)
             if fig is None:
@@ -636,7 +691,7 @@ def _state_corpus(out: Path) -> tuple[str, ...] | None:
     removed = int(t["removed_spans"].sum())
     cleaned_docs = int((t["removed_spans"] > 0).sum())
     return (
-        f"{n} versions of the report, from {int(t['words'].min())} to {int(t['words'].max())} words "
+        f"{_n(n, 'version')} of the report, from {int(t['words'].min())} to {int(t['words'].max())} words "
         f"after cleaning (median {float(t['words'].median()):g}).",
         f"{translated} of {n} are marked as translated from another language and {unknown} of unknown origin; "
         f"cleaning removed {removed} spans of page furniture from {cleaned_docs} articles "
@@ -948,7 +1003,7 @@ def caveats(out: str | Path) -> list[str]:
         translated = int((t["translated"].astype(str) == "yes").sum())
         unknown = int((t["translated"].astype(str) == "unknown").sum())
         lines.append(
-            f"Only {n} articles: every similarity, cluster and keyness number rests on a handful of "
+            f"Only {_n(n, 'article')}: every similarity, cluster and keyness number rests on a handful of "
             "documents and a few hundred words each. Read the figures as descriptions of these "
             "texts, not estimates about the outlets."
         )
@@ -1017,6 +1072,45 @@ def _notebook_link(section: str, notebooks: pd.DataFrame | None, out: Path) -> t
     return None
 
 
+def _rejects_section(out: Path) -> list[str]:
+    """The "Rejected articles" section: every input article left out, with the reason."""
+    rejects = _read(out, "rejects")
+    if rejects is None:
+        return []
+    corpus = _read(out, "corpus")
+    parts = ['<section id="rejected"><h2>Rejected articles</h2>']
+    if rejects.empty:
+        every = ("every input article was" if corpus is None
+                 else "the one input article was" if len(corpus) == 1
+                 else f"all {len(corpus)} input articles were")
+        parts.append(f"<p>None: {_e(every)} read and analysed.</p>")
+    else:
+        analysed = f" {len(corpus)} were analysed;" if corpus is not None else ""
+        parts.append(
+            f"<p>{_e(_n(len(rejects), 'input article'))} could not be analysed and "
+            f"{'is' if len(rejects) == 1 else 'are'} left out of every finding below;{_e(analysed)} "
+            f'the reasons and fixes are listed here and in <a href="tables/rejects.csv">rejects.csv</a>. '
+            "Fix the files and render the report again to include them.</p>"
+        )
+        parts.append(rejects[["path", "reason"]].to_html(index=False, escape=True, border=0))
+    parts.append("</section>")
+    return parts
+
+
+def _small_corpus(out: Path) -> str:
+    """A plain sentence when the corpus is too small for the comparisons ("" otherwise)."""
+    corpus = _read(out, "corpus")
+    if corpus is None:
+        return ""
+    n, n_outlets = len(corpus), corpus["outlet"].astype(str).nunique()
+    if n >= 3 and n_outlets >= 2:
+        return ""
+    return (f"This corpus has {_n(n, 'article')} from {_n(n_outlets, 'outlet')}. Findings that compare "
+            "articles need at least 2 of them (cluster stability needs 3), and findings that compare "
+            "outlets need articles from at least 2 outlets; those are listed below with the reason. "
+            "Add articles from other outlets to compute them.")
+
+
 def findings_page(
     out: str | Path,
     *,
@@ -1081,10 +1175,15 @@ def findings_page(
                 shown = t[["outlet", "origin_language", "translated", "date", "words", "first_sentence"]]
                 parts.append(shown.to_html(index=False, escape=True, border=0))
         parts.append("</section>")
+    parts += _rejects_section(out)
     if status is not None:
         missing = status[status["status"] != "computed"]
         if len(missing):
-            parts.append('<section id="not-computed"><h2>Not computed</h2><ul class="missing">')
+            parts.append('<section id="not-computed"><h2>Not computed</h2>')
+            small = _small_corpus(out)
+            if small:
+                parts.append(f"<p>{_e(small)}</p>")
+            parts.append('<ul class="missing">')
             parts += [f"<li>{_e(r.section)}: {_e(r.note)}</li>" for r in missing.itertuples()]
             parts.append("</ul></section>")
     parts.append('<section id="caveats"><h2>Caveats</h2><ul class="caveats">')
@@ -1112,18 +1211,21 @@ def write_findings(
     n_boot: int = 200,
     random_state: int = 0,
     max_docs: int = 2000,
+    min_words: int = 1,
+    verbose: bool | None = None,
 ) -> Path:
     """Compute tables and figures for ``corpus`` and write ``out/index.html``.
 
     Parameters
     ----------
     corpus : str or Path
-        Corpus folder (``.txt`` articles + ``manifest.csv``).
+        Corpus folder (``.txt`` articles + ``manifest.csv``) or one CSV/JSONL file
+        (see :func:`compute_tables`); rejected articles are listed on the page.
     out : str or Path
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
         Rendered notebooks to link (see :func:`findings_page`).
-    n_boot, random_state, max_docs
+    n_boot, random_state, max_docs, min_words, verbose
         As in :func:`compute_tables`.
 
     Returns
@@ -1132,8 +1234,10 @@ def write_findings(
         ``out/index.html``.
     """
     out = Path(out)
-    compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state, max_docs=max_docs)
-    draw_figures(out)
+    compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state, max_docs=max_docs,
+                   min_words=min_words, verbose=verbose)
+    draw_figures(out, verbose=verbose)
+    _step(f"writing {out / 'index.html'}", verbose)
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
