@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from framelens.cli import main
+from framelens import cli
+from framelens.cli import find_notebooks, main
 
 GOOD = ("Vladimir Putin met NATO officials in Kyiv on Monday. Putin said NATO must wait. "
         "The talks in Kyiv ended without a deal, officials said. ") * 3
@@ -56,7 +57,12 @@ def test_help_has_example(capsys: pytest.CaptureFixture[str]) -> None:
     for cmd in ("check", "actors", "report"):
         with pytest.raises(SystemExit):
             main([cmd, "--help"])
-        assert "example:" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "example:" in out
+        assert ".csv" in out and ".jsonl" in out  # the single-file corpus form is explained
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    assert "framelens check articles.jsonl.xz --min-words 50" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(not EVENT.is_dir(), reason=f"NewsWCL50 corpus not found at {EVENT}")
@@ -68,3 +74,104 @@ def test_report_on_newswcl50_event(tmp_path: Path) -> None:
     assert len(pages) == 5
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(o in index for o in ("0_L", "0_LL", "0_M", "0_R", "0_RR"))
+
+
+# ------------------------------------------------------------------ check on a single file
+
+
+def test_check_csv_file_names_each_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "articles.csv"
+    text = "Putin met NATO officials in Kyiv on Monday."
+    table.write_text(f"doc_id,outlet,text\na,A,{text}\nb,B,\na,C,{text}\nc,C,...\n", encoding="utf-8")
+    assert main(["check", str(table)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"articles.csv:line 3: {table}, line 3: the text is empty or only whitespace; put the article's "
+        "text in it or delete the row.",
+        f"articles.csv:line 4: {table}, line 4: doc_id 'a' repeats line 2; give each article a unique "
+        "doc_id, or delete the copy.",
+        f"articles.csv:line 5: {table}, line 5: the text has no words once page furniture is removed (too "
+        "short to analyse); put the article's text in it or delete the row.",
+        "3 problem(s); 1 article(s) usable from 1 outlet(s).",
+    ]
+
+
+def test_check_jsonl_file_ok_and_min_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "a.jsonl"
+    table.write_text('{"doc_id": "a", "outlet": "A", "text": "Kyiv asked NATO."}\n'
+                     '{"doc_id": "b", "outlet": "B", "text": "Kyiv asked NATO for an invitation today."}\n',
+                     encoding="utf-8")
+    assert main(["check", str(table)]) == 0
+    assert f"OK: 2 article(s) from 2 outlet(s) in {table}." in capsys.readouterr().out
+    assert main(["check", str(table), "--min-words", "5"]) == 1
+    out = capsys.readouterr().out
+    assert "a.jsonl:line 1:" in out and "has 3 words once page furniture is removed, fewer than min_words=5" in out
+
+
+# ------------------------------------------------------------------ where report finds the notebooks
+
+
+def _notebook_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "01-x.ipynb").write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_notebook_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a package installed from a wheel: no source tree two levels above the module
+    monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages" / "framelens" / "cli.py"))
+    monkeypatch.setattr(cli.sys, "prefix", str(tmp_path / "prefix"))
+    with pytest.raises(FileNotFoundError) as err:
+        find_notebooks()
+    message = str(err.value)
+    assert f"{tmp_path / 'notebooks'} (source tree)" in message
+    assert f"{tmp_path / 'prefix/share/framelens/notebooks'} (installed with the package)" in message
+    assert "pass --notebooks FOLDER" in message
+    installed = _notebook_folder(tmp_path / "prefix" / "share" / "framelens" / "notebooks")
+    assert find_notebooks() == installed
+    source = _notebook_folder(tmp_path / "notebooks")  # a checkout wins over the installed copies
+    assert find_notebooks() == source
+    explicit = _notebook_folder(tmp_path / "mine")  # --notebooks wins over both
+    assert find_notebooks(explicit) == explicit
+    with pytest.raises(FileNotFoundError, match=r"looked in .*empty \(--notebooks\)"):
+        find_notebooks(tmp_path / "empty")
+
+
+def test_report_without_notebooks_fails_naming_where_it_looked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages" / "framelens" / "cli.py"))
+    monkeypatch.setattr(cli.sys, "prefix", str(tmp_path / "prefix"))
+    folder = _corpus(tmp_path / "c", {"a.txt": GOOD.encode()})
+    assert main(["report", str(folder), "--out", str(tmp_path / "out")]) == 1
+    assert "framelens report: no analysis notebooks (*.ipynb) found; looked in" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_wheel_ships_the_notebooks(tmp_path: Path) -> None:
+    """Build a wheel from a copy of the project; it must carry every notebook as data."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, project / name)
+    shutil.copytree(root / "notebooks", project / "notebooks", ignore=shutil.ignore_patterns(".*"))
+    shutil.copytree(root / "src", project / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    errors = []
+    for isolation in (["--no-build-isolation"], []):  # the environment's setuptools, else a fresh one
+        run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q", "-w",
+                              str(tmp_path / "dist"), str(project)], capture_output=True, text=True)
+        if run.returncode == 0:
+            break
+        errors.append(run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit {run.returncode}")
+    else:
+        pytest.skip(f"cannot build a wheel here (offline, or no 'wheel'/recent setuptools): {errors}")
+    wheel = next((tmp_path / "dist").glob("framelens-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = sorted(Path(n).name for n in names if "/data/share/framelens/notebooks/" in n)
+    assert shipped == sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
+    assert "framelens/cli.py" in names and "framelens/data/lexicon.csv" in names

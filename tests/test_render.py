@@ -171,6 +171,28 @@ def test_corpus_parameter_writes_copies_and_leaves_notebooks_alone(tmp_path):
     assert [c.metadata.get("tags") for c in nb.cells[:2]] == [["parameters"], ["injected-parameters"]]
 
 
+def test_corpus_file_is_passed_and_each_notebook_named_when_verbose(tmp_path, capsys):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("01-a.ipynb", "02-b.ipynb"):
+        _code_notebook(folder / name, "print(CORPUS)", parameters='CORPUS = "../seeds"')
+    table = tmp_path / "articles.jsonl.xz"
+    table.write_bytes(b"")
+    runs = render.execute_notebooks(folder, out=tmp_path / "out", corpus=table, verbose=True)
+    nb = nbformat.read(runs["executed"].iloc[1], as_version=4)
+    assert [o["text"] for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"] == [
+        f"{table.resolve()}\n"]
+    assert capsys.readouterr().err.splitlines() == [
+        "framelens: executing 01-a.ipynb (1/2)", "framelens: executing 02-b.ipynb (2/2)"]
+    render.execute_notebooks(folder, out=tmp_path / "out", corpus=table, verbose=False)
+    assert capsys.readouterr().err == ""
+    other = tmp_path / "notes.txt"
+    other.write_text("x", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match=r"corpus .*notes\.txt is neither a folder nor a file ending in "
+                                                r"\.csv, \.jsonl"):
+        render.execute_notebook(folder / "01-a.ipynb", output_path=tmp_path / "y.ipynb", corpus=other)
+
+
 def test_failure_on_another_corpus_names_source_cell_and_corpus(tmp_path):
     path = _code_notebook(tmp_path / "05-k.ipynb", "import os", "assert os.path.isdir(CORPUS + '/x')",
                           parameters='CORPUS = "../seeds"')

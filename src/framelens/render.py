@@ -212,9 +212,9 @@ def execute_notebook(
     output_path : str or Path, optional
         Where to write the executed notebook; default: ``path`` itself (in place).
     corpus : str or Path, optional
-        If given, papermill's parameter injection sets ``CORPUS`` to
-        this folder (made absolute), overriding the value in the cell tagged
-        ``parameters``.
+        If given, papermill's parameter injection sets ``CORPUS`` to this corpus
+        folder or single CSV/JSONL corpus file (made absolute), overriding the value in
+        the cell tagged ``parameters``.
     kernel_name : str
         Jupyter kernel to start (``"python3"``: the environment running this code).
     timeout : int
@@ -245,9 +245,13 @@ def execute_notebook(
     if corpus is not None:
         from papermill.parameterize import parameterize_notebook
 
+        from framelens.corpus import TABLE_SUFFIXES, _table_format
+
         corpus = Path(corpus).resolve()
-        if not corpus.is_dir():
-            raise FileNotFoundError(f"corpus folder {corpus} does not exist")
+        if not (corpus.is_dir() or (corpus.is_file() and _table_format(corpus))):
+            raise FileNotFoundError(
+                f"corpus folder {corpus} does not exist" if not corpus.exists() else
+                f"corpus {corpus} is neither a folder nor a file ending in {', '.join(TABLE_SUFFIXES)}")
         if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
             raise ValueError(
                 f"{path.name}: no cell tagged 'parameters'; tag the cell holding CORPUS = ... "
@@ -300,6 +304,7 @@ def execute_notebooks(
     corpus: str | Path | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
+    verbose: bool | None = None,
 ) -> pd.DataFrame:
     """Execute every ``*.ipynb`` in ``notebooks`` in name order (see :func:`execute_notebook`).
 
@@ -314,6 +319,10 @@ def execute_notebooks(
         ``CORPUS``); without it, notebooks are executed in place.
     kernel_name, timeout
         As in :func:`execute_notebook`.
+    verbose : bool or None, default None
+        Print one line per notebook on standard error as it starts (``executing
+        02-tfidf-clusters.ipynb (2/5)``); ``None``: only when standard error is a
+        terminal, so logs and tests stay quiet.
 
     Returns
     -------
@@ -327,8 +336,11 @@ def execute_notebooks(
     paths = _notebook_paths(folder)
     if corpus is not None and out is None:
         raise ValueError("corpus given without out: executed copies need an output folder")
+    from framelens.findings import _step
+
     rows = []
-    for path in paths:
+    for i, path in enumerate(paths, start=1):
+        _step(f"executing {path.name} ({i}/{len(paths)})", verbose)
         target = None if corpus is None else Path(out) / "notebooks" / path.name
         written = execute_notebook(path, output_path=target, corpus=corpus,
                                    kernel_name=kernel_name, timeout=timeout)
@@ -520,7 +532,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--notebooks", default="notebooks", help="folder of *.ipynb (default: notebooks)")
     parser.add_argument("--out", default="reports", help="report folder (default: reports)")
     parser.add_argument("--corpus", default=None,
-                        help="run the notebooks on this corpus folder (papermill parameter CORPUS); "
+                        help="run the notebooks on this corpus folder or single .csv/.jsonl corpus file "
+                             "(papermill parameter CORPUS); "
                              "executed copies go to OUT/notebooks/ and the committed notebooks are "
                              "left untouched. Default: execute in place on each notebook's own CORPUS, "
                              "findings on NOTEBOOKS/../seeds")
@@ -531,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
+    parser.add_argument("--min-words", type=int, default=1,
+                        help="articles with fewer words after cleaning are rejected as too short to "
+                             "analyse and listed on the findings page (default: 1)")
     args = parser.parse_args(argv)
 
     from framelens import findings
@@ -550,7 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
-                                        max_docs=args.max_docs)
+                                        max_docs=args.max_docs, min_words=args.min_words)
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         print(f"framelens.render: {err}", file=sys.stderr)
         return 1
