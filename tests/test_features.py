@@ -173,3 +173,60 @@ def test_similarity_bounded_symmetric_for_any_text(texts: list[str]) -> None:
     assert ((v >= 0) & (v <= 1 + 1e-12)).all()
     assert np.allclose(v, v.T)
     assert np.allclose(np.diag(v), 1.0)
+
+
+# --------------------------------------------------------------------------- exact top-k
+def _exact_neighbours(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Brute force on a dense matrix: each row's k most cosine-similar other rows,
+    ties by row number, rows similar to fewer than k others filled with the
+    lowest-numbered remaining rows at similarity 0 (the documented contract)."""
+    norms = np.linalg.norm(x, axis=1)
+    unit = x / np.where(norms > 0, norms, 1.0)[:, None]
+    s = np.clip(unit @ unit.T, 0.0, 1.0)
+    nbr, sim = [], []
+    for i in range(len(x)):
+        cand = sorted((-s[i, j], j) for j in range(len(x)) if j != i and s[i, j] > 1e-12)[:k]
+        rows = [j for _, j in cand]
+        rows += [j for j in range(len(x)) if j != i and j not in rows][:k - len(rows)]
+        nbr.append(rows)
+        sim.append([s[i, j] for j in rows])
+    return np.array(nbr), np.array(sim)
+
+
+def _neighbour_matrix() -> sp.csr_matrix:
+    rng = np.random.default_rng(7)
+    x = sp.random(120, 60, density=0.08, random_state=rng, format="lil")
+    x[1] = x[0]  # a twin: similarity 1
+    x[5] = 0  # an empty document: similar to nothing
+    x[9] = 0
+    x[9, 59] = 1.0  # a document whose only term nobody else has
+    x[:, 59] = 0
+    x[9, 59] = 1.0
+    return sp.csr_matrix(x)
+
+
+@pytest.mark.parametrize("hide_sparse_dot_topn", [False, True])
+def test_nearest_neighbours_are_the_exact_top_k(monkeypatch: pytest.MonkeyPatch,
+                                                hide_sparse_dot_topn: bool) -> None:
+    import sys
+
+    if hide_sparse_dot_topn:  # the scikit-learn path must give the same answer
+        monkeypatch.setitem(sys.modules, "sparse_dot_topn", None)
+    x = _neighbour_matrix()
+    labels = pd.Index([f"a{i}" for i in range(x.shape[0])], name="outlet")
+    res = TfidfResult(matrix=x, terms=np.array([f"t{j}" for j in range(x.shape[1])]),
+                      labels=labels, vectorizer=None)  # type: ignore[arg-type]
+    nn = nearest_neighbours(res, k=4, n_jobs=2)
+    want_rows, want_sims = _exact_neighbours(x.toarray(), 4)
+    assert nn["neighbour_row"].to_numpy().reshape(-1, 4).tolist() == want_rows.tolist()
+    assert np.allclose(nn["similarity"].to_numpy().reshape(-1, 4), want_sims, atol=1e-12)
+    assert nn.loc[nn["row"] == 0, "neighbour_row"].iloc[0] == 1
+    assert nn.loc[nn["row"] == 5, "neighbour_row"].tolist() == [0, 1, 2, 3]
+    assert (nn.loc[nn["row"].isin([5, 9]), "similarity"] == 0).all()
+    assert nn["rank"].tolist() == [1, 2, 3, 4] * x.shape[0]
+    assert nn["neighbour_outlet"].iloc[0] == "a1"
+
+
+def test_nearest_neighbours_rejects_bad_n_jobs() -> None:
+    with pytest.raises(ValueError, match="n_jobs=0"):
+        nearest_neighbours(DOCS, k=1, n_jobs=0)

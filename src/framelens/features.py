@@ -354,6 +354,61 @@ def similarity(
     return pd.DataFrame(sim, index=result.labels.copy(), columns=result.labels.copy())
 
 
+def _topk_cosine(matrix: sp.spmatrix, k: int, n_jobs: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' ``k`` most cosine-similar other rows, exactly: (neighbour rows, similarities).
+
+    The rows are L2-normalised (all-zero rows stay zero) so a dot product is a cosine;
+    ``sparse_dot_topn.sp_matmul_topn`` multiplies ``X @ X.T`` row by row keeping only
+    each row's ``k + 1`` largest products, on ``n_jobs`` threads, never holding a dense
+    block. Without that package, scikit-learn's brute-force ``NearestNeighbors``
+    (cosine) gives the same neighbours. Within a row neighbours are ordered by
+    similarity, then row number; a row with fewer than ``k`` positive similarities is
+    filled with the lowest-numbered other rows at similarity 0.
+    """
+    import os
+
+    from sklearn.preprocessing import normalize
+
+    x = normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", copy=True)
+    n = x.shape[0]
+    threads = None if n_jobs in (None, 1) else (os.cpu_count() or 1) if n_jobs == -1 \
+        else int(n_jobs)
+    try:
+        from sparse_dot_topn import sp_matmul_topn
+    except ImportError:
+        sp_matmul_topn = None
+    if sp_matmul_topn is not None:
+        prod = sp_matmul_topn(x, x.T.tocsr(), top_n=k + 1, n_threads=threads)
+        prod = sp.csr_matrix(prod)
+        rows = np.repeat(np.arange(n), np.diff(prod.indptr))
+        cols = prod.indices.astype(np.int64)
+        sims = np.clip(prod.data, 0.0, 1.0)
+    else:
+        model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute",
+                                 n_jobs=n_jobs)
+        dist, idx = model.fit(x).kneighbors(x)
+        rows = np.repeat(np.arange(n), k + 1)
+        cols = idx.ravel().astype(np.int64)
+        sims = np.clip(1.0 - dist.ravel(), 0.0, 1.0)
+    keep = (cols != rows) & (sims > 0)
+    rows, cols, sims = rows[keep], cols[keep], sims[keep]
+    order = np.lexsort((cols, -sims, rows))
+    rows, cols, sims = rows[order], cols[order], sims[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - starts[rows]
+    first = rank < k
+    nbr = np.full((n, k), -1, dtype=np.int64)
+    sim = np.zeros((n, k), dtype=np.float64)
+    nbr[rows[first], rank[first]] = cols[first]
+    sim[rows[first], rank[first]] = sims[first]
+    for i in np.flatnonzero(nbr[:, -1] < 0):  # fewer than k similar rows: fill with zeros
+        have = int((nbr[i] >= 0).sum())
+        taken = set(nbr[i, :have].tolist()) | {int(i)}
+        fill = [j for j in range(min(n, k + have + 1)) if j not in taken][:k - have]
+        nbr[i, have:] = fill
+    return nbr, sim
+
+
 def nearest_neighbours(
     docs: TfidfResult | pd.DataFrame | Iterable[str],
     *,
@@ -363,9 +418,13 @@ def nearest_neighbours(
 ) -> pd.DataFrame:
     """The ``k`` most similar other documents of each document, without an n x n matrix.
 
-    Uses scikit-learn's :class:`~sklearn.neighbors.NearestNeighbors` with the cosine
-    metric (brute force on the sparse matrix, in chunks), so memory grows with
-    ``n * k``, not ``n * n``.
+    Exact cosine similarity, brute force over all pairs: the sparse product of the
+    L2-normalised rows with their transpose, keeping only each row's ``k + 1``
+    largest products as it goes (``sparse_dot_topn.sp_matmul_topn``, multi-threaded),
+    so memory grows with ``n * k``, not ``n * n``. Without ``sparse_dot_topn`` the
+    same neighbours come from scikit-learn's
+    :class:`~sklearn.neighbors.NearestNeighbors` (cosine metric, brute force on the
+    sparse matrix, in chunks). The work still grows with ``n**2``.
 
     Parameters
     ----------
@@ -374,15 +433,17 @@ def nearest_neighbours(
     k : int, default 5
         Neighbours per document (capped at ``n - 1``).
     n_jobs : int or None
-        Parallel jobs for the neighbour search (``-1``: all cores).
+        Threads for the neighbour search (None: one; ``-1``: all cores).
 
     Returns
     -------
     DataFrame
         Columns ``row`` (row position in the matrix), ``<label_col>``, ``rank``
         (1 = closest), ``neighbour_row``, ``neighbour_<label_col>``, ``similarity``
-        (cosine). Labels need not be unique (e.g. outlet names over many articles);
-        the row positions identify the documents.
+        (cosine). Ties are ordered by row number; a document similar to fewer than
+        ``k`` others gets the lowest-numbered remaining documents at similarity 0.
+        Labels need not be unique (e.g. outlet names over many articles); the row
+        positions identify the documents.
 
     Examples
     --------
@@ -393,18 +454,18 @@ def nearest_neighbours(
     result = _as_result(docs, **tfidf_kwargs)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k={k!r} must be a positive integer")
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
+            n_jobs, (int, np.integer)) or (n_jobs < 1 and n_jobs != -1)):
+        raise ValueError(f"n_jobs={n_jobs!r} must be None, -1 or a positive integer")
     k = min(int(k), result.n_docs - 1)
-    model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=n_jobs)
-    model.fit(result.matrix)
-    dist, idx = model.kneighbors(result.matrix)
-    rows = []
     n = result.n_docs
-    for i in range(n):
-        order = [j for j in idx[i] if j != i][:k]
-        d = dict(zip(idx[i], dist[i]))
-        for rank, j in enumerate(order, start=1):
-            rows.append((i, rank, int(j), float(np.clip(1.0 - d[j], 0.0, 1.0))))
-    out = pd.DataFrame(rows, columns=["row", "rank", "neighbour_row", "similarity"])
+    if k < 1:
+        nbr, sim = np.zeros((n, 0), dtype=np.int64), np.zeros((n, 0))
+    else:
+        nbr, sim = _topk_cosine(result.matrix, k, n_jobs)
+    out = pd.DataFrame({"row": np.repeat(np.arange(n, dtype=np.int64), k),
+                        "rank": np.tile(np.arange(1, k + 1, dtype=np.int64), n),
+                        "neighbour_row": nbr.ravel(), "similarity": sim.ravel()})
     name = result.labels.name or "label"
     if name in out.columns:
         name = f"{name}_label"
