@@ -10,7 +10,10 @@ sentence (no per-sentence rules):
     a run of title/role words (:data:`ROLE_WORDS`) and capitalised words right
     before the name, optionally preceded by up to three lower-case adjectives when
     a determiner opens the phrase: "Russian dictator Vladimir Putin", "the
-    illegitimate Russian dictator Putin", "U.S. President-elect Donald Trump";
+    illegitimate Russian dictator Putin", "U.S. President-elect Donald Trump"; a
+    title modifier (:data:`TITLE_MODIFIERS`) opens it without a determiner ("former
+    FBI director James Comey"); a participle opening the sentence does not
+    ("Receiving French President Emmanuel Macron");
 ``apposition-before``
     a noun phrase ending in a comma right before the name, from its determiner (or
     the sentence start, or a punctuation mark) to the comma; a function word such as
@@ -29,7 +32,8 @@ sentence (no per-sentence rules):
 A phrase counts as a label only when it contains a role word. A leading article is
 dropped ("illegitimate Russian president") unless a possessive follows it ("the
 country's president"). Labels keep the outlet's own capitalisation, so "Russian
-President" and "Russian president" stay distinct.
+President" and "Russian president" stay distinct. A possessive name ("President
+Trump's decision") takes labels before it, never after it ("Trump's Cabinet").
 """
 from __future__ import annotations
 
@@ -42,10 +46,11 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from framelens.text import sentence_spans
+from framelens.text import TITLES, sentence_spans
 
-__all__ = ["ActorTableError", "ROLE_WORDS", "ALIAS_COLUMNS", "load_actors", "find_mentions",
-           "label_counts", "label_matrix", "propose_actors", "actors_or_proposed"]
+__all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "ALIAS_COLUMNS",
+           "load_actors", "find_mentions", "label_counts", "label_matrix", "propose_actors",
+           "actors_or_proposed"]
 
 #: Columns an alias table must have (``note`` and others are optional and kept).
 ALIAS_COLUMNS: tuple[str, ...] = ("actor", "type", "pattern")
@@ -75,6 +80,11 @@ ROLE_WORDS: frozenset[str] = frozenset({
 #: possessive follows ("the country's president").
 DETERMINERS: frozenset[str] = frozenset({"the", "a", "an", "this", "that", "its", "his", "her",
                                          "their", "our"})
+#: Lower-case words that qualify a title without a determiner before them:
+#: "former FBI director James Comey", "Former Director Comey", "acting Defense
+#: Secretary". They join a pre-modifier label when a title follows them.
+TITLE_MODIFIERS: frozenset[str] = frozenset({"former", "late", "acting",
+                                             "interim", "ex", "then"})
 #: Words allowed inside a label between content words ("Minister for European and
 #: Euro-Atlantic Integration", "head of the Ministry").
 CONNECTORS: frozenset[str] = frozenset({"of", "for", "and"})
@@ -219,9 +229,16 @@ def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int,
     nxt = first
     while i >= 0 and s.adjacent(i, nxt):
         t = s.toks[i]
+        if _is_word(t) and t.lower() in TITLE_MODIFIERS:
+            if run and any(_is_role(s.toks[k], roles) for k in run):
+                run.insert(0, i)  # "former FBI director", "Former Director"
+            break
         if _is_word(t) and (_is_role(t, roles) or _is_cap(t)):
-            if _is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS:
-                break  # "The", "According", "Despite" opening a sentence
+            if (_is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS
+                    and not (len(t) > 1 and t.isupper())):
+                break  # "The", "According", "Despite" opening a sentence; not "US"
+            if i == 0 and not _is_role(t, roles) and len(t) > 4 and t.endswith("ing"):
+                break  # "Receiving French President ...": a participle opens the sentence
             run.insert(0, i)
         elif (t.lower() in CONNECTORS and run
               and (_is_cap(s.toks[run[0]]) or _is_role(s.toks[run[0]], roles))
@@ -270,6 +287,8 @@ def _apposition_before(s: _Sentence, first: int,
                 idx.insert(0, i)
                 break
         elif low in _STOP and low not in CONNECTORS:
+            if idx and _POSSESSIVE.search(s.toks[idx[0]]) and _is_cap(s.toks[idx[0]]):
+                break  # "warned by London's mayor, Sadiq Khan": a whole noun phrase
             return None  # "sworn in as president, Trump ...": a clause, not a noun phrase
         else:
             idx.insert(0, i)
@@ -395,7 +414,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                     cache[k] = _Sentence(text[ss:se], ss)
                 s = cache[k]
                 covered = [t for t in range(len(s.toks))
-                           if s.starts[t] >= m.start() and s.ends[t] <= m.end()]
+                           if s.starts[t] < m.end() and s.ends[t] > m.start()]
                 label, kind = None, None
                 if covered:
                     first, last = covered[0], covered[-1]
@@ -405,6 +424,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                                                   ("title-after", _title_after, last)):
                         if kind_name == "title-after" and kind_of_actor != "person":
                             continue  # "NATO Secretary General ..." names someone else
+                        if (kind_name in ("apposition-after", "title-after")
+                                and _POSSESSIVE.search(s.toks[last])):
+                            continue  # "Trump's Cabinet": what follows is his, not him
                         span = fn(s, anchor, roles)
                         if span is not None:
                             label, kind = span, kind_name
@@ -526,20 +548,138 @@ def label_matrix(mentions: pd.DataFrame, *, actors: Sequence[str] | None = None,
 _NAME_SEQ = re.compile(r"[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)*")
 
 
+#: Weekday and month names and their abbreviations: dates, never actors.
+CALENDAR_WORDS: frozenset[str] = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
+})
+_TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]{1,4})\.?[ \t]+$")
+_AFTER_TITLE = "\x00title"  # marker: the run follows an honorific such as "Mrs."
+#: Words that never continue a first name, even capitalised in a headline.
+_FUNCTION_WORDS = frozenset({"and", "or", "but", "of", "the", "a", "an", "in", "on", "to", "for",
+                             "with", "at", "by", "from", "as", "is", "are", "was", "were", "be",
+                             "will", "would", "says", "said", "has", "have", "had", "not"})
+#: Endings that make a country or group name an adjective or demonym:
+#: Russia -> Russian, Iran -> Iranian, Japan -> Japanese, Israel -> Israeli,
+#: Mexico -> Mexican (final vowel replaced), Democrat -> Democratic.
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ic", "ish")
+
+
+def _demonym_of(word: str, names: set[str]) -> str | None:
+    """The name ``word`` is an adjective of, if any ("Ukrainian" -> "Ukraine")."""
+    for end in _DEMONYM_ENDINGS:
+        if not word.endswith(end) or len(word) <= len(end) + 2:
+            continue
+        stem = word[:-len(end)]
+        for cand in (stem, stem + "a", stem + "e", stem + "o", stem + "s", stem + "y"):
+            if cand != word and cand in names:
+                return cand
+    return None
+
+
+def _split_first_names(groups: dict[str, list[str]], surface: Counter, *,
+                       max_distance: float) -> dict[str, list[str]]:
+    """Split a last-word group whose multi-word forms open with different words:
+    "North Korea" and "South Korea", "Donald Trump" and "Melania Trump" name different
+    actors. Forms are clustered by their first word (spelling variants together:
+    "Andrii"/"Andrij Sybiha"); the cluster mentioned most keeps the one-word forms
+    ("Trump"), every other cluster becomes a group of its own."""
+    from framelens.spelling import same_name
+
+    out: dict[str, list[str]] = {}
+    for head, forms in groups.items():
+        clusters: list[list[str]] = []
+        single = [f for f in forms if " " not in f]
+        for f in sorted((f for f in forms if " " in f), key=lambda f: (-surface[f], f)):
+            first = f.split()[0]
+            for c in clusters:
+                if same_name(first, c[0].split()[0], max_distance=max_distance):
+                    c.append(f)
+                    break
+            else:
+                clusters.append([f])
+        if len(clusters) <= 1:
+            out[head] = list(forms)
+            continue
+        clusters.sort(key=lambda c: (-sum(surface[f] for f in c), c))
+        out[head] = clusters[0] + single
+        for c in clusters[1:]:
+            out[f"{head}\x00{c[0]}"] = c
+    return out
+
+
+def _merge_and_drop(groups: dict[str, list[str]], surface: Counter) -> dict[str, list[str]]:
+    """Two clean-ups of name groups (head word -> surface forms).
+
+    * A group of one-word forms whose word opens the multi-word forms of exactly one
+      other group joins it: "Xi" -> "Xi Jinping", "North" -> "North
+      Korea" (grouping by last word alone keeps them apart); so does a word that opens
+      the forms of several groups that are spellings of one name ("Moon" -> "Moon
+      Jae-in" and "Moon Jae") or that it outnumbers ("Kim" -> "Kim Jong Un" and
+      "Kim Jong-il"; not "United" -> "United States" and "United Nations").
+    * A group whose head is an adjective of another name found ("Russian" of "Russia",
+      "North Korean" of "North Korea", :data:`_DEMONYM_ENDINGS`) is dropped: it
+      qualifies an actor rather than naming one.
+    """
+    names = {w for fs in groups.values() for f in fs for w in f.split()}
+    names |= {w[:-1] for w in names if w.endswith("s")}
+    out = {h: list(f) for h, f in groups.items()
+           if _demonym_of(h.split("\x00")[0], names) is None}
+    for head, forms in sorted(out.items()):
+        words = {w for f in forms for w in f.split()}
+        if len(words) != 1:
+            continue
+        word = next(iter(words))
+        hosts = [h for h, fs in out.items() if h != head
+                 and any(word == f.split()[0] for f in fs if " " in f)]
+        if head not in out or not hosts:
+            continue
+        if len(hosts) == 1:
+            out[hosts[0]].extend(out.pop(head))
+        elif (all(f.split()[0] == word for h in hosts for f in out[h] if " " in f)
+              and (len({re.split(r"[-\u2010\u2011]", f.split()[1])[0]
+                        for h in hosts for f in out[h] if " " in f}) == 1
+                   or surface[word] >= sum(surface[f] for h in hosts for f in out[h]))):
+            merged = out.pop(head)
+            for h in hosts:
+                merged.extend(out.pop(h))
+            out[head] = merged
+    return out
+
+
 def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
                    min_count: int = 2, max_distance: float = 0.34,
                    role_words: Iterable[str] | None = None) -> pd.DataFrame:
     """Candidate actors for a corpus without an alias table, for a researcher to confirm.
 
-    Method: runs of capitalised words (possessive removed, split at role/title
-    words such as "President") are *proper-name sequences* when none of their
-    words is ever written in lower case in the corpus (that drops sentence-initial
-    "The", "According"); a run is also split after a part that stands alone as a
-    name elsewhere ("Ukraine NATO membership" -> "Ukraine" | "NATO"). Sequences are
-    grouped when their last words are spelling variants of each other
-    (:func:`framelens.spelling.same_name`: transliteration key plus normalised edit
-    distance, compared only within one key), so "Vladimir Putin" and "Putin", or
-    "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one candidate.
+    Method (each rule measured on NewsWCL50, ``benchmarks/ACTORS.md``):
+
+    1. Runs of capitalised words, cut after a possessive ("Russia's Kursk" ->
+       "Russia" | "Kursk"), are split at role/title words ("President"), honorifics
+       (``Mr``, ``Mrs``, ``Dr``; :data:`framelens.text.TITLES`), weekday and month
+       names (:data:`CALENDAR_WORDS`) and words that are also written in lower case
+       in the corpus (sentence-initial "The", "According"). Two exceptions keep a
+       word that is also a common word: right after a first name (a word that only
+       ever opens a longer run: "Theresa May") and right after an honorific ("Mrs.
+       May").
+    2. A run is split after a prefix that stands alone as a name more often than the
+       whole run occurs, when the rest also stands alone ("Ukraine NATO membership"
+       -> "Ukraine" | "NATO"; "Kim Jong Un" and "North Korea" stay whole).
+    3. Sequences are grouped when their last words are spelling variants of each
+       other (:func:`framelens.spelling.same_name`: transliteration key plus
+       normalised edit distance, compared only within one key), so "Vladimir Putin"
+       and "Putin", or "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one
+       candidate; but multi-word forms opening with different words stay apart
+       ("North Korea" | "South Korea", "Donald Trump" | "Melania Trump"), the bare
+       last word going to the most frequent, with a guard so that it does not match
+       inside the others.
+    4. Adjectives of names found are dropped ("Russian", "North Korean" when "Russia",
+       "North Korea" are found); a one-word group joins the group whose names it
+       opens ("Xi" -> "Xi Jinping", "North" -> "North Korea", "Kim" -> "Kim Jong
+       Un").
 
     Parameters
     ----------
@@ -580,32 +720,70 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
     lower_seen: set[str] = set()
     for t in texts:
         lower_seen.update(w for w in re.findall(r"\b[a-z][\w'-]*", t))
-    found: list[tuple[str, int, str]] = []
-    for d, (t, lab) in enumerate(zip(texts, labels)):
+    runs: list[list[list[str]]] = []  # per document, runs of capitalised words
+    after_title: set[tuple[int, int]] = set()  # (doc, run) right after "Mr.", "Mrs." ...
+    for d, t in enumerate(texts):
+        doc_runs = []
         for m in _NAME_SEQ.finditer(t):
-            toks = [_POSSESSIVE.sub("", w) for w in m.group(0).split()]
+            before = _TITLE_BEFORE.search(t, max(0, m.start() - 12), m.start())
+            if before is not None and before.group(1).lower() in TITLES:
+                after_title.add((d, len(doc_runs)))
+            toks: list[str] = []
+            for w in m.group(0).split():
+                toks.append(_POSSESSIVE.sub("", w).rstrip("'\u2019"))
+                if _POSSESSIVE.search(w):  # "Russia's Kursk": two names
+                    doc_runs.append(toks)
+                    toks = []
+            if toks:
+                doc_runs.append(toks)
+        runs.append(doc_runs)
+    # first names: words that only ever open a longer capitalised run ("Theresa" of
+    # "Theresa May"); after one, a word also written in lower case is still a name
+    followed: Counter = Counter()
+    last_of_run: set[str] = set()
+    for doc_runs in runs:
+        for toks in doc_runs:
+            followed.update(toks[:-1])
+            last_of_run.add(toks[-1])
+    first_names = {w for w in followed if w not in last_of_run}
+
+    def is_name(w: str, prev: str | None) -> bool:
+        low = w.lower()
+        if not w or _is_role(w, roles) or low in TITLES:
+            return False  # "President", "Mr" (of "Mr."): titles split a run
+        if (prev == _AFTER_TITLE or prev in first_names) and low not in _FUNCTION_WORDS:
+            return True   # "Theresa May" although "may" is a common word
+        return low not in lower_seen and low not in _STOP and low not in CALENDAR_WORDS
+
+    found: list[tuple[str, int, str]] = []
+    for d, (doc_runs, lab) in enumerate(zip(runs, labels)):
+        for r, toks in enumerate(doc_runs):
             # split at ordinary words and titles: "Russian President Vladimir Putin"
             # -> "Russian" | "Vladimir Putin"
             segment: list[str] = []
-            for w in toks + [""]:
-                low = w.lower()
-                if w and low not in lower_seen and low not in _STOP and not _is_role(w, roles):
+            for i, w in enumerate(toks + [""]):
+                prev = segment[-1] if segment else None
+                if i == 0 and (d, r) in after_title:
+                    prev = _AFTER_TITLE  # "Mrs. May": a surname follows an honorific
+                if is_name(w, prev):
                     segment.append(w)
                     continue
                 if segment and not (len(segment) == 1 and len(segment[0]) < 2):
                     found.append((" ".join(segment), d, lab))
                 segment = []
-    # "Ukraine NATO membership", "Reuters Friday": split a sequence after a prefix
-    # that also stands alone as a name elsewhere ("Vladimir" never does, so
-    # "Vladimir Putin" stays whole)
-    alone = {s for s, _, _ in found if " " not in s}
+    # "Ukraine NATO membership": split a sequence after a prefix that stands alone as
+    # a name more often than the whole sequence occurs ("Vladimir" never stands alone,
+    # so "Vladimir Putin" stays whole; "North" of "North Korea" rarely does)
+    whole = Counter(s for s, _, _ in found)
     split: list[tuple[str, int, str]] = []
     for s, d, lab in found:
         parts = s.split()
         start = 0
         for k in range(1, len(parts)):
-            if " ".join(parts[start:k]) in alone:
-                split.append((" ".join(parts[start:k]), d, lab))
+            prefix = " ".join(parts[start:k])
+            rest = " ".join(parts[k:])
+            if whole[prefix] > whole[s] and rest in whole:  # "United States" | "Donald Trump"
+                split.append((prefix, d, lab))
                 start = k
         split.append((" ".join(parts[start:]), d, lab))
     found = split
@@ -622,11 +800,14 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
         head = next(o for o in lasts[name_key(last)]
                     if same_name(last, o, max_distance=max_distance))
         groups.setdefault(head, []).append(s)
+    groups = _split_first_names(groups, surface, max_distance=max_distance)
+    groups = _merge_and_drop(groups, surface)
     by_form: dict[str, list[tuple[int, str]]] = {}
     for s, d, lab in found:
         by_form.setdefault(s, []).append((d, lab))
     rows = []
-    for head, forms in groups.items():
+    used: set[str] = set()
+    for forms in sorted(groups.values(), key=lambda fs: (-sum(surface[f] for f in fs), fs)):
         hits = [h for f in forms for h in by_form[f]]
         count = len(hits)
         if count < min_count:
@@ -636,8 +817,21 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
         for f in forms:
             last_counts[f.split()[-1]] += surface[f]
         actor = sorted(last_counts, key=lambda w: (-last_counts[w], w))[0]
-        pattern = "|".join(re.escape(f).replace(r"\ ", r"\s+")
-                           for f in sorted(forms, key=lambda f: (-len(f), f)))
+        if actor in used:  # "South Korea" after "North Korea" took "Korea"
+            actor = ordered[0]
+        used.add(actor)
+        # a bare "Trump" must not match inside "Melania Trump", another group's name
+        others = {f.split()[-2] for fs in groups.values() if fs is not forms
+                  for f in fs if len(f.split()) > 1}
+        alts = []
+        for f in sorted(forms, key=lambda f: (-len(f), f)):
+            guard = ""
+            if " " not in f:
+                guard = "".join(f"(?<!{re.escape(o.split()[-1])} )" for o in sorted(
+                    {g.split()[-2] for fs in groups.values() if fs is not forms for g in fs
+                     if len(g.split()) > 1 and g.split()[-1] == f} & others))
+            alts.append(guard + re.escape(f).replace(r"\ ", r"\s+"))
+        pattern = "|".join(alts)
         rows.append({"actor": actor, "count": count, "n_docs": len({d for d, _ in hits}),
                      "outlets": "; ".join(sorted({lab for _, lab in hits})),
                      "variants": "; ".join(f"{f} ({surface[f]})" for f in ordered),
