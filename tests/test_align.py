@@ -1,10 +1,12 @@
 """Tests for framelens.align: each label on a literal example, thresholds on evidence, seed facts."""
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from framelens import align as A
+from framelens.notes import NotEnoughData
 from framelens.text import sentences
 
 
@@ -137,3 +139,65 @@ def test_seed_core_matrix_rows_are_derived_groups_of_two_or_more_outlets(
     assert (m.gt(0).sum(axis=1) >= 2).all()
     assert any("korean" in name for name in m.index)
     assert list(m.index) == list(dict.fromkeys(core["name"]))
+
+
+# --- outlets with several articles, and too-small corpora -----------------------------------
+
+REPEAT = pd.DataFrame([
+    {"doc_id": "d1", "outlet": "Daily", "sent_id": 0,
+     "sentence": "The minister asked NATO to invite Kyiv at the Brussels meeting."},
+    {"doc_id": "d2", "outlet": "Daily", "sent_id": 0,
+     "sentence": "The minister asked NATO to invite Kyiv at the Brussels meeting."},
+    {"doc_id": "p1", "outlet": "Post", "sent_id": 0,
+     "sentence": "Heavy snow closed the mountain roads for a second day."},
+])
+
+
+def test_a_sentence_repeated_only_within_its_outlet_stays_its_own() -> None:
+    by_outlet = A.label_sentences(REPEAT, A.align(REPEAT))
+    assert by_outlet["label"].tolist() == ["unique", "unique", "unique"]
+    by_doc = A.label_sentences(REPEAT, A.align(REPEAT, between="documents"))
+    assert by_doc["label"].tolist() == ["shared-verbatim", "shared-verbatim", "unique"]
+    assert by_doc["shared_with"].tolist()[:2] == ["Daily", "Daily"]
+
+
+def test_align_on_one_outlet_is_a_plain_message() -> None:
+    with pytest.raises(NotEnoughData) as info:
+        A.align(REPEAT[REPEAT["outlet"] == "Daily"])
+    assert str(info.value) == ("aligning sentences across outlets needs at least 2 outlets with "
+                               "sentences; got 1 (Daily)")
+    with pytest.raises(ValueError, match="between='files'"):
+        A.align(REPEAT, between="files")
+
+
+def test_sentences_without_content_words_are_a_plain_message() -> None:
+    s = table([("a", 0, "it is what it is."), ("b", 0, "and so on.")])
+    with pytest.raises(NotEnoughData, match="needs content words"):
+        A.align(s)
+
+
+def test_threshold_curve_without_facts_says_what_it_needs() -> None:
+    gold = A.fact_pairs(A.fact_coverage(SENTS, pd.DataFrame({"fact": ["x"], "pattern": ["zzz"]})))
+    with pytest.raises(NotEnoughData, match="Write facts.csv"):
+        A.threshold_curve(A.align(SENTS), gold)
+
+
+def test_coverage_matrix_keeps_each_outlet_once() -> None:
+    cov = pd.DataFrame({"fact": ["f", "f"], "outlet": ["A", "A"]})
+    m = A.coverage_matrix(cov, outlets=["A", "B", "A", "B"])
+    assert list(m.columns) == ["A", "B"] and m.loc["f"].tolist() == [2, 0]
+
+
+def test_plot_coverage_of_nothing_is_a_plain_message() -> None:
+    empty = A.coverage_matrix(pd.DataFrame({"fact": pd.Series(dtype=str),
+                                            "outlet": pd.Series(dtype=str)}), outlets=["A", "B"])
+    with pytest.raises(NotEnoughData, match="0 facts x 2 outlets"):
+        A.plot_coverage(empty)
+
+
+def test_plot_coverage_shows_the_most_widely_carried_facts() -> None:
+    m = pd.DataFrame([[1, 0], [1, 1], [0, 1]], index=["one", "both", "other"], columns=["A", "B"])
+    ax = A.plot_coverage(m, max_rows=1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["both"]
+    assert ax.get_title() == "1 of 3 core facts appear in every outlet (1 most widely carried shown)"
+    plt.close("all")

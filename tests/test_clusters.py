@@ -16,6 +16,7 @@ from framelens.clusters import (
     bootstrap_terms,
     cluster,
     cooccurrence,
+    cuts,
     describe_stability,
     embed_2d,
     linkage_matrix,
@@ -26,7 +27,8 @@ from framelens.clusters import (
     plot_map,
     settings_grid,
 )
-from framelens.features import nearest_neighbours, tfidf
+from framelens.features import article_labels, nearest_neighbours, tfidf
+from framelens.notes import NotEnoughData
 
 #: Two obvious groups: war/diplomacy and weather, two articles each, plus raw variants.
 GROUPS = pd.DataFrame(
@@ -202,7 +204,7 @@ def test_invalid_settings_name_the_bad_value(call, bad: str) -> None:  # type: i
 
 
 def test_one_document_is_refused() -> None:
-    with pytest.raises(ValueError, match="at least two documents"):
+    with pytest.raises(NotEnoughData, match="needs at least 2 articles; got 1"):
         cluster(["just one article"], k=1)
 
 
@@ -226,3 +228,68 @@ def test_newswcl50_articles_cluster_by_event() -> None:
     clusters = cluster(result, k=10)
     assert clusters.groupby(corpus["event"])["cluster"].nunique().eq(1).all()
     assert clusters["cluster"].nunique() == 10
+
+
+# --- too-small corpora and outlets with several articles ------------------------------------
+
+def test_more_clusters_than_articles_is_a_plain_message() -> None:
+    with pytest.raises(NotEnoughData) as info:
+        cluster(GROUPS.head(2), k=3)
+    assert str(info.value) == "clustering into k=3 groups needs at least 3 articles; the corpus has 2"
+    with pytest.raises(NotEnoughData, match="k=3 groups needs at least 3 articles"):
+        bootstrap_terms(GROUPS.head(2), n_boot=2, ks=[2, 3])
+    with pytest.raises(NotEnoughData, match="k=3 groups needs at least 3 articles"):
+        settings_grid(GROUPS.head(2), ks=[2, 3])
+
+
+def test_a_bad_k_is_still_an_ordinary_error() -> None:
+    with pytest.raises(ValueError, match="k=0") as info:
+        cluster(GROUPS, k=0)
+    assert not isinstance(info.value, NotEnoughData)
+
+
+def test_settings_grid_on_one_article_says_so() -> None:
+    with pytest.raises(NotEnoughData, match="needs at least 2 articles; the corpus has 1"):
+        settings_grid(GROUPS.head(1), ks=[1])
+
+
+def test_cuts_give_one_column_per_k() -> None:
+    got = cuts(GROUPS, ks=[2, 3], stop_words="english")
+    assert list(got.columns) == ["outlet", "cluster_k2", "cluster_k3"]
+    assert got["cluster_k2"].tolist() == cluster(GROUPS, k=2, stop_words="english")["cluster"].tolist()
+    assert got["cluster_k3"].nunique() == 3
+
+
+def test_outlets_with_several_articles_cluster_per_article() -> None:
+    corpus = article_labels(GROUPS.assign(doc_id=["1", "2", "3", "4"],
+                                          outlet=["Daily", "Daily", "Post", "Post"]))
+    grid = settings_grid(corpus, ks=[2], label_col="article")
+    assert set(grid["article"]) == {"Daily · 1", "Daily · 2", "Post · 3", "Post · 4"}
+    with pytest.raises(ValueError, match="article_labels"):
+        settings_grid(corpus, ks=[2])  # the outlet column repeats
+
+
+def test_plot_map_refuses_repeated_labels_with_the_way_out() -> None:
+    coords = pd.DataFrame({"outlet": ["A", "A"], "x": [0.0, 1.0], "y": [0.0, 1.0]})
+    with pytest.raises(ValueError, match="article_labels"):
+        plot_map(coords, clusters=pd.DataFrame({"outlet": ["A", "A"], "cluster": [1, 2]}))
+
+
+def test_describe_stability_lists_at_most_max_pairs() -> None:
+    a = pd.DataFrame({"run": 1, "k": 2, "outlet": list("ABCDE"), "cluster": [1, 1, 1, 1, 2]})
+    lines = describe_stability(a, source="settings", max_pairs=2)
+    together = [line for line in lines if "fall together in 100%" in line]
+    assert len(together) == 2
+    assert "k=2: 4 more pairs fall together in at least 80% of 1 settings." in lines
+
+
+def test_describe_stability_shortens_large_groups() -> None:
+    names = [f"art {i:02d}" for i in range(10)]
+    a = pd.DataFrame({"run": 1, "k": 2, "outlet": names, "cluster": [1] * 9 + [2]})
+    first = describe_stability(a)[0]
+    assert "{art 00, art 01, art 02, ... +6 more} | {art 09}" in first
+
+
+def test_plot_cooccurrence_of_one_article_is_a_plain_message() -> None:
+    with pytest.raises(NotEnoughData, match="at least 2 x 2"):
+        plot_cooccurrence(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))

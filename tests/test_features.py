@@ -15,12 +15,15 @@ from hypothesis import strategies as st
 
 from framelens.features import (
     TfidfResult,
+    article_labels,
     nearest_neighbours,
+    outlet_means,
     plot_similarity,
     similarity,
     tfidf,
     top_terms,
 )
+from framelens.notes import NotEnoughData
 
 DOCS = pd.DataFrame(
     {
@@ -134,7 +137,7 @@ def test_invalid_settings_name_the_bad_value(kwargs: dict, bad: str) -> None:
 
 
 def test_one_document_is_refused() -> None:
-    with pytest.raises(ValueError, match="at least two documents"):
+    with pytest.raises(NotEnoughData, match="needs at least 2 articles; got 1"):
         tfidf(["only one"])
 
 
@@ -173,6 +176,74 @@ def test_similarity_bounded_symmetric_for_any_text(texts: list[str]) -> None:
     assert ((v >= 0) & (v <= 1 + 1e-12)).all()
     assert np.allclose(v, v.T)
     assert np.allclose(np.diag(v), 1.0)
+
+
+# --- too-small corpora and outlets with several articles ------------------------------------
+
+def test_empty_vocabulary_is_a_plain_not_enough_data() -> None:
+    with pytest.raises(NotEnoughData, match="no terms to count in 2 documents"):
+        tfidf(["the of and", "to a is"], stop_words="english")
+
+
+def test_article_labels_add_the_id_only_where_an_outlet_repeats() -> None:
+    corpus = pd.DataFrame({"doc_id": ["Ünï 1", "Ünï 2", "solo"],
+                           "outlet": ["Daily Ü", "Daily Ü", "Solo Post"], "text": ["x"] * 3})
+    got = article_labels(corpus)
+    assert got["article"].tolist() == ["Daily Ü · Ünï 1", "Daily Ü · Ünï 2", "Solo Post"]
+    assert "article" not in corpus.columns  # a copy, the input is left alone
+
+
+def test_article_labels_refuse_repeated_ids() -> None:
+    corpus = pd.DataFrame({"doc_id": ["a", "a"], "outlet": ["A", "B"]})
+    with pytest.raises(ValueError, match="'doc_id' must be unique"):
+        article_labels(corpus)
+
+
+def test_outlet_means_average_article_pairs_within_and_between() -> None:
+    sim = pd.DataFrame([[1.0, 0.8, 0.2, 0.4], [0.8, 1.0, 0.6, 0.0],
+                        [0.2, 0.6, 1.0, 0.5], [0.4, 0.0, 0.5, 1.0]],
+                       index=["a1", "a2", "b1", "c1"], columns=["a1", "a2", "b1", "c1"])
+    got = outlet_means(sim, {"a1": "A", "a2": "A", "b1": "B", "c1": "C"})
+    assert got.loc["A", "A"] == pytest.approx(0.8)        # the one pair of different A articles
+    assert got.loc["A", "B"] == pytest.approx((0.2 + 0.6) / 2)
+    assert got.loc["A", "C"] == pytest.approx((0.4 + 0.0) / 2)
+    assert np.isnan(got.loc["B", "B"])                     # one article: no within pair
+    assert list(got.index) == ["A", "B", "C"] and got.index.name == "outlet"
+
+
+def test_outlet_means_from_a_labelled_corpus() -> None:
+    corpus = article_labels(pd.DataFrame({
+        "doc_id": ["1", "2", "3"], "outlet": ["A", "A", "B"],
+        "text": ["nato kyiv summit", "nato kyiv talks", "rain snow storm"]}))
+    sim = similarity(corpus, label_col="article")
+    got = outlet_means(sim, corpus)
+    assert got.loc["A", "A"] > got.loc["A", "B"]
+    with pytest.raises(ValueError, match="no outlet for article label"):
+        outlet_means(sim, {"A · 1": "A"})
+
+
+def test_plot_similarity_within_states_which_outlets_hang_together() -> None:
+    m = pd.DataFrame([[0.1, 0.3], [0.3, np.nan]], index=["A", "B"], columns=["A", "B"])
+    ax = plot_similarity(m, within=True)
+    assert ax.get_title() == ("No outlet's articles are more alike among themselves than to "
+                              "other outlets' (1 compared)")
+    assert "0.10" in [t.get_text() for t in ax.texts]  # the diagonal is drawn
+    plt.close("all")
+
+
+def test_plot_similarity_of_one_outlet_is_a_plain_message() -> None:
+    with pytest.raises(NotEnoughData, match="at least 2 x 2"):
+        plot_similarity(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))
+
+
+def test_plot_similarity_of_many_articles_stays_readable() -> None:
+    n = 40
+    sim = pd.DataFrame(np.eye(n), index=[f"d{i}" for i in range(n)], columns=[f"d{i}" for i in range(n)])
+    ax = plot_similarity(sim)
+    width, height = ax.figure.get_size_inches()
+    assert width <= 13 and height <= 11
+    assert len(ax.texts) == 0  # 1,560 numbers would not fit: none are written
+    plt.close("all")
 
 
 # --------------------------------------------------------------------------- exact top-k

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from framelens import quotes as Q
+from framelens.notes import NotEnoughData
 
 ACTORS = Path(__file__).resolve().parents[1] / "seeds" / "actors.csv"
 
@@ -112,3 +113,16 @@ def test_quote_offsets_point_at_the_quoted_words(parts: list[str]) -> None:
         assert text[r.start:r.end] == r.quote
         assert text[r.start - 1] in '"“«„' and text[r.end] in '"”»“'
         assert "\n" not in r.quote
+
+
+def test_quote_table_of_one_outlet_is_a_plain_message() -> None:
+    two_docs = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["Daily", "Daily"],
+                             "text": ['Kuleba said: "We will not give up the fight."',
+                                      'Kuleba said: "We will not give up the fight."']})
+    matched = Q.match_quotes(Q.quotes(two_docs))
+    with pytest.raises(NotEnoughData) as info:
+        Q.quote_table(matched)
+    assert str(info.value) == ("quotes shared by 2 outlets need quotes from at least 2 outlets; "
+                               "found quotes from 1")
+    assert Q.quote_table(matched, min_outlets=1).loc[0, "Daily"] == (
+        "We will not give up the fight. / We will not give up the fight.")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from framelens.spelling import (count_marked, fold, marked_spellings, name_distance, name_key,
-                                proper_names, same_name, spelling_variants, variant_table)
+from framelens.spelling import (count_marked, fold, marked_evidence, marked_spellings, name_distance,
+                                name_key, proper_names, same_name, spelling_variants, variant_table)
 
 # Kyiv/Kiev counted by hand in seeds/*.txt (grep -o 'Kyiv' / 'Kiev', checked by reading):
 #   000: Kyiv 3 ("an invitation to Kyiv", "Kyiv believes", "made it clear to Kyiv")
@@ -134,3 +134,27 @@ def test_short_names_need_equal_folds_and_plural_possessives_strip() -> None:
     assert fold("Republicans’") == fold("Republicans") and fold("Abrams'") == "abrams"
     df = pd.DataFrame({"outlet": ["A", "B"], "text": ["the Abrams’ house", "Abrams spoke"]})
     assert proper_names(df)["name"].tolist() == ["Abrams", "Abrams"]
+
+
+def test_marked_evidence_matches_the_counts_of_the_seeds(seed_corpus: pd.DataFrame) -> None:
+    ev = marked_evidence(seed_corpus)
+    kyiv = ev[ev["name"] == "Kyiv"]
+    got = kyiv.groupby(["outlet", "variant"]).size().to_dict()
+    want = {(o, v): n for o, counts in BY_HAND.items() for v, n in counts.items() if n}
+    assert got == want  # 14 occurrences, each with its sentence
+    assert all(m in s for m, s in zip(kyiv["match"], kyiv["sentence"]))
+    assert set(ev["name"]) == {"Kyiv", "Olha"}  # names spelled one way everywhere are left out
+
+
+def test_marked_evidence_can_keep_names_spelled_one_way() -> None:
+    df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": ["Kyiv said no. Odesa waits."]})
+    assert marked_evidence(df)["name"].tolist() == []
+    assert marked_evidence(df, mixed_only=False)["variant"].tolist() == ["Kyiv", "Odesa"]
+
+
+def test_names_in_capitals_are_not_spelling_variants() -> None:
+    df = pd.DataFrame({"outlet": ["A", "B"],
+                       "text": ["WASHINGTON — Zelensky met Sybiha.", "In Washington Zelenskyy spoke."]})
+    got = spelling_variants(df)
+    assert "WASHINGTON" not in set(got["variant"]) and "Washington" not in set(got["name"])
+    assert set(got["variant"]) == {"Zelensky", "Zelenskyy"}

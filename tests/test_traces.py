@@ -74,3 +74,22 @@ def test_seed_001_pronoun_slip_and_bracketed_fragment(seed_corpus: pd.DataFrame,
     # no other seed has a pronoun slip or an untranslated fragment
     others = t[~t["doc_id"].str.startswith("001")]
     assert not others["kind"].isin(["pronoun-slip", "untranslated"]).any()
+
+
+def test_before_after_shows_each_removal_in_place(seed_corpus: pd.DataFrame,
+                                                  seed_audit: pd.DataFrame) -> None:
+    got = T.before_after(seed_corpus, seed_audit)
+    assert len(got) == len(seed_audit) == 8
+    first = got.iloc[0]
+    assert first["rule"] == "date-header"
+    assert first["before"].startswith("⟦date 2024-11-30⟧ The team of Ukrainian leader")
+    assert first["after"].startswith("The team of Ukrainian leader")
+    assert all("⟦" not in a for a in got["after"])  # nothing removed is left in the cleaned text
+    bio = got[got["rule"] == "author-bio"].iloc[0]
+    assert "Bruce Belcher" in bio["before"] and "Bruce Belcher" not in bio["after"]
+
+
+def test_before_after_of_nothing_removed_is_empty() -> None:
+    c = pd.DataFrame({"doc_id": ["a"], "text_raw": ["Plain text."], "text": ["Plain text."]})
+    audit = pd.DataFrame(columns=["doc_id", "outlet", "rule", "start", "end", "removed"])
+    assert T.before_after(c, audit).empty

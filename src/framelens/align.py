@@ -46,6 +46,7 @@ from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
+from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
 from framelens.text import words
 
@@ -100,7 +101,8 @@ def _vectorize(texts: Sequence[str], stop_words: str | None) -> tuple[sparse.csr
     try:
         X = vec.fit_transform(list(texts))
     except ValueError as err:  # empty vocabulary
-        raise ValueError(f"no content words to compare in {len(texts)} sentences: {err}") from err
+        raise NotEnoughData(f"comparing sentences needs content words; the {len(texts)} sentences "
+                            "hold none (only stop words, numbers or punctuation)") from err
     return X.tocsr(), vec
 
 
@@ -113,7 +115,8 @@ def _ngrams(text: str, n: int) -> frozenset[tuple[str, ...]]:
 
 def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
           paraphrase: float = PARAPHRASE, min_words: int = MIN_WORDS, mutual: bool = True,
-          stop_words: str | None = "english", chunk_size: int = 1000) -> pd.DataFrame:
+          stop_words: str | None = "english", chunk_size: int = 1000,
+          between: str = "outlets") -> pd.DataFrame:
     """Best counterpart of every sentence in every other document, with scores and a label.
 
     Parameters
@@ -136,6 +139,18 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
         Drop scikit-learn's English stop words before the cosine.
     chunk_size : int, default 1000
         Rows of the sentence-by-sentence cosine computed at once.
+    between : {"outlets", "documents"}, default "outlets"
+        ``"outlets"``: a sentence is compared only with documents of *other*
+        outlets, so a sentence an outlet repeats in two of its own articles is
+        still its own material, not shared core. ``"documents"``: with every
+        other document, whatever its outlet. The same when each outlet has one
+        article.
+
+    Raises
+    ------
+    NotEnoughData
+        Fewer than two documents (``"documents"``) or outlets (``"outlets"``) to
+        compare, or no content word in any sentence.
 
     Returns
     -------
@@ -165,13 +180,20 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
         raise ValueError(f"min_words={min_words!r} must be a non-negative integer")
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
+    if between not in ("outlets", "documents"):
+        raise ValueError(f"between={between!r}; allowed: 'outlets' or 'documents'")
     cols = ["doc_id", "outlet", "sent_id", "other_doc_id", "other_outlet", "other_sent_id",
             "cosine", "containment", "mutual", "label", "sentence", "other_sentence"]
     s = sents.reset_index(drop=True)
     docs = s["doc_id"].astype(str).to_numpy()
     uniq = sorted(set(docs))
-    if len(s) == 0 or len(uniq) < 2:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    outlet_of = dict(zip(docs, s["outlet"].astype(str)))
+    groups = sorted(set(outlet_of.values())) if between == "outlets" else uniq
+    if len(groups) < 2:
+        unit = "outlets" if between == "outlets" else "articles"
+        raise NotEnoughData(f"aligning sentences across {unit} needs at least 2 {unit} with "
+                            f"sentences; got {len(groups)}"
+                            + (f" ({', '.join(map(str, groups))})" if groups else ""))
     X, _ = _vectorize(s["sentence"].tolist(), stop_words)
     members = {d: np.flatnonzero(docs == d) for d in uniq}
     n = len(s)
@@ -192,7 +214,12 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
     sizes = np.asarray(G.sum(axis=1)).ravel()
     nwords = np.array([len(words(t)) for t in s["sentence"]])
     own = pd.Index(uniq).get_indexer(docs)
-    I, K = np.nonzero((best_cos > 0) & (np.arange(len(uniq))[None, :] != own[:, None]))
+    if between == "outlets":  # same outlet (the sentence's own document included): not compared
+        doc_outlets = np.array([outlet_of[d] for d in uniq], dtype=object)
+        other = doc_outlets[None, :] != s["outlet"].astype(str).to_numpy(dtype=object)[:, None]
+    else:
+        other = np.arange(len(uniq))[None, :] != own[:, None]
+    I, K = np.nonzero((best_cos > 0) & other)
     J = best[I, K]
     cos = best_cos[I, K]
     inter = np.asarray(G[I].multiply(G[J]).sum(axis=1)).ravel()
@@ -381,7 +408,8 @@ def coverage_matrix(coverage: pd.DataFrame, *, outlets: Sequence[str] | None = N
     coverage : pandas.DataFrame
         Output of :func:`fact_coverage` (or any table with ``fact`` and ``outlet``).
     outlets, facts : sequence of str, optional
-        Column and row order (and the outlets/facts to show even with zero hits).
+        Column and row order (and the outlets/facts to show even with zero hits);
+        repeated outlets (e.g. the corpus's ``outlet`` column) are kept once.
 
     Examples
     --------
@@ -391,7 +419,7 @@ def coverage_matrix(coverage: pd.DataFrame, *, outlets: Sequence[str] | None = N
     """
     m = pd.crosstab(coverage["fact"], coverage["outlet"])
     rows = list(facts) if facts is not None else list(dict.fromkeys(coverage["fact"]))
-    cols = list(outlets) if outlets is not None else sorted(m.columns)
+    cols = list(dict.fromkeys(outlets)) if outlets is not None else sorted(m.columns)
     m = m.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
     m.index.name, m.columns.name = "fact", "outlet"
     return m
@@ -456,6 +484,11 @@ def threshold_curve(pairs: pd.DataFrame, gold: pd.DataFrame, *, measure: str = "
         raise ValueError(f"measure={measure!r}; allowed: 'cosine', 'containment'")
     key = ["doc_id", "sent_id", "other_doc_id", "other_sent_id"]
     cand = pairs.merge(gold[key + ["same_fact"]], on=key, how="inner")
+    if not cand["same_fact"].any():
+        raise NotEnoughData(
+            "choosing a threshold needs aligned sentence pairs that share a fact of the fact "
+            f"table; there are none ({len(gold)} fact pairs, {len(cand)} among the aligned pairs). "
+            "Write facts.csv (fact, pattern) next to the corpus, with facts found in 2 or more articles")
     ts = np.round(np.arange(0.05, 0.71, 0.01), 2) if thresholds is None else np.asarray(list(thresholds))
     pos = int(cand["same_fact"].sum())
     rows = []
@@ -720,16 +753,44 @@ def plot_threshold_curve(curve: pd.DataFrame, *, chosen: float = PARAPHRASE,
     return ax
 
 
-def plot_coverage(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_coverage(matrix: pd.DataFrame, *, max_rows: int = 30, ax: Axes | None = None) -> Axes:
     """Facts x outlets grid: filled cell = the outlet carries the fact (count written in).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        :func:`coverage_matrix` or :func:`core_matrix` output.
+    max_rows : int, default 30
+        Draw at most this many facts: those carried by the most outlets (ties in
+        table order); the title says how many were left out.
+    ax : Axes, optional
+
+    Raises
+    ------
+    NotEnoughData
+        When the matrix has no fact or no outlet.
 
     Examples
     --------
     >>> m = pd.DataFrame([[1, 2], [0, 1]], index=["letter", "Trump"], columns=["A", "B"])
     >>> plot_coverage(m).get_title()
     '1 of 2 core facts appear in every outlet'
+    >>> plot_coverage(m, max_rows=1).get_title()
+    '1 of 2 core facts appear in every outlet (1 most widely carried shown)'
     """
-    ax = new_axes(ax, figsize=(1.4 * matrix.shape[1] + 3, 0.45 * matrix.shape[0] + 1.5))
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        raise NotEnoughData(f"a coverage grid needs at least one fact and one outlet; got "
+                            f"{matrix.shape[0]} facts x {matrix.shape[1]} outlets (no facts.csv, "
+                            "or no fact found in any article)")
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError(f"max_rows={max_rows!r} must be a positive integer")
+    total = matrix.shape[0]
+    n_full = int((matrix.to_numpy() > 0).all(axis=1).sum())
+    if total > max_rows:
+        spread = (matrix > 0).sum(axis=1).to_numpy()
+        keep = sorted(np.argsort(-spread, kind="stable")[:max_rows])
+        matrix = matrix.iloc[keep]
+    ax = new_axes(ax, figsize=(min(1.4 * matrix.shape[1] + 3, 13.0), 0.45 * matrix.shape[0] + 1.5))
     vals = matrix.to_numpy()
     ax.imshow(vals > 0, cmap="Blues", vmin=0, vmax=1.6, aspect="auto")
     for (i, j), v in np.ndenumerate(vals):
@@ -737,8 +798,8 @@ def plot_coverage(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 color="black" if v else "#888888")
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
     ax.set_yticks(range(matrix.shape[0]), [str(r) for r in matrix.index])
-    full = int((vals > 0).all(axis=1).sum())
-    ax.set_title(f"{full} of {matrix.shape[0]} core facts appear in every outlet")
+    shown = f" ({matrix.shape[0]} most widely carried shown)" if total > matrix.shape[0] else ""
+    ax.set_title(f"{n_full} of {total} core facts appear in every outlet{shown}")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
     return ax

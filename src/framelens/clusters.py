@@ -33,11 +33,13 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
 from framelens.features import TfidfResult, _as_result, cosine_matrix, tfidf
+from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
 
 __all__ = [
     "linkage_matrix",
     "cluster",
+    "cuts",
     "plot_dendrogram",
     "embed_2d",
     "plot_map",
@@ -63,8 +65,11 @@ def _check_method(method: str) -> None:
 
 
 def _check_k(k: Any, n: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k={k!r} must be an integer between 1 and the number of documents ({n})")
+    if k > n:
+        raise NotEnoughData(f"clustering into k={k} groups needs at least {k} articles; "
+                            f"the corpus has {n}")
     return int(k)
 
 
@@ -203,6 +208,48 @@ def cluster(
     return pd.DataFrame({name: np.asarray(result.labels, dtype=object), "cluster": ids})
 
 
+def cuts(docs: Docs, *, ks: Sequence[int] = (2, 3), method: str = "average",
+         max_docs: int = 2000, **tfidf_kwargs: Any) -> pd.DataFrame:
+    """The same tree cut at several ``k``, one column per cut.
+
+    Parameters
+    ----------
+    docs : TfidfResult, DataFrame or iterable of str
+        As in :func:`linkage_matrix`.
+    ks : sequence of int, default (2, 3)
+        Numbers of clusters; each must be at most the number of documents.
+    method, max_docs
+        As in :func:`cluster`.
+
+    Returns
+    -------
+    DataFrame
+        ``<label_col>``, then ``cluster_k<k>`` for each ``k`` (ids as in :func:`cluster`).
+
+    Raises
+    ------
+    NotEnoughData
+        When a ``k`` exceeds the number of documents.
+
+    Examples
+    --------
+    >>> cuts(["nato kyiv", "kyiv nato summit", "rain snow"], ks=[1, 2])
+      outlet  cluster_k1  cluster_k2
+    0  doc 0           1           1
+    1  doc 1           1           1
+    2  doc 2           1           2
+    """
+    result = _as_result(docs, **tfidf_kwargs)
+    ks = [_check_k(k, result.n_docs) for k in ks]
+    if not ks:
+        raise ValueError("ks is empty; give at least one number of clusters")
+    name = result.labels.name or "label"
+    out = pd.DataFrame({name: np.asarray(result.labels, dtype=object)})
+    for k in ks:
+        out[f"cluster_k{k}"] = cluster(result, k=k, method=method, max_docs=max_docs)["cluster"]
+    return out
+
+
 def plot_dendrogram(
     docs: Docs,
     *,
@@ -239,9 +286,10 @@ def plot_dendrogram(
     result = _as_result(docs, **tfidf_kwargs)
     z = linkage_matrix(result, method=method)
     labels = [str(v) for v in result.labels]
-    ax = new_axes(ax, figsize=(6.5, 0.45 * len(labels) + 1.5))
+    ax = new_axes(ax, figsize=(6.5, min(0.45 * len(labels) + 1.5, 12.0)))
     dendrogram(z, labels=labels, orientation="right", ax=ax,
-               color_threshold=0.0, above_threshold_color=PALETTE[0])
+               color_threshold=0.0, above_threshold_color=PALETTE[0],
+               leaf_font_size=9 if len(labels) <= 25 else max(4, int(220 / len(labels))))
     ax.set_xlabel(f"cosine distance ({method} linkage)")
     ax.set_xlim(0.0, max(1.0, float(z[:, 2].max()) * 1.05))
     if title is None:
@@ -353,6 +401,11 @@ def plot_map(
     missing = {label_col, "x", "y"} - set(coords.columns)
     if missing:
         raise ValueError(f"coords lacks columns {sorted(missing)}; pass the output of embed_2d()")
+    if coords[label_col].duplicated().any():
+        dup = sorted(set(map(str, coords.loc[coords[label_col].duplicated(), label_col])))
+        raise ValueError(f"labels in {label_col!r} repeat ({dup[:3]}): points cannot be matched to "
+                         "clusters. Label articles with features.article_labels() and use "
+                         "label_col='article'")
     ax = new_axes(ax, figsize=(6.0, 4.5))
     if clusters is not None:
         ids = coords[[label_col]].merge(clusters, on=label_col, how="left")["cluster"].to_numpy()
@@ -446,7 +499,11 @@ def settings_grid(
         )
     if corpus[label_col].duplicated().any():
         dup = corpus.loc[corpus[label_col].duplicated(), label_col].tolist()
-        raise ValueError(f"labels in {label_col!r} must be unique; duplicated: {dup}")
+        raise ValueError(f"labels in {label_col!r} must be unique; duplicated: {dup}. An outlet "
+                         "with several articles: label them with features.article_labels() "
+                         "and pass label_col='article'")
+    if len(corpus) < 2:
+        raise NotEnoughData(f"clustering needs at least 2 articles; the corpus has {len(corpus)}")
     n = len(corpus)
     _check_size(n, max_docs, "settings_grid")
     ks = [_check_k(k, n) for k in ks]
@@ -652,6 +709,17 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _short(partition: str, max_members: int = 6) -> str:
+    """A partition string with long groups cut: ``{a, b, c, ... +12 more}``."""
+    groups = []
+    for group in partition.split(" | "):
+        members = group.strip("{}").split(", ")
+        if len(members) > max_members:
+            members = members[:3] + [f"... +{len(members) - 3} more"]
+        groups.append("{" + ", ".join(members) + "}")
+    return " | ".join(groups)
+
+
 def describe_stability(
     assignments: pd.DataFrame,
     *,
@@ -659,10 +727,12 @@ def describe_stability(
     label_col: str | None = None,
     high: float = 0.8,
     low: float = 0.2,
+    max_pairs: int = 10,
 ) -> list[str]:
     """The stability reading in plain words, computed from the numbers.
 
-    For each ``k``: the most frequent grouping and its share of runs, every pair
+    For each ``k``: the most frequent grouping and its share of runs (a group of
+    more than six articles is shown by its first three and a count), every pair
     that falls together in at least ``high`` of the runs, and the count of pairs
     that are together in at most ``low`` of them.
 
@@ -675,6 +745,9 @@ def describe_stability(
         pass "settings").
     high, low : float
         Shares above / below which a pair counts as stable together / apart.
+    max_pairs : int, default 10
+        List at most this many stable pairs per ``k`` (most stable first); the
+        rest are counted in one line.
 
     Returns
     -------
@@ -692,6 +765,8 @@ def describe_stability(
     """
     if not 0.0 <= low <= high <= 1.0:
         raise ValueError(f"need 0 <= low <= high <= 1; got low={low!r}, high={high!r}")
+    if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 0:
+        raise ValueError(f"max_pairs={max_pairs!r} must be a non-negative integer")
     label = _label_col(assignments, label_col)
     pairs = pair_table(assignments, label_col=label)
     parts = partitions(assignments, label_col=label)
@@ -701,13 +776,17 @@ def describe_stability(
         top = parts[parts["k"] == k].iloc[0]
         n_parts = int((parts["k"] == k).sum())
         lines.append(
-            f"k={k}: the most common grouping, {top['partition']}, appears in "
+            f"k={k}: the most common grouping, {_short(top['partition'])}, appears in "
             f"{_pct(top['share'])} of {runs} {source} ({n_parts} distinct grouping"
             f"{'' if n_parts == 1 else 's'} in all)."
         )
         strong = kp[kp["share"] >= high]
-        for a, b, share in strong[[f"{label}_a", f"{label}_b", "share"]].itertuples(index=False):
+        listed = strong.head(max_pairs)
+        for a, b, share in listed[[f"{label}_a", f"{label}_b", "share"]].itertuples(index=False):
             lines.append(f"k={k}: {a} and {b} fall together in {_pct(share)} of {runs} {source}.")
+        if len(strong) > len(listed):
+            lines.append(f"k={k}: {len(strong) - len(listed)} more pairs fall together in at least "
+                         f"{_pct(high)} of {runs} {source}.")
         if strong.empty:
             best = kp.iloc[0]
             lines.append(
@@ -756,19 +835,23 @@ def plot_cooccurrence(
     >>> plt.close("all")
     """
     if matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
-        raise ValueError(f"matrix must be square and at least 2 x 2; got shape {matrix.shape}")
-    ax = new_axes(ax, figsize=(1.2 * len(matrix) + 2.5, 1.0 * len(matrix) + 1.5))
+        raise NotEnoughData(f"a co-clustering heatmap needs a square matrix of at least 2 x 2; "
+                            f"got shape {matrix.shape}")
+    n = len(matrix)
+    ax = new_axes(ax, figsize=(min(1.2 * n + 2.5, 13.0), min(1.0 * n + 1.5, 11.0)))
     values = matrix.to_numpy(dtype=float)
     shown = values.copy()
     np.fill_diagonal(shown, np.nan)  # an article is always with itself: leave it blank
     image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="cividis")
     labels = [str(v) for v in matrix.index]
-    ax.set_xticks(range(len(labels)), labels=[str(v) for v in matrix.columns], rotation=35, ha="right")
-    ax.set_yticks(range(len(labels)), labels=labels)
+    size = 9 if n <= 20 else max(4, int(180 / n))
+    ax.set_xticks(range(n), labels=[str(v) for v in matrix.columns], rotation=35, ha="right",
+                  fontsize=size)
+    ax.set_yticks(range(n), labels=labels, fontsize=size)
     ax.spines[:].set_visible(False)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
-            if i == j:
+            if i == j or n > 20:  # past 20 rows the percentages would not fit
                 continue
             colour = "black" if values[i, j] > 0.6 else "white"
             ax.text(j, i, _pct(values[i, j]), ha="center", va="center", color=colour, fontsize=9)

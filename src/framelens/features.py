@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 
+from framelens.notes import NotEnoughData
 from framelens.plots import new_axes
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "nearest_neighbours",
     "top_terms",
     "plot_similarity",
+    "article_labels",
+    "outlet_means",
 ]
 
 #: scikit-learn's default token pattern: runs of two or more word characters.
@@ -111,8 +114,9 @@ def _texts_and_labels(
                 "fill or drop missing texts first"
             )
     if len(raw) < 2:
-        raise ValueError(
-            f"at least two documents are needed to compare them; got {len(raw)}"
+        raise NotEnoughData(
+            f"comparing articles needs at least 2 articles; got {len(raw)}"
+            + (f" ({', '.join(map(str, labels))})" if len(raw) else "")
         )
     return raw, labels
 
@@ -194,9 +198,11 @@ def tfidf(
 
     Raises
     ------
+    NotEnoughData
+        (a ``ValueError``) Fewer than two documents, or a corpus that leaves no term
+        to count; the message says what is needed and what was given.
     ValueError
-        Fewer than two documents, an unsupported option (the message names the bad
-        value and the allowed ones), or a corpus that leaves no term to count.
+        An unsupported option (the message names the bad value and the allowed ones).
 
     Examples
     --------
@@ -256,7 +262,7 @@ def tfidf(
     except ValueError as err:
         msg = str(err)
         if "empty vocabulary" in msg or "no terms remain" in msg:
-            raise ValueError(
+            raise NotEnoughData(
                 f"no terms to count in {len(texts)} documents (column {text_col!r}): "
                 "the texts are empty, hold only stop words or one-letter tokens, or "
                 f"min_df={min_df!r}/max_df={max_df!r} removed every term. Check the text "
@@ -530,11 +536,14 @@ def plot_similarity(
     ax: Axes | None = None,
     title: str | None = None,
     annotate: bool = True,
+    within: bool = False,
 ) -> Axes:
     """Heatmap of a :func:`similarity` table, each cell annotated with its value.
 
     The diagonal (each article with itself, 1 by definition) is left blank so the
-    colour scale shows only the comparisons between articles.
+    colour scale shows only the comparisons between articles. With ``within=True``
+    (an :func:`outlet_means` table) the diagonal is drawn: it holds the mean
+    similarity between different articles of one outlet.
 
     Parameters
     ----------
@@ -543,9 +552,14 @@ def plot_similarity(
     ax : Axes, optional
         Where to draw; a new figure when omitted.
     title : str, optional
-        Defaults to a title naming the most similar pair and its cosine.
+        Defaults to a title naming the most similar pair and its cosine; with
+        ``within=True``, to one comparing the mean within outlets to the mean between.
     annotate : bool, default True
-        Write the value in each cell (two decimals).
+        Write the value in each cell (two decimals); only up to 20 rows, past
+        that the numbers would not fit.
+    within : bool, default False
+        Draw the diagonal (within-outlet means of :func:`outlet_means`); empty
+        (NaN) cells stay blank.
 
     Returns
     -------
@@ -558,29 +572,40 @@ def plot_similarity(
     >>> ax = plot_similarity(s)
     >>> ax.get_title()
     'A and B are the closest pair (cosine 0.50)'
-    >>> plt.close(ax.figure)
+    >>> m = pd.DataFrame([[.6, .3], [.3, .5]], index=["A", "B"], columns=["A", "B"])
+    >>> plot_similarity(m, within=True).get_title()
+    "2 of 2 outlets' articles are more alike among themselves than to others' (most: A, 0.60 vs 0.30)"
+    >>> plt.close("all")
     """
     if sim.shape[0] != sim.shape[1] or sim.shape[0] < 2:
-        raise ValueError(f"sim must be a square table of at least 2 x 2; got shape {sim.shape}")
-    ax = new_axes(ax, figsize=(1.2 * len(sim) + 2.5, 1.0 * len(sim) + 1.5))
+        raise NotEnoughData(f"a similarity heatmap needs a square table of at least 2 x 2; "
+                            f"got shape {sim.shape}")
+    n = len(sim)
+    ax = new_axes(ax, figsize=(min(1.2 * n + 2.5, 13.0), min(1.0 * n + 1.5, 11.0)))
     values = sim.to_numpy(dtype=float)
     shown = values.copy()
-    np.fill_diagonal(shown, np.nan)  # self-similarity is 1 by definition: leave it blank
+    if not within:
+        np.fill_diagonal(shown, np.nan)  # self-similarity is 1 by definition: leave it blank
     image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="viridis")
     labels = [str(v) for v in sim.index]
-    ax.set_xticks(range(len(labels)), labels=[str(v) for v in sim.columns], rotation=35, ha="right")
-    ax.set_yticks(range(len(labels)), labels=labels)
+    size = 9 if n <= 20 else max(4, int(180 / n))
+    ax.set_xticks(range(n), labels=[str(v) for v in sim.columns], rotation=35, ha="right",
+                  fontsize=size)
+    ax.set_yticks(range(n), labels=labels, fontsize=size)
     ax.spines[:].set_visible(False)
-    if annotate:
+    if annotate and n <= 20:
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
-                if i == j:
+                if (i == j and not within) or np.isnan(values[i, j]):
                     continue
                 colour = "black" if values[i, j] > 0.6 else "white"
                 ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center",
                         color=colour, fontsize=9)
-    ax.figure.colorbar(image, ax=ax, label="cosine similarity", shrink=0.8)
-    if title is None:
+    label = "mean cosine similarity" if within else "cosine similarity"
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
+    if title is None and within:
+        title = _within_title(values, labels)
+    elif title is None:
         off = values.copy()
         np.fill_diagonal(off, -np.inf)
         i, j = np.unravel_index(int(np.argmax(off)), off.shape)
@@ -588,3 +613,139 @@ def plot_similarity(
         title = f"{a} and {b} are the closest pair (cosine {values[i, j]:.2f})"
     ax.set_title(title)
     return ax
+
+
+def _within_title(values: np.ndarray, labels: list[str]) -> str:
+    """Title of an outlet-level table: which outlets' articles are closer among themselves."""
+    off = ~np.eye(len(labels), dtype=bool)
+    rows = []
+    for i, name in enumerate(labels):
+        own, rest = values[i, i], values[i][off[i]]
+        if np.isfinite(own) and np.isfinite(rest).any():
+            rows.append((own - float(np.nanmean(rest)), name, own, float(np.nanmean(rest))))
+    if not rows:
+        return f"Mean cosine between outlets {float(np.nanmean(values[off])):.2f} (one article each)"
+    more = [r for r in rows if r[0] > 0]
+    if not more:
+        return f"No outlet's articles are more alike among themselves than to other outlets' ({len(rows)} compared)"
+    gap, name, own, rest = max(more)
+    return (f"{len(more)} of {len(rows)} outlets' articles are more alike among themselves than to "
+            f"others' (most: {name}, {own:.2f} vs {rest:.2f})")
+
+
+def article_labels(
+    corpus: pd.DataFrame,
+    *,
+    label_col: str = "outlet",
+    id_col: str = "doc_id",
+    name: str = "article",
+) -> pd.DataFrame:
+    """Give every article a unique, readable label: its outlet, plus its id where needed.
+
+    An outlet with one article is labelled by its name alone; an outlet with several
+    articles labels each as ``"<outlet> · <doc_id>"``. Per-article tables and
+    figures (similarity, dendrogram, clusters) then stay readable by outlet while
+    every row is one article.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        One row per article.
+    label_col, id_col : str
+        Outlet and article-id columns.
+    name : str, default "article"
+        Name of the new column.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``corpus`` with the column ``name`` added (or replaced).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "outlet": ["A", "A", "B"]})
+    >>> article_labels(c)["article"].tolist()
+    ['A · a1', 'A · a2', 'B']
+    """
+    for what, col in (("label_col", label_col), ("id_col", id_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{what}={col!r} is not a column of the corpus; "
+                             f"available: {sorted(map(str, corpus.columns))}")
+    outlet = corpus[label_col].astype(str)
+    ids = corpus[id_col].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"{id_col!r} must be unique to label articles; repeated: "
+                         f"{sorted(set(ids[ids.duplicated()]))}")
+    several = outlet.map(outlet.value_counts()) > 1
+    labels = outlet.where(~several, outlet + " · " + ids)
+    return corpus.assign(**{name: labels.astype(object)})
+
+
+def outlet_means(
+    pairwise: pd.DataFrame,
+    groups: pd.DataFrame | pd.Series | dict[str, str],
+    *,
+    label_col: str = "article",
+    group_col: str = "outlet",
+) -> pd.DataFrame:
+    """Average a per-article pairwise table (similarity, co-clustering) by outlet.
+
+    Cell ``(A, B)`` is the mean of the article-pair values over every article of
+    outlet ``A`` paired with every article of outlet ``B``; the diagonal cell
+    ``(A, A)`` is the mean over pairs of *different* articles of ``A`` (NaN when
+    ``A`` has one article). A diagonal above the rest of its row says that an
+    outlet's articles resemble each other more than they resemble other outlets'.
+
+    Parameters
+    ----------
+    pairwise : DataFrame
+        Square table indexed and columned by article label (e.g. :func:`similarity`
+        on a corpus labelled with :func:`article_labels`).
+    groups : DataFrame, Series or dict
+        Article label -> outlet: a corpus with ``label_col`` and ``group_col``
+        columns, or a mapping.
+    label_col, group_col : str
+        Columns of ``groups`` when it is a DataFrame.
+
+    Returns
+    -------
+    DataFrame
+        Square, outlets sorted by name, index and columns named ``group_col``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame([[1, .8, .2], [.8, 1, .4], [.2, .4, 1]],
+    ...                  index=["A1", "A2", "B"], columns=["A1", "A2", "B"])
+    >>> outlet_means(s, {"A1": "A", "A2": "A", "B": "B"})
+    outlet    A    B
+    outlet          
+    A       0.8  0.3
+    B       0.3  NaN
+    """
+    if pairwise.shape[0] != pairwise.shape[1]:
+        raise ValueError(f"pairwise must be square; got shape {pairwise.shape}")
+    if isinstance(groups, pd.DataFrame):
+        missing = [c for c in (label_col, group_col) if c not in groups.columns]
+        if missing:
+            raise ValueError(f"groups lacks column(s) {missing}; pass the labelled corpus "
+                             "(article_labels) or a mapping article -> outlet")
+        mapping = dict(zip(groups[label_col].astype(str), groups[group_col].astype(str)))
+    else:
+        mapping = {str(k): str(v) for k, v in dict(groups).items()}
+    labels = [str(v) for v in pairwise.index]
+    unknown = [v for v in labels if v not in mapping]
+    if unknown:
+        raise ValueError(f"no outlet for article label(s) {unknown[:5]}; groups must map every "
+                         "row of the pairwise table")
+    of = np.array([mapping[v] for v in labels], dtype=object)
+    outlets = sorted(set(of))
+    values = pairwise.to_numpy(dtype=float)
+    off_diag = ~np.eye(len(labels), dtype=bool)
+    out = np.full((len(outlets), len(outlets)), np.nan)
+    for i, a in enumerate(outlets):
+        for j, b in enumerate(outlets):
+            cells = (of == a)[:, None] & (of == b)[None, :] & off_diag
+            if cells.any():
+                out[i, j] = float(values[cells].mean())
+    index = pd.Index(outlets, name=group_col)
+    return pd.DataFrame(out, index=index, columns=index.copy())

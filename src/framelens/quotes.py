@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from framelens.notes import NotEnoughData
 from framelens.text import sentence_spans, words
 
 __all__ = ["quotes", "match_quotes", "quote_table", "attribution", "reporting_verbs",
@@ -374,6 +375,26 @@ def match_quotes(q: pd.DataFrame, *, threshold: float = QUOTE_MATCH,
 def quote_table(matched: pd.DataFrame, *, min_outlets: int = 2) -> pd.DataFrame:
     """How each shared quote reads in each outlet: groups x outlets, segment text in cells.
 
+    Parameters
+    ----------
+    matched : pandas.DataFrame
+        Output of :func:`match_quotes`.
+    min_outlets : int, default 2
+        Show groups quoted by at least this many outlets.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``group``; ``speaker`` (speakers named, sorted) then one column per
+        outlet holding its segments (several joined by `` / ``), ``""`` where the
+        outlet does not quote it.
+
+    Raises
+    ------
+    NotEnoughData
+        When the quotes come from fewer than ``min_outlets`` outlets: no quote can
+        be shared by that many.
+
     Examples
     --------
     >>> m = pd.DataFrame({"group": [0, 0], "n_outlets": [2, 2], "outlet": ["A", "B"],
@@ -381,6 +402,12 @@ def quote_table(matched: pd.DataFrame, *, min_outlets: int = 2) -> pd.DataFrame:
     >>> quote_table(m).loc[0, "B"]
     'x z'
     """
+    if isinstance(min_outlets, bool) or not isinstance(min_outlets, int) or min_outlets < 1:
+        raise ValueError(f"min_outlets={min_outlets!r} must be a positive integer")
+    n_outlets = int(matched["outlet"].nunique()) if "outlet" in matched.columns else 0
+    if n_outlets < min_outlets:
+        raise NotEnoughData(f"quotes shared by {min_outlets} outlets need quotes from at least "
+                            f"{min_outlets} outlets; found quotes from {n_outlets}")
     sub = matched[matched["n_outlets"] >= min_outlets]
     t = sub.groupby(["group", "outlet"])["segment"].agg(" / ".join).unstack("outlet").fillna("")
     spk = sub.groupby("group")["speaker"].agg(lambda s: "; ".join(sorted({x for x in s if x})))

@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from framelens.text import sentence_spans
+
 __all__ = ["fold", "name_key", "name_distance", "same_name", "proper_names",
-           "spelling_variants", "variant_table", "marked_spellings", "count_marked"]
+           "spelling_variants", "variant_table", "marked_spellings", "count_marked",
+           "marked_evidence"]
 
 #: Transliteration folds applied in order to a lower-cased, accent-free name: the
 #: spellings that Ukrainian/Russian romanisation systems disagree on.
@@ -172,6 +175,9 @@ def spelling_variants(corpus: pd.DataFrame, *, text_col: str = "text",
     Proper names (:func:`proper_names`) are taken from the most frequent down; each
     joins the first group whose head it matches by :func:`same_name`, else starts a
     new group. Groups with at least ``min_forms`` distinct spellings are returned.
+    A name written in capitals (a headline's ``WASHINGTON``) counts as its
+    capitalised form (``Washington``) when the corpus also writes it that way:
+    capitals are typography, not spelling.
 
     Parameters
     ----------
@@ -203,6 +209,10 @@ def spelling_variants(corpus: pd.DataFrame, *, text_col: str = "text",
     if not isinstance(min_forms, int) or min_forms < 1:
         raise ValueError(f"min_forms must be a positive integer, got {min_forms!r}")
     names = proper_names(corpus, text_col=text_col, label_col=label_col)
+    known = set(names["name"])
+    names["name"] = names["name"].map(
+        lambda n: n[0] + n[1:].lower() if n.isupper() and n[0] + n[1:].lower() in known else n)
+    names = names.groupby(["outlet", "name"], as_index=False, sort=True)["count"].sum()
     totals = names.groupby("name")["count"].sum()
     order = sorted(totals.index, key=lambda n: (-int(totals[n]), n))
     heads: dict[str, list[str]] = {}  # name_key -> group heads (only equal keys can match)
@@ -339,3 +349,66 @@ def count_marked(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str
         used = out.groupby("name")["count"].sum()
         out = out[out["name"].isin(used[used > 0].index)]
     return out.sort_values(["name", "variant", "outlet"], kind="mergesort").reset_index(drop=True)
+
+
+def marked_evidence(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                    marked: pd.DataFrame | None = None, mixed_only: bool = True) -> pd.DataFrame:
+    """Every occurrence of a curated marked spelling, with the sentence it stands in.
+
+    The evidence behind :func:`count_marked`: one row per match, so each count in
+    its table can be checked against the text.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus (``doc_id`` column, else the index, identifies articles).
+    text_col, label_col : str
+        Text and outlet columns.
+    marked : pandas.DataFrame, optional
+        Output of :func:`marked_spellings` (default: the shipped list).
+    mixed_only : bool, default True
+        Keep only names the corpus writes in two or more of their variants (Kyiv
+        *and* Kiev): a name every article spells one way carries no signal here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``variant``, ``marked_as``, ``outlet``, ``doc_id``,
+        ``match`` (as written), ``start`` (character offset in ``text_col``) and
+        ``sentence``; sorted by name, variant, outlet, document and position.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+    ...                    "text": ["Talks in Kyiv. Kyiv's mayor spoke.", "Kiev in Ukraine."]})
+    >>> marked_evidence(df)[["variant", "outlet", "match", "sentence"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['Kiev', 'B', 'Kiev', 'Kiev in Ukraine.'], ['Kyiv', 'A', 'Kyiv', 'Talks in Kyiv.'],
+     ['Kyiv', 'A', 'Kyiv', "Kyiv's mayor spoke."]]
+    """
+    _check(corpus, text_col, label_col)
+    if not isinstance(mixed_only, bool):
+        raise ValueError(f"mixed_only={mixed_only!r} must be True or False")
+    marked = marked_spellings() if marked is None else marked
+    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+    texts = corpus[text_col].tolist()
+    outlets = corpus[label_col].astype(str).tolist()
+    spans = [sentence_spans(t) for t in texts]
+    rows = []
+    for r in marked.itertuples(index=False):
+        rx = re.compile(rf"\b(?:{r.pattern})\b")
+        for doc_id, outlet, text, sp in zip(ids, outlets, texts, spans):
+            for m in rx.finditer(text):
+                sentence = next((text[a:b] for a, b in sp if a <= m.start() < b), "")
+                rows.append((r.name, r.variant, r.marked_as, outlet, doc_id, m.group(0),
+                             m.start(), sentence))
+    out = pd.DataFrame(rows, columns=["name", "variant", "marked_as", "outlet", "doc_id", "match",
+                                      "start", "sentence"])
+    out = out.astype({"name": "string", "variant": "string", "marked_as": "string",
+                      "outlet": "string", "match": "string", "start": "int64",
+                      "sentence": "string"})
+    if mixed_only:
+        forms = out.groupby("name")["variant"].nunique()
+        out = out[out["name"].isin(forms[forms >= 2].index)]
+    return out.sort_values(["name", "variant", "outlet", "doc_id", "start"],
+                           kind="mergesort").reset_index(drop=True)

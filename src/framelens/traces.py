@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from framelens.text import sentence_spans, words
 
 __all__ = ["untranslated_fragments", "pronoun_slips", "furniture", "traces", "load_first_names",
-           "load_foreign_stopwords"]
+           "load_foreign_stopwords", "before_after"]
 
 _COLS = ["doc_id", "outlet", "kind", "rule", "evidence", "context", "column", "start", "end"]
 #: Letters with diacritics that English text (outside names) does not use.
@@ -429,3 +429,71 @@ def traces(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col:
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=_COLS)
     return out.sort_values(["doc_id", "kind", "start"], kind="stable", ignore_index=True)
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def before_after(corpus: pd.DataFrame, audit: pd.DataFrame, *, width: int = 50,
+                 raw_col: str = "text_raw", text_col: str = "text") -> pd.DataFrame:
+    """Each span cleaning removed, shown in its raw surroundings and as the cleaned text reads.
+
+    ``before`` is the published text around the span with the removed part in
+    brackets ``⟦...⟧`` (cut after 100 characters); ``after`` is the cleaned text at the same place (found by
+    the raw text that follows the span, or, at the end of an article, the text
+    before it). Whitespace runs are shown as one space.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus from :func:`framelens.corpus.clean` (``doc_id``,
+        ``raw_col`` and ``text_col``).
+    audit : pandas.DataFrame
+        Its audit table (``doc_id``, ``outlet``, ``rule``, ``start``, ``end``).
+    width : int, default 50
+        Characters of context on each side.
+    raw_col, text_col : str
+        Published and cleaned text columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``outlet``, ``rule``, ``before``, ``after``; one row per
+        audit row, in audit order (empty when nothing was removed).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"doc_id": ["a"], "text_raw": ["date 2024-11-30Kyiv asks NATO."],
+    ...                   "text": ["Kyiv asks NATO."]})
+    >>> a = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "rule": ["date-header"],
+    ...                   "start": [0], "end": [15]})
+    >>> before_after(c, a, width=10)[["before", "after"]].values.tolist()
+    [['⟦date 2024-11-30⟧Kyiv asks', 'Kyiv asks']]
+    """
+    for col in ("doc_id", raw_col, text_col):
+        if col not in corpus.columns:
+            raise ValueError(f"corpus lacks column {col!r}; pass the cleaned corpus of clean()")
+    for col in ("doc_id", "outlet", "rule", "start", "end"):
+        if col not in audit.columns:
+            raise ValueError(f"audit lacks column {col!r}; pass the audit table of clean()")
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width={width!r} must be a positive integer")
+    raw = dict(zip(corpus["doc_id"], corpus[raw_col]))
+    cleaned = dict(zip(corpus["doc_id"], corpus[text_col]))
+    rows = []
+    for r in audit.itertuples(index=False):
+        text, out = raw[r.doc_id], cleaned[r.doc_id]
+        start, end = int(r.start), int(r.end)
+        gone = text[start:end] if end - start <= 120 else text[start:start + 100] + " … "
+        before = text[max(0, start - width):start] + "⟦" + gone + "⟧" + text[end:end + width]
+        follow = text[end:end + 25].strip()
+        if follow and out.find(follow) >= 0:
+            at = out.find(follow)
+            after = out[max(0, at - width):at + width]
+        else:
+            lead = text[max(0, start - 25):start].strip()
+            at = out.rfind(lead) + len(lead) if lead and out.rfind(lead) >= 0 else len(out)
+            after = out[max(0, at - width):at + width]
+        rows.append((r.doc_id, r.outlet, r.rule, _squeeze(before), _squeeze(after)))
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "rule", "before", "after"])
