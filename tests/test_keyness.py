@@ -202,3 +202,25 @@ def test_plot_keyness_by_outlet_one_panel_each() -> None:
     with pytest.raises(ValueError, match="one Axes per outlet"):
         plot_keyness_by_outlet(k, axes=axs[:1])
     plt.close("all")
+
+
+@pytest.mark.parametrize("stop_words", [None, "english"])
+def test_term_counts_equal_countvectorizer_with_words(stop_words: str | None) -> None:
+    """The Counter path gives what CountVectorizer(analyzer=words) summed per label gives."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    from framelens.text import words
+
+    df = pd.DataFrame({"outlet": ["B", "A", "B", "C"],
+                       "text": ["The war in Kyiv’s east; the WAR.", "İstanbul talks, the end",
+                                "ΟΔΟΣ ΑΣ.Β kyiv's", ""]})
+    stop = frozenset(ENGLISH_STOP_WORDS) if stop_words else frozenset()
+    vec = CountVectorizer(analyzer=lambda t: [w for w in words(t) if w not in stop])
+    x = vec.fit_transform(df["text"]).toarray()
+    want = pd.DataFrame({lab: x[(df["outlet"] == lab).to_numpy()].sum(axis=0)
+                         for lab in ["A", "B", "C"]}, index=vec.get_feature_names_out())
+    got = term_counts(df, stop_words=stop_words)
+    assert got.index.tolist() == sorted(want.index)
+    assert got.to_numpy().tolist() == want.sort_index().to_numpy().tolist()
+    assert got.loc["war", "B"] == 2 and got.loc["kyiv's", "B"] == 2
+    assert list(got.columns) == ["A", "B", "C"]

@@ -206,3 +206,39 @@ def test_seed_sentences_hard_cases() -> None:
     t004 = (root / "004_d6eb0f94e4030983.txt").read_text(encoding="utf-8")
     assert any(s.endswith("incoming U.S. President-elect Donald Trump’s administration.")
                for s in split(t004))
+
+
+def _words_token_by_token(text: str) -> list[str]:
+    """The reference definition: match on the text, then lowercase each token."""
+    from framelens.text import _WORD
+
+    return [m.group(0).lower().replace("\u2019", "'").replace("\u2010", "-")
+            .replace("\u2011", "-") for m in _WORD.finditer(text)]
+
+
+def test_lowercasing_first_is_safe_except_for_two_characters() -> None:
+    import sys
+
+    from framelens.text import _LOWER_EXCEPTIONS
+
+    def word(s: str) -> bool:
+        return all(c.isalnum() or c == "_" for c in s)
+
+    odd = [c for c in map(chr, range(sys.maxunicode + 1))
+           if len(c.lower()) != 1 or word(c) != word(c.lower())]
+    assert sorted(odd + ["\u03a3"]) == sorted(_LOWER_EXCEPTIONS)  # plus final sigma
+
+
+@pytest.mark.parametrize("text", ["İstanbul’s ΟΔΟΣ.Β and ΑΣ", "Kyiv’s war‐time ‑ x", ""])
+def test_words_equal_token_by_token_lowercasing(text: str) -> None:
+    assert words(text) == _words_token_by_token(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ _-'’‐‑.İıΣσςΑ1é\u0307 \n")), max_size=40)
+       | st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_words_property_equals_reference(text: str) -> None:
+    assert words(text) == _words_token_by_token(text)
+    from framelens.text import count_words
+
+    assert count_words(text) == len(words(text))

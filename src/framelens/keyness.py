@@ -20,12 +20,12 @@ from two or three occurrences, which carries no meaning about an outlet.
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from sklearn.feature_extraction.text import CountVectorizer
 
 from framelens.plots import PALETTE, new_axes
 from framelens.text import words
@@ -44,8 +44,9 @@ def term_counts(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     """Word counts per outlet (or any label), words as rows.
 
     Tokens are :func:`framelens.text.words` (lowercased, inner apostrophes and
-    hyphens kept), counted with scikit-learn's :class:`CountVectorizer`
-    (sparse, so it scales to large corpora); documents sharing a label are summed.
+    hyphens kept), counted per label with :class:`collections.Counter` (the same
+    counts as scikit-learn's :class:`CountVectorizer` with ``words`` as analyzer,
+    summed over the documents sharing a label, in a fraction of the time).
 
     Parameters
     ----------
@@ -81,26 +82,25 @@ def term_counts(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
         raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
     if isinstance(stop_words, str) and stop_words != "english":
         raise ValueError(f"stop_words={stop_words!r} is not allowed; use 'english', a list or None")
-    stop = None
+    stop: frozenset[str] = frozenset()
     if stop_words is not None:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
         stop = frozenset(ENGLISH_STOP_WORDS if stop_words == "english" else stop_words)
-
-    def analyzer(text: str) -> list[str]:
-        toks = words(text)
-        return toks if stop is None else [t for t in toks if t not in stop]
-
-    vec = CountVectorizer(analyzer=analyzer)
-    X = vec.fit_transform(corpus[text_col].tolist())
-    labels = pd.Series(corpus[label_col].astype(str).to_numpy())
-    levels = sorted(labels.unique())
-    cols = []
-    for lab in levels:
-        rows = np.flatnonzero((labels == lab).to_numpy())
-        cols.append(np.asarray(X[rows].sum(axis=0)).ravel())
-    data = np.column_stack(cols) if cols else np.zeros((X.shape[1], 0), dtype=np.int64)
-    out = pd.DataFrame(data.astype(np.int64), index=pd.Index(vec.get_feature_names_out(),
-                       name="term"), columns=pd.Index(levels, name=label_col))
+    labels = corpus[label_col].astype(str).tolist()
+    levels = sorted(set(labels))
+    counters: dict[str, Counter[str]] = {lab: Counter() for lab in levels}
+    for lab, text in zip(labels, corpus[text_col].tolist()):
+        counters[lab].update(words(text))
+    vocab = sorted(set().union(*counters.values()) - stop)
+    index = {t: i for i, t in enumerate(vocab)}
+    data = np.zeros((len(vocab), len(levels)), dtype=np.int64)
+    for j, lab in enumerate(levels):
+        got = [(index[t], c) for t, c in counters[lab].items() if t in index]
+        if got:
+            rows, vals = zip(*got)
+            data[list(rows), j] = vals
+    out = pd.DataFrame(data, index=pd.Index(vocab, name="term", dtype="str"),
+                       columns=pd.Index(levels, name=label_col))
     out = out[out.sum(axis=1) >= min_count]
     return out.sort_index()
 
