@@ -175,3 +175,24 @@ def test_wheel_ships_the_notebooks(tmp_path: Path) -> None:
     shipped = sorted(Path(n).name for n in names if "/data/share/framelens/notebooks/" in n)
     assert shipped == sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
     assert "framelens/cli.py" in names and "framelens/data/lexicon.csv" in names
+
+
+@pytest.mark.skipif(not EVENT.is_dir(), reason=f"NewsWCL50 corpus not found at {EVENT}")
+def test_report_on_a_csv_corpus_file(tmp_path: Path) -> None:
+    """The single-file form end to end: one NewsWCL50 event written as one CSV in a temp folder."""
+    folder = tmp_path / "event"
+    folder.mkdir()
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["doc_id", "outlet", "text"])
+    for f in sorted(EVENT.glob("*.txt")):
+        writer.writerow([f.stem, f"Outlet {f.stem.split('_')[1]}", f.read_text(encoding="utf-8")])
+    (folder / "articles.csv").write_text(buf.getvalue(), encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", str(folder / "articles.csv"), "--out", str(out)]) == 0
+    assert len(sorted((out / "notebooks").glob("*.html"))) == 5
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f"Outlet {o}" in index for o in ("L", "LL", "M", "R", "RR"))
+    assert "None: all 5 input articles were read and analysed." in index
+    corpus = csv.DictReader(io.StringIO((out / "tables" / "corpus.csv").read_text(encoding="utf-8")))
+    assert sorted(r["doc_id"] for r in corpus) == sorted(f.stem for f in EVENT.glob("*.txt"))

@@ -1,9 +1,13 @@
-"""Load a folder of articles into a validated corpus, and clean page furniture.
+"""Load a folder of articles (or one CSV/JSONL file) into a validated corpus, and clean page furniture.
 
 A corpus is a folder of UTF-8 ``.txt`` files, one article each, plus an optional
-``manifest.csv`` describing them (one row per file). :func:`load_corpus` reads
-it into a DataFrame, one row per article, with the raw text kept exactly as on
-disk. :func:`clean` removes page furniture that no reporter wrote (date
+``manifest.csv`` describing them (one row per file), or a single ``.csv`` /
+``.jsonl`` file (optionally ``.gz``/``.xz``) with one article per row and at
+least the columns ``doc_id`` and ``text``. :func:`load_corpus` reads either
+into a DataFrame, one row per article, with the raw text kept exactly as on
+disk; with ``errors="collect"`` every article it cannot use (not UTF-8, empty,
+repeated id, no manifest row, too short to analyse...) is listed with the
+reason and the fix by :func:`rejects_table`, so none is dropped silently. :func:`clean` removes page furniture that no reporter wrote (date
 headers, timestamps, "Share" residue, comment counters, "Source: ..." lines,
 republishing notices, author biographies) by general, named rules listed in
 :data:`RULES`, and returns an audit table of every removed span.
@@ -715,7 +719,13 @@ def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per rejected file (or manifest row without a file), sorted by
         path, columns ``path`` (file name relative to the folder) and
-        ``reason`` (the message :class:`CorpusError` would have raised).
+        ``reason`` (the message :class:`CorpusError` would have raised: what is
+        wrong, where, and what to do). For a single-file corpus one row per
+        rejected row, in file order, ``path`` being ``"FILE:line N"``. Together
+        with the corpus it accounts for every input article:
+        ``len(corpus) + len(rejects_table(corpus))`` is the number of ``.txt``
+        files plus manifest rows without a file (folder), or of non-blank
+        rows (file).
 
     Examples
     --------
