@@ -363,12 +363,13 @@ def merge_vocab_counts(parts: Sequence[tuple[np.ndarray, sp.csr_matrix]], *,
         raise ValueError(f"min_df={min_df!r} must be a positive integer (documents)")
     if not parts:
         raise ValueError("parts is empty: no chunk was counted")
-    vocab = np.unique(np.concatenate([np.asarray(t, dtype=object) for t, _ in parts]))
+    # one sort of all chunks' terms gives the merged vocabulary and every term's column
+    vocab, where = np.unique(np.concatenate([np.asarray(t, dtype=object) for t, _ in parts]),
+                             return_inverse=True)
+    ends = np.cumsum([len(t) for t, _ in parts])
     blocks = []
-    for terms, counts in parts:
+    for (terms, counts), cols in zip(parts, np.split(where.ravel(), ends[:-1])):
         counts = sp.csr_matrix(counts)
-        cols = np.searchsorted(vocab, np.asarray(terms, dtype=object)) if len(terms) else \
-            np.zeros(0, dtype=np.int64)
         remapped = sp.csr_matrix((counts.data, cols[counts.indices], counts.indptr),
                                  shape=(counts.shape[0], len(vocab)))
         blocks.append(remapped)
@@ -724,12 +725,9 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         summed.attrs["per"] = per
         out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
     if "term_counts" in steps:
-        total: pd.DataFrame | None = None
-        for r in results:
-            tc = r["term_counts"]
-            total = tc if total is None else total.add(tc, fill_value=0)
-        assert total is not None
-        total = total.fillna(0).astype(np.int64).sort_index(axis=0).sort_index(axis=1)
+        stacked = pd.concat([r.pop("term_counts") for r in results], axis=0)
+        total = stacked.fillna(0).astype(np.int64).groupby(level=0, sort=True).sum()
+        total = total.sort_index(axis=1)
         total.index.name = "term"
         total.columns.name = group_col
         out.term_counts = total
