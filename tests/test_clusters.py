@@ -293,3 +293,11 @@ def test_describe_stability_shortens_large_groups() -> None:
 def test_plot_cooccurrence_of_one_article_is_a_plain_message() -> None:
     with pytest.raises(NotEnoughData, match="at least 2 x 2"):
         plot_cooccurrence(pd.DataFrame([[1.0]], index=["A"], columns=["A"]))
+
+
+def test_pair_table_with_repeated_labels_says_how_to_label_articles() -> None:
+    a = pd.DataFrame({"run": 1, "k": 2, "outlet": ["A", "A", "B"], "cluster": [1, 1, 2]})
+    with pytest.raises(ValueError, match="repeat within a run.*article_labels"):
+        pair_table(a)
+    with pytest.raises(ValueError, match="article_labels"):
+        cooccurrence(a, k=2)

@@ -779,9 +779,11 @@ def plot_coverage(matrix: pd.DataFrame, *, max_rows: int = 30, ax: Axes | None =
     '1 of 2 core facts appear in every outlet (1 most widely carried shown)'
     """
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        rows, cols = matrix.shape
         raise NotEnoughData(f"a coverage grid needs at least one fact and one outlet; got "
-                            f"{matrix.shape[0]} facts x {matrix.shape[1]} outlets (no facts.csv, "
-                            "or no fact found in any article)")
+                            f"{rows} fact{'' if rows == 1 else 's'} x {cols} "
+                            f"outlet{'' if cols == 1 else 's'} (no facts.csv, or no fact found "
+                            "in any article)")
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise ValueError(f"max_rows={max_rows!r} must be a positive integer")
     total = matrix.shape[0]

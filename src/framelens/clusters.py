@@ -604,6 +604,17 @@ def _label_col(assignments: pd.DataFrame, label_col: str | None) -> str:
     return rest[0]
 
 
+def _check_unique(assignments: pd.DataFrame, label: str) -> None:
+    dup = assignments.duplicated(["run", "k", label])
+    if dup.any():
+        names = sorted(set(map(str, assignments.loc[dup, label])))
+        raise ValueError(
+            f"labels in {label!r} repeat within a run ({names[:3]}): pairs of articles cannot "
+            "be told apart. An outlet with several articles: label them with "
+            "features.article_labels() and cluster with label_col='article'"
+        )
+
+
 def pair_table(assignments: pd.DataFrame, *, label_col: str | None = None) -> pd.DataFrame:
     """How often each pair of articles lands in the same cluster, per ``k``.
 
@@ -630,6 +641,7 @@ def pair_table(assignments: pd.DataFrame, *, label_col: str | None = None) -> pd
     [['A', 'B', 0.5], ['B', 'C', 0.5], ['A', 'C', 0.0]]
     """
     label = _label_col(assignments, label_col)
+    _check_unique(assignments, label)
     rows = []
     for k, part in assignments.groupby("k", sort=True):
         wide = part.pivot(index="run", columns=label, values="cluster")
