@@ -16,19 +16,24 @@ per-article framelens.distributed.analyse(engine="processes", n_jobs=2): cleanin
             cores; the CPU seconds of each step are reported too
 tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, English stop
             words, min_df=2), equal to TfidfVectorizer on the whole corpus
-10-NN       features.nearest_neighbours(k=10, n_jobs=2) (sparse brute-force cosine,
-            scikit-learn working_memory=128 MB per block)
+10-NN       features.nearest_neighbours(k=10, n_jobs=2) (exact cosine top-k: sparse
+            X @ X.T keeping 11 per row with sparse_dot_topn on 2 threads; without that
+            package scikit-learn brute force, working_memory=128 MB per block)
 stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3)
 labels      actors.label_matrix (actor x outlet)
 keyness     keyness.keyness(left vs right)
 reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
             .fit_transform(raw texts), single-threaded, in this process
 
-Wall time is time.perf_counter. Memory is the proportional set size (PSS: private
+Wall time is time.perf_counter; CPU seconds are this process's plus its finished
+worker processes' (resource.getrusage), so wall < CPU means both cores were used and
+wall > CPU means the machine was busy with other work. Memory is the proportional set size (PSS: private
 pages plus a fair share of shared ones, so the pages forked workers share with this
 process count once) summed over this process and its worker processes, sampled every
 0.1 s by a background thread (psutil); the peak during each stage is printed, and
 ``ru_maxrss`` (peak RSS) of this process and of the largest worker at the end.
+The load average (``os.getloadavg``) is printed before and after, and at the end a
+Markdown table of every stage that can be pasted into ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 
@@ -104,19 +109,35 @@ class MemorySampler:
         return self.peak
 
 
-def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]:
-    """Run every stage on the first ``n`` articles; return {stage: (seconds, peak PSS)}."""
-    times: dict[str, tuple[float, int]] = {}
+Times = dict[str, tuple[float, float, int]]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float]]:
+    """Run every stage on the first ``n`` articles.
+
+    Returns {stage: (wall seconds, CPU seconds, peak PSS bytes)} and the per-article
+    stage's worker CPU seconds by step.
+    """
+    times: Times = {}
     sampler = MemorySampler()
 
     def stage(name: str, fn):  # type: ignore[no-untyped-def]
         if is_terminal():  # a stage without its own bar (10-NN) still says it is running
             print(f"  {name} ...", end="\r", file=sys.stderr, flush=True)
         sampler.start()
+        c = _cpu()
         t = time.perf_counter()
         out = fn()
-        times[name] = (time.perf_counter() - t, sampler.stop())
-        print(f"  {name:<12} {times[name][0]:8.1f} s  peak PSS {times[name][1] / 2**30:5.2f} GB",
+        times[name] = (time.perf_counter() - t, _cpu() - c, sampler.stop())
+        wall, cpu, peak = times[name]
+        print(f"  {name:<12} {wall:8.1f} s  CPU {cpu:8.1f} s  peak PSS {peak / 2**30:5.2f} GB",
               flush=True)
         return out
 
@@ -142,17 +163,47 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> dict[str, tuple[float, int]]
     texts = corpus["text_raw"].tolist()
     stage("reference", lambda: TfidfVectorizer(sublinear_tf=True, min_df=2,
                                                stop_words="english").fit_transform(texts))
-    return times
+    return times, dict(res.cpu_seconds)
 
 
-def report(n: int, times: dict[str, tuple[float, int]]) -> tuple[float, float]:
-    pipeline = sum(t for k, (t, _) in times.items() if k != "reference")
+def report(n: int, times: Times) -> tuple[float, float]:
+    pipeline = sum(t for k, (t, _, _) in times.items() if k != "reference")
+    cpu = sum(c for k, (_, c, _) in times.items() if k != "reference")
     ref = times["reference"][0]
-    peak = max(m for _, m in times.values())
-    print(f"n={n}: pipeline {pipeline:.1f} s, reference {ref:.1f} s, ratio "
+    peak = max(m for _, _, m in times.values())
+    print(f"n={n}: pipeline {pipeline:.1f} s (CPU {cpu:.1f} s), reference {ref:.1f} s, ratio "
           f"{pipeline / ref:.2f} (target <= 1.0); peak PSS {peak / 2**30:.2f} GB "
           "(target <= 2.5)", flush=True)
     return pipeline, ref
+
+
+def summary(runs: dict[int, tuple[Times, dict[str, float]]]) -> str:
+    """A Markdown table of every stage at every size (wall s / CPU s, peak PSS)."""
+    sizes = sorted(runs)
+    head = "| stage | " + " | ".join(f"{n:,} articles: wall / CPU s" for n in sizes) + \
+        f" | peak PSS ({sizes[-1]:,}) |"
+    lines = [head, "|---|" + "---:|" * (len(sizes) + 1)]
+    for name in runs[sizes[-1]][0]:
+        cells = [f"{runs[n][0][name][0]:.1f} / {runs[n][0][name][1]:.1f}" for n in sizes]
+        lines.append(f"| {name} | " + " | ".join(cells) +
+                     f" | {runs[sizes[-1]][0][name][2] / 2**30:.2f} GB |")
+    steps = runs[sizes[-1]][1]
+    cells = [" / ".join(f"{runs[n][1].get(k, 0):.1f}" for k in steps) for n in sizes]
+    lines.append(f"| worker CPU s: {' / '.join(steps)} | " + " | ".join(cells) + " | |")
+    totals = []
+    for n in sizes:
+        t = runs[n][0]
+        pipe = sum(w for k, (w, _, _) in t.items() if k != "reference")
+        cpu = sum(c for k, (_, c, _) in t.items() if k != "reference")
+        totals.append((pipe, cpu, t["reference"][0], max(m for _, _, m in t.values())))
+    lines.append("| **pipeline total** | " + " | ".join(
+        f"**{p:.1f}** / {c:.1f}" for p, c, _, _ in totals) + f" | **{totals[-1][3] / 2**30:.2f} GB** |")
+    lines.append("| pipeline / reference (wall) | " + " | ".join(
+        f"{p / r:.2f} x" for p, _, r, _ in totals) + " | |")
+    lines.append("| pipeline / reference (CPU) | " + " | ".join(
+        f"{c / runs[n][0]['reference'][1]:.2f} x" for n, (_, c, _, _) in zip(sizes, totals))
+        + " | |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,17 +222,29 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [args.n]
     if args.frac > 0:
         sizes.insert(0, max(2, round(args.n * args.frac)))
+    try:
+        import sparse_dot_topn  # noqa: F401
+        nn_engine = "sparse_dot_topn"
+    except ImportError:
+        nn_engine = "scikit-learn NearestNeighbors (sparse_dot_topn not installed)"
+    print(f"10-NN engine: {nn_engine}; load average before: "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    runs = {}
     totals = {}
     for n in sizes:
         print(f"n={n}", flush=True)
-        times = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs)
-        totals[n] = report(n, times)
+        runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs)
+        totals[n] = report(n, runs[n][0])
     if len(sizes) == 2:
         small, big = sizes
         print(f"scaling: {big / small:.1f}x the articles took "
               f"{totals[big][0] / totals[small][0]:.1f}x the pipeline time "
               f"(target <= 11x for 10x) and {totals[big][1] / totals[small][1]:.1f}x the "
               "reference time")
+    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print()
+    print(summary(runs))
+    print()
     print(f"ru_maxrss of this process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB; of the largest "
           f"worker: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GB")
