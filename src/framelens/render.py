@@ -6,8 +6,9 @@ runs) does three things, in order:
 1. **Execute** every ``NOTEBOOKS/*.ipynb`` (sorted by name) top to bottom in a fresh
    ``python3`` kernel whose working directory is the notebooks folder, and save it in place
    with the volatile metadata (cell timings, papermill timestamps, widget state) removed, so
-   a second run changes nothing in git. With ``--corpus DIR`` the notebooks are instead run
-   with ``CORPUS`` set to ``DIR`` (papermill's parameter injection) (their first code cell is tagged
+   a second run changes nothing in git. With ``--corpus DIR`` (a corpus folder, or one
+   CSV/JSONL corpus file) the notebooks are instead run with ``CORPUS`` set to ``DIR``
+   (papermill's parameter injection) (their first code cell is tagged
    ``parameters``) and the executed copies are written to ``OUT/notebooks/*.ipynb``; the
    committed notebooks are left untouched.
 2. **Render** each executed notebook to ``OUT/notebooks/NAME.html`` with nbconvert's ``lab``
@@ -18,7 +19,11 @@ runs) does three things, in order:
    notebook can never become markup. The written page is checked for external references
    and the run fails if one is found.
 3. **Findings**: :func:`framelens.findings.write_findings` computes the tables and figures
-   from the library and writes ``OUT/index.html``, linking the rendered notebooks.
+   from the library and writes ``OUT/index.html``, linking the rendered notebooks and
+   listing the articles that could not be analysed.
+
+On a terminal each notebook and each findings step is named on standard error as it
+starts; in logs and tests nothing extra is printed.
 """
 from __future__ import annotations
 
@@ -563,6 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
         for stale in (out / "notebooks").glob("*.html"):  # pages of notebooks since removed
             stale.unlink()
+        findings._step(f"rendering {len(executed)} notebooks to HTML in {out / 'notebooks'}", None)
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
