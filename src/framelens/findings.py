@@ -63,7 +63,7 @@ TABLES: dict[str, str] = {
     "actor_labels": "one label of one actor in one outlet: count and an example sentence",
     "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
     "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
-    "lexicon_used": "the lexicon the hits were counted with (term, register, note, source)",
+    "lexicon_used": "the lexicon the hits were counted with (term, register, note, source; origin names CORPUS/lexicon.csv for added terms)",
     "spelling_marked": "one name, spelling variant and outlet: how often the outlet uses that spelling",
     "quotes": "one quotation: outlet, speaker, reporting verb, quoted words and sentence",
     "quote_matches": "one quotation kept by several outlets: each outlet's wording side by side",
@@ -156,8 +156,11 @@ def compute_tables(
         that cannot be read (not UTF-8, empty, duplicate id, no manifest row, too short
         to analyse...) are left out and listed in ``out/tables/rejects.csv`` (columns
         ``path``, ``reason``; header only when none), so every input article is either
-        analysed or listed. ``actors.csv`` and ``facts.csv`` are read from
-        :func:`framelens.corpus.corpus_folder` (the folder, or the folder holding the file).
+        analysed or listed. Companion files are read from
+        :func:`framelens.corpus.corpus_folder` (the folder, or the folder holding the
+        file): ``actors.csv`` (actors and aliases), ``facts.csv`` (facts of the event) and
+        ``lexicon.csv`` (terms added to the shipped lexicon, same columns, see
+        :func:`framelens.lexicon.load_lexicon`).
     out : str or Path
         Report folder; tables go to ``out/tables/NAME.csv`` (names in :data:`TABLES`).
         CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
@@ -329,7 +332,8 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
     from framelens.lexicon import lexicon_hits, load_lexicon, register_rates
 
-    lexicon = load_lexicon()
+    own = corpus / "lexicon.csv"  # the researcher's additions, next to the corpus
+    lexicon = load_lexicon(extra=own) if own.is_file() else load_lexicon()
     try:
         mentions = _mentions(docs, corpus)
     except FileNotFoundError:
