@@ -3,6 +3,7 @@
 Run by hand (about a minute)::
 
     .venv/bin/python benchmarks/actor_mentions.py [--events 0 1 ...] [--details]
+    .venv/bin/python benchmarks/actor_mentions.py --speed 2000
 
 Each NewsWCL50 event folder (5 articles, one per outlet) is read as a user's corpus
 would be (:func:`framelens.corpus.load_corpus`, :func:`framelens.corpus.clean`), and
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from framelens.corpus import clean, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 WCL = ROOT.parent / "shared" / "corpora" / "newswcl50"
+ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 #: Annotation types of concepts that act: persons, unnamed individuals, countries
 #: (and their governments), groups; the seed alias table counts NATO, Russia and
@@ -372,12 +375,33 @@ def run(events: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return table, act, ver
 
 
+def speed(n: int, repeats: int = 3) -> None:
+    """CPU seconds of find_mentions (seeds/actors.csv) on the first ``n`` cleaned
+    Article-Bias-Prediction articles; the least of ``repeats`` runs (the machine is shared)."""
+    from framelens.distributed import load_jsonl
+
+    corpus, _ = clean(load_jsonl(ABP, n=n))
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        m = find_mentions(corpus, ROOT / "seeds" / "actors.csv")
+        times.append(time.process_time() - t0)
+    print(f"find_mentions on {len(corpus):,} articles ({corpus['text'].str.len().sum():,} "
+          f"characters): {len(m):,} mentions, {min(times):.2f} CPU s (least of {repeats}: "
+          + ", ".join(f"{t:.2f}" for t in times) + ")")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, nargs="*", default=list(range(10)))
     ap.add_argument("--details", action="store_true",
                     help="also print each proposed actor's verdict")
+    ap.add_argument("--speed", type=int, metavar="N",
+                    help="instead: time find_mentions on N Article-Bias-Prediction articles")
     args = ap.parse_args(argv)
+    if args.speed:
+        speed(args.speed)
+        return
     if not (WCL / "Annotations.csv").is_file():
         raise SystemExit(f"NewsWCL50 not found at {WCL}; this benchmark needs ../shared/corpora")
     table, act, ver = run(args.events)

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from framelens.actors import (ActorTableError, find_mentions, label_counts, label_matrix,
-                              load_actors, propose_actors)
+from framelens.actors import (ActorTableError, _literal_anchors, find_mentions, label_counts,
+                              label_matrix, load_actors, propose_actors)
+from framelens.text import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "seeds" / "actors.csv"
@@ -281,3 +286,54 @@ def test_propose_joins_short_forms_and_keeps_whole_names() -> None:
     assert p.loc["Xi", "variants"] == "Xi (2); Xi Jinping (1)"
     assert p.loc["Kim", "variants"] == "Kim (3); Kim Jong Un (1)"
     assert "Kursk" in p.index and p.loc["Russia", "variants"] == "Russia (2)"
+
+
+# --------------------------------------------------------------- speed-ups keep the output
+@pytest.mark.parametrize("pattern, anchors", [
+    (r"(?:Vladimir\s+)?Putin", {"Putin"}),
+    (r"NATO|North Atlantic Treaty Organi[sz]ation|(?:the\s+)?Alliance",
+     {"NATO", "North Atlantic Treaty Organi", "Alliance"}),
+    (r"Zelensk(?:yy|yi|y)", {"Zelensky"}),  # re's parser factors out the common "y"
+    (r"(?:Kim){1,2}", {"Kim"}),
+    (r"(?i)putin", None),                 # case-insensitive: no literal is certain
+    (r"(?i:Putin)|NATO", None),
+    (r"\w+|Putin", None),                 # a branch without a literal
+    (r"(?:Putin)?", None),
+])
+def test_literal_anchors(pattern: str, anchors: set[str] | None) -> None:
+    flags = re.IGNORECASE if pattern.startswith("(?i)") else 0
+    got = _literal_anchors(re.compile(rf"\b(?:{pattern.removeprefix('(?i)')})\b", flags))
+    assert (got is None) if anchors is None else (got == anchors)
+
+
+def _reference_mentions(texts: list[str], table: pd.DataFrame) -> list[tuple]:
+    """Mentions as the first implementation found them: every pattern over every
+    text, each match's sentence from sentence_spans over the whole text."""
+    out = []
+    for d, text in enumerate(texts):
+        spans = sentence_spans(text)
+        for actor, pattern in zip(table["actor"], table["pattern"]):
+            for m in re.finditer(rf"\b(?:{pattern})\b", text):
+                inside = [(a, b) for a, b in spans if a <= m.start()]
+                if inside:
+                    a, b = inside[-1]
+                    out.append((f"d{d}", m.start(), actor, m.group(0), text[a:b]))
+    return sorted(out)
+
+
+_TABLE = pd.DataFrame({"actor": ["Putin", "NATO", "Any"], "type": ["person"] * 3,
+                       "pattern": [r"(?:Vladimir\s+)?Putin", r"NATO|(?:the\s+)?Alliance",
+                                   r"[A-Z]\w*ov"]})
+_PIECES = ["Putin", "Vladimir Putin", "NATO", "the Alliance", "Alliance", "Ivanov", "Putinism",
+           "said", "Mr.", "U.S.", "President", ",", ".", "!", "\n", "\n\n", " ", "\u2028", '"']
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=30), min_size=1, max_size=3))
+def test_find_mentions_same_as_reference(docs: list[list[str]]) -> None:
+    texts = [" ".join(d) for d in docs]
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))],
+                           "outlet": "O", "text": texts})
+    m = find_mentions(corpus, _TABLE)
+    got = sorted(zip(m["doc_id"], m["start"], m["actor"], m["surface"], m["sentence"]))
+    assert got == _reference_mentions(texts, _TABLE)
