@@ -196,3 +196,15 @@ def test_report_on_a_csv_corpus_file(tmp_path: Path) -> None:
     assert "None: all 5 input articles were read and analysed." in index
     corpus = csv.DictReader(io.StringIO((out / "tables" / "corpus.csv").read_text(encoding="utf-8")))
     assert sorted(r["doc_id"] for r in corpus) == sorted(f.stem for f in EVENT.glob("*.txt"))
+
+
+def test_check_columns_renames_a_files_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "abp.jsonl"
+    table.write_text('{"id": "x1", "source": "Daily A", "content": "Kyiv asked NATO."}\n', encoding="utf-8")
+    assert main(["check", str(table)]) == 1
+    assert "no 'doc_id' field (fields: 'id', 'source', 'content')" in capsys.readouterr().out
+    assert main(["check", str(table), "--columns", "id=doc_id,source=outlet,content=text"]) == 0
+    assert "OK: 1 article(s) from 1 outlet(s)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["check", str(table), "--columns", "id:doc_id"])
+    assert "'id:doc_id' is not FILE_NAME=CORPUS_NAME" in capsys.readouterr().err

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-__all__ = ["main", "build_parser", "find_notebooks", "notebook_candidates"]
+__all__ = ["main", "build_parser", "find_notebooks", "notebook_candidates", "parse_columns"]
 
 _CORPUS_HELP = ("folder of .txt articles (+ optional manifest.csv), or one .csv/.jsonl file "
                 "(optionally .gz/.xz) with an article per row and columns doc_id and text")
@@ -100,6 +100,38 @@ def find_notebooks(explicit: str | Path | None = None) -> Path:
     )
 
 
+def parse_columns(spec: str) -> dict[str, str]:
+    """``--columns`` text to the ``columns=`` mapping of :func:`framelens.corpus.load_corpus`.
+
+    Parameters
+    ----------
+    spec : str
+        Comma-separated ``FILE_NAME=CORPUS_NAME`` pairs, e.g. ``id=doc_id,source=outlet``.
+
+    Returns
+    -------
+    dict of str to str
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        A pair without ``=`` or with an empty side, named in the message.
+
+    Examples
+    --------
+    >>> parse_columns("id=doc_id, source=outlet")
+    {'id': 'doc_id', 'source': 'outlet'}
+    """
+    mapping = {}
+    for pair in spec.split(","):
+        old, sep, new = (part.strip() for part in pair.partition("="))
+        if not (sep and old and new):
+            raise argparse.ArgumentTypeError(
+                f"{pair.strip()!r} is not FILE_NAME=CORPUS_NAME; write e.g. --columns id=doc_id,source=outlet")
+        mapping[old] = new
+    return mapping
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its three subcommands.
 
@@ -136,10 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load CORPUS collecting every rejected article; print one line per problem "
                     "(file or FILE:line, and the reason with the fix). Exit status 1 if there is "
                     "any problem, else 0.\n\n" + _FORMS,
-        epilog="example:\n  framelens check seeds\n  framelens check articles.jsonl.xz --min-words 50")
+        epilog="example:\n  framelens check seeds\n  framelens check articles.jsonl.xz --min-words 50\n"
+               "  framelens check articles.jsonl.xz --columns id=doc_id,source=outlet")
     chk.add_argument("corpus", metavar="CORPUS", help=_CORPUS_HELP)
     chk.add_argument("--min-words", type=int, default=1, metavar="N",
                      help="reject articles with fewer than N words after cleaning (default: 1)")
+    chk.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
+                     help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
     act = sub.add_parser(
         "actors", formatter_class=fmt, help="print a proposed actors.csv (alias table) for a corpus",
         description="Propose candidate actors (proper-name sequences grouped by spelling variant) "
@@ -149,14 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
                "  framelens actors my-event/articles.csv > my-event/actors.csv")
     act.add_argument("corpus", metavar="CORPUS", help=_CORPUS_HELP)
     act.add_argument("--min-count", type=int, default=2, help="minimum total mentions (default: 2)")
+    act.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
+                     help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
     return parser
 
 
-def _check(corpus_path: str, min_words: int) -> int:
+def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = None) -> int:
     from framelens.corpus import CorpusError, load_corpus, rejects_table
 
     try:
-        corpus = load_corpus(corpus_path, errors="collect", min_words=min_words)
+        corpus = load_corpus(corpus_path, errors="collect", min_words=min_words, columns=columns)
     except (CorpusError, OSError, ValueError) as err:
         print(f"{corpus_path}: {err}")
         return 1
@@ -171,11 +208,11 @@ def _check(corpus_path: str, min_words: int) -> int:
     return 0
 
 
-def _actors(corpus_path: str, min_count: int) -> int:
+def _actors(corpus_path: str, min_count: int, columns: dict[str, str] | None = None) -> int:
     from framelens.actors import propose_actors
     from framelens.corpus import clean, load_corpus
 
-    corpus, _ = clean(load_corpus(corpus_path))
+    corpus, _ = clean(load_corpus(corpus_path, columns=columns))
     proposed = propose_actors(corpus, min_count=min_count)
     table = proposed.assign(type="proposed",
                             note="mentions: " + proposed["count"].astype(str) + "; variants: "
@@ -195,9 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.corpus, args.min_words)
+        return _check(args.corpus, args.min_words, args.columns)
     if args.command == "actors":
-        return _actors(args.corpus, args.min_count)
+        return _actors(args.corpus, args.min_count, args.columns)
     try:
         notebooks = find_notebooks(args.notebooks)
     except FileNotFoundError as err:
