@@ -301,3 +301,37 @@ def test_nearest_neighbours_are_the_exact_top_k(monkeypatch: pytest.MonkeyPatch,
 def test_nearest_neighbours_rejects_bad_n_jobs() -> None:
     with pytest.raises(ValueError, match="n_jobs=0"):
         nearest_neighbours(DOCS, k=1, n_jobs=0)
+
+
+def test_nearest_neighbours_row_blocks_agree_with_scikit_learn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    pytest.importorskip("sparse_dot_topn")
+    x = sp.random(4500, 300, density=0.02, random_state=np.random.default_rng(3), format="csr")
+    res = TfidfResult(matrix=x, terms=np.array([f"t{j}" for j in range(300)]),
+                      labels=pd.Index([f"a{i}" for i in range(4500)], name="outlet"),
+                      vectorizer=None)  # type: ignore[arg-type]
+    fast = nearest_neighbours(res, k=3, n_jobs=2)  # three row blocks of sparse_dot_topn
+    monkeypatch.setitem(sys.modules, "sparse_dot_topn", None)
+    slow = nearest_neighbours(res, k=3)
+    assert np.allclose(fast["similarity"], slow["similarity"], atol=1e-12)
+    same = (fast["neighbour_row"] == slow["neighbour_row"]).mean()
+    assert same > 0.99  # the rest: ties at the k-th place (equal similarity, above)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=8), st.text(min_size=1, max_size=8)),
+                min_size=1, max_size=8, unique_by=lambda t: t[0]))
+def test_article_labels_are_unique_and_start_with_the_outlet(rows: list[tuple[str, str]]) -> None:
+    corpus = pd.DataFrame({"doc_id": [d for d, _ in rows], "outlet": [o for _, o in rows]})
+    labels = article_labels(corpus)["article"]
+    assert labels.is_unique
+    assert all(lab.startswith(o) for lab, o in zip(labels, corpus["outlet"]))
+    single = corpus["outlet"].map(corpus["outlet"].value_counts()) == 1
+    assert (labels[single] == corpus.loc[single, "outlet"]).all()
+
+
+def test_article_labels_never_collide_with_an_outlet_name() -> None:
+    corpus = pd.DataFrame({"doc_id": ["1", "2", "3"], "outlet": ["A", "A", "A · 1"]})
+    assert article_labels(corpus)["article"].tolist() == ["A · 1", "A · 2", "A · 1 · 3"]

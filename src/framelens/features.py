@@ -384,8 +384,16 @@ def _topk_cosine(matrix: sp.spmatrix, k: int, n_jobs: int | None) -> tuple[np.nd
     except ImportError:
         sp_matmul_topn = None
     if sp_matmul_topn is not None:
-        prod = sp_matmul_topn(x, x.T.tocsr(), top_n=k + 1, n_threads=threads)
-        prod = sp.csr_matrix(prod)
+        from framelens.progress import progress
+
+        xt = x.T.tocsr()
+        step = max(2000, -(-n // 20))  # row blocks, for a progress bar on long runs
+        blocks = range(0, n, step)
+        prod = sp.vstack([sp.csr_matrix(sp_matmul_topn(x[a:a + step], xt, top_n=k + 1,
+                                                       n_threads=threads))
+                          for a in progress(blocks, desc="neighbours", unit="block",
+                                            enabled=None if len(blocks) > 2 else False)],
+                         format="csr")
         rows = np.repeat(np.arange(n), np.diff(prod.indptr))
         cols = prod.indices.astype(np.int64)
         sims = np.clip(prod.data, 0.0, 1.0)
@@ -678,6 +686,11 @@ def article_labels(
                          f"{sorted(set(ids[ids.duplicated()]))}")
     several = outlet.map(outlet.value_counts()) > 1
     labels = outlet.where(~several, outlet + " · " + ids)
+    clash = labels.duplicated(keep=False)  # an outlet named like another's "outlet · id"
+    labels = labels.where(~clash, outlet + " · " + ids)
+    if labels.duplicated().any():
+        raise ValueError(f"cannot give every article a unique label from {label_col!r} and "
+                         f"{id_col!r}: {sorted(set(labels[labels.duplicated()]))[:3]} repeat")
     return corpus.assign(**{name: labels.astype(object)})
 
 
