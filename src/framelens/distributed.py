@@ -89,7 +89,8 @@ def _open(path: Path) -> Any:
 
 
 def load_jsonl(path: str | Path, *, n: int | None = None,
-               columns: dict[str, str] | None = None) -> pd.DataFrame:
+               columns: dict[str, str] | None = None,
+               show_progress: bool | None = None) -> pd.DataFrame:
     """Read articles from a JSON-lines file (optionally ``.xz``) into a corpus DataFrame.
 
     Parameters
@@ -103,6 +104,8 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
         ``source`` -> ``outlet``, ``text`` -> ``text_raw``, plus ``date``, ``lean``,
         ``topic``, ``title``). Fields ``id``, ``source`` and ``text`` are required on
         every line; the others default to ``"unknown"`` when absent or empty.
+    show_progress : bool or None
+        Progress bar over the lines read (None: only when standard error is a terminal).
 
     Returns
     -------
@@ -139,7 +142,8 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
     data: dict[str, list[str]] = {col: [] for col in mapping.values()}
     seen: dict[str, int] = {}
     with _open(file) as fh:
-        for lineno, line in enumerate(fh, start=1):
+        lines = progress(fh, desc="load", total=n, unit="line", enabled=show_progress)
+        for lineno, line in enumerate(lines, start=1):
             if n is not None and len(seen) >= n:
                 break
             if not line.strip():
