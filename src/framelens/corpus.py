@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -209,22 +209,21 @@ def _bad_utf8(raw: bytes, base: int) -> str:
     return ""
 
 
-def _read_bytes(file: Path) -> bytes:
+def _lines(file: Path) -> Iterator[bytes]:
+    """The (decompressed) lines of ``file`` as bytes, each with its ``\\n``; streamed."""
     import gzip
     import lzma
 
     name = file.name.lower()
+    opener = gzip.open if name.endswith(".gz") else lzma.open if name.endswith(".xz") else open
     try:
-        if name.endswith(".gz"):
-            return gzip.decompress(file.read_bytes())
-        if name.endswith(".xz"):
-            return lzma.decompress(file.read_bytes())
+        with opener(file, "rb") as fh:
+            yield from fh
     except (OSError, EOFError, lzma.LZMAError) as err:
         raise CorpusError(
             f"{file} cannot be decompressed ({err}); check that it is a complete "
             f"{file.suffix} file, or decompress it yourself and pass the plain file."
         ) from None
-    return file.read_bytes()
 
 
 def _line_starts(data: bytes) -> list[int]:
@@ -273,7 +272,8 @@ def _required(file: Path, names: list[str]) -> None:
     _reserved(file, names, "column")
 
 
-def _csv_rows(file: Path, data: bytes, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
+def _csv_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
+    data = b"".join(_lines(file))
     reader, header = _csv_header(
         data.decode("utf-8", errors="surrogateescape"), str(file),
         "give it a header line with at least the columns 'doc_id' and 'text', then one line per article")
@@ -314,14 +314,15 @@ def _json_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _jsonl_rows(file: Path, data: bytes, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
+def _jsonl_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
     import json
 
     names: list[str] = []
     rows: list[_Row] = []
     pos = 0
-    for line, raw in enumerate(data.split(b"\n"), start=1):
-        start, pos = pos, pos + len(raw) + 1
+    for line, raw in enumerate(_lines(file), start=1):  # streamed: a large file is never held twice
+        start, pos = pos, pos + len(raw)
+        raw = raw.rstrip(b"\n")
         if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw, start = raw[3:], start + 3
         if not raw.strip():
@@ -377,8 +378,7 @@ def _record(doc_id: str, row: dict[str, str], path: str, text: str, extra: list[
 def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: int) -> pd.DataFrame:
     """:func:`load_corpus` for a single CSV/JSONL file (one article per row)."""
     fmt = _table_format(file)
-    data = _read_bytes(file)
-    names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, data, columns)
+    names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, columns)
     if not rows:
         raise CorpusError(
             f"{file} holds no articles: add one {'line' if fmt == 'csv' else 'JSON object'} per "
