@@ -311,15 +311,15 @@ def test_csv_corpus_with_companions_next_to_the_file(make_corpus, tmp_path):
     assert f"line {last}: the text is empty or only whitespace" in rejects["reason"].iloc[0]
 
 
-def test_lexicon_csv_next_to_the_corpus_adds_terms(make_corpus, tmp_path):
+def test_lexicon_files_next_to_the_corpus_add_terms(make_corpus, tmp_path):
     files = {f"d{i}.txt": _article(40, f"Lead {i} blamed the junta.", f"t{i}") for i in range(3)}
     folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
-    (folder / "lexicon.csv").write_text(
+    (folder / "lexicon-mine.csv").write_text(
         "term,is_regex,register,target_type,note,source\n"
         "junta,false,delegitimising,government,a government named as seized by force,test fixture\n",
         encoding="utf-8")
     findings.compute_tables(folder, out=tmp_path, n_boot=5)
     used = pd.read_csv(tmp_path / "tables" / "lexicon_used.csv", keep_default_na=False)
-    assert used.loc[used["term"] == "junta", "origin"].tolist() == [str(folder / "lexicon.csv")]
+    assert used.loc[used["term"] == "junta", "origin"].tolist() == [str(folder / "lexicon-mine.csv")]
     hits = pd.read_csv(tmp_path / "tables" / "lexicon_hits.csv", keep_default_na=False)
     assert (hits["term"] == "junta").sum() == 3

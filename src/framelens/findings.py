@@ -63,7 +63,7 @@ TABLES: dict[str, str] = {
     "actor_labels": "one label of one actor in one outlet: count and an example sentence",
     "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
     "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
-    "lexicon_used": "the lexicon the hits were counted with (term, register, note, source; origin names CORPUS/lexicon.csv for added terms)",
+    "lexicon_used": "the lexicon the hits were counted with (term, register, note, source; origin names the corpus's lexicon*.csv for added terms)",
     "spelling_marked": "one name, spelling variant and outlet: how often the outlet uses that spelling",
     "quotes": "one quotation: outlet, speaker, reporting verb, quoted words and sentence",
     "quote_matches": "one quotation kept by several outlets: each outlet's wording side by side",
@@ -159,8 +159,8 @@ def compute_tables(
         analysed or listed. Companion files are read from
         :func:`framelens.corpus.corpus_folder` (the folder, or the folder holding the
         file): ``actors.csv`` (actors and aliases), ``facts.csv`` (facts of the event) and
-        ``lexicon.csv`` (terms added to the shipped lexicon, same columns, see
-        :func:`framelens.lexicon.load_lexicon`).
+        ``lexicon*.csv`` (terms added to the shipped lexicon, same columns, read in name
+        order, see :func:`framelens.lexicon.load_lexicon`).
     out : str or Path
         Report folder; tables go to ``out/tables/NAME.csv`` (names in :data:`TABLES`).
         CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
@@ -332,8 +332,9 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
     from framelens.lexicon import lexicon_hits, load_lexicon, register_rates
 
-    own = corpus / "lexicon.csv"  # the researcher's additions, next to the corpus
-    lexicon = load_lexicon(extra=own) if own.is_file() else load_lexicon()
+    # the researcher's additions next to the corpus, as framelens.lexicon.lexicon_for_corpus reads them
+    own = sorted(p for p in corpus.glob("lexicon*.csv") if p.is_file())
+    lexicon = load_lexicon(extra=own or None)
     try:
         mentions = _mentions(docs, corpus)
     except FileNotFoundError:
