@@ -17,6 +17,7 @@ Modules are plain functions, DataFrames in and tidy DataFrames out:
 - :mod:`framelens.distributed` the per-article stages over process pools or Dask
 - :mod:`framelens.findings`, :mod:`framelens.render`  the rendered findings under ``reports/``
 - :mod:`framelens.plots`     one matplotlib style for every figure
+- :mod:`framelens.notes`     plain notes instead of crashes where a corpus is too small for a step
 
 Nothing runs or prints at import.
 """
