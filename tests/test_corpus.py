@@ -993,3 +993,21 @@ def test_property_every_csv_row_is_kept_or_rejected(tmp_path_factory, texts: lis
     df = load_corpus(table, errors="collect")
     assert "keep" in set(df["doc_id"])
     _accounted(df, len(texts) + 1)  # each row has a doc_id, so none is a blank line
+
+
+@settings(max_examples=40, deadline=None)
+@given(lines=st.lists(st.one_of(
+    st.text(max_size=30),  # usually not JSON at all
+    st.fixed_dictionaries({"doc_id": st.text(max_size=8), "text": st.one_of(st.text(max_size=40), st.integers())}),
+    st.lists(st.integers(), max_size=2),
+), min_size=1, max_size=6))
+def test_property_every_jsonl_line_is_kept_or_rejected(tmp_path_factory, lines: list) -> None:
+    import json
+
+    encoded = [x.replace("\n", " ").replace("\r", " ") if isinstance(x, str) else json.dumps(x) for x in lines]
+    encoded.append(json.dumps({"doc_id": "zz-keep", "text": GOOD}))
+    table = _write(tmp_path_factory.mktemp("j") / "a.jsonl", "\n".join(encoded) + "\n")
+    df = load_corpus(table, errors="collect")
+    assert "zz-keep" in set(df["doc_id"])
+    # lines of ASCII whitespace are blank, not articles; anything else is kept or rejected
+    _accounted(df, sum(1 for e in encoded if e.encode("utf-8").strip()))
