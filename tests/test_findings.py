@@ -266,10 +266,12 @@ def test_no_rejects_says_none(make_corpus, tmp_path):
 def test_one_article_corpus_says_what_needs_more(make_corpus, tmp_path):
     folder = make_corpus({"only.txt": _article(60, "Lead.", "t")}, [{"doc_id": "only", "outlet": "Solo"}])
     status = findings.compute_tables(folder, out=tmp_path, n_boot=5).set_index("section")
-    for section in ("similarity", "stability", "keyness", "quotes", "coverage", "spelling"):
+    for section in ("keyness", "quotes", "coverage", "spelling"):
         assert status.loc[section, "status"] == "not computed"
         assert status.loc[section, "note"] == ("compares outlets, and the corpus has 1 article from a single "
                                                "outlet (Solo); it needs articles from at least 2 outlets")
+    assert "needs at least 2 articles" in status.loc["similarity", "note"]
+    assert "needs at least 3 articles" in status.loc["stability", "note"]
     assert status.loc["corpus", "status"] == "computed" and status.loc["lexicon", "status"] == "computed"
     text = " ".join("".join(parse(findings.findings_page(tmp_path)).text).split())
     assert "This corpus has 1 article from 1 outlet. Findings that compare articles need at least 2" in text
@@ -281,10 +283,15 @@ def test_one_outlet_corpus_compares_no_outlets(make_corpus, tmp_path):
     files = {f"d{i}.txt": _article(40 + 10 * i, f"Lead {i}.", f"t{i}") for i in range(3)}
     folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": "Same Paper"} for i in range(3)])
     status = findings.compute_tables(folder, out=tmp_path, n_boot=5).set_index("section")
-    assert status.loc["similarity", "note"].startswith("compares outlets, and the corpus has 3 articles from "
-                                                      "a single outlet (Same Paper)")
-    assert not (tmp_path / "tables" / "similarity.csv").exists()
-    assert "This corpus has 3 articles from 1 outlet." in findings.findings_page(tmp_path)
+    assert status.loc["keyness", "note"].startswith("compares outlets, and the corpus has 3 articles from "
+                                                    "a single outlet (Same Paper)")
+    # articles are still compared, each told apart by its id
+    sim = pd.read_csv(tmp_path / "tables" / "similarity.csv", index_col=0)
+    assert sim.index.tolist() == [f"Same Paper · d{i}" for i in range(3)]
+    assert status.loc["stability", "status"] == "computed"
+    page = findings.findings_page(tmp_path)
+    assert "This corpus has 3 articles from 1 outlet." in page
+    assert "Same Paper · d" in " ".join("".join(parse(page).text).split())
 
 
 def test_csv_corpus_with_companions_next_to_the_file(make_corpus, tmp_path):

@@ -97,7 +97,9 @@ _SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling
 _PAIRWISE = ("similarity", "stability", "quotes", "coverage")
 
 #: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
-_BETWEEN_OUTLETS = ("similarity", "stability", "spelling", "quotes", "coverage", "keyness")
+#: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
+#: outlet with several articles: see :func:`framelens.features.article_labels`.)
+_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness")
 
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
@@ -186,9 +188,11 @@ def compute_tables(
         One row per analysis section: ``section``, ``status`` (``"computed"`` or
         ``"not computed"``), ``tables`` (comma-separated stems written) and ``note``
         (why a section was not computed). Also saved as ``out/tables/sections.csv``.
-        A section that compares outlets (similarity, stability, spelling, quotes,
-        coverage, keyness) is not computed when every article comes from one outlet,
-        and one that needs more articles than the corpus has says how many it needs.
+        A section that compares outlets (spelling, quotes, coverage, keyness) is not
+        computed when every article comes from one outlet, and one that needs more
+        articles than the corpus has (similarity 2, cluster stability 3) says how many it
+        needs. Similarity and stability label each article by its outlet, or
+        ``"outlet · doc_id"`` when an outlet has several.
 
     Raises
     ------
@@ -273,10 +277,21 @@ def _corpus_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> lis
     return ["corpus", "cleaning_audit"]
 
 
+def _by_article(docs: pd.DataFrame) -> pd.DataFrame:
+    """``docs`` with ``outlet`` made unique per article ("outlet · doc_id" where an outlet has several).
+
+    The tables keep their ``outlet`` headers, so a corpus with one article per outlet gives
+    the same tables as before (see :func:`framelens.features.article_labels`).
+    """
+    from framelens.features import article_labels
+
+    return docs.assign(outlet=article_labels(docs)["article"].astype("str"))
+
+
 def _similarity_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
     from framelens.features import similarity
 
-    sim = similarity(docs, text_col="text", label_col="outlet", stop_words=STOP_WORDS).round(6)
+    sim = similarity(_by_article(docs), text_col="text", label_col="outlet", stop_words=STOP_WORDS).round(6)
     _write_csv(sim, tables / "similarity.csv", index=True)
     return ["similarity"]
 
@@ -288,7 +303,7 @@ def _stability_tables(docs: pd.DataFrame, tables: Path, *, n_boot: int, random_s
     ks = tuple(k for k in (2, 3) if k < len(docs))
     if not ks:
         raise ValueError(f"cluster stability needs at least 3 articles; the corpus has {len(docs)}")
-    assignments = bootstrap_terms(tfidf(docs, text_col="text", stop_words=STOP_WORDS), n_boot=n_boot,
+    assignments = bootstrap_terms(tfidf(_by_article(docs), text_col="text", stop_words=STOP_WORDS), n_boot=n_boot,
                                   ks=ks, random_state=random_state)
     _write_csv(pair_table(assignments), tables / "cluster_pairs.csv")
     _write_csv(cooccurrence(assignments, k=ks[0]).round(6), tables / "cluster_cooccurrence_k2.csv", index=True)
