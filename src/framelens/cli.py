@@ -161,8 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--notebooks", default=None, metavar="FOLDER",
                      help="folder of analysis notebooks (default: the source tree's notebooks/ if "
                           "present, else the copies installed with the package)")
-    rep.add_argument("--min-words", type=int, default=1, metavar="N",
-                     help="reject articles with fewer than N words after cleaning (default: 1)")
     chk = sub.add_parser(
         "check", formatter_class=fmt, help="validate a corpus and say how to fix each problem",
         description="Load CORPUS collecting every rejected article; print one line per problem "
@@ -242,5 +240,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from framelens import render
 
-    return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus,
-                        "--min-words", str(args.min_words)])
+    return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus])

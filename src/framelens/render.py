@@ -549,9 +549,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
-    parser.add_argument("--min-words", type=int, default=1,
-                        help="articles with fewer words after cleaning are rejected as too short to "
-                             "analyse and listed on the findings page (default: 1)")
     args = parser.parse_args(argv)
 
     from framelens import findings
@@ -572,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
-                                        max_docs=args.max_docs, min_words=args.min_words)
+                                        max_docs=args.max_docs)
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         print(f"framelens.render: {err}", file=sys.stderr)
         return 1
