@@ -838,7 +838,9 @@ def facts_or_empty(folder: str | Path) -> pd.DataFrame:
     """The corpus's fact table ``FOLDER/facts.csv``, or an empty one when there is none.
 
     ``attrs["note"]`` says which, so a notebook run on a corpus without facts
-    states it and the fact-based sections show empty tables.
+    states it and the fact-based sections show empty tables. ``folder`` may also be
+    a single-file corpus (``articles.csv``): the table is then looked for next to
+    the file (:func:`framelens.corpus.corpus_folder`).
 
     Examples
     --------
@@ -847,7 +849,9 @@ def facts_or_empty(folder: str | Path) -> pd.DataFrame:
     >>> len(t), list(t.columns), t.attrs["note"].startswith("No facts.csv")
     (0, ['fact', 'pattern', 'note'], True)
     """
-    path = Path(folder) / "facts.csv"
+    from framelens.corpus import corpus_folder
+
+    path = corpus_folder(folder) / "facts.csv"
     if path.is_file():
         table = load_facts(path)
         table.attrs["note"] = f"Facts from the corpus's facts.csv ({table['fact'].nunique()} facts)."
