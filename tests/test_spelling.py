@@ -158,3 +158,17 @@ def test_names_in_capitals_are_not_spelling_variants() -> None:
     got = spelling_variants(df)
     assert "WASHINGTON" not in set(got["variant"]) and "Washington" not in set(got["name"])
     assert set(got["variant"]) == {"Zelensky", "Zelenskyy"}
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("KyivKiev OdesaOdessa's.\n")), max_size=60),
+                min_size=1, max_size=3))
+def test_marked_evidence_has_one_row_per_counted_occurrence(texts: list[str]) -> None:
+    df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))],
+                       "outlet": [f"O{i % 2}" for i in range(len(texts))], "text": texts})
+    ev = marked_evidence(df, mixed_only=False)
+    counted = count_marked(df)
+    assert len(ev) == int(counted["count"].sum())
+    got = ev.groupby(["variant", "outlet"]).size()
+    want = counted[counted["count"] > 0].set_index(["variant", "outlet"])["count"]
+    assert got.sort_index().tolist() == want.sort_index().tolist()
+    assert all(m in s for m, s in zip(ev["match"], ev["sentence"]))
