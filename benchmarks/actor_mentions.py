@@ -233,7 +233,8 @@ def _match(mentions: pd.DataFrame, loc: pd.DataFrame) -> pd.DataFrame:
         a = loc[loc["doc_id"] == doc_id]
         st, en = a["char_start"].to_numpy(), a["char_end"].to_numpy()
         for i, r in zip(g.index, g.itertuples()):
-            for via, (s, e) in (("name", (r.start, r.end)),
+            name = "title" if str(r.label_kind) == "title-reference" else "name"
+            for via, (s, e) in ((name, (r.start, r.end)),
                                 ("label", (r.label_start, r.label_end))):
                 if s < 0:
                     continue
@@ -256,6 +257,27 @@ def _actor_map(pairs: pd.DataFrame, actors: list[str]) -> dict[str, tuple[str, s
                         named.loc[named["actor"] == actor, "concept"]))
         best = sorted(c.items(), key=lambda kv: (-kv[1], kv[0][0] != "ACTOR", kv[0]))
         out[actor] = best[0][0] if best else ("unannotated", "")
+    return out
+
+
+def title_verdicts(mentions: pd.DataFrame, pairs: pd.DataFrame,
+                   amap: dict[str, tuple[str, str]]) -> pd.Series:
+    """For each title reference ("the president"): ``right actor`` when it overlaps an
+    annotated ACTOR mention of the concept its actor stands for, ``other actor``
+    when only an ACTOR mention of another concept, ``other annotation`` (a COUNTRY,
+    GROUP, ... mention), or ``unannotated``."""
+    refs = mentions.index[mentions["label_kind"] == "title-reference"]
+    out = pd.Series("unannotated", index=refs, dtype=object)
+    mine = pairs[pairs["via"] == "title"]
+    for i, g in mine.groupby("mention"):
+        actor = g["actor"].iloc[0]
+        acts = g[g["code_type"] == "ACTOR"]
+        if any(amap[actor] == ("ACTOR", c) for c in acts["concept"]):
+            out[i] = "right actor"
+        elif len(acts):
+            out[i] = "other actor"
+        else:
+            out[i] = "other annotation"
     return out
 
 
@@ -304,14 +326,21 @@ def score_event(event: int, ann: pd.DataFrame, corpus: pd.DataFrame,
     row["label_mentions"] = len(labelled)
     act["kind"] = [mention_kind(m, cwords.get(c, set(c.split())))
                    for m, c in zip(act["code_mention"], act["concept"])]
-    act["found_proposed"] = act["found_oracle"] = False
+    for name in tables:
+        act[f"found_{name}"] = False
     verdicts = pd.DataFrame()
     for name, table in tables.items():
-        m = find_mentions(corpus, table)
+        m = find_mentions(corpus, table, resolve_titles=name.endswith("+titles"))
         pairs = _match(m, loc[loc["char_start"] >= 0])
         amap = _actor_map(pairs, table["actor"].tolist())
         hit = pairs[pairs["ann"].isin(ok.index)]
         same = hit[[amap[a] == ("ACTOR", c) for a, c in zip(hit["actor"], hit["concept"])]]
+        if name.endswith("+titles"):
+            verdict = title_verdicts(m, pairs, amap)
+            row[f"title_refs_{name}"] = len(verdict)
+            row[f"title_ref_precision_{name}"] = (verdict == "right actor").mean()
+            for v in ("other actor", "other annotation", "unannotated"):
+                row[f"title_ref_{v}_{name}"] = int((verdict == v).sum())
         row[f"recall_{name}"] = hit["ann"].nunique() / max(len(ok), 1)
         act[f"found_{name}"] = act.index.isin(same["ann"])
         row[f"recall_name_{name}"] = hit.loc[hit["via"] == "name", "ann"].nunique() / max(
@@ -348,8 +377,10 @@ def run(events: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     rows, acts, verdicts = [], [], []
     for event in events:
         corpus = load_event(event)
-        tables = {"proposed": actors_or_proposed(corpus, WCL / "articles" / f"event_{event}"),
-                  "oracle": oracle_table(ann[ann["event_id"] == event])}
+        proposed = actors_or_proposed(corpus, WCL / "articles" / f"event_{event}")
+        oracle = oracle_table(ann[ann["event_id"] == event])
+        tables = {"proposed": proposed, "oracle": oracle,
+                  "proposed+titles": proposed, "oracle+titles": oracle}
         row, act, ver = score_event(event, ann, corpus, tables)
         rows.append(row)
         acts.append(act)
@@ -364,6 +395,9 @@ def run(events: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             total[col] = float((table[col] * w).sum() / w.sum())
         elif col.startswith("mention_precision"):
             w = table["mentions_" + col.split("_")[-1]]
+            total[col] = float((table[col] * w).sum() / w.sum())
+        elif col.startswith("title_ref_precision"):
+            w = table["title_refs_" + col.split("_")[-1]]
             total[col] = float((table[col] * w).sum() / w.sum())
         elif col == "proposed_precision":
             total[col] = float((ver["verdict"] == "ACTOR").mean())
@@ -411,13 +445,28 @@ def main(argv: list[str] | None = None) -> None:
           dict(sorted(Counter(act["status"]).items())))
     print("\nRECALL of located annotated ACTOR mentions (share found)")
     rec = table[["located", "recall_proposed", "recall_same_actor_proposed",
-                 "recall_oracle", "recall_same_actor_oracle", "label_mentions",
-                 "label_recall_proposed", "label_recall_oracle", "label_exact_oracle"]]
+                 "recall_same_actor_proposed+titles", "recall_oracle",
+                 "recall_same_actor_oracle", "recall_same_actor_oracle+titles"]]
+    rec.columns = ["located", "proposed any", "proposed", "proposed+titles", "oracle any",
+                   "oracle", "oracle+titles"]
     print(rec.round(3).to_string())
+    print("\nLABELS of titled mentions; TITLE REFERENCES (resolve_titles=True) and the "
+          "share naming the annotated actor")
+    lab = table[["label_mentions", "label_recall_proposed", "label_recall_oracle",
+                 "label_exact_oracle", "title_refs_proposed+titles",
+                 "title_ref_precision_proposed+titles", "title_refs_oracle+titles",
+                 "title_ref_precision_oracle+titles"]]
+    lab.columns = ["titled", "label proposed", "label oracle", "exact oracle",
+                   "refs proposed", "refs right", "refs oracle", "refs right oracle"]
+    print(lab.round(3).to_string())
+    print("title references of the oracle table that do not name the annotated actor:",
+          {v: int(table.loc["all", f"title_ref_{v}_oracle+titles"])
+           for v in ("other actor", "other annotation", "unannotated")})
     ok = act[act["char_start"] >= 0]
-    by_kind = ok.groupby("kind").agg(mentions=("id", "size"),
-                                     found_proposed=("found_proposed", "mean"),
-                                     found_oracle=("found_oracle", "mean"))
+    by_kind = ok.groupby("kind").agg(
+        mentions=("id", "size"), proposed=("found_proposed", "mean"),
+        proposed_titles=("found_proposed+titles", "mean"), oracle=("found_oracle", "mean"),
+        oracle_titles=("found_oracle+titles", "mean"))
     print("\nsame-actor recall by kind of annotated mention")
     print(by_kind.round(3).to_string())
     print("\nPRECISION")
@@ -432,8 +481,9 @@ def main(argv: list[str] | None = None) -> None:
     for kind, g in ver[ver["verdict"] != "ACTOR"].groupby("verdict"):
         top = g.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(10)
         print(f"  {kind}: " + ", ".join(f"{a} ({n})" for a, n in top.items()))
-    missed = ok[~ok["found_proposed"]]
-    print("\nannotated ACTOR mentions the proposed table misses, by concept and kind:")
+    missed = ok[~ok["found_proposed+titles"]]
+    print("\nannotated ACTOR mentions the proposed table misses (titles resolved), by concept "
+          "and kind:")
     print(" ", dict(Counter(zip(missed["concept"], missed["kind"])).most_common(12)))
     if args.details:
         print(ver.to_string())

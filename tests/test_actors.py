@@ -337,3 +337,57 @@ def test_find_mentions_same_as_reference(docs: list[list[str]]) -> None:
     m = find_mentions(corpus, _TABLE)
     got = sorted(zip(m["doc_id"], m["start"], m["actor"], m["surface"], m["sentence"]))
     assert got == _reference_mentions(texts, _TABLE)
+
+
+# --------------------------------------------------------------- title references
+_TWO = pd.DataFrame({"actor": ["Trump", "Macron"], "type": ["person", "person"],
+                     "pattern": [r"(?:Donald\s+)?Trump", r"(?:Emmanuel\s+)?Macron"]})
+
+
+def _refs(text: str, table: pd.DataFrame = _TWO, **kw: object) -> list[tuple[str, str, str]]:
+    doc = pd.DataFrame({"doc_id": ["d"], "outlet": ["O"], "text": [text]})
+    m = find_mentions(doc, table, resolve_titles=True, **kw)
+    r = m[m["label_kind"] == "title-reference"]
+    for row in r.itertuples():
+        assert text[row.start:row.end] == row.surface and row.surface in row.sentence
+    return list(zip(r["actor"], r["surface"], r["label"]))
+
+
+def test_title_reference_resolves_to_actor_so_titled() -> None:
+    text = ("President Trump met French President Emmanuel Macron. The president said no. "
+            "Later the French president left.")
+    assert _refs(text) == [("Trump", "The president", "president"),
+                           ("Macron", "the French president", "French president")]
+    plain = find_mentions(pd.DataFrame({"doc_id": ["d"], "outlet": ["O"], "text": [text]}), _TWO)
+    assert "title-reference" not in set(plain["label_kind"].dropna())  # off by default
+
+
+@pytest.mark.parametrize("text", [
+    "The president spoke. Then Trump left.",                   # no title before it
+    "Trump spoke. The president left.",                        # Trump never titled
+    "President Trump spoke. The President Donald Trump left.",  # a label, not a reference
+    "President Trump spoke. The only president left.",         # "only": not a title phrase
+])
+def test_title_reference_left_out(text: str) -> None:
+    assert _refs(text) == []
+
+
+def test_title_reference_prefers_most_often_titled() -> None:
+    text = ("President Macron came. President Trump spoke. President Trump left. "
+            "The president stayed.")
+    assert _refs(text) == [("Trump", "The president", "president")]
+
+
+def test_title_reference_specific_roles_only() -> None:
+    t = pd.DataFrame({"actor": ["NATO", "Ukraine"], "type": ["organisation", "country"],
+                      "pattern": ["NATO", "Ukraine"]})
+    text = ("He wrote to the alliance, NATO, and to the country, Ukraine. "
+            "The alliance met. The country waited.")
+    # "country" labels Ukraine above, but is too generic (GENERIC_ROLES) to stand for it
+    assert _refs(text, t) == [("NATO", "The alliance", "alliance")]
+
+
+def test_title_reference_possessive_and_hyphenated() -> None:
+    text = "President-elect Trump spoke. The president's lawyers met the president-elect."
+    assert _refs(text) == [("Trump", "The president", "president"),
+                           ("Trump", "the president-elect", "president-elect")]

@@ -49,9 +49,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from framelens.text import _LINE_BREAKS, TITLES, sentence_spans  # same paragraphs
 
-__all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "ALIAS_COLUMNS",
-           "load_actors", "find_mentions", "label_counts", "label_matrix", "propose_actors",
-           "actors_or_proposed"]
+__all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
+           "ALIAS_COLUMNS", "load_actors", "find_mentions", "label_counts", "label_matrix",
+           "propose_actors", "actors_or_proposed"]
 
 #: Columns an alias table must have (``note`` and others are optional and kept).
 ALIAS_COLUMNS: tuple[str, ...] = ("actor", "type", "pattern")
@@ -480,9 +480,85 @@ def _title_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, i
     return _finish(s, run, roles)
 
 
+#: Role words too generic to stand for one actor as "the <role>" ("the country",
+#: "the government", "the officials"); :func:`find_mentions` does not resolve them.
+GENERIC_ROLES: frozenset[str] = frozenset({
+    "country", "nation", "capital", "power", "superpower", "official", "officials",
+    "partner", "partners", "ally", "allies", "government", "administration", "authorities",
+    "cabinet", "ministry", "organization", "organisation", "republic", "federation",
+    "neighbour", "neighbor", "regime", "junta", "terrorist", "terrorists", "occupier",
+    "occupiers", "elect", "prime", "deputy", "predecessor", "successor", "incumbent",
+    "candidate", "politician", "diplomat", "hero", "comedian", "puppet", "aggressor", "head",
+    "chief", "general", "power", "chair", "kremlin",
+})
+
+
+def _reference_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
+    """ "the" + up to two modifiers + a specific singular role word, as whole words."""
+    words = sorted((r for r in roles if r not in GENERIC_ROLES), key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    role = "|".join(re.escape(w) for w in words)
+    mod = r"(?:[A-Z][\w.\u2019'-]*|[a-z][\w-]*)"
+    hyphen = r"(?:[-\u2010\u2011]\w+)*"  # "the president-elect"
+    return re.compile(rf"\b[Tt]he\s+((?:{mod}\s+){{0,2}}?(?i:{role}){hyphen})\b(?![-\u2010\u2011])")
+
+
+def _parts(word: str) -> list[str]:
+    """Lower-case hyphen-separated parts of a word, possessive removed."""
+    return [p for p in re.split(r"[-\u2010\u2011]", _POSSESSIVE.sub("", word.lower())) if p]
+
+
+def _title_references(doc_id: object, outlet: object, text: str, rows: list[dict],
+                      sents: _SentenceIndex, rx: re.Pattern[str] | None) -> list[dict]:
+    """Rows for "the president"-style references in one document (see find_mentions)."""
+    mine = [r for r in rows if r["doc_id"] is doc_id or r["doc_id"] == doc_id]
+    if rx is None or not mine:
+        return []
+    taken = sorted([(r["start"], r["end"]) for r in mine]
+                   + [(r["label_start"], r["label_end"]) for r in mine if r["label_start"] >= 0])
+    labelled = sorted((r["start"], r["actor"], r["label"]) for r in mine if r["label"])
+    out = []
+    for m in rx.finditer(text):
+        start, end = m.span()
+        words = m.group(1).split()
+        if any(w.lower() in _STOP | DETERMINERS for w in words[:-1]):
+            continue  # "the only president", "the same leader": not a title phrase
+        after = text[end:end + 40].lstrip()
+        if after[:1].isupper() and not after.startswith(("I ", "The ")):
+            continue  # "the President Donald Trump": a label of the name that follows
+        k = bisect.bisect_left(taken, (end, -1))
+        if any(a < end and b > start for a, b in taken[max(0, k - 3):k + 1]):
+            continue  # already a mention or a label
+        want = {p for w in words for p in _parts(w)}
+        heads = {p for p in _parts(words[-1]) if p not in GENERIC_ROLES}
+        counts: dict[bool, Counter] = {True: Counter(), False: Counter()}
+        first: dict[str, int] = {}
+        for pos, actor, label in labelled:
+            if pos >= start:
+                break
+            have = {p for t in _TOKEN.findall(label) for p in _parts(t)}
+            if heads & have:
+                counts[want <= have][actor] += 1  # True: every word of the title
+                first.setdefault(actor, pos)
+        best = counts[True] or counts[False]
+        if not best:
+            continue
+        actor = max(best, key=lambda a: (best[a], -first[a]))  # ties: the one titled first
+        s = sents.at(m.start(1))
+        if s is None:
+            continue
+        out.append({"doc_id": doc_id, "outlet": outlet, "actor": actor,
+                    "surface": m.group(0), "label": m.group(1), "label_kind": "title-reference",
+                    "start": start, "end": end, "label_start": m.start(1),
+                    "label_end": m.end(1), "sentence": s.text})
+    return out
+
+
 def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                   text_col: str = "text", label_col: str = "outlet",
-                  role_words: Iterable[str] | None = None) -> pd.DataFrame:
+                  role_words: Iterable[str] | None = None,
+                  resolve_titles: bool = False) -> pd.DataFrame:
     """Every actor mention in every document, with its label and sentence.
 
     Parameters
@@ -498,6 +574,18 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     role_words : iterable of str, optional
         Replaces :data:`ROLE_WORDS` (lower-case title/role nouns that make a phrase
         a label).
+    resolve_titles : bool, default False
+        Also report *title references*: a definite title without a name ("the
+        president", "the Russian leader", "the alliance": "the", up to two
+        modifiers, a singular role word of ``role_words`` other than
+        :data:`GENERIC_ROLES`, no capitalised name right after it) is a mention of
+        the actor this document earlier labelled with that role word ("President
+        Trump" ... "the president"), preferring labels holding every word of the
+        title ("the French president" -> "French President Emmanuel Macron"); when
+        several actors qualify, the one so labelled most often, then the one so
+        labelled first (news reports open with their main actor). Such rows have ``label_kind`` "title-reference",
+        ``surface`` the phrase and ``label`` the phrase without its article. A title
+        whose role word labelled no actor before it is left out.
 
     Returns
     -------
@@ -505,8 +593,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
         One row per mention, sorted by doc_id and start: ``doc_id``, ``outlet``,
         ``actor``, ``surface`` (the matched text), ``label`` (descriptive words the
         outlet attaches, ``<NA>`` when none), ``label_kind`` (pre-modifier,
-        apposition-before, apposition-after, title-after), ``start``, ``end`` (of the
-        mention), ``label_start``, ``label_end`` (-1 when no label), ``sentence``.
+        apposition-before, apposition-after, title-after; title-reference), ``start``,
+        ``end`` (of the mention), ``label_start``, ``label_end`` (-1 when no label),
+        ``sentence``.
         ``attrs["actors"]`` and ``attrs["outlets"]`` list every actor and outlet, so
         :func:`label_matrix` can show rows for actors never mentioned.
 
@@ -543,6 +632,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     rxs = [(a, str(t).strip().lower(), re.compile(rf"\b(?:{p})\b"))
            for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
     prefilter = _prefilter([rx for _, _, rx in rxs])
+    refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     rows = []
     for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
@@ -583,6 +673,8 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                     "label_end": label[1] if label else -1,
                     "sentence": s.text,
                 })
+        if resolve_titles:
+            rows.extend(_title_references(doc_id, outlet, text, rows, sents, refs))
     cols = ["doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
             "label_start", "label_end", "sentence"]
     out = pd.DataFrame(rows, columns=cols)
