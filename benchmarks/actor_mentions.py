@@ -2,7 +2,7 @@
 
 Run by hand (about a minute)::
 
-    .venv/bin/python benchmarks/actor_mentions.py [--events 0 1 ...] [--details]
+    .venv/bin/python benchmarks/actor_mentions.py [--events 0 1 ...] [--details] [--no-titles]
     .venv/bin/python benchmarks/actor_mentions.py --speed 2000
 
 Each NewsWCL50 event folder (5 articles, one per outlet) is read as a user's corpus
@@ -330,7 +330,8 @@ def score_event(event: int, ann: pd.DataFrame, corpus: pd.DataFrame,
         act[f"found_{name}"] = False
     verdicts = pd.DataFrame()
     for name, table in tables.items():
-        m = find_mentions(corpus, table, resolve_titles=name.endswith("+titles"))
+        titles = {"resolve_titles": True} if name.endswith("+titles") else {}
+        m = find_mentions(corpus, table, **titles)
         pairs = _match(m, loc[loc["char_start"] >= 0])
         amap = _actor_map(pairs, table["actor"].tolist())
         hit = pairs[pairs["ann"].isin(ok.index)]
@@ -372,15 +373,17 @@ def score_event(event: int, ann: pd.DataFrame, corpus: pd.DataFrame,
 
 
 # -------------------------------------------------------------------------------- main
-def run(events: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def run(events: list[int], titles: bool = True
+        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     ann = load_annotations()
     rows, acts, verdicts = [], [], []
     for event in events:
         corpus = load_event(event)
         proposed = actors_or_proposed(corpus, WCL / "articles" / f"event_{event}")
         oracle = oracle_table(ann[ann["event_id"] == event])
-        tables = {"proposed": proposed, "oracle": oracle,
-                  "proposed+titles": proposed, "oracle+titles": oracle}
+        tables = {"proposed": proposed, "oracle": oracle}
+        if titles:
+            tables.update({"proposed+titles": proposed, "oracle+titles": oracle})
         row, act, ver = score_event(event, ann, corpus, tables)
         rows.append(row)
         acts.append(act)
@@ -430,6 +433,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--events", type=int, nargs="*", default=list(range(10)))
     ap.add_argument("--details", action="store_true",
                     help="also print each proposed actor's verdict")
+    ap.add_argument("--no-titles", action="store_true",
+                    help="skip resolve_titles=True (for versions of framelens without it)")
     ap.add_argument("--speed", type=int, metavar="N",
                     help="instead: time find_mentions on N Article-Bias-Prediction articles")
     args = ap.parse_args(argv)
@@ -438,35 +443,39 @@ def main(argv: list[str] | None = None) -> None:
         return
     if not (WCL / "Annotations.csv").is_file():
         raise SystemExit(f"NewsWCL50 not found at {WCL}; this benchmark needs ../shared/corpora")
-    table, act, ver = run(args.events)
+    table, act, ver = run(args.events, titles=not args.no_titles)
+    titles = not args.no_titles
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 40)
     print("annotated ACTOR mentions located in the cleaned text:",
           dict(sorted(Counter(act["status"]).items())))
     print("\nRECALL of located annotated ACTOR mentions (share found)")
-    rec = table[["located", "recall_proposed", "recall_same_actor_proposed",
-                 "recall_same_actor_proposed+titles", "recall_oracle",
-                 "recall_same_actor_oracle", "recall_same_actor_oracle+titles"]]
-    rec.columns = ["located", "proposed any", "proposed", "proposed+titles", "oracle any",
-                   "oracle", "oracle+titles"]
+    names = {"located": "located", "recall_proposed": "proposed any",
+             "recall_same_actor_proposed": "proposed",
+             "recall_same_actor_proposed+titles": "proposed+titles",
+             "recall_oracle": "oracle any", "recall_same_actor_oracle": "oracle",
+             "recall_same_actor_oracle+titles": "oracle+titles"}
+    rec = table[[c for c in names if c in table.columns]].rename(columns=names)
     print(rec.round(3).to_string())
     print("\nLABELS of titled mentions; TITLE REFERENCES (resolve_titles=True) and the "
           "share naming the annotated actor")
-    lab = table[["label_mentions", "label_recall_proposed", "label_recall_oracle",
-                 "label_exact_oracle", "title_refs_proposed+titles",
-                 "title_ref_precision_proposed+titles", "title_refs_oracle+titles",
-                 "title_ref_precision_oracle+titles"]]
-    lab.columns = ["titled", "label proposed", "label oracle", "exact oracle",
-                   "refs proposed", "refs right", "refs oracle", "refs right oracle"]
-    print(lab.round(3).to_string())
-    print("title references of the oracle table that do not name the annotated actor:",
-          {v: int(table.loc["all", f"title_ref_{v}_oracle+titles"])
-           for v in ("other actor", "other annotation", "unannotated")})
+    names = {"label_mentions": "titled", "label_recall_proposed": "label proposed",
+             "label_recall_oracle": "label oracle", "label_exact_oracle": "exact oracle",
+             "title_refs_proposed+titles": "refs proposed",
+             "title_ref_precision_proposed+titles": "refs right",
+             "title_refs_oracle+titles": "refs oracle",
+             "title_ref_precision_oracle+titles": "refs right oracle"}
+    print(table[[c for c in names if c in table.columns]].rename(columns=names)
+          .round(3).to_string())
+    if titles:
+        print("title references of the oracle table that do not name the annotated actor:",
+              {v: int(table.loc["all", f"title_ref_{v}_oracle+titles"])
+               for v in ("other actor", "other annotation", "unannotated")})
     ok = act[act["char_start"] >= 0]
-    by_kind = ok.groupby("kind").agg(
-        mentions=("id", "size"), proposed=("found_proposed", "mean"),
-        proposed_titles=("found_proposed+titles", "mean"), oracle=("found_oracle", "mean"),
-        oracle_titles=("found_oracle+titles", "mean"))
+    by_kind = ok.groupby("kind").agg(mentions=("id", "size"), **{
+        name: (f"found_{name}", "mean") for name in
+        (["proposed", "proposed+titles", "oracle", "oracle+titles"] if titles
+         else ["proposed", "oracle"])})
     print("\nsame-actor recall by kind of annotated mention")
     print(by_kind.round(3).to_string())
     print("\nPRECISION")
@@ -481,9 +490,8 @@ def main(argv: list[str] | None = None) -> None:
     for kind, g in ver[ver["verdict"] != "ACTOR"].groupby("verdict"):
         top = g.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(10)
         print(f"  {kind}: " + ", ".join(f"{a} ({n})" for a, n in top.items()))
-    missed = ok[~ok["found_proposed+titles"]]
-    print("\nannotated ACTOR mentions the proposed table misses (titles resolved), by concept "
-          "and kind:")
+    missed = ok[~ok["found_proposed+titles" if titles else "found_proposed"]]
+    print("\nannotated ACTOR mentions the proposed table misses, by concept and kind:")
     print(" ", dict(Counter(zip(missed["concept"], missed["kind"])).most_common(12)))
     if args.details:
         print(ver.to_string())
