@@ -345,11 +345,9 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
 
 
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
-    from framelens.lexicon import lexicon_hits, load_lexicon, register_rates
+    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
 
-    # the researcher's additions next to the corpus, as framelens.lexicon.lexicon_for_corpus reads them
-    own = sorted(p for p in corpus.glob("lexicon*.csv") if p.is_file())
-    lexicon = load_lexicon(extra=own or None)
+    lexicon = lexicon_for_corpus(corpus)  # shipped terms + the corpus's lexicon*.csv files
     try:
         mentions = _mentions(docs, corpus)
     except FileNotFoundError:
