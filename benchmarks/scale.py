@@ -30,8 +30,8 @@ worker processes' (resource.getrusage), so wall < CPU means both cores were used
 wall > CPU means the machine was busy with other work. Memory is the proportional set size (PSS: private
 pages plus a fair share of shared ones, so the pages forked workers share with this
 process count once) summed over this process and its worker processes, sampled every
-0.1 s by a background thread (psutil); the peak during each stage is printed, and
-``ru_maxrss`` (peak RSS) of this process and of the largest worker at the end.
+second by a background thread (psutil; its own CPU time is not counted in the stages);
+the peak during each stage is printed, and ``ru_maxrss`` (peak RSS) of this process and of the largest worker at the end.
 The load average (``os.getloadavg``) is printed before and after, and at the end a
 Markdown table of every stage that can be pasted into ``benchmarks/RESULTS.md``.
 """
@@ -72,12 +72,19 @@ class MemorySampler:
     The sum of each process's PSS (proportional set size: private pages plus its share
     of pages shared with others), so pages the forked workers share with this process
     are counted once; RSS would count them once per process.
+
+    Reading PSS makes the kernel walk the process's page tables: about 50 ms of CPU
+    per reading of a 4 GB process. Sampled every 0.1 s (the first version) that took
+    up to half a core from the pipeline, so the default interval is 1 s, and ``cpu``
+    holds the CPU seconds the sampling thread used, which :func:`run` subtracts from
+    each stage's CPU seconds.
     """
 
-    def __init__(self, interval: float = 0.1) -> None:
+    def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
         self.proc = psutil.Process(os.getpid())
         self.peak = 0
+        self.cpu = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -91,12 +98,15 @@ class MemorySampler:
         return total
 
     def _run(self) -> None:
+        start = time.thread_time()
         while not self._stop.is_set():
             self.peak = max(self.peak, self._rss())
+            self.cpu = time.thread_time() - start
             self._stop.wait(self.interval)
 
     def start(self) -> None:
         self.peak = self._rss()
+        self.cpu = 0.0
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -135,10 +145,12 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float
         c = _cpu()
         t = time.perf_counter()
         out = fn()
-        times[name] = (time.perf_counter() - t, _cpu() - c, sampler.stop())
-        wall, cpu, peak = times[name]
-        print(f"  {name:<12} {wall:8.1f} s  CPU {cpu:8.1f} s  peak PSS {peak / 2**30:5.2f} GB",
-              flush=True)
+        wall = time.perf_counter() - t
+        peak = sampler.stop()
+        cpu = _cpu() - c - sampler.cpu
+        times[name] = (wall, cpu, peak)
+        print(f"  {name:<12} {wall:8.1f} s  CPU {cpu:8.1f} s  peak PSS {peak / 2**30:5.2f} GB"
+              f"  (memory sampling: {sampler.cpu:.1f} CPU s, not counted)", flush=True)
         return out
 
     corpus = stage("load", lambda: load_jsonl(DATA, n=n))
