@@ -1011,3 +1011,44 @@ def test_property_every_jsonl_line_is_kept_or_rejected(tmp_path_factory, lines: 
     assert "zz-keep" in set(df["doc_id"])
     # lines of ASCII whitespace are blank, not articles; anything else is kept or rejected
     _accounted(df, sum(1 for e in encoded if e.encode("utf-8").strip()))
+
+
+def test_plot_removed_draws_one_bar_per_outlet_summing_its_articles() -> None:
+    import matplotlib.pyplot as plt
+
+    from framelens.corpus import plot_removed
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "B", "A"],
+                           "text_raw": ["Kyiv. Share", "Kyiv said.", "Kyiv. Share"]})
+    _, audit = clean(corpus)
+    ax = plot_removed(audit, corpus)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "A"]
+    assert ax.get_title() == "A lost the largest share to page furniture: 10 of 22 characters (45%)"
+    plt.close(ax.figure)
+    ax = plot_removed(audit, corpus, max_outlets=1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A"]
+    assert ax.get_ylabel() == "outlet (1 that lost most; 1 more not shown)"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="max_outlets=0"):
+        plot_removed(audit, corpus, max_outlets=0)
+
+
+def test_source_note_says_where_outlets_come_from_and_counts_rejects(tmp_path: Path) -> None:
+    from framelens.corpus import source_note
+
+    (tmp_path / "a.txt").write_text("One report.", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe bad")
+    assert source_note(load_corpus(tmp_path, errors="collect")) == (
+        "No manifest.csv: each file is its own outlet, named by its file name without .txt. "
+        "1 article read, 1 rejected (see the rejects table).")
+    (tmp_path / "manifest.csv").write_text("doc_id,outlet\na,Daily A\n", encoding="utf-8")
+    assert source_note(load_corpus(tmp_path, errors="collect")).startswith(
+        "Outlets and metadata from manifest.csv. 1 article read, 1 rejected")
+    rows = tmp_path / "rows"
+    rows.mkdir()
+    (rows / "articles.csv").write_text("doc_id,text\nx,One report.\ny,Another one.\n", encoding="utf-8")
+    assert source_note(load_corpus(rows / "articles.csv")) == (
+        "The corpus file has no outlet column: each row is its own outlet, named by its doc_id. "
+        "2 articles read, none rejected.")
+    (rows / "with.csv").write_text("doc_id,text,outlet\nx,One report.,Daily X\n", encoding="utf-8")
+    assert source_note(load_corpus(rows / "with.csv")).startswith("Outlets and metadata from the corpus file's columns.")

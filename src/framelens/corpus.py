@@ -40,6 +40,7 @@ __all__ = [
     "load_corpus",
     "corpus_folder",
     "rejects_table",
+    "source_note",
     "clean",
     "rules_table",
     "describe_corpus",
@@ -709,6 +710,47 @@ def load_corpus(
     return df
 
 
+def source_note(corpus: pd.DataFrame) -> str:
+    """One sentence saying where the corpus's outlets came from and what was rejected.
+
+    A report states it so that a reader knows whether "outlet" means a
+    manifest's outlet or just a file name, and that nothing was dropped unseen.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus returned by :func:`load_corpus` (any ``errors=`` mode).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("One report.", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("", encoding="utf-8")
+    >>> source_note(load_corpus(folder, errors="collect"))
+    'No manifest.csv: each file is its own outlet, named by its file name without .txt. 1 article read, 1 rejected (see the rejects table).'
+    """
+    n = len(corpus)
+    n_rej = len(corpus.attrs.get("rejects", ()))
+    manifest = corpus.attrs.get("manifest")
+    is_file = n > 0 and "path" in corpus.columns and corpus["path"].str.contains(r":line \d+$").all()
+    if manifest:
+        where = f"Outlets and metadata from {Path(manifest).name}."
+    elif is_file and (corpus["outlet"] != corpus["doc_id"]).any():
+        where = "Outlets and metadata from the corpus file's columns."
+    elif is_file:
+        where = "The corpus file has no outlet column: each row is its own outlet, named by its doc_id."
+    else:
+        where = "No manifest.csv: each file is its own outlet, named by its file name without .txt."
+    rejected = (f"{n_rej} rejected (see the rejects table)" if n_rej
+                else "none rejected")
+    return f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
+
+
 def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
     """The articles :func:`load_corpus` rejected with ``errors="collect"``, as a table.
 
@@ -1218,8 +1260,10 @@ def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_removed(audit: pd.DataFrame, corpus: pd.DataFrame, *, ax: Axes | None = None,
-                 title: str | None = None) -> Axes:
+                 title: str | None = None, max_outlets: int = 40) -> Axes:
     """Horizontal bars: characters each outlet lost to cleaning, stacked by rule.
+
+    An outlet with several articles is one bar (its articles summed).
 
     Parameters
     ----------
@@ -1233,6 +1277,9 @@ def plot_removed(audit: pd.DataFrame, corpus: pd.DataFrame, *, ax: Axes | None =
     title : str, optional
         Defaults to a sentence naming the outlet that lost the largest share of
         its characters.
+    max_outlets : int, default 40
+        With more outlets than this, only the ``max_outlets`` that lost the most
+        characters are drawn, and the y label says how many are left out.
 
     Returns
     -------
@@ -1250,8 +1297,16 @@ def plot_removed(audit: pd.DataFrame, corpus: pd.DataFrame, *, ax: Axes | None =
     """
     from framelens.plots import PALETTE, new_axes
 
+    if not isinstance(max_outlets, int) or isinstance(max_outlets, bool) or max_outlets < 1:
+        raise ValueError(f"max_outlets={max_outlets!r} is not allowed; use a positive integer.")
     desc = describe_corpus(corpus, audit)
-    outlets = desc["outlet"].tolist()[::-1]  # first doc at the top
+    per_outlet = (desc.groupby("outlet", sort=False)[["chars_raw", "chars_removed"]].sum()
+                  .astype("int64"))  # first outlet in file order first
+    shown = per_outlet
+    if len(per_outlet) > max_outlets:
+        order = per_outlet["chars_removed"].sort_values(ascending=False, kind="stable")
+        shown = per_outlet.loc[order.index[:max_outlets]]
+    outlets = shown.index.tolist()[::-1]  # first at the top
     summary = audit_summary(audit)
     rules = [r.name for r in RULES if r.name in set(summary["rule"])]
     rules += sorted(set(summary["rule"]) - set(rules))
@@ -1265,17 +1320,19 @@ def plot_removed(audit: pd.DataFrame, corpus: pd.DataFrame, *, ax: Axes | None =
     for y, total in enumerate(left):
         ax.text(total, y, f" {total}", va="center", fontsize=8)
     ax.set_xlabel("characters removed by cleaning")
-    ax.set_ylabel("outlet")
+    left_out = len(per_outlet) - len(shown)
+    ax.set_ylabel("outlet" if not left_out else
+                  f"outlet ({len(shown)} that lost most; {left_out} more not shown)")
     if rules:
         ax.legend(title="rule", fontsize=8, title_fontsize=8, frameon=False, loc="lower right")
     if title is None:
-        share = desc["chars_removed"] / desc["chars_raw"]
-        top = int(share.idxmax())
-        row = desc.loc[top]
+        share = per_outlet["chars_removed"] / per_outlet["chars_raw"].where(per_outlet["chars_raw"] > 0)
+        top = share.fillna(0).idxmax()
+        row = per_outlet.loc[top]
         if row["chars_removed"] == 0:
             title = "Cleaning removed nothing"
         else:
-            title = (f"{row['outlet']} lost the largest share to page furniture: "
+            title = (f"{top} lost the largest share to page furniture: "
                      f"{row['chars_removed']:,} of {row['chars_raw']:,} characters ({share[top]:.0%})")
     ax.set_title(title)
     return ax
