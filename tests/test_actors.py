@@ -391,3 +391,13 @@ def test_title_reference_possessive_and_hyphenated() -> None:
     text = "President-elect Trump spoke. The president's lawyers met the president-elect."
     assert _refs(text) == [("Trump", "The president", "president"),
                            ("Trump", "the president-elect", "president-elect")]
+
+
+def test_propose_keeps_recurring_names_opening_with_common_words() -> None:
+    # "new" and "middle" are ordinary words, but "New York" and "Middle East" recur as names
+    p = _propose("New York sued. The new law hit New York. I'm told the Middle East waits.",
+                 "New York won. I'm sure the middle way fails in the Middle East.")
+    assert "New York" in p["variants"].str.cat() and "York" in p.index
+    assert p.loc["York", "variants"] == "New York (3)"
+    assert p.loc["East", "variants"] == "Middle East (2)"
+    assert not any("I'm" in v for v in p["variants"])

@@ -793,6 +793,7 @@ CALENDAR_WORDS: frozenset[str] = frozenset({
     "sep", "sept", "oct", "nov", "dec",
 })
 _TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]{1,4})\.?[ \t]+$")
+_CONTRACTION = re.compile(r"['\u2019](?:m|re|ve|ll|d)$|n['\u2019]t$", re.IGNORECASE)
 _AFTER_TITLE = "\x00title"  # marker: the run follows an honorific such as "Mrs."
 #: Words that never continue a first name, even capitalised in a headline.
 _FUNCTION_WORDS = frozenset({"and", "or", "but", "of", "the", "a", "an", "in", "on", "to", "for",
@@ -897,10 +898,11 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
        "Russia" | "Kursk"), are split at role/title words ("President"), honorifics
        (``Mr``, ``Mrs``, ``Dr``; :data:`framelens.text.TITLES`), weekday and month
        names (:data:`CALENDAR_WORDS`) and words that are also written in lower case
-       in the corpus (sentence-initial "The", "According"). Two exceptions keep a
-       word that is also a common word: right after a first name (a word that only
-       ever opens a longer run: "Theresa May") and right after an honorific ("Mrs.
-       May").
+       in the corpus (sentence-initial "The", "According"); contractions ("I'm") are
+       never names. Three exceptions keep a word that is also a common word: right
+       after a first name (a word that only ever opens a longer run: "Theresa May"),
+       right after an honorific ("Mrs. May"), and opening a name when the same
+       capitalised pair occurs at least twice ("New York", "Middle East").
     2. A run is split after a prefix that stands alone as a name more often than the
        whole run occurs, when the rest also stands alone ("Ukraine NATO membership"
        -> "Ukraine" | "NATO"; "Kim Jong Un" and "North Korea" stay whole).
@@ -983,13 +985,33 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
             last_of_run.add(toks[-1])
     first_names = {w for w in followed if w not in last_of_run}
 
-    def is_name(w: str, prev: str | None) -> bool:
+    def plain_name(w: str) -> bool:
+        low = w.lower()
+        return (bool(w) and not _is_role(w, roles) and low not in TITLES
+                and low not in lower_seen and low not in _STOP and low not in CALENDAR_WORDS
+                and not _CONTRACTION.search(w))
+
+    # "New York", "Middle East", "Justice Department": a common word opening a name,
+    # kept when the same capitalised pair recurs
+    pairs: Counter = Counter()
+    for doc_runs in runs:
+        for toks in doc_runs:
+            for a, b in zip(toks, toks[1:]):
+                low = a.lower()
+                if (low in lower_seen and low not in _STOP | _FUNCTION_WORDS | CALENDAR_WORDS
+                        and not _is_role(a, roles) and plain_name(b)):
+                    pairs[(a, b)] += 1
+    name_pairs = {p for p, n in pairs.items() if n >= 2}
+
+    def is_name(w: str, prev: str | None, nxt: str) -> bool:
         low = w.lower()
         if not w or _is_role(w, roles) or low in TITLES:
             return False  # "President", "Mr" (of "Mr."): titles split a run
         if (prev == _AFTER_TITLE or prev in first_names) and low not in _FUNCTION_WORDS:
             return True   # "Theresa May" although "may" is a common word
-        return low not in lower_seen and low not in _STOP and low not in CALENDAR_WORDS
+        if prev is None and (w, nxt) in name_pairs:
+            return True
+        return plain_name(w)
 
     found: list[tuple[str, int, str]] = []
     for d, (doc_runs, lab) in enumerate(zip(runs, labels)):
@@ -997,19 +1019,21 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
             # split at ordinary words and titles: "Russian President Vladimir Putin"
             # -> "Russian" | "Vladimir Putin"
             segment: list[str] = []
+            padded = toks + ["", ""]
             for i, w in enumerate(toks + [""]):
                 prev = segment[-1] if segment else None
                 if i == 0 and (d, r) in after_title:
                     prev = _AFTER_TITLE  # "Mrs. May": a surname follows an honorific
-                if is_name(w, prev):
+                if is_name(w, prev, padded[i + 1]):
                     segment.append(w)
                     continue
                 if segment and not (len(segment) == 1 and len(segment[0]) < 2):
                     found.append((" ".join(segment), d, lab))
                 segment = []
     # "Ukraine NATO membership": split a sequence after a prefix that stands alone as
-    # a name more often than the whole sequence occurs ("Vladimir" never stands alone,
-    # so "Vladimir Putin" stays whole; "North" of "North Korea" rarely does)
+    # a name more often than the whole sequence occurs, when the rest stands alone too
+    # ("Vladimir" never stands alone, so "Vladimir Putin" stays whole; "Jong Un" never
+    # does, so "Kim Jong Un" stays whole although "Kim" often stands alone)
     whole = Counter(s for s, _, _ in found)
     split: list[tuple[str, int, str]] = []
     for s, d, lab in found:
