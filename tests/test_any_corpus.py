@@ -1,7 +1,8 @@
 """The full report renders on corpora other than the seeds, through both entry points.
 
 A corpus written by the test (article ids with spaces, non-ASCII letters and upper case; one
-outlet with two articles; outlets from a manifest.csv) goes through ``framelens report`` and
+outlet with two articles; outlets from a manifest.csv; three bad files, which must be listed as
+rejected on the findings page and in notebook 01) goes through ``framelens report`` and
 ``make findings``; NewsWCL50's event 1 through ``make findings``; a one-outlet corpus through
 ``framelens report``, where the steps that compare outlets show a plain note instead of failing.
 Each check reads the written pages: the index and all five notebook pages exist and name the
@@ -119,15 +120,39 @@ def _check_report(out: Path, outlets: set[str]) -> None:
     assert errors == []
 
 
+#: Bad inputs added to the made corpus: each must be listed as rejected, none may stop the report.
+BAD = {"blank": b"   \n", "latin one": "Caf\u00e9 report.".encode("cp1252"), "only furniture": b"Share\n"}
+
+
 @pytest.fixture(scope="module")
 def made_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _write_corpus(tmp_path_factory.mktemp("any") / "corpus", ARTICLES, OUTLETS)
+    folder = _write_corpus(tmp_path_factory.mktemp("any") / "corpus", ARTICLES, OUTLETS)
+    for doc_id, raw in BAD.items():
+        (folder / f"{doc_id}.txt").write_bytes(raw)
+    with (folder / "manifest.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([doc_id, "Bad Outlet"] for doc_id in BAD)
+    return folder
+
+
+def _check_rejects(out: Path) -> None:
+    """The bad inputs are on the findings page and in notebook 01, with their reasons."""
+    with (out / "tables" / "rejects.csv").open(encoding="utf-8") as fh:
+        rejects = {row["path"]: row["reason"] for row in csv.DictReader(fh)}
+    assert sorted(rejects) == sorted(f"{d}.txt" for d in BAD)
+    assert "empty" in rejects["blank.txt"]
+    assert "not valid UTF-8" in rejects["latin one.txt"] and "byte offset 3" in rejects["latin one.txt"]
+    assert "too short to analyse" in rejects["only furniture.txt"]
+    index = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert "Rejected articles" in index and all(f"{d}.txt" in index for d in BAD)
+    page = html.unescape((out / "notebooks" / "01-corpus.html").read_text(encoding="utf-8"))
+    assert "4 articles read, 3 rejected" in page and all(f"{d}.txt" in page for d in BAD)
 
 
 def test_made_corpus_renders_through_framelens_report(made_corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "OUT2"
     _report_via_cli(made_corpus, out)
     _check_report(out, set(OUTLETS.values()))
+    _check_rejects(out)
     # the outlet with two articles is one column where outlets are compared ...
     keyness = (out / "notebooks" / "05-distinctive-vocabulary.html").read_text(encoding="utf-8")
     assert html.unescape(keyness).count("Daily Ünïcorn") >= 1
@@ -141,6 +166,7 @@ def test_made_corpus_renders_through_make_findings(made_corpus: Path, tmp_path: 
     out = tmp_path / "OUT1"
     _report_via_make(made_corpus, out)
     _check_report(out, set(OUTLETS.values()))
+    _check_rejects(out)
 
 
 @pytest.mark.skipif(not EVENT_1.is_dir(), reason=f"NewsWCL50 corpus not found at {EVENT_1} "
