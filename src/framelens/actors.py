@@ -509,10 +509,10 @@ def _parts(word: str) -> list[str]:
     return [p for p in re.split(r"[-\u2010\u2011]", _POSSESSIVE.sub("", word.lower())) if p]
 
 
-def _title_references(doc_id: object, outlet: object, text: str, rows: list[dict],
+def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict],
                       sents: _SentenceIndex, rx: re.Pattern[str] | None) -> list[dict]:
-    """Rows for "the president"-style references in one document (see find_mentions)."""
-    mine = [r for r in rows if r["doc_id"] is doc_id or r["doc_id"] == doc_id]
+    """Rows for "the president"-style references in one document (see find_mentions),
+    given the document's name mentions ``mine``."""
     if rx is None or not mine:
         return []
     taken = sorted([(r["start"], r["end"]) for r in mine]
@@ -528,7 +528,7 @@ def _title_references(doc_id: object, outlet: object, text: str, rows: list[dict
         if after[:1].isupper() and not after.startswith(("I ", "The ")):
             continue  # "the President Donald Trump": a label of the name that follows
         k = bisect.bisect_left(taken, (end, -1))
-        if any(a < end and b > start for a, b in taken[max(0, k - 3):k + 1]):
+        if any(b > start for _a, b in taken[:k]):
             continue  # already a mention or a label
         want = {p for w in words for p in _parts(w)}
         heads = {p for p in _parts(words[-1]) if p not in GENERIC_ROLES}
@@ -640,6 +640,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40}); "
                              "fill or drop documents without text first")
         sents = _SentenceIndex(text)  # split into sentences only where a name occurs
+        first_row = len(rows)
         present = prefilter(text)
         for i, (actor, kind_of_actor, rx) in enumerate(rxs):
             if i not in present:
@@ -674,7 +675,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                     "sentence": s.text,
                 })
         if resolve_titles:
-            rows.extend(_title_references(doc_id, outlet, text, rows, sents, refs))
+            rows.extend(_title_references(doc_id, outlet, text, rows[first_row:], sents, refs))
     cols = ["doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
             "label_start", "label_end", "sentence"]
     out = pd.DataFrame(rows, columns=cols)
