@@ -321,10 +321,13 @@ def _reference_mentions(texts: list[str], table: pd.DataFrame) -> list[tuple]:
     return sorted(out)
 
 
-_TABLE = pd.DataFrame({"actor": ["Putin", "NATO", "Any"], "type": ["person"] * 3,
+# "Space": a match may open with a line break (the rare path that needs the sentences
+# of the whole text)
+_TABLE = pd.DataFrame({"actor": ["Putin", "NATO", "Any", "Space"], "type": ["person"] * 4,
                        "pattern": [r"(?:Vladimir\s+)?Putin", r"NATO|(?:the\s+)?Alliance",
-                                   r"[A-Z]\w*ov"]})
+                                   r"[A-Z]\w*ov", r"\s*Kremlin"]})
 _PIECES = ["Putin", "Vladimir Putin", "NATO", "the Alliance", "Alliance", "Ivanov", "Putinism",
+           "Kremlin", "said\nKremlin",
            "said", "Mr.", "U.S.", "President", ",", ".", "!", "\n", "\n\n", " ", "\u2028", '"']
 
 
