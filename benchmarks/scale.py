@@ -27,11 +27,12 @@ reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
 
 Wall time is time.perf_counter; CPU seconds are this process's plus its finished
 worker processes' (resource.getrusage), so wall < CPU means both cores were used and
-wall > CPU means the machine was busy with other work. Memory is the proportional set size (PSS: private
-pages plus a fair share of shared ones, so the pages forked workers share with this
-process count once) summed over this process and its worker processes, sampled every
-second by a background thread (psutil; its own CPU time is not counted in the stages);
-the peak during each stage is printed, and ``ru_maxrss`` (peak RSS) of this process and of the largest worker at the end.
+wall > CPU means the machine was busy with other work. Memory is the proportional set
+size (PSS: private pages plus a fair share of shared ones, so the pages forked workers
+share with this process count once) summed over this process and its worker processes,
+sampled every second by a background thread (psutil; its own CPU time is not counted in
+the stages); the peak during each stage is printed, and ``ru_maxrss`` (peak RSS) of this
+process and of the largest worker at the end.
 The load average (``os.getloadavg``) is printed before and after, and at the end a
 Markdown table of every stage that can be pasted into ``benchmarks/RESULTS.md``.
 """
