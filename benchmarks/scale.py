@@ -210,7 +210,8 @@ def summary(runs: dict[int, tuple[Times, dict[str, float]]]) -> str:
         cpu = sum(c for k, (_, c, _) in t.items() if k != "reference")
         totals.append((pipe, cpu, t["reference"][0], max(m for _, _, m in t.values())))
     lines.append("| **pipeline total** | " + " | ".join(
-        f"**{p:.1f}** / {c:.1f}" for p, c, _, _ in totals) + f" | **{totals[-1][3] / 2**30:.2f} GB** |")
+        f"**{p:.1f}** / {c:.1f}" for p, c, _, _ in totals)
+        + f" | **{totals[-1][3] / 2**30:.2f} GB** |")
     lines.append("| pipeline / reference (wall) | " + " | ".join(
         f"{p / r:.2f} x" for p, _, r, _ in totals) + " | |")
     lines.append("| pipeline / reference (CPU) | " + " | ".join(

@@ -299,3 +299,12 @@ def test_lexicon_for_corpus_adds_the_corpus_files_and_rejects_a_shipped_term(tmp
     (tmp_path / "lexicon.csv").write_text(header + "dictator,false,neutral,person,,mine\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"lexicon\.csv, row 2: term 'dictator' is already listed"):
         lexicon_for_corpus(tmp_path)
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_matcher_property_any_text(text: str) -> None:
+    lex = _property_lexicon()
+    assert _fast(text, lex) == _plain(text, lex)
+    shipped = load_lexicon()
+    assert _fast(text, shipped) == _plain(text, shipped)
