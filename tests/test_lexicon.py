@@ -186,7 +186,7 @@ def _plain(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
 def _fast(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
     from framelens.lexicon import _matcher, _matches
 
-    return [(m.start(), m.end(), m.lastgroup) for m in _matches(text, *_matcher(lex))]
+    return [(m.start(), m.end(), m.lastgroup) for m in _matches(text, _matcher(lex))]
 
 
 def test_prefixes_read_from_the_pattern() -> None:

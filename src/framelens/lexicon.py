@@ -235,13 +235,7 @@ def compile_lexicon(lexicon: pd.DataFrame) -> re.Pattern[str]:
     >>> lex.loc[int(m.lastgroup[1:]), "term"]
     'special military operation'
     """
-    alts = []
-    for i, (term, is_rx) in enumerate(zip(lexicon["term"], lexicon["is_regex"])):
-        body = str(term) if bool(is_rx) else r"\s+".join(map(re.escape, str(term).split()))
-        alts.append((len(str(term)), i, rf"(?P<t{i}>(?:{body})\b)"))
-    alts.sort(key=lambda a: (-a[0], a[1]))
-    # one shared left boundary instead of one per branch: about 4x faster on news text
-    return re.compile(r"(?<!\w)(?:" + "|".join(a[2] for a in alts) + ")", re.IGNORECASE)
+    return _alternation(lexicon)
 
 
 def _bodies(lexicon: pd.DataFrame) -> list[str]:
@@ -252,7 +246,7 @@ def _bodies(lexicon: pd.DataFrame) -> list[str]:
 
 #: Characters that ``re.IGNORECASE`` matches to an ASCII letter although
 #: ``str.lower`` does not make them one (Python's ``re`` documentation); folded first.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_FOLD = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _MAX_PREFIXES = 64
 
 
@@ -300,52 +294,91 @@ def _prefixes(body: str) -> set[str] | None:
     return {p.lower() for p in found}
 
 
-def _matcher(lexicon: pd.DataFrame) -> tuple[re.Pattern[str], Any, re.Pattern[str] | None]:
-    """The alternation, an automaton of entry beginnings, and a scan for the rest."""
-    rx = compile_lexicon(lexicon)
-    automaton = ahocorasick.Automaton()
-    slow = []
-    for body in _bodies(lexicon):
-        found = _prefixes(body)
-        if found is None:
-            slow.append(rf"(?:{body})\b")
-            continue
-        for p in found:
-            automaton.add_word(p, len(p))
-    if len(automaton):
-        automaton.make_automaton()
-    else:
-        automaton = None
-    slow_rx = re.compile(r"(?<!\w)(?=" + "|".join(slow) + ")", re.IGNORECASE) if slow else None
-    return rx, automaton, slow_rx
+def _alternation(lexicon: pd.DataFrame, rows: Iterable[int] | None = None) -> re.Pattern[str]:
+    """:func:`compile_lexicon`'s alternation, optionally of some rows only (same order)."""
+    alts = []
+    for i, body in enumerate(_bodies(lexicon)):
+        if rows is None or i in rows:
+            alts.append((len(str(lexicon["term"].iloc[i])), i, rf"(?P<t{i}>(?:{body})\b)"))
+    alts.sort(key=lambda a: (-a[0], a[1]))
+    # one shared left boundary instead of one per branch: about 4x faster on news text
+    return re.compile(r"(?<!\w)(?:" + "|".join(a[2] for a in alts) + ")", re.IGNORECASE)
 
 
-def _matches(text: str, rx: re.Pattern[str], automaton: Any,
-             slow_rx: re.Pattern[str] | None) -> Iterator[re.Match[str]]:
-    """The matches of ``rx.finditer(text)``, trying ``rx`` only where one can start.
+class _Matcher:
+    """What :func:`_matches` needs: the alternation, the automaton, the rest's scan.
+
+    ``automaton`` maps each entry beginning (lowercase) to its length and the rows
+    that begin so; ``narrow(rows)`` is the alternation of those rows only (cached),
+    which at a position where only they can match finds what the whole alternation
+    finds there, with far fewer branches to try.
+    """
+
+    def __init__(self, lexicon: pd.DataFrame) -> None:
+        self.lexicon = lexicon
+        self.rx = compile_lexicon(lexicon)
+        by_prefix: dict[str, set[int]] = {}
+        slow = []
+        for i, body in enumerate(_bodies(lexicon)):
+            found = _prefixes(body)
+            if found is None:
+                slow.append(rf"(?:{body})\b")
+                continue
+            for p in found:
+                by_prefix.setdefault(p, set()).add(i)
+        self.automaton: Any = None
+        if by_prefix:
+            self.automaton = ahocorasick.Automaton()
+            for p, rows in by_prefix.items():
+                self.automaton.add_word(p, (len(p), frozenset(rows)))
+            self.automaton.make_automaton()
+        self.slow_rx = (re.compile(r"(?<!\w)(?=" + "|".join(slow) + ")", re.IGNORECASE)
+                        if slow else None)
+        self._narrow: dict[frozenset[int], re.Pattern[str]] = {}
+
+    def narrow(self, rows: frozenset[int]) -> re.Pattern[str]:
+        if rows not in self._narrow:
+            self._narrow[rows] = _alternation(self.lexicon, rows)
+        return self._narrow[rows]
+
+
+def _matcher(lexicon: pd.DataFrame) -> _Matcher:
+    """Build the matcher of :func:`_matches` for a validated lexicon."""
+    return _Matcher(lexicon)
+
+
+def _matches(text: str, matcher: _Matcher) -> Iterator[re.Match[str]]:
+    """The matches of ``matcher.rx.finditer(text)``, trying only where one can start.
 
     Every match starts at a word start where the folded, lowercased text begins with
     one entry's prefix (automaton) or where an entry without a prefix matches
-    (``slow_rx``); trying ``rx.match`` at those positions in order, and moving on
-    past each match, reproduces ``finditer``.
+    (``slow_rx``). At the first kind only the entries with that prefix can match, so
+    their alternation alone (same order, same group names) is tried; at the second
+    the whole one. Trying positions in order and moving on past each match
+    reproduces ``finditer``.
     """
-    folded = text.translate(_FOLD).lower()
+    rx = matcher.rx
+    folded = text.lower()
+    if any(c in text for c in _FOLD):  # rare: str.translate is slow on long texts
+        folded = text.translate(str.maketrans(_FOLD)).lower()
     if len(folded) != len(text):  # a character whose lowercase is longer: scan plainly
         yield from rx.finditer(text)
         return
-    starts = set()
-    if automaton is not None:
-        for end, length in automaton.iter(folded):
+    starts: dict[int, frozenset[int] | None] = {}
+    if matcher.automaton is not None:
+        for end, (length, rows) in matcher.automaton.iter(folded):
             p = end - length + 1
             if p == 0 or not (text[p - 1].isalnum() or text[p - 1] == "_"):
-                starts.add(p)
-    if slow_rx is not None:
-        starts.update(m.start() for m in slow_rx.finditer(text))
+                starts[p] = starts.get(p, frozenset()) | rows  # type: ignore[operator]
+    if matcher.slow_rx is not None:
+        for m in matcher.slow_rx.finditer(text):
+            starts[m.start()] = None  # an entry without a prefix: the whole alternation
     pos = 0
     for p in sorted(starts):
         if p < pos:
             continue
-        m = rx.match(text, p)
+        rows = starts[p]
+        m = (rx if rows is None else matcher.narrow(rows)).match(text, p)
         if m is None:
             continue
         if m.end() == p:  # an empty match: let finditer handle its subtleties
@@ -416,7 +449,7 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
             raise ValueError(f"unknown register(s) {bad}; allowed: {list(REGISTERS)}")
     if not isinstance(sentences, bool):
         raise ValueError(f"sentences={sentences!r} must be True or False")
-    rx, automaton, slow_rx = _matcher(lexicon)
+    matcher = _matcher(lexicon)
     terms = lexicon["term"].tolist()
     regs = lexicon["register"].tolist()
     targets = lexicon["target_type"].tolist()
@@ -432,7 +465,7 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
         spans = None
         starts = None
-        for m in _matches(text, rx, automaton, slow_rx):
+        for m in _matches(text, matcher):
             i = int(m.lastgroup[1:])
             if keep is not None and regs[i] not in keep:
                 continue
