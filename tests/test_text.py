@@ -242,3 +242,13 @@ def test_words_property_equals_reference(text: str) -> None:
     from framelens.text import count_words
 
     assert count_words(text) == len(words(text))
+
+
+def test_dotted_initialisms_are_one_word() -> None:
+    from framelens.text import count_words, words
+
+    text = "The U.S. and the U.K. met in Washington, D.C., at 9 a.m. A.B"
+    assert words(text) == ["the", "u.s.", "and", "the", "u.k.", "met", "in", "washington", "d.c.",
+                           "at", "9", "a.m.", "a", "b"]
+    assert count_words(text) == len(words(text))
+    assert words("U.S.-led talks") == ["u.s.", "led", "talks"]

@@ -60,7 +60,10 @@ _LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 #: A sentence-final stop: run of terminal punctuation, optional closers, then space or end.
 _TERMINAL = re.compile(r"(?:\.\.\.|[.!?\u2026\u203d])+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
-_WORD = re.compile(r"\w+(?:['\u2019\u2010\u2011-]\w+)*")
+#: A word: an initialism written with dots ("U.S.", "D.C.", "e.g.": letters each followed by a
+#: dot, two or more, kept whole with their dots), or a run of word characters joined by single
+#: inner apostrophes or hyphens.
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['\u2019\u2010\u2011-]\w+)*")
 #: Characters whose lowercase is longer (U+0130) or depends on its neighbours (U+03A3,
 #: final sigma): :func:`words` lowercases token by token when a text holds one.
 _LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
@@ -175,7 +178,8 @@ def words(text: str) -> list[str]:
 
     A token is a run of unicode word characters (letters, digits, ``_``) joined
     by single inner apostrophes or hyphens, so ``Ukraine's``, ``Euro-Atlantic``
-    and ``33-month-old`` stay whole. Curly apostrophes (``’``) and unicode hyphens
+    and ``33-month-old`` stay whole; an initialism written with dots stays one
+    token with its dots (``U.S.`` is ``u.s.``, not ``u`` and ``s``). Curly apostrophes (``’``) and unicode hyphens
     are normalised to ``'`` and ``-`` so that translations typeset differently
     still share tokens.
 
@@ -192,6 +196,8 @@ def words(text: str) -> list[str]:
     --------
     >>> words("Ukraine’s Euro-Atlantic path is 'irreversible', NATO said.")
     ["ukraine's", 'euro-atlantic', 'path', 'is', 'irreversible', 'nato', 'said']
+    >>> words("U.S. President-elect Trump went to Washington, D.C.")
+    ['u.s.', 'president-elect', 'trump', 'went', 'to', 'washington', 'd.c.']
     """
     if not isinstance(text, str):
         raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
