@@ -125,7 +125,7 @@ def test_bad_settings_named(kwargs: dict, match: str) -> None:
 
 
 def test_bad_counts() -> None:
-    with pytest.raises(ValueError, match="at least two"):
+    with pytest.raises(ValueError, match="at least 2 outlets"):
         keyness(COUNTS[["A"]], target="A")
     neg = COUNTS.copy()
     neg.loc["kiev", "B"] = -1
@@ -224,3 +224,15 @@ def test_term_counts_equal_countvectorizer_with_words(stop_words: str | None) ->
     assert got.to_numpy().tolist() == want.sort_index().to_numpy().tolist()
     assert got.loc["war", "B"] == 2 and got.loc["kyiv's", "B"] == 2
     assert list(got.columns) == ["A", "B", "C"]
+
+
+def test_one_outlet_or_no_words_is_a_plain_not_enough_data_error() -> None:
+    from framelens.keyness import keyness, keyness_by_outlet
+    from framelens.notes import NotEnoughData
+
+    one = pd.DataFrame({"A": [3, 1]}, index=["kyiv", "nato"])
+    with pytest.raises(NotEnoughData, match=r"needs at least 2 outlets .*the counts have 1: \['A'\]"):
+        keyness_by_outlet(one)
+    zeros = pd.DataFrame({"A": [0, 0], "B": [0, 0]}, index=["kyiv", "nato"])
+    with pytest.raises(NotEnoughData, match="the counts are all zero"):
+        keyness(zeros, target="A")

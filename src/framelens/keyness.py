@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
 from framelens.text import words
 
@@ -109,8 +110,8 @@ def _validate_counts(counts: pd.DataFrame) -> None:
     if not isinstance(counts, pd.DataFrame):
         raise TypeError(f"counts must be a DataFrame (terms x labels), got {type(counts).__name__}")
     if counts.shape[1] < 2:
-        raise ValueError(f"counts needs at least two label columns to compare, got "
-                         f"{list(counts.columns)}")
+        raise NotEnoughData(f"comparing vocabularies needs at least 2 outlets (label columns); "
+                            f"the counts have {counts.shape[1]}: {list(counts.columns)}")
     values = counts.to_numpy()
     if not np.issubdtype(values.dtype, np.number):
         raise ValueError("counts must be numeric word counts (terms as rows, labels as columns)")
@@ -211,7 +212,8 @@ def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
     total = counts.sum(axis=1).to_numpy()  # whole corpus: prior source
     n = total.sum()
     if n <= 0:
-        raise ValueError("counts are all zero; nothing to compare")
+        raise NotEnoughData("the counts are all zero (no words left after stop words and min_count); "
+                            "nothing to compare")
     y_i = pooled[tgt].sum(axis=1).to_numpy()
     y_j = pooled[ref].sum(axis=1).to_numpy()
     n_i, n_j = y_i.sum(), y_j.sum()
