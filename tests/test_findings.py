@@ -1,6 +1,8 @@
 """Tests for framelens.findings: the findings page, its tables and figures, and its safety."""
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -115,11 +117,10 @@ def test_numbers_are_read_from_the_saved_tables_at_render_time(make_corpus, tmp_
     table.to_csv(csv, index=False)
     page = findings.findings_page(out)
     assert "98765" in page
-    # no actors.csv in this corpus: the labels section says so instead of vanishing
+    # no actors.csv in this corpus: labels use proposed actors (as notebook 03 does) and say so
     status = pd.read_csv(out / "tables" / "sections.csv", keep_default_na=False).set_index("section")
-    assert status.loc["labels", "status"] == "not computed"
-    assert "no actors.csv in the corpus folder corpus" in status.loc["labels", "note"]
-    assert "Not computed" in page and "no actors.csv in the corpus folder" in page
+    assert status.loc["labels", "status"] == "computed"
+    assert status.loc["labels", "note"].startswith("No actors.csv in the corpus folder: using ")
     sim = pd.read_csv(out / "tables" / "similarity.csv", index_col=0)
     sim.iloc[0, 1] = sim.iloc[1, 0] = 0.4321
     sim.to_csv(out / "tables" / "similarity.csv")
@@ -330,3 +331,16 @@ def test_lexicon_files_next_to_the_corpus_add_terms(make_corpus, tmp_path):
     assert used.loc[used["term"] == "junta", "origin"].tolist() == [str(folder / "lexicon-mine.csv")]
     hits = pd.read_csv(tmp_path / "tables" / "lexicon_hits.csv", keep_default_na=False)
     assert (hits["term"] == "junta").sum() == 3
+
+
+def test_labels_without_actors_csv_use_proposed_actors_and_the_page_says_so(make_corpus, tmp_path):
+    text = ("Foreign Minister Anna Kovach wrote to the alliance on Monday. "
+            "Anna Kovach said the letter stands. Diplomats met Anna Kovach in Brussels.")
+    files = {f"d{i}.txt": text for i in range(3)}
+    folder = make_corpus(files, [{"doc_id": f"d{i}", "outlet": f"Paper {i}"} for i in range(3)])
+    out = tmp_path / "out"
+    page = html.unescape(findings.write_findings(folder, out=out, n_boot=10).read_text(encoding="utf-8"))
+    labels = pd.read_csv(out / "tables" / "actor_labels.csv", keep_default_na=False)
+    assert set(labels["actor"]) == {"Kovach"}  # proposed actors are named by the surname
+    assert set(labels["label"]) == {"Foreign Minister"}
+    assert re.search(r"Foreign Minister”\. .*No actors\.csv in the corpus folder: using \d+ proposed actors", page)

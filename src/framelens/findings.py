@@ -59,7 +59,7 @@ TABLES: dict[str, str] = {
     "cluster_pairs": "one pair of articles and k: share of bootstrap samples in which they share a cluster",
     "cluster_cooccurrence_k2": "outlet x outlet share of bootstrap samples in the same cluster (k=2)",
     "keyness": "one distinctive word of one outlet against the rest (log-odds, informative Dirichlet prior; English stop words left out)",
-    "label_matrix": "actor x outlet: the labels each outlet gives each actor, with counts (needs CORPUS/actors.csv)",
+    "label_matrix": "actor x outlet: the labels each outlet gives each actor, with counts (actors from CORPUS/actors.csv, else proposed)",
     "actor_labels": "one label of one actor in one outlet: count and an example sentence",
     "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
     "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
@@ -243,8 +243,9 @@ def compute_tables(
             continue
         _step(f"tables: {section}", verbose)
         try:
-            written = steps[section]()
-            rows.append((section, "computed", ",".join(written), ""))
+            result = steps[section]()  # the stems written, or (stems, a note for the page)
+            written, note = result if isinstance(result, tuple) else (result, "")
+            rows.append((section, "computed", ",".join(written), note))
         except ImportError as err:
             if not (err.name or "").startswith("framelens"):
                 raise
@@ -322,37 +323,33 @@ def _keyness_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
     return ["keyness"]
 
 
-def _corpus_file(corpus: Path, name: str, what: str) -> Path:
-    path = corpus / name
-    if not path.is_file():
-        raise FileNotFoundError(f"no {name} in the corpus folder {corpus.name}: add one to list the {what}")
-    return path
-
-
 def _mentions(docs: pd.DataFrame, corpus: Path) -> pd.DataFrame:
-    from framelens.actors import find_mentions, load_actors
+    """Actor mentions with the corpus's actors.csv, or with proposed actors (as notebook 03 does).
 
-    return find_mentions(docs, load_actors(_corpus_file(corpus, "actors.csv", "actors and their aliases")))
+    ``attrs["note"]`` says which alias table was used.
+    """
+    from framelens.actors import actors_or_proposed, find_mentions
+
+    actors = actors_or_proposed(docs, corpus)
+    mentions = find_mentions(docs, actors)
+    mentions.attrs["note"] = str(actors.attrs.get("note", ""))
+    return mentions
 
 
-def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> tuple[list[str], str]:
     from framelens.actors import label_counts, label_matrix
 
     mentions = _mentions(docs, corpus)
     _write_csv(label_matrix(mentions), tables / "label_matrix.csv", index=True)
     _write_csv(label_counts(mentions), tables / "actor_labels.csv")
-    return ["label_matrix", "actor_labels"]
+    return ["label_matrix", "actor_labels"], mentions.attrs["note"]
 
 
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
     from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
 
     lexicon = lexicon_for_corpus(corpus)  # shipped terms + the corpus's lexicon*.csv files
-    try:
-        mentions = _mentions(docs, corpus)
-    except FileNotFoundError:
-        mentions = None
-    hits = lexicon_hits(docs, lexicon=lexicon, mentions=mentions)
+    hits = lexicon_hits(docs, lexicon=lexicon, mentions=_mentions(docs, corpus))
     _write_csv(hits, tables / "lexicon_hits.csv")
     _write_csv(register_rates(hits, docs).round(6), tables / "register_rates.csv")
     _write_csv(lexicon, tables / "lexicon_used.csv")
@@ -802,6 +799,11 @@ def _state_labels(out: Path) -> tuple[str, ...] | None:
     n_labels = len(labels.drop_duplicates(["actor", "label"]))
     closing = (f"Across {_n(n_actors, 'actor')} the outlets use {_n(n_labels, 'distinct label')} "
                "(the label matrix lists every one with an example sentence).")
+    status = _read(out, "sections")
+    if status is not None:  # say when the actors were proposed rather than listed by the researcher
+        note = status.loc[status["section"] == "labels", "note"].fillna("").astype(str)
+        if len(note) and note.iloc[0].startswith("No actors.csv"):
+            closing += " " + note.iloc[0]
     loaded = None
     if hits is not None and not hits.empty:
         loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
