@@ -210,10 +210,10 @@ def test_seed_sentences_hard_cases() -> None:
 
 def _words_token_by_token(text: str) -> list[str]:
     """The reference definition: match on the text, then lowercase each token."""
-    from framelens.text import _WORD
+    from framelens.text import WORD
 
     return [m.group(0).lower().replace("\u2019", "'").replace("\u2010", "-")
-            .replace("\u2011", "-") for m in _WORD.finditer(text)]
+            .replace("\u2011", "-") for m in WORD.finditer(text)]
 
 
 def test_lowercasing_first_is_safe_except_for_two_characters() -> None:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import pandas as pd
 
+from framelens.text import WORD, count_words
+
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.axes import Axes
 
@@ -1152,17 +1154,13 @@ def clean(
 
 # --------------------------------------------------------------------------- summaries
 
-#: A word for :func:`describe_corpus`: letters/digits joined by inner apostrophes or hyphens.
-WORD = re.compile(r"\w+(?:['\u2019\u2010\u2011-]\w+)*")
+# A word, for describe_corpus and the too-short check, is framelens.text.WORD (imported
+# above): one definition, so every word count in a report agrees.
 
 _DESCRIBE_COLUMNS = [
     "doc_id", "outlet", "origin_language", "translated", "date",
     "words_raw", "words", "chars_raw", "chars", "chars_removed", "spans_removed",
 ]
-
-
-def _count_words(text: str) -> int:
-    return sum(1 for _ in WORD.finditer(text))
 
 
 def describe_corpus(corpus: pd.DataFrame, audit: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -1210,8 +1208,8 @@ def describe_corpus(corpus: pd.DataFrame, audit: pd.DataFrame | None = None) -> 
     })
     for col in _DESCRIPTIVE:
         out[col] = corpus[col].to_numpy() if col in corpus.columns else UNKNOWN
-    out["words_raw"] = [_count_words(t) for t in corpus["text_raw"]]
-    out["words"] = [_count_words(t) for t in text]
+    out["words_raw"] = [count_words(t) for t in corpus["text_raw"]]
+    out["words"] = [count_words(t) for t in text]
     out["chars_raw"] = [len(t) for t in corpus["text_raw"]]
     out["chars"] = [len(t) for t in text]
     if audit is not None and len(audit):

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["sentence_spans", "sentences", "words", "count_words", "TITLES", "NUMBER_ABBREVIATIONS",
+__all__ = ["sentence_spans", "sentences", "words", "count_words", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
            "ABBREVIATIONS", "SENTENCE_STARTERS"]
 
 #: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
@@ -63,7 +63,7 @@ _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
 #: A word: an initialism written with dots ("U.S.", "D.C.", "e.g.": letters each followed by a
 #: dot, two or more, kept whole with their dots), or a run of word characters joined by single
 #: inner apostrophes or hyphens.
-_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['\u2019\u2010\u2011-]\w+)*")
+WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['\u2019\u2010\u2011-]\w+)*")
 #: Characters whose lowercase is longer (U+0130) or depends on its neighbours (U+03A3,
 #: final sigma): :func:`words` lowercases token by token when a text holds one.
 _LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
@@ -205,10 +205,10 @@ def words(text: str) -> list[str]:
         # Lowercasing first gives the same tokens: apart from these two characters,
         # str.lower maps each character to one character, in context-free fashion, and
         # keeps it a word character or not (checked over all of Unicode in the tests).
-        return _WORD.findall(text.lower().replace("\u2019", "'").replace("\u2010", "-")
+        return WORD.findall(text.lower().replace("\u2019", "'").replace("\u2010", "-")
                              .replace("\u2011", "-"))
     out = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         tok = m.group(0).lower()
         tok = tok.replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
         out.append(tok)
@@ -225,7 +225,7 @@ def count_words(text: str) -> int:
     """
     if not isinstance(text, str):
         raise TypeError(f"count_words expects a str, got {type(text).__name__}: {text!r:.80}")
-    return len(_WORD.findall(text))
+    return len(WORD.findall(text))
 
 
 def sentences(corpus: pd.DataFrame, *, text_col: str = "text",
