@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.actors import ROLE_WORDS, actors_or_proposed, find_mentions, propose_actors
+from framelens.actors import ROLE_WORDS, actors_or_proposed, find_mentions
 from framelens.corpus import clean, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
-from framelens.actors import find_mentions, load_actors
+from framelens.actors import find_mentions
 from framelens.corpus import CorpusError, clean
 from framelens.distributed import (
     Analysis,

@@ -1,7 +1,6 @@
 """The README's code example runs and prints what it promises."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
