@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
 from framelens.actors import find_mentions
@@ -227,3 +229,69 @@ def test_dask_bag_read_on_the_workers(client: Any, real: pd.DataFrame, tmp_path:
     for name in ("audit", "mentions", "hits", "rates", "term_counts"):
         pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
     assert res.corpus["text"].tolist() == want["corpus"]["text"].tolist()
+
+
+# --------------------------------------------------------------------------- shared words
+def _vocab_reference(texts: list[str], opts: dict[str, Any]) -> tuple[list[str], np.ndarray]:
+    from framelens.distributed import _count_vectorizer
+
+    vec = _count_vectorizer(opts)
+    try:
+        counts = vec.fit_transform(texts)
+    except ValueError:  # no term at all
+        return [], np.zeros((len(texts), 0), dtype=np.int64)
+    return vec.get_feature_names_out().tolist(), counts.toarray()
+
+
+def _vocab_shared(texts: list[str], opts: dict[str, Any]) -> tuple[list[str], np.ndarray]:
+    from framelens.distributed import _vocab_from_words
+    from framelens.text import word_matrix
+
+    terms, counts = _vocab_from_words(*word_matrix(texts), texts, opts)
+    assert counts.has_sorted_indices and (counts.data > 0).all() and counts.dtype == np.int64
+    return terms.tolist(), counts.toarray()
+
+
+_PIECES = list("aAbB zZ1_.-'’‐‑\u0130\u03a3\u03c3\u00df\u0301\u00bd\u01c5\n") + [
+    "the ", " and", "U.S.", "e.g.", "Kyiv", "NATO-led", "Ukraine's", "ΟΔΟΣ", "İstanbul"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join),
+                min_size=1, max_size=6),
+       st.sampled_from(["english", None]))
+def test_vocab_from_shared_words_equals_count_vectorizer(texts: list[str],
+                                                         stop_words: str | None) -> None:
+    """The vocabulary counted from word_matrix equals CountVectorizer on the texts: dotted
+    initialisms, apostrophes, unicode hyphens, U+0130/U+03A3 (the analyser's path),
+    combining marks, stop words."""
+    from framelens.distributed import _TERM_SETTINGS
+
+    opts = {**_TERM_SETTINGS, "stop_words": stop_words}
+    got_terms, got = _vocab_shared(texts, opts)
+    want_terms, want = _vocab_reference(texts, opts)
+    assert got_terms == want_terms
+    np.testing.assert_array_equal(got, want)
+
+
+def test_vocab_from_shared_words_on_real_articles(real: pd.DataFrame) -> None:
+    from framelens.distributed import _TERM_SETTINGS
+
+    texts = clean(real.head(400), text_col="text_raw")[0]["text"].tolist()
+    texts.append("İstanbul’s U.S.-backed ΟΔΟΣ talks, e.g. NATO-NATO")  # the analyser's path
+    got_terms, got = _vocab_shared(texts, _TERM_SETTINGS)
+    want_terms, want = _vocab_reference(texts, _TERM_SETTINGS)
+    assert got_terms == want_terms and len(got_terms) > 5000
+    np.testing.assert_array_equal(got, want)
+
+
+def test_vocab_with_other_settings_uses_count_vectorizer(small: pd.DataFrame) -> None:
+    """Bigrams cannot be read off single words: analyse counts them with CountVectorizer."""
+    res = analyse(small, steps=["clean", "vocab"], chunk_size=2,
+                  term_settings={"ngram_range": (1, 2), "min_df": 1})
+    texts = clean(small)[0]["text"].tolist()
+    ref = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2))
+    m = ref.fit_transform(texts)
+    assert res.tfidf.terms.tolist() == ref.get_feature_names_out().tolist()
+    assert any(" " in t for t in res.tfidf.terms)  # bigrams are there
+    np.testing.assert_allclose(res.tfidf.matrix.toarray(), m.toarray(), atol=1e-12)

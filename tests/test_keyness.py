@@ -236,3 +236,13 @@ def test_one_outlet_or_no_words_is_a_plain_not_enough_data_error() -> None:
     zeros = pd.DataFrame({"A": [0, 0], "B": [0, 0]}, index=["kyiv", "nato"])
     with pytest.raises(NotEnoughData, match="the counts are all zero"):
         keyness(zeros, target="A")
+
+
+def test_counts_by_label_checks_the_shapes() -> None:
+    from framelens.keyness import counts_by_label
+    from framelens.text import word_matrix
+
+    types, counts = word_matrix(["Kyiv said", "Kiev"])
+    with pytest.raises(ValueError, match=r"shape \(2, 3\), but there are 3 labels"):
+        counts_by_label(types, counts, ["A", "B", "C"])
+    assert counts_by_label(types, counts, ["A", "B"]).loc["kyiv"].tolist() == [1, 0]

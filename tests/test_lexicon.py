@@ -308,3 +308,15 @@ def test_matcher_property_any_text(text: str) -> None:
     assert _fast(text, lex) == _plain(text, lex)
     shipped = load_lexicon()
     assert _fast(text, shipped) == _plain(text, shipped)
+
+
+def test_register_rates_with_known_word_counts() -> None:
+    df = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "B", "A"],
+                       "text": ["The dictator may go.", "The president went home.", "Kyiv."]})
+    hits = lexicon_hits(df)
+    plain = register_rates(hits, df)
+    given_words = register_rates(hits, df, doc_words=[4, 4, 1])
+    pd.testing.assert_frame_equal(plain, given_words)
+    assert plain.loc[plain["outlet"] == "A", "words"].iloc[0] == 5
+    with pytest.raises(ValueError, match="doc_words has 2 counts for 3 rows"):
+        register_rates(hits, df, doc_words=[4, 4])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framelens.text import sentence_spans, sentences, words
+from framelens.text import count_words, sentence_spans, sentences, word_matrix, words
 
 
 def split(text: str) -> list[str]:
@@ -252,3 +252,17 @@ def test_dotted_initialisms_are_one_word() -> None:
                            "at", "9", "a.m.", "a", "b"]
     assert count_words(text) == len(words(text))
     assert words("U.S.-led talks") == ["u.s.", "led", "talks"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="aAb .-'\u2019U\u0130\u03a3\n", max_size=30), max_size=6))
+def test_word_matrix_counts_the_words_of_each_text(texts: list[str]) -> None:
+    from collections import Counter
+
+    types, counts = word_matrix(texts)
+    assert types.tolist() == sorted({w for t in texts for w in words(t)})
+    assert counts.shape == (len(texts), len(types)) and counts.has_sorted_indices
+    for i, text in enumerate(texts):
+        row = counts.getrow(i)
+        assert {types[j]: int(v) for j, v in zip(row.indices, row.data)} == Counter(words(text))
+        assert row.sum() == count_words(text)

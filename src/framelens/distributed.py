@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 import lzma
 import multiprocessing
+import re
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -61,9 +62,10 @@ from sklearn.feature_extraction.text import (
 from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
-from framelens.keyness import term_counts
+from framelens.keyness import counts_by_label
 from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
 from framelens.progress import progress
+from framelens.text import _LOWER_EXCEPTIONS, word_matrix
 
 __all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
            "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
@@ -205,6 +207,68 @@ def _hashing_vectorizer(settings: dict[str, Any]) -> HashingVectorizer:
                              dtype=np.float64)
 
 
+def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[str],
+                      settings: dict[str, Any]) -> tuple[np.ndarray, sp.csr_matrix]:
+    """``CountVectorizer(**settings).fit_transform(texts)`` and its sorted terms, from the
+    :func:`framelens.text.word_matrix` of the same texts, without tokenising them again.
+
+    Only for the default tokenisation (lowercase, ``TOKEN_PATTERN``, unigrams): its
+    tokens are the runs of two or more word characters of the lowercased text, and
+    every such run lies whole inside one ``words`` token (whose other characters,
+    apostrophes, hyphens and the dots of initialisms, are not word characters), so a
+    text's counts are the sum over its word types of the runs of each type. The texts
+    that ``words`` tokenises before lowercasing (those holding U+0130 or U+03A3, whose
+    lowercase differs in length or by context) are counted by the analyser itself.
+    """
+    vec = _count_vectorizer(settings)
+    stop = vec.get_stop_words() or frozenset()
+    token = re.compile(settings["token_pattern"])
+    special = [i for i, t in enumerate(texts) if any(c in t for c in _LOWER_EXCEPTIONS)]
+    if special:
+        keep = np.ones(len(texts), dtype=np.int64)
+        keep[special] = 0
+        counts = sp.csr_matrix(sp.diags(keep, dtype=np.int64) @ counts)
+        counts.eliminate_zeros()
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for j in np.unique(counts.indices):  # the word types of the other texts
+        for piece in token.findall(types[j]):
+            if piece not in stop:
+                rows.append(int(j))
+                cols.append(index.setdefault(piece, len(index)))
+    extra_rows: list[int] = []
+    extra_cols: list[int] = []
+    if special:
+        analyzer = vec.build_analyzer()
+        for i in special:
+            for tok in analyzer(texts[i]):
+                extra_rows.append(i)
+                extra_cols.append(index.setdefault(tok, len(index)))
+    pieces = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                           shape=(len(types), len(index)))
+    out = sp.csr_matrix(counts @ pieces, dtype=np.int64)
+    if special:
+        out = sp.csr_matrix(out + sp.csr_matrix(
+            (np.ones(len(extra_rows), dtype=np.int64), (extra_rows, extra_cols)),
+            shape=(len(texts), len(index))), dtype=np.int64)
+    out.eliminate_zeros()
+    terms = np.array(list(index), dtype=object)
+    order = np.argsort(terms, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    out.indices = rank[out.indices].astype(out.indices.dtype)
+    out.has_sorted_indices = False
+    out.sort_indices()
+    return terms[order], out
+
+
+def _shares_words(settings: dict[str, Any]) -> bool:
+    """Whether ``vocab`` can be counted from :func:`framelens.text.word_matrix`."""
+    return (settings["token_pattern"] == TOKEN_PATTERN and bool(settings["lowercase"])
+            and tuple(settings["ngram_range"]) == (1, 1))
+
+
 #: Default term-count settings (those of the benchmark's reference ``TfidfVectorizer``).
 _TERM_SETTINGS: dict[str, Any] = {"stop_words": "english", "lowercase": True,
                                   "token_pattern": TOKEN_PATTERN, "ngram_range": (1, 1),
@@ -290,30 +354,44 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         mentions = find_mentions(cleaned, actors, label_col=label_col)
         out["mentions"] = mentions
         lap("actors")
+    texts = cleaned["text"].tolist()
+    shared = "vocab" in steps and _shares_words(settings)
+    word_counts = None
+    if "term_counts" in steps or shared:
+        # One tokenisation for the keyness counts, the vocabulary and the rates' word counts.
+        types, word_counts = word_matrix(texts)
+        lap("words")
     if "lexicon" in steps:
         lex = load_lexicon() if lexicon is None else lexicon
         hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col,
                             sentences=keep_hits)
         if keep_hits:
             out["hits"] = hits
-        out["rates"] = register_rates(hits, cleaned, label_col=label_col)
+        out["rates"] = register_rates(
+            hits, cleaned, label_col=label_col,
+            doc_words=None if word_counts is None else np.asarray(word_counts.sum(axis=1)).ravel())
         del hits
         lap("lexicon")
     if "term_counts" in steps:
         if group_col is None or group_col not in cleaned.columns:
             raise ValueError(f"step 'term_counts' needs group_col={group_col!r} as a column; "
                              f"available: {sorted(map(str, cleaned.columns))}")
-        out["term_counts"] = term_counts(cleaned, label_col=group_col)
+        # = keyness.term_counts(cleaned, label_col=group_col), on the shared word counts
+        out["term_counts"] = counts_by_label(types, word_counts,
+                                             cleaned[group_col].astype(str).tolist(),
+                                             label_col=group_col)
         lap("term_counts")
-    texts = cleaned["text"].tolist()
     if "vocab" in steps:
-        vec = _count_vectorizer(settings)
-        try:
-            counts = vec.fit_transform(texts)
-            terms = vec.get_feature_names_out()
-        except ValueError:  # a chunk of empty texts has no vocabulary of its own
-            counts = sp.csr_matrix((len(texts), 0), dtype=np.int64)
-            terms = np.array([], dtype=object)
+        if shared:
+            terms, counts = _vocab_from_words(types, word_counts, texts, settings)
+        else:
+            vec = _count_vectorizer(settings)
+            try:
+                counts = vec.fit_transform(texts)
+                terms = vec.get_feature_names_out()
+            except ValueError:  # a chunk of empty texts has no vocabulary of its own
+                counts = sp.csr_matrix((len(texts), 0), dtype=np.int64)
+                terms = np.array([], dtype=object)
         out["vocab_counts"] = sp.csr_matrix(counts)
         out["vocab_terms"] = np.asarray(terms, dtype=object)
         lap("vocab")

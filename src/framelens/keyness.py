@@ -20,18 +20,18 @@ from two or three occurrences, which carries no meaning about an outlet.
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from matplotlib.axes import Axes
 
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
-from framelens.text import words
+from framelens.text import word_matrix, words
 
-__all__ = ["KeynessWarning", "term_counts", "keyness", "keyness_by_outlet", "keyness_evidence",
+__all__ = ["KeynessWarning", "term_counts", "counts_by_label", "keyness", "keyness_by_outlet", "keyness_evidence",
            "plot_keyness", "plot_keyness_by_outlet", "translation_groups"]
 
 
@@ -45,9 +45,10 @@ def term_counts(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     """Word counts per outlet (or any label), words as rows.
 
     Tokens are :func:`framelens.text.words` (lowercased, inner apostrophes and
-    hyphens kept), counted per label with :class:`collections.Counter` (the same
-    counts as scikit-learn's :class:`CountVectorizer` with ``words`` as analyzer,
-    summed over the documents sharing a label, in a fraction of the time).
+    hyphens kept), counted per document by :func:`framelens.text.word_matrix` and
+    summed per label by :func:`counts_by_label` (the same counts as scikit-learn's
+    :class:`CountVectorizer` with ``words`` as analyzer, summed over the documents
+    sharing a label, in a fraction of the time).
 
     Parameters
     ----------
@@ -87,22 +88,43 @@ def term_counts(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     if stop_words is not None:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
         stop = frozenset(ENGLISH_STOP_WORDS if stop_words == "english" else stop_words)
-    labels = corpus[label_col].astype(str).tolist()
-    levels = sorted(set(labels))
-    counters: dict[str, Counter[str]] = {lab: Counter() for lab in levels}
-    for lab, text in zip(labels, corpus[text_col].tolist()):
-        counters[lab].update(words(text))
-    vocab = sorted(set().union(*counters.values()) - stop)
-    index = {t: i for i, t in enumerate(vocab)}
-    data = np.zeros((len(vocab), len(levels)), dtype=np.int64)
-    for j, lab in enumerate(levels):
-        got = [(index[t], c) for t, c in counters[lab].items() if t in index]
-        if got:
-            rows, vals = zip(*got)
-            data[list(rows), j] = vals
-    out = pd.DataFrame(data, index=pd.Index(vocab, name="term", dtype="str"),
-                       columns=pd.Index(levels, name=label_col))
-    out = out[out.sum(axis=1) >= min_count]
+    types, counts = word_matrix(corpus[text_col].tolist())
+    return counts_by_label(types, counts, corpus[label_col].astype(str).tolist(),
+                           label_col=label_col, stop=stop, min_count=min_count)
+
+
+def counts_by_label(types: np.ndarray, counts: sp.csr_matrix, labels: Sequence[str], *,
+                    label_col: str = "outlet", stop: frozenset[str] = frozenset(),
+                    min_count: int = 1) -> pd.DataFrame:
+    """:func:`term_counts` from words already counted by :func:`framelens.text.word_matrix`.
+
+    The documents' rows are summed per label; words in ``stop`` and words occurring
+    fewer than ``min_count`` times in all are dropped. :func:`term_counts` is this
+    applied to ``word_matrix(texts)``; call it directly to reuse one tokenisation.
+
+    Examples
+    --------
+    >>> from framelens.text import word_matrix
+    >>> types, counts = word_matrix(["Kyiv said", "Kiev said", "Kyiv"])
+    >>> counts_by_label(types, counts, ["A", "B", "A"], stop=frozenset({"said"}))
+    outlet  A  B
+    term        
+    kiev    0  1
+    kyiv    2  0
+    """
+    if counts.shape != (len(labels), len(types)):
+        raise ValueError(f"counts has shape {counts.shape}, but there are {len(labels)} labels "
+                         f"and {len(types)} word types")
+    levels, codes = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+    by_label = sp.csr_matrix((np.ones(len(codes), dtype=np.int64),
+                              (codes.ravel(), np.arange(len(codes)))),
+                             shape=(len(levels), len(codes)))
+    data = np.asarray((by_label @ counts).T.todense(), dtype=np.int64)
+    keep = data.sum(axis=1) >= max(min_count, 1)
+    if stop:
+        keep &= np.fromiter((t not in stop for t in types), dtype=bool, count=len(types))
+    out = pd.DataFrame(data[keep], index=pd.Index(list(types[keep]), name="term", dtype="str"),
+                       columns=pd.Index(list(levels), name=label_col))
     return out.sort_index()
 
 

@@ -496,12 +496,17 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
 
 
 def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = "text",
-                   label_col: str = "outlet", per: int = 1000) -> pd.DataFrame:
+                   label_col: str = "outlet", per: int = 1000,
+                   doc_words: Sequence[int] | np.ndarray | None = None) -> pd.DataFrame:
     """Hits per register per outlet, and the rate per ``per`` words.
 
     ``rate = hits / words * per``, with ``words`` the outlet's token count
     (:func:`framelens.text.count_words`, the number of :func:`framelens.text.words`
     tokens, over ``text_col``).
+
+    ``doc_words`` gives each row's word count when it is known already (the row sums
+    of :func:`framelens.text.word_matrix`), so the texts are not tokenised again; it
+    must be that count, one per row of ``corpus``.
 
     Returns
     -------
@@ -527,8 +532,14 @@ def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = 
     for col in ("outlet", "register"):
         if col not in hits.columns:
             raise ValueError(f"hits lacks column {col!r}; pass the output of lexicon_hits()")
-    n_words = (corpus[text_col].map(count_words)
-               .groupby(corpus[label_col].astype(str)).sum())
+    if doc_words is None:
+        per_doc = corpus[text_col].map(count_words)
+    else:
+        given = np.asarray(doc_words, dtype=np.int64).ravel()
+        if len(given) != len(corpus):
+            raise ValueError(f"doc_words has {len(given)} counts for {len(corpus)} rows of corpus")
+        per_doc = pd.Series(given, index=corpus.index)
+    n_words = per_doc.groupby(corpus[label_col].astype(str)).sum()
     outlets = sorted(n_words.index)
     counts = hits.groupby([hits["outlet"].astype(str), hits["register"].astype(str)]).size()
     rows = []

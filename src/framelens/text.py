@@ -12,10 +12,13 @@ word tokens used for overlap measures.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-__all__ = ["sentence_spans", "sentences", "words", "count_words", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
+__all__ = ["sentence_spans", "sentences", "words", "count_words", "word_matrix", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
            "ABBREVIATIONS", "SENTENCE_STARTERS"]
 
 #: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
@@ -213,6 +216,51 @@ def words(text: str) -> list[str]:
         tok = tok.replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
         out.append(tok)
     return out
+
+
+def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
+    """How often each word (:func:`words`) occurs in each text, as a sparse matrix.
+
+    One tokenisation of each text that several counts can share: the word count of
+    text ``i`` is the sum of row ``i``, a label's word counts are the sum of its
+    rows, and scikit-learn's tokens of each word type (``\\w\\w+`` runs) give its
+    ``CountVectorizer`` counts without tokenising the texts again.
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    types : numpy.ndarray of str (object dtype)
+        The distinct words, sorted.
+    counts : scipy.sparse.csr_matrix of int64
+        Shape ``(n_texts, n_types)``; ``counts[i, j]`` is how often ``types[j]``
+        occurs in text ``i`` (sorted indices, no explicit zeros).
+
+    Examples
+    --------
+    >>> types, counts = word_matrix(["Kyiv said Kyiv", "Kiev said"])
+    >>> types.tolist(), counts.toarray().tolist()
+    (['kiev', 'kyiv', 'said'], [[0, 2, 1], [1, 0, 1]])
+    """
+    ids: list[int] = []
+    indptr = [0]
+    index: dict[str, int] = {}
+    add = index.setdefault
+    for text in texts:
+        ids += [add(w, len(index)) for w in words(text)]
+        indptr.append(len(ids))
+    first_seen = np.array(list(index), dtype=object)
+    order = np.argsort(first_seen, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    columns = rank[np.asarray(ids, dtype=np.int64)]
+    counts = sp.csr_matrix((np.ones(len(columns), dtype=np.int64), columns,
+                            np.asarray(indptr, dtype=np.int64)),
+                           shape=(len(indptr) - 1, len(order)))
+    counts.sum_duplicates()
+    return first_seen[order], counts
 
 
 def count_words(text: str) -> int:
