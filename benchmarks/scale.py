@@ -13,13 +13,16 @@ per-article framelens.distributed.analyse(engine="processes", n_jobs=2): cleanin
             (corpus.clean), actor mentions (actors.find_mentions with seeds/actors.csv),
             lexicon hits and rates (lexicon.lexicon_hits, register_rates), word counts
             by lean (keyness.term_counts) and vocabulary counts, chunk by chunk on both
-            cores; the CPU seconds of each step are reported too
+            cores; the rates, keyness and vocabulary counts share one tokenisation per
+            chunk (text.word_matrix, the "words" step); the CPU seconds of each step are
+            reported too
 tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, English stop
             words, min_df=2), equal to TfidfVectorizer on the whole corpus
 10-NN       features.nearest_neighbours(k=10, n_jobs=2) (exact cosine top-k: sparse
             X @ X.T keeping 11 per row with sparse_dot_topn on 2 threads; without that
             package scikit-learn brute force, working_memory=128 MB per block)
-stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3)
+stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3; chunks of rows
+            on 2 threads)
 labels      actors.label_matrix (actor x outlet)
 keyness     keyness.keyness(left vs right)
 reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
@@ -166,7 +169,7 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float
     tf = res.tfidf
     with sklearn.config_context(working_memory=WORKING_MEMORY):
         stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
-    stories = stage("stories", lambda: group_stories(res.corpus, features=tf))
+    stories = stage("stories", lambda: group_stories(res.corpus, features=tf, n_jobs=n_jobs))
     print(f"  {'':<12} ({int((stories['story_size'] > 1).sum())} articles in "
           f"{int(stories.loc[stories['story_size'] > 1, 'story'].nunique())} multi-article "
           "stories)", flush=True)

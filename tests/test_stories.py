@@ -96,8 +96,10 @@ def brute_force(x: np.ndarray, days: np.ndarray, window: float, k: int, thr: flo
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000), st.integers(1, 7), st.sampled_from([1, 2, 3, 50]))
-def test_edges_match_a_brute_force_search(seed: int, k: int, chunk: int) -> None:
+@given(st.integers(0, 10_000), st.integers(1, 7), st.sampled_from([1, 2, 3, 50]),
+       st.sampled_from([None, 2]))
+def test_edges_match_a_brute_force_search(seed: int, k: int, chunk: int,
+                                          n_jobs: int | None) -> None:
     rng = np.random.default_rng(seed)
     n = 25
     mask = rng.random((n, 6)) < 0.5
@@ -106,7 +108,10 @@ def test_edges_match_a_brute_force_search(seed: int, k: int, chunk: int) -> None
     days = rng.integers(0, 10, n).astype(float)
     df = pd.DataFrame({"date": pd.Timestamp("2020-01-01") + pd.to_timedelta(days, unit="D")})
     edges = story_edges(df, features=sp.csr_matrix(x), window_days=2, k=k, threshold=0.5,
-                        chunk_size=chunk)
+                        chunk_size=chunk, n_jobs=n_jobs)
+    if n_jobs is not None:  # threads give the very same table, row for row
+        pd.testing.assert_frame_equal(edges, story_edges(
+            df, features=sp.csr_matrix(x), window_days=2, k=k, threshold=0.5, chunk_size=chunk))
     got = set(zip(edges["doc"].tolist(), edges["neighbour"].tolist()))
     assert got == brute_force(x, days, 2, k, 0.5)  # random weights: no ties to break
     assert (edges["days_apart"] <= 2).all()
@@ -134,6 +139,7 @@ def test_story_summary_counts_articles_outlets_and_dates() -> None:
     ({"threshold": 1.5}, "threshold=1.5 must be a number in [0.0, 1.0]"),
     ({"k": 0}, "k=0 must be an integer >= 1"),
     ({"window_days": -1}, "window_days=-1 must be a number >= 0"),
+    ({"n_jobs": 0}, "n_jobs=0 must be None, -1 or a positive integer"),
     ({"date_col": "published"}, "date_col='published' is not a column of corpus"),
 ])
 def test_bad_settings_are_named(kwargs: dict, message: str) -> None:

@@ -27,6 +27,8 @@ is measured in ``benchmarks/RESULTS.md`` (adjusted Rand index).
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -93,14 +95,17 @@ def _features(corpus: pd.DataFrame | TfidfResult, features: TfidfResult | sp.spm
 
 
 def _block_edges(x: sp.csr_matrix, rows: np.ndarray, days: np.ndarray, *, window: float,
-                 k: int, threshold: float, chunk_size: int) -> list[np.ndarray]:
-    """Top-k links at or above ``threshold`` among ``rows`` (sorted by day)."""
-    out: list[np.ndarray] = []
+                 k: int, threshold: float, chunk_size: int, threads: int = 1) -> list[np.ndarray]:
+    """Top-k links at or above ``threshold`` among ``rows`` (sorted by day).
+
+    Chunks of rows are independent; with ``threads > 1`` they run on a thread pool
+    (scipy's sparse product releases the GIL) and come back in chunk order, so the
+    links are the same for any number of threads.
+    """
     sub = x[rows]
     d = days
-    starts = range(0, len(rows), chunk_size)
-    for a in progress(starts, desc="stories", unit="chunk", enabled=None if len(starts) > 5
-                      else False):
+
+    def chunk(a: int) -> np.ndarray | None:
         b = min(a + chunk_size, len(rows))
         lo = int(np.searchsorted(d, d[a] - window, side="left"))
         hi = int(np.searchsorted(d, d[b - 1] + window, side="right"))
@@ -111,15 +116,24 @@ def _block_edges(x: sp.csr_matrix, rows: np.ndarray, days: np.ndarray, *, window
         sim[np.arange(b - a), own] = -1.0  # never a link to oneself
         kk = min(k, sim.shape[1])
         if kk == 0:
-            continue
+            return None
         top = np.argpartition(-sim, kk - 1, axis=1)[:, :kk] if kk < sim.shape[1] else \
             np.tile(np.arange(sim.shape[1]), (b - a, 1))
         vals = np.take_along_axis(sim, top, axis=1)
         i, j = np.nonzero(vals >= threshold)
         src = rows[a + i]
         dst = rows[lo + top[i, j]]
-        out.append(np.column_stack([src, dst, vals[i, j], np.abs(d[a + i] - d[lo + top[i, j]])]))
-    return out
+        return np.column_stack([src, dst, vals[i, j], np.abs(d[a + i] - d[lo + top[i, j]])])
+
+    starts = range(0, len(rows), chunk_size)
+    show = None if len(starts) > 5 else False
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            found = list(progress(pool.map(chunk, starts), total=len(starts), desc="stories",
+                                  unit="chunk", enabled=show))
+    else:
+        found = [chunk(a) for a in progress(starts, desc="stories", unit="chunk", enabled=show)]
+    return [f for f in found if f is not None]
 
 
 def story_edges(
@@ -133,6 +147,7 @@ def story_edges(
     threshold: float = 0.3,
     undated: str = "block",
     chunk_size: int = 1000,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Links between articles likely to report the same story (sparse kNN within date blocks).
 
@@ -163,7 +178,10 @@ def story_edges(
         ``"alone"``: they get no links (each becomes its own story).
     chunk_size : int, default 1000
         Rows compared at once; memory is about ``8 * chunk_size * window`` bytes, with
-        ``window`` the number of articles inside a date window.
+        ``window`` the number of articles inside a date window (times ``n_jobs``).
+    n_jobs : int or None, default None
+        Threads comparing chunks at once (None: one; ``-1``: all cores). The links do
+        not depend on it.
 
     Returns
     -------
@@ -186,6 +204,10 @@ def story_edges(
     _check_number("k", k, low=1, integer=True)
     _check_number("threshold", threshold, low=0.0, high=1.0)
     _check_number("chunk_size", chunk_size, low=1, integer=True)
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
+            n_jobs, (int, np.integer)) or (n_jobs < 1 and n_jobs != -1)):
+        raise ValueError(f"n_jobs={n_jobs!r} must be None, -1 or a positive integer")
+    threads = 1 if n_jobs is None else (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
     if isinstance(corpus, TfidfResult):
         days = np.zeros(corpus.n_docs)
     else:
@@ -199,11 +221,13 @@ def story_edges(
     order = dated[np.argsort(days[dated], kind="stable")]
     if len(order):
         parts += _block_edges(x, order, days[order], window=float(window_days), k=int(k),
-                              threshold=float(threshold), chunk_size=int(chunk_size))
+                              threshold=float(threshold), chunk_size=int(chunk_size),
+                              threads=threads)
     missing = np.flatnonzero(np.isnan(days))
     if len(missing) and undated == "block":
         parts += _block_edges(x, missing, np.zeros(len(missing)), window=0.0, k=int(k),
-                              threshold=float(threshold), chunk_size=int(chunk_size))
+                              threshold=float(threshold), chunk_size=int(chunk_size),
+                              threads=threads)
     arr = np.concatenate(parts) if parts else np.empty((0, 4))
     out = pd.DataFrame({
         "doc": arr[:, 0].astype(np.int64), "neighbour": arr[:, 1].astype(np.int64),
@@ -226,6 +250,7 @@ def group_stories(
     mutual: bool = False,
     undated: str = "block",
     chunk_size: int = 1000,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Assign every article a story id: connected components of the same-story links.
 
@@ -233,7 +258,7 @@ def group_stories(
     ----------
     corpus : DataFrame
         One row per article (see :func:`story_edges`).
-    features, text_col, date_col, window_days, k, threshold, undated, chunk_size
+    features, text_col, date_col, window_days, k, threshold, undated, chunk_size, n_jobs
         As in :func:`story_edges`.
     mutual : bool, default False
         ``False``: a link in either direction joins two articles. ``True``: only links
@@ -267,7 +292,7 @@ def group_stories(
         raise ValueError(f"mutual={mutual!r} must be True or False")
     edges = story_edges(corpus, features=features, text_col=text_col, date_col=date_col,
                         window_days=window_days, k=k, threshold=threshold, undated=undated,
-                        chunk_size=chunk_size)
+                        chunk_size=chunk_size, n_jobs=n_jobs)
     n = len(corpus)
     graph = sp.csr_matrix((np.ones(len(edges)), (edges["doc"], edges["neighbour"])), shape=(n, n))
     if mutual:
