@@ -22,8 +22,9 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -993,6 +994,158 @@ def _select_rules(rules: Sequence[str] | Sequence[Rule] | None) -> tuple[Rule, .
     return tuple(chosen)
 
 
+# --------------------------------------------------------------------------- fast scanning
+# Python's regex engine finds a pattern's next match quickly only when the pattern opens
+# with a literal or a character class (it then skips to that character in C); a pattern
+# opening with "^" (multi-line), "\b" or an optional group is tried at every position of
+# the text. _scanner gives such a pattern a second, equivalent search that only stops
+# where a match can begin, and lets the original pattern match there.
+
+
+def _first_chars(items: list) -> tuple[set[str] | None, bool]:
+    """What a match of a parsed regex sequence can begin with, as pieces of a character
+    class (``"D"``, ``"a-z"``, ``"\\d"``), and whether it can match without consuming a
+    character (``None`` when not known: the caller then tries every position)."""
+    from re import _constants as sre
+
+    categories = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
+                  sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
+                  sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero-width: the match's first character comes after it
+        if op is sre.LITERAL:
+            out.add(re.escape(chr(av)))
+            return out, False
+        if op is sre.IN:
+            for kind, arg in av:
+                if kind is sre.LITERAL:
+                    out.add(re.escape(chr(arg)))
+                elif kind is sre.RANGE:
+                    out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+                elif kind is sre.CATEGORY and arg in categories:
+                    out.add(categories[arg])
+                else:  # a negated class
+                    return None, False
+            return out, False
+        if op is sre.SUBPATTERN:
+            _group, add, _delete, sub = av
+            if add & re.IGNORECASE:
+                return None, False  # a case-sensitive class would miss folded characters
+            chars, nullable = _first_chars(list(sub))
+        elif op is sre.BRANCH:
+            chars, nullable = set(), False
+            for branch in av[1]:
+                got, null = _first_chars(list(branch))
+                if got is None:
+                    return None, False
+                chars |= got
+                nullable = nullable or null
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            chars, nullable = _first_chars(list(sub))
+            nullable = nullable or lo == 0
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            chars, nullable = _first_chars(list(av))
+        else:  # any character, a back-reference, a conditional group, ...
+            return None, False
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+@lru_cache(maxsize=512)
+def _scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
+    r"""A function giving the same matches as ``rx.finditer(text)``, found faster.
+
+    Every match that :meth:`re.Pattern.finditer` yields starts at a position where
+    ``rx.match(text, pos)`` succeeds, and finditer takes the leftmost such position
+    at or after the end of the previous match. This function finds candidate
+    positions with a second pattern that the regex engine scans for quickly, and
+    calls ``rx.match`` there in order, skipping positions inside the previous
+    match, so it yields the same matches (same spans, same groups):
+
+    * a pattern anchored at the text start (``\A``, or ``^`` without MULTILINE):
+      only position 0;
+    * ``^`` with MULTILINE (a line start): position 0, and each position after a
+      ``\n`` where ``rx`` matches, found by ``\n(?=[F])(?=rx)`` (the engine jumps
+      from one line break to the next; F, when known, is the set of characters a
+      match can begin with after the ``^``);
+    * a pattern whose first character is one of a known set F
+      (``\b(?:(?:Donald\s+)?Trump)\b``: F = {D, T}): the positions found by
+      ``[F](?<=(?=rx)[F])``, a character of F at which ``rx`` matches.
+
+    The class ``[F]`` is compiled with ``rx``'s flags, so under IGNORECASE it folds
+    case as ``rx``'s own literals do; a group that switches IGNORECASE on inside a
+    case-sensitive pattern leaves F unknown. Patterns the engine already scans for
+    quickly (opening with a literal or a character class), patterns that can
+    match the empty string, verbose ones and those whose first character is not
+    known get ``rx.finditer`` itself.
+    """
+    from re import _compiler, _parser
+    from re import _constants as sre
+
+    plain = rx.finditer
+    if rx.flags & re.VERBOSE:
+        return plain
+    try:
+        parsed = _parser.parse(rx.pattern, rx.flags)
+        flags = parsed.state.flags
+        if parsed.getwidth()[0] == 0 or not parsed.data:
+            return plain  # empty matches: finditer's stepping rules differ
+        if _compiler._get_literal_prefix(parsed, flags)[0] or _compiler._get_charset_prefix(parsed, flags):
+            return plain  # the engine already skips to the first character
+    except (re.error, AttributeError, TypeError, ValueError):  # pragma: no cover - other re versions
+        return plain
+    op, av = parsed.data[0]
+    if op is sre.AT and (av is sre.AT_BEGINNING_STRING
+                         or (av is sre.AT_BEGINNING and not flags & re.MULTILINE)):
+        def at_start(text: str) -> Iterator[re.Match[str]]:
+            m = rx.match(text)
+            return iter(() if m is None else (m,))
+        return at_start
+    if op is sre.AT and av is sre.AT_BEGINNING:  # "^" with MULTILINE: after a line break
+        chars, nullable = _first_chars(list(parsed.data)[1:])
+        first = "" if not chars or nullable else f"(?=[{''.join(sorted(chars))}])"
+        source, shift, check_start = rf"\n{first}(?={rx.pattern})", 1, True
+    else:
+        chars, nullable = _first_chars(list(parsed.data))
+        if not chars or nullable:
+            return plain
+        cls = f"[{''.join(sorted(chars))}]"
+        source, shift, check_start = f"{cls}(?<=(?={rx.pattern}){cls})", 0, False
+    try:
+        candidates = re.compile(source, rx.flags)
+    except re.error:  # e.g. inline global flags, which must open a pattern
+        return plain
+
+    def scan(text: str) -> Iterator[re.Match[str]]:
+        end = 0  # matches are never empty: the next one starts at or after this
+        if check_start:
+            m = rx.match(text)
+            if m is not None:
+                end = m.end()
+                yield m
+        for c in candidates.finditer(text):
+            pos = c.start() + shift
+            if pos < end:
+                continue
+            m = rx.match(text, pos)
+            if m is not None:
+                end = m.end()
+                yield m
+    return scan
+
+
+@lru_cache(maxsize=512)
+def _compiled(rule: Rule) -> re.Pattern[str]:
+    return rule.compiled()
+
+
 def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, rule) spans; earlier rules win overlaps."""
     taken: list[tuple[int, int, str]] = []
@@ -1001,9 +1154,9 @@ def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]
         return all(e <= a or s >= b for a, b, _ in taken)
 
     def spans(rule: Rule) -> Iterable[tuple[int, int]]:
-        pat = rule.compiled()
+        pat = _compiled(rule)
         group = "cut" if "cut" in pat.groupindex else 0
-        for m in pat.finditer(text):
+        for m in _scanner(pat)(text):
             s, e = m.span(group)
             if e > s and free(s, e):
                 yield s, e
@@ -1028,6 +1181,7 @@ def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_RUN = re.compile(r"\n\n\n+")  # = \n{3,}; written so the engine scans for its literal start
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -1038,8 +1192,9 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     blank lines become one; line breaks become ``\\n``; the text is stripped.
     """
     if not spans:  # fast path, same result as the loop below
-        joined = "\n".join(line.strip() for line in _BREAK.split(text))
-        return re.sub(r"\n{3,}", "\n\n", joined).strip()
+        lines = _BREAK.split(text) if "\r" in text else text.split("\n")
+        joined = "\n".join([line.strip() for line in lines])
+        return (_BLANK_RUN.sub("\n\n", joined) if "\n\n\n" in joined else joined).strip()
     out: list[str] = []
     for m in _LINE.finditer(text):
         s, e = m.span(1)
@@ -1062,7 +1217,7 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
         if m.group(2) == "":
             break
     joined = "\n".join(out)
-    joined = re.sub(r"\n{3,}", "\n\n", joined)
+    joined = _BLANK_RUN.sub("\n\n", joined)
     return joined.strip()
 
 
