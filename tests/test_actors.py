@@ -404,3 +404,77 @@ def test_propose_keeps_recurring_names_opening_with_common_words() -> None:
     assert p.loc["York", "variants"] == "New York (3)"
     assert p.loc["East", "variants"] == "Middle East (2)"
     assert not any("I'm" in v for v in p["variants"])
+
+
+# --------------------------------------------------------------- fast paths = plain paths
+import framelens.actors as actors_module  # noqa: E402
+from framelens.actors import _other_breaks, _Sentence, _SentenceIndex  # noqa: E402
+from framelens.text import _LINE_BREAKS  # noqa: E402
+
+_TOKEN_PIECES = ["U.S.", "Kyiv's", "Euro-Atlantic", "Putin", ",", ".", "—", "\u00a0", " ", "  ",
+                 "\t", "'", "\u2019", "-", "_", "x", "A.", "3.5", "\u2028", "é"]
+
+
+class _PlainSentence(_Sentence):
+    """The tokeniser as first written: one _TOKEN.finditer, offsets from each match."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.toks, self.starts, self.ends = [], [], []
+        for m in actors_module._TOKEN.finditer(text):
+            self.toks.append(m.group(0))
+            self.starts.append(start + m.start())
+            self.ends.append(start + m.end())
+        self.text = text
+        self.offset = start
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(_TOKEN_PIECES), max_size=30).map("".join),
+       st.integers(0, 1000))
+def test_property_sentence_tokens_and_offsets_as_finditer(text: str, start: int) -> None:
+    fast, plain = _Sentence(text, start), _PlainSentence(text, start)
+    assert (fast.toks, fast.starts, fast.ends) == (plain.toks, plain.starts, plain.ends)
+    # what lies between two tokens is white space (so "adjacent" tokens are just that)
+    assert all(fast.adjacent(i, i + 1) for i in range(len(fast.toks) - 1))
+
+
+def test_other_breaks_are_the_line_breaks_but_newline() -> None:
+    every = "x".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    breaks = set(_LINE_BREAKS.findall(every))  # each character alone between two "x"
+    assert "\n" in breaks and "\u2029" in breaks and " " not in breaks
+    assert set(_other_breaks()) == breaks - {"\n"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.", " ", "\n", "\n\n", "\r", "\u2028", "X"]), max_size=30)
+       .map("".join))
+def test_property_paragraph_by_str_find_as_by_line_break_runs(text: str) -> None:
+    fast, runs = _SentenceIndex(text), _SentenceIndex(text)
+    runs._newlines_only = False  # the general path: runs of any line break, bisected
+    got = [fast._paragraph(p) for p in range(len(text))]
+    assert got == [runs._paragraph(p) for p in range(len(text))]
+    if text and not any(c in text for c in "\r\u2028"):
+        assert fast._newlines_only  # the str.find path was taken
+
+
+ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
+
+
+def test_find_mentions_real_articles_same_as_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 Article-Bias-Prediction articles, seed aliases: the fast paths (pattern
+    scanner, tokeniser, paragraph lookup) give the table the plain ones give."""
+    if not ABP.is_file():
+        pytest.skip(f"{ABP} is absent (a clone outside the workplace): no real corpus to check")
+    from framelens.corpus import clean
+    from framelens.distributed import load_jsonl
+
+    corpus, _ = clean(load_jsonl(ABP, n=300))
+    fast = [find_mentions(corpus, ALIASES, resolve_titles=r) for r in (False, True)]
+    assert len(fast[0]) > 500 and fast[0]["label"].notna().sum() > 50
+    monkeypatch.setattr(actors_module, "_scanner", lambda rx: rx.finditer)
+    monkeypatch.setattr(actors_module, "_Sentence", _PlainSentence)
+    monkeypatch.setattr(actors_module, "_other_breaks", lambda: None)
+    for r, got in zip((False, True), fast):
+        plain = find_mentions(corpus, ALIASES, resolve_titles=r)
+        pd.testing.assert_frame_equal(got, plain)
+        assert got.attrs == plain.attrs

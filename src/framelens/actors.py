@@ -41,11 +41,14 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate, chain
 from pathlib import Path
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from framelens.corpus import _scanner
 from framelens.text import _LINE_BREAKS, TITLES, sentence_spans  # same paragraphs
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
@@ -90,6 +93,13 @@ TITLE_MODIFIERS: frozenset[str] = frozenset({"former", "late", "acting",
 CONNECTORS: frozenset[str] = frozenset({"of", "for", "and"})
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"according", "despite", "said", "says", "told"}
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]")
+# Every character is white space or starts a _TOKEN match (\w+ or [^\w\s]), so the text
+# between two tokens is white space: one findall of (white space, token) pairs gives the
+# tokens of _TOKEN.finditer, and the pairs' lengths give their offsets.
+_GAP_TOKEN = re.compile(rf"(\s*)({_TOKEN.pattern})")
+# _LINE_BREAKS ("[...]+") written as "[...][...]*", the same runs, which the regex engine
+# scans for quickly (a pattern opening with a character class)
+_BREAK_RUN = re.compile(_LINE_BREAKS.pattern.removesuffix("+") * 2 + "*")
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
 _MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
 
@@ -187,13 +197,12 @@ class _Sentence:
     """Word tokens of one sentence with their character offsets."""
 
     def __init__(self, text: str, start: int) -> None:
-        self.toks: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _TOKEN.finditer(text):
-            self.toks.append(m.group(0))
-            self.starts.append(start + m.start())
-            self.ends.append(start + m.end())
+        pairs = _GAP_TOKEN.findall(text)  # [(white space before, token), ...]
+        self.toks: list[str] = [tok for _gap, tok in pairs]
+        # offsets: start, then the running sum of the gap and token lengths
+        bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
+        self.starts: list[int] = bounds[1::2]
+        self.ends: list[int] = bounds[2::2]
         self.text = text
         self.offset = start
 
@@ -293,6 +302,22 @@ def _prefilter(rxs: list[re.Pattern[str]]) -> Callable[[str], set[int]]:
     return present
 
 
+@lru_cache(maxsize=1)
+def _other_breaks() -> tuple[str, ...] | None:
+    """The characters of :data:`framelens.text._LINE_BREAKS` other than ``\\n`` (read
+    from the parsed pattern; None if it is not a plain class of characters)."""
+    from re import _constants as sre
+    from re import _parser
+
+    data = _parser.parse(_LINE_BREAKS.pattern, _LINE_BREAKS.flags).data
+    if len(data) != 1 or data[0][0] is not sre.MAX_REPEAT or data[0][1][0] != 1:
+        return None
+    items = list(data[0][1][2])
+    if len(items) != 1 or items[0][0] is not sre.IN or any(k is not sre.LITERAL for k, _ in items[0][1]):
+        return None
+    return tuple(chr(c) for _, c in items[0][1] if c != ord("\n"))
+
+
 class _SentenceIndex:
     """The sentence (as a :class:`_Sentence`) around a character offset of one text.
 
@@ -305,20 +330,37 @@ class _SentenceIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._breaks: tuple[list[int], list[int]] | None = None
+        self._newlines_only: bool | None = None
         self._paras: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
         self._sents: dict[tuple[int, int], _Sentence] = {}
         self._whole: list[tuple[int, int]] | None = None
+        self._whole_starts: list[int] = []
 
-    def at(self, pos: int) -> _Sentence | None:
+    def _paragraph(self, pos: int) -> tuple[int, int] | None:
+        """Start and end of the paragraph holding ``pos`` (None inside a line break)."""
+        text = self.text
+        if self._newlines_only is None:
+            other = _other_breaks()
+            self._newlines_only = other is not None and not any(c in text for c in other)
+        if self._newlines_only:  # the line breaks are runs of "\n": str.find finds them
+            if text.startswith("\n", pos):
+                return None
+            end = text.find("\n", pos)
+            return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
         if self._breaks is None:
-            found = [(m.start(), m.end()) for m in _LINE_BREAKS.finditer(self.text)]
+            found = [m.span() for m in _BREAK_RUN.finditer(text)]
             self._breaks = ([a for a, _ in found], [b for _, b in found])
         starts_b, ends_b = self._breaks
         j = bisect.bisect_right(starts_b, pos)
         if j > 0 and pos < ends_b[j - 1]:
+            return None
+        return (ends_b[j - 1] if j > 0 else 0), (starts_b[j] if j < len(starts_b) else len(text))
+
+    def at(self, pos: int) -> _Sentence | None:
+        para = self._paragraph(pos)
+        if para is None:
             return self._fallback(pos)  # inside a line break: as over the whole text
-        ps = ends_b[j - 1] if j > 0 else 0
-        pe = starts_b[j] if j < len(starts_b) else len(self.text)
+        ps, pe = para
         if ps not in self._paras:
             spans = [(ps + a, ps + b) for a, b in sentence_spans(self.text[ps:pe])]
             self._paras[ps] = ([a for a, _ in spans], spans)
@@ -336,7 +378,8 @@ class _SentenceIndex:
     def _fallback(self, pos: int) -> _Sentence | None:
         if self._whole is None:
             self._whole = sentence_spans(self.text)
-        k = bisect.bisect_right([a for a, _ in self._whole], pos) - 1
+            self._whole_starts = [a for a, _ in self._whole]
+        k = bisect.bisect_right(self._whole_starts, pos) - 1
         return self._sentence(self._whole[k]) if k >= 0 else None
 
 
@@ -518,7 +561,7 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
                    + [(r["label_start"], r["label_end"]) for r in mine if r["label_start"] >= 0])
     labelled = sorted((r["start"], r["actor"], r["label"]) for r in mine if r["label"])
     out = []
-    for m in rx.finditer(text):
+    for m in _scanner(rx)(text):  # = rx.finditer(text), faster
         start, end = m.span()
         words = m.group(1).split()
         if any(w.lower() in _STOP | DETERMINERS for w in words[:-1]):
@@ -631,6 +674,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     rxs = [(a, str(t).strip().lower(), re.compile(rf"\b(?:{p})\b"))
            for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
     prefilter = _prefilter([rx for _, _, rx in rxs])
+    scans = [_scanner(rx) for _, _, rx in rxs]  # = rx.finditer, faster
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     rows = []
@@ -644,7 +688,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
         for i, (actor, kind_of_actor, rx) in enumerate(rxs):
             if i not in present:
                 continue  # none of the literals every match of this pattern holds
-            for m in rx.finditer(text):
+            for m in scans[i](text):
                 s = sents.at(m.start())
                 if s is None:
                     continue
