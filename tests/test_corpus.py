@@ -1138,7 +1138,14 @@ def test_clean_real_articles_same_as_plain_finditer(monkeypatch: pytest.MonkeyPa
     corpus = load_jsonl(ABP, n=300)
     fast, fast_audit = clean(corpus)
     assert len(fast_audit) > 0  # the sample does hold page furniture
-    monkeypatch.setattr("framelens.corpus._scanner", lambda rx: rx.finditer)
-    plain, plain_audit = clean(corpus)
+    import framelens.corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_scanner", lambda rx: rx.finditer)
+    corpus_module._plan.cache_clear()  # the compiled rules hold their scanners
+    try:
+        assert {scan.__name__ for _, scan, _ in corpus_module._plan(RULES)[0]} == {"finditer"}
+        plain, plain_audit = clean(corpus)
+    finally:
+        corpus_module._plan.cache_clear()
     pd.testing.assert_frame_equal(fast, plain)
     pd.testing.assert_frame_equal(fast_audit, plain_audit)

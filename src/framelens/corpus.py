@@ -1141,40 +1141,53 @@ def _scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
     return scan
 
 
-@lru_cache(maxsize=512)
-def _compiled(rule: Rule) -> re.Pattern[str]:
-    return rule.compiled()
+#: One rule ready to run: its name, a function giving its matches (:func:`_scanner`) and
+#: the group whose span is removed ("cut" when the pattern has it, else the whole match).
+_Step = tuple[str, Callable[[str], Iterator[re.Match[str]]], "int | str"]
 
 
-def _find_spans(text: str, rules: tuple[Rule, ...]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, rule) spans; earlier rules win overlaps."""
+@lru_cache(maxsize=64)
+def _plan(rules: tuple[Rule, ...]) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
+    """The rules compiled once: (ordinary steps, trailing steps), each in rule order."""
+    def step(rule: Rule) -> _Step:
+        pat = rule.compiled()
+        return rule.name, _scanner(pat), "cut" if "cut" in pat.groupindex else 0
+    return (tuple(step(r) for r in rules if not r.trailing),
+            tuple(step(r) for r in rules if r.trailing))
+
+
+def _find_spans(text: str, rules: tuple[Rule, ...],
+                plan: tuple[tuple[_Step, ...], tuple[_Step, ...]] | None = None
+                ) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, rule) spans; earlier rules win overlaps.
+
+    ``plan`` is ``_plan(rules)``, passed by a caller that cleans many texts.
+    """
+    ordinary, trailing = _plan(rules) if plan is None else plan
     taken: list[tuple[int, int, str]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b, _ in taken)
 
-    def spans(rule: Rule) -> Iterable[tuple[int, int]]:
-        pat = _compiled(rule)
-        group = "cut" if "cut" in pat.groupindex else 0
-        for m in _scanner(pat)(text):
+    def spans(scan: Callable[[str], Iterator[re.Match[str]]], group: int | str) -> Iterable[tuple[int, int]]:
+        for m in scan(text):
             s, e = m.span(group)
             if e > s and free(s, e):
                 yield s, e
 
-    for rule in (r for r in rules if not r.trailing):
-        taken.extend((s, e, rule.name) for s, e in list(spans(rule)))
-    trailing = [r for r in rules if r.trailing]
+    for name, scan, group in ordinary:
+        taken.extend((s, e, name) for s, e in list(spans(scan, group)))
     changed = True
     while changed:  # a trailing span may become trailing once a later one is removed
         changed = False
-        for rule in trailing:
-            for s, e in list(spans(rule)):
+        for name, scan, group in trailing:
+            for s, e in list(spans(scan, group)):
                 rest = list(text[e:])
                 for a, b, _ in taken:
                     if a >= e:
                         rest[a - e:b - e] = [" "] * (b - a)
                 if "".join(rest).strip() == "":
-                    taken.append((s, e, rule.name))
+                    taken.append((s, e, name))
                     changed = True
     return sorted(taken)
 
@@ -1284,6 +1297,7 @@ def clean(
     chosen = _select_rules(rules)
     outlets = corpus["outlet"] if "outlet" in corpus.columns else corpus["doc_id"]
 
+    plan = _plan(chosen)
     cleaned_texts: list[str] = []
     audit_rows: list[dict[str, object]] = []
     for doc_id, outlet, text in zip(corpus["doc_id"], outlets, corpus[text_col]):
@@ -1292,7 +1306,7 @@ def clean(
                 f"corpus row doc_id={doc_id!r}: {text_col!r} is {text!r}, not a string; "
                 f"load the corpus with load_corpus or fill the text."
             )
-        spans = _find_spans(text, chosen)
+        spans = _find_spans(text, chosen, plan)
         cleaned_texts.append(_apply(text, spans))
         audit_rows.extend(
             {"doc_id": doc_id, "outlet": outlet, "rule": name, "start": a, "end": b, "removed": text[a:b]}
