@@ -1129,8 +1129,9 @@ ABP = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "artic
 
 
 def test_clean_real_articles_same_as_plain_finditer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """300 Article-Bias-Prediction articles: the fast scanner removes exactly what
-    every rule's plain finditer removes (same cleaned texts, same audit)."""
+    """300 Article-Bias-Prediction articles: the fast scanner (and trailing rules matched
+    from the last line) remove exactly what every rule's plain finditer over the whole
+    text removes (same cleaned texts, same audit)."""
     if not ABP.is_file():
         pytest.skip(f"{ABP} is absent (a clone outside the workplace): no real corpus to check")
     from framelens.distributed import load_jsonl
@@ -1141,11 +1142,56 @@ def test_clean_real_articles_same_as_plain_finditer(monkeypatch: pytest.MonkeyPa
     import framelens.corpus as corpus_module
 
     monkeypatch.setattr(corpus_module, "_scanner", lambda rx: rx.finditer)
+    monkeypatch.setattr(corpus_module, "_one_line", lambda items, flags: False)
     corpus_module._plan.cache_clear()  # the compiled rules hold their scanners
     try:
-        assert {scan.__name__ for _, scan, _ in corpus_module._plan(RULES)[0]} == {"finditer"}
+        ordinary, trailing = corpus_module._plan(RULES)
+        assert {scan.__name__ for _, scan, *_ in ordinary + trailing} == {"finditer"}
+        assert all(tail is None for *_, tail in trailing)  # trailing rules scan the whole text
         plain, plain_audit = clean(corpus)
     finally:
         corpus_module._plan.cache_clear()
     pd.testing.assert_frame_equal(fast, plain)
     pd.testing.assert_frame_equal(fast_audit, plain_audit)
+
+
+@pytest.mark.parametrize("pattern, flags, one_line", [
+    (RULES[-1].pattern, RULES[-1].flags, True),     # author-bio: [^\n]*, [ \t]+, look-aheads
+    (r"^[ \t]*Source:[^\n]{0,9}$", re.MULTILINE, True),
+    (r"a.b", 0, True),
+    (r"a\nb|a", 0, False),
+    (r"[ab]+[^a]?\d", 0, False),
+    (r"a.b", re.DOTALL, False),
+    (r"a(?s:.)b", 0, False),
+    (r"a\sb", 0, False),
+    (r"a[^\S]b", 0, False),
+    (r"a\Wb|c", 0, False),
+    (r"a[^a]b", 0, False),
+    (r"a[\t-\r]b", 0, False),
+    (r"a[^\n\d]b", 0, True),
+    (r"(a)\1", 0, False),                            # a back-reference: not known
+    (r"\w+(?=\n)", 0, True),                         # a look-ahead is not part of the match
+])
+def test_one_line(pattern: str, flags: int, one_line: bool) -> None:
+    from re import _parser
+
+    from framelens.corpus import _one_line
+
+    parsed = _parser.parse(pattern, flags)
+    assert _one_line(list(parsed.data), parsed.state.flags) is one_line
+
+
+_TAIL_PIECES = ["Source: CNN", "Sources: A", "Bruce Lee is a writer with experience in news.",
+                "Ann is an author who covers war.", "Share", "Comment (0)", "Kyiv asked NATO.",
+                "x", " ", "\t", "\n", "\n\n", "\r\n", "Source: https://a.b/c", "\u2028"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=14).map("".join))
+def test_property_trailing_rules_from_the_last_line_as_from_the_start(text: str) -> None:
+    from framelens.corpus import _find_spans, _plan
+
+    ordinary, trailing = _plan(RULES)
+    assert all(tail is not None for *_, tail in trailing)  # both trailing rules take the short path
+    everywhere = (ordinary, tuple((n, scan, g, None) for n, scan, g, _ in trailing))
+    assert _find_spans(text, RULES) == _find_spans(text, RULES, everywhere)

@@ -1141,19 +1141,85 @@ def _scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
     return scan
 
 
-#: One rule ready to run: its name, a function giving its matches (:func:`_scanner`) and
-#: the group whose span is removed ("cut" when the pattern has it, else the whole match).
-_Step = tuple[str, Callable[[str], Iterator[re.Match[str]]], "int | str"]
+def _one_line(items: list, flags: int) -> bool:
+    """Whether no match of a parsed regex sequence can hold a ``\\n`` (False when unsure)."""
+    from re import _constants as sre
+
+    with_newline = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_DIGIT, sre.CATEGORY_NOT_WORD}
+    without_newline = {sre.CATEGORY_DIGIT, sre.CATEGORY_WORD, sre.CATEGORY_NOT_SPACE}
+    for op, av in items:
+        if op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero-width: a look-around's text is not part of the match
+        if op is sre.LITERAL:
+            ok = av != 10
+        elif op is sre.NOT_LITERAL:
+            ok = av == 10
+        elif op is sre.ANY:
+            ok = not flags & re.DOTALL
+        elif op is sre.IN:
+            negate = bool(av) and av[0][0] is sre.NEGATE
+            holds = False  # whether a listed item holds "\n"
+            for kind, arg in av[1:] if negate else av:
+                if kind is sre.LITERAL:
+                    holds = holds or arg == 10
+                elif kind is sre.RANGE:
+                    holds = holds or arg[0] <= 10 <= arg[1]
+                elif kind is sre.CATEGORY and arg in with_newline | without_newline:
+                    holds = holds or arg in with_newline
+                else:
+                    return False
+            ok = holds if negate else not holds
+        elif op is sre.SUBPATTERN:
+            _group, add, delete, sub = av
+            ok = _one_line(list(sub), (flags | add) & ~delete)
+        elif op is sre.BRANCH:
+            ok = all(_one_line(list(b), flags) for b in av[1])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            ok = _one_line(list(av[2]), flags)
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            ok = _one_line(list(av), flags)
+        else:  # a back-reference, a conditional group, ...
+            return False
+        if not ok:
+            return False
+    return True
+
+
+#: One rule ready to run: its name, a function giving its matches (:func:`_scanner`),
+#: the group whose span is removed ("cut" when the pattern has it, else the whole
+#: match), and for a trailing rule whose matches never hold a line break, the pattern
+#: (see _find_spans; None otherwise).
+_Step = tuple[str, Callable[[str], Iterator[re.Match[str]]], "int | str", "re.Pattern[str] | None"]
 
 
 @lru_cache(maxsize=64)
 def _plan(rules: tuple[Rule, ...]) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
     """The rules compiled once: (ordinary steps, trailing steps), each in rule order."""
+    from re import _parser
+
     def step(rule: Rule) -> _Step:
         pat = rule.compiled()
-        return rule.name, _scanner(pat), "cut" if "cut" in pat.groupindex else 0
+        tail = None
+        if rule.trailing:
+            parsed = _parser.parse(pat.pattern, pat.flags)
+            if parsed.getwidth()[0] > 0 and _one_line(list(parsed.data), parsed.state.flags):
+                tail = pat
+        return rule.name, _scanner(pat), "cut" if "cut" in pat.groupindex else 0, tail
     return (tuple(step(r) for r in rules if not r.trailing),
             tuple(step(r) for r in rules if r.trailing))
+
+
+def _last_line(text: str, taken: list[tuple[int, int, str]]) -> int:
+    """Start of the line holding the text's last character that is neither white space
+    nor inside a ``taken`` span (0 when there is none)."""
+    end = len(text)
+    while True:
+        end = len(text[:end].rstrip())
+        inside = [a for a, b, _ in taken if a < end <= b]
+        if end == 0 or not inside:
+            break
+        end = inside[0]
+    return text.rfind("\n", 0, max(end - 1, 0)) + 1 if end else 0
 
 
 def _find_spans(text: str, rules: tuple[Rule, ...],
@@ -1161,7 +1227,12 @@ def _find_spans(text: str, rules: tuple[Rule, ...],
                 ) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, rule) spans; earlier rules win overlaps.
 
-    ``plan`` is ``_plan(rules)``, passed by a caller that cleans many texts.
+    ``plan`` is ``_plan(rules)``, passed by a caller that cleans many texts. A trailing
+    rule whose matches never hold a line break is matched from the start of the line
+    holding the last character not yet removed (:func:`_last_line`): a match on an
+    earlier line has that character after it, so it never counts, and no match crosses
+    into that line, so the matches from there on are the ones a scan from the text's
+    start finds.
     """
     ordinary, trailing = _plan(rules) if plan is None else plan
     taken: list[tuple[int, int, str]] = []
@@ -1169,19 +1240,20 @@ def _find_spans(text: str, rules: tuple[Rule, ...],
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b, _ in taken)
 
-    def spans(scan: Callable[[str], Iterator[re.Match[str]]], group: int | str) -> Iterable[tuple[int, int]]:
-        for m in scan(text):
+    def spans(found: Iterable[re.Match[str]], group: int | str) -> Iterable[tuple[int, int]]:
+        for m in found:
             s, e = m.span(group)
             if e > s and free(s, e):
                 yield s, e
 
-    for name, scan, group in ordinary:
-        taken.extend((s, e, name) for s, e in list(spans(scan, group)))
+    for name, scan, group, _tail in ordinary:
+        taken.extend((s, e, name) for s, e in list(spans(scan(text), group)))
     changed = True
     while changed:  # a trailing span may become trailing once a later one is removed
         changed = False
-        for name, scan, group in trailing:
-            for s, e in list(spans(scan, group)):
+        for name, scan, group, tail in trailing:
+            found = scan(text) if tail is None else tail.finditer(text, _last_line(text, taken))
+            for s, e in list(spans(found, group)):
                 rest = list(text[e:])
                 for a, b, _ in taken:
                     if a >= e:
