@@ -418,14 +418,12 @@ _TOKEN_PIECES = ["U.S.", "Kyiv's", "Euro-Atlantic", "Putin", ",", ".", "—", "\
 class _PlainSentence(_Sentence):
     """The tokeniser as first written: one _TOKEN.finditer, offsets from each match."""
 
-    def __init__(self, text: str, start: int) -> None:
+    def tokenise(self) -> None:
         self.toks, self.starts, self.ends = [], [], []
-        for m in actors_module._TOKEN.finditer(text):
+        for m in actors_module._TOKEN.finditer(self.text):
             self.toks.append(m.group(0))
-            self.starts.append(start + m.start())
-            self.ends.append(start + m.end())
-        self.text = text
-        self.offset = start
+            self.starts.append(self.offset + m.start())
+            self.ends.append(self.offset + m.end())
 
 
 @settings(max_examples=200, deadline=None)
@@ -433,6 +431,8 @@ class _PlainSentence(_Sentence):
        st.integers(0, 1000))
 def test_property_sentence_tokens_and_offsets_as_finditer(text: str, start: int) -> None:
     fast, plain = _Sentence(text, start), _PlainSentence(text, start)
+    fast.tokenise()
+    plain.tokenise()
     assert (fast.toks, fast.starts, fast.ends) == (plain.toks, plain.starts, plain.ends)
     # what lies between two tokens is white space (so "adjacent" tokens are just that)
     assert all(fast.adjacent(i, i + 1) for i in range(len(fast.toks) - 1))
@@ -462,7 +462,8 @@ ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles
 
 def test_find_mentions_real_articles_same_as_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """300 Article-Bias-Prediction articles, seed aliases: the fast paths (pattern
-    scanner, tokeniser, paragraph lookup) give the table the plain ones give."""
+    scanner, tokeniser, paragraph lookup, no tokens where no label can apply) give
+    the table the plain ones give."""
     if not ABP.is_file():
         pytest.skip(f"{ABP} is absent (a clone outside the workplace): no real corpus to check")
     from framelens.corpus import clean
@@ -474,7 +475,31 @@ def test_find_mentions_real_articles_same_as_plain_path(monkeypatch: pytest.Monk
     monkeypatch.setattr(actors_module, "_scanner", lambda rx: rx.finditer)
     monkeypatch.setattr(actors_module, "_Sentence", _PlainSentence)
     monkeypatch.setattr(actors_module, "_other_breaks", lambda: None)
+    monkeypatch.setattr(actors_module, "_may_have_label", lambda *args: True)
     for r, got in zip((False, True), fast):
         plain = find_mentions(corpus, ALIASES, resolve_titles=r)
         pd.testing.assert_frame_equal(got, plain)
         assert got.attrs == plain.attrs
+
+
+_LABEL_PIECES = ["Putin", "Vladimir Putin", "NATO", "the Alliance", "President", "president",
+                 "Russian", "the", "former", "illegitimate", "head", "of", "Ministry", "said",
+                 "U.S.", "Mr.", "'s", "Putin's", "anti-Putin", "-", ",", ".", "(", ")", '"',
+                 "\u2019", "\u2014", ";", "who", "leader", "\n", " ", "  ", "\t", "\u00a0",
+                 "É", "Kremlin"]
+_LABEL_TABLE = pd.DataFrame({"actor": ["Putin", "NATO", "Space"],
+                             "type": ["person", "organisation", "country"],
+                             "pattern": [r"(?:Vladimir\s+)?Putin", r"NATO|(?:the\s+)?Alliance",
+                                         r"\s*Kremlin"]})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LABEL_PIECES), max_size=25), min_size=1, max_size=3))
+def test_property_untokenised_mentions_have_no_label(docs: list[list[str]]) -> None:
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "outlet": "O",
+                           "text": [" ".join(d) if k % 2 else "".join(d) for k, d in enumerate(docs)]})
+    fast = find_mentions(corpus, _LABEL_TABLE)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(actors_module, "_may_have_label", lambda *args: True)
+        every = find_mentions(corpus, _LABEL_TABLE)
+    pd.testing.assert_frame_equal(fast, every)

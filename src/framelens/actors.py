@@ -194,17 +194,28 @@ def _is_cap(tok: str) -> bool:
 
 
 class _Sentence:
-    """Word tokens of one sentence with their character offsets."""
+    """One sentence and, once :meth:`tokenise` ran, its word tokens with their
+    character offsets."""
 
     def __init__(self, text: str, start: int) -> None:
-        pairs = _GAP_TOKEN.findall(text)  # [(white space before, token), ...]
-        self.toks: list[str] = [tok for _gap, tok in pairs]
-        # offsets: start, then the running sum of the gap and token lengths
-        bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-        self.starts: list[int] = bounds[1::2]
-        self.ends: list[int] = bounds[2::2]
         self.text = text
         self.offset = start
+        self.toks: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.tokenised = False
+
+    def tokenise(self) -> None:
+        """Fill :attr:`toks`, :attr:`starts` and :attr:`ends` (once)."""
+        if self.tokenised:
+            return
+        pairs = _GAP_TOKEN.findall(self.text)  # [(white space before, token), ...]
+        self.toks = [tok for _gap, tok in pairs]
+        # offsets: start, then the running sum of the gap and token lengths
+        bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=self.offset))
+        self.starts = bounds[1::2]
+        self.ends = bounds[2::2]
+        self.tokenised = True
 
     def gap(self, i: int, j: int) -> str:
         """Characters between token i and token j (i < j)."""
@@ -212,6 +223,46 @@ class _Sentence:
 
     def adjacent(self, i: int, j: int) -> bool:
         return self.gap(i, j).strip() == ""
+
+
+_JOINERS = "-'\u2019\u2010\u2011."  # characters that can continue a token past a word character
+
+
+def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
+                    person: bool) -> bool:
+    """False when none of the four label patterns can apply to the mention
+    ``text[start:end]`` of sentence ``s``, read from the characters around it without
+    tokenising the sentence; True when one may (or when that is not certain).
+
+    Left: a pre-modifier needs the token before the mention to be a capitalised or a
+    role word, an apposition before it needs a comma there. Right: an apposition
+    after it needs a comma right after it, a title after it (persons only) a
+    capitalised word. The tokens next to the mention are found only where that is
+    safe: the mention opens a token (white space before it, none at its start), and
+    it closes one (white space or a character no token continues with after it); the
+    token before is then the last token of the last white-space-delimited chunk
+    before the mention (white space never lies inside a token).
+    """
+    text, offset = s.text, s.offset
+    i, j = start - offset, end - offset
+    if i < 0 or i >= len(text) or text[i].isspace() or (i > 0 and not text[i - 1].isspace()):
+        return True
+    chunks = text[:i].split()
+    if chunks:
+        t = _TOKEN.findall(chunks[-1])[-1]
+        if t == "," or (_is_word(t) and (_is_role(t, roles) or _is_cap(t))):
+            return True
+    if j >= len(text):
+        return False  # no token after the mention in its sentence
+    c = text[j]
+    if c.isspace():
+        rest = text[j:].lstrip()
+        if not rest:
+            return False
+        c = rest[0]
+    elif c.isalnum() or c == "_" or c in _JOINERS:
+        return True  # the mention may end inside a token ("Trump's")
+    return c == "," or (person and c.isupper())
 
 
 def _required(items: list, ignorecase: bool) -> frozenset[str] | None:
@@ -692,9 +743,13 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                 s = sents.at(m.start())
                 if s is None:
                     continue
-                first = bisect.bisect_right(s.ends, m.start())    # tokens overlapping the
-                last = bisect.bisect_left(s.starts, m.end()) - 1  # match, possessive too
                 label, kind = None, None
+                if _may_have_label(s, m.start(), m.end(), roles, kind_of_actor == "person"):
+                    s.tokenise()
+                    first = bisect.bisect_right(s.ends, m.start())    # tokens overlapping the
+                    last = bisect.bisect_left(s.starts, m.end()) - 1  # match, possessive too
+                else:  # none of the patterns can apply: no need to tokenise
+                    first, last = 0, -1
                 if first <= last:
                     for kind_name, fn, anchor in (("pre-modifier", _pre_modifier, first),
                                                   ("apposition-before", _apposition_before, first),
