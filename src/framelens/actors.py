@@ -49,7 +49,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from framelens.corpus import _scanner
-from framelens.text import _LINE_BREAKS, TITLES, sentence_spans  # same paragraphs
+from framelens.text import _BREAK_RUN, _LINE_BREAKS, TITLES, sentence_spans  # same paragraphs
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
            "ALIAS_COLUMNS", "load_actors", "find_mentions", "label_counts", "label_matrix",
@@ -97,9 +97,6 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]"
 # between two tokens is white space: one findall of (white space, token) pairs gives the
 # tokens of _TOKEN.finditer, and the pairs' lengths give their offsets.
 _GAP_TOKEN = re.compile(rf"(\s*)({_TOKEN.pattern})")
-# _LINE_BREAKS ("[...]+") written as "[...][...]*", the same runs, which the regex engine
-# scans for quickly (a pattern opening with a character class)
-_BREAK_RUN = re.compile(_LINE_BREAKS.pattern.removesuffix("+") * 2 + "*")
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
 _MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
 

@@ -62,6 +62,12 @@ _OPENERS = "\"'\u201c\u2018\u00ab\u2039([{\u201e\u201a"
 _LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 #: A sentence-final stop: run of terminal punctuation, optional closers, then space or end.
 _TERMINAL = re.compile(r"(?:\.\.\.|[.!?\u2026\u203d])+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
+# The same two patterns in forms the regex engine searches quickly (a pattern that opens
+# with a repeat is tried at every character; one that opens with a character class, or a
+# look-ahead for one, skips to the characters that can begin a match). Same matches:
+# "[...][...]*" is "[...]+", and every _TERMINAL match begins with one of . ! ? … ‽.
+_BREAK_RUN = re.compile(_LINE_BREAKS.pattern.removesuffix("+") * 2 + "*")
+_TERMINAL_SCAN = re.compile(r"(?=[.!?\u2026\u203d])" + _TERMINAL.pattern)
 _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
 #: A word: an initialism written with dots ("U.S.", "D.C.", "e.g.": letters each followed by a
 #: dot, two or more, kept whole with their dots), or a run of word characters joined by single
@@ -154,11 +160,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         raise TypeError(f"sentence_spans expects a str, got {type(text).__name__}: {text!r:.80}")
     spans: list[tuple[int, int]] = []
     para_start = 0
-    pieces = [(m.start(), m.end()) for m in _LINE_BREAKS.finditer(text)] + [(len(text), len(text))]
+    pieces = [m.span() for m in _BREAK_RUN.finditer(text)] + [(len(text), len(text))]
     for br_start, br_end in pieces:
         para = text[para_start:br_start]
         cut = 0
-        for m in _TERMINAL.finditer(para):
+        for m in _TERMINAL_SCAN.finditer(para):
             if _is_boundary(para, m):
                 _add_span(spans, para, cut, m.end(), para_start)
                 cut = m.end()
