@@ -297,6 +297,9 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         (:func:`~framelens.keyness.term_counts` by ``group_col``), ``vocab``
         (``CountVectorizer`` counts with this chunk's vocabulary), ``hashed``
         (``HashingVectorizer`` counts and their document frequencies).
+        ``term_counts``, the rates and ``vocab`` (with the default tokenisation) share
+        one tokenisation of the chunk, :func:`~framelens.text.word_matrix`, timed as
+        the step ``words``; ``vocab`` with other settings uses ``CountVectorizer``.
     lexicon, actors : DataFrame, optional
         Validated lexicon (default: the shipped one) and alias table (required for
         ``actors``).
@@ -316,7 +319,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         Keys by step: ``text`` (cleaned texts, Series), ``audit``; ``mentions``;
         ``hits``, ``rates``; ``term_counts``; ``vocab_terms`` (array), ``vocab_counts``
         (csr); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``
-        and ``seconds`` (CPU seconds of this process per step).
+        and ``seconds`` (CPU seconds of this process per step, ``words`` included).
 
     Examples
     --------
