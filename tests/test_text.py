@@ -279,3 +279,19 @@ def test_fast_scanning_patterns_find_the_same_matches(text: str) -> None:
         [m.span() for m in _LINE_BREAKS.finditer(text)]
     assert [m.span() for m in _TERMINAL_SCAN.finditer(text)] == \
         [m.span() for m in _TERMINAL.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ1_ .'’‐‑-\u00e9\u0301\u00bdΣ\u0130\n", max_size=40))
+def test_word_pattern_matches_its_plain_form(text: str) -> None:
+    """WORD is written to open with \\w so the engine can skip ahead; its matches are those
+    of the plain alternation (an initialism of two or more letters with dots, else a run
+    of word characters joined by apostrophes or hyphens)."""
+    import re
+
+    from framelens.text import WORD
+
+    plain = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['\u2019\u2010\u2011-]\w+)*")
+    assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in WORD.finditer(text.lower())] == \
+        [m.span() for m in plain.finditer(text.lower())]

