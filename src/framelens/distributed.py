@@ -65,7 +65,7 @@ from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
 from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
 from framelens.progress import progress
-from framelens.text import _LOWER_EXCEPTIONS, word_matrix
+from framelens.text import _LOWER_EXCEPTIONS, _sorted_columns, word_matrix
 
 __all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
            "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
@@ -253,14 +253,7 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
             (np.ones(len(extra_rows), dtype=np.int64), (extra_rows, extra_cols)),
             shape=(len(texts), len(index))), dtype=np.int64)
     out.eliminate_zeros()
-    terms = np.array(list(index), dtype=object)
-    order = np.argsort(terms, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order), dtype=np.int64)
-    out.indices = rank[out.indices].astype(out.indices.dtype)
-    out.has_sorted_indices = False
-    out.sort_indices()
-    return terms[order], out
+    return _sorted_columns(index, out)
 
 
 def _shares_words(settings: dict[str, Any]) -> bool:

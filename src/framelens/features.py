@@ -12,6 +12,7 @@ The weighting is scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVe
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -360,6 +361,14 @@ def similarity(
     return pd.DataFrame(sim, index=result.labels.copy(), columns=result.labels.copy())
 
 
+def _threads(n_jobs: int | None) -> int:
+    """Threads for ``n_jobs`` (None: 1; -1: every core), or a ValueError naming it."""
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
+            n_jobs, (int, np.integer)) or (n_jobs < 1 and n_jobs != -1)):
+        raise ValueError(f"n_jobs={n_jobs!r} must be None, -1 or a positive integer")
+    return 1 if n_jobs is None else (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
 def _topk_cosine(matrix: sp.spmatrix, k: int, n_jobs: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Rows' ``k`` most cosine-similar other rows, exactly: (neighbour rows, similarities).
 
@@ -371,14 +380,12 @@ def _topk_cosine(matrix: sp.spmatrix, k: int, n_jobs: int | None) -> tuple[np.nd
     similarity, then row number; a row with fewer than ``k`` positive similarities is
     filled with the lowest-numbered other rows at similarity 0.
     """
-    import os
-
     from sklearn.preprocessing import normalize
 
     x = normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", copy=True)
     n = x.shape[0]
-    threads = None if n_jobs in (None, 1) else (os.cpu_count() or 1) if n_jobs == -1 \
-        else int(n_jobs)
+    threads = _threads(n_jobs)
+    threads = None if threads == 1 else threads
     try:
         from sparse_dot_topn import sp_matmul_topn
     except ImportError:
@@ -468,9 +475,7 @@ def nearest_neighbours(
     result = _as_result(docs, **tfidf_kwargs)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k={k!r} must be a positive integer")
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
-            n_jobs, (int, np.integer)) or (n_jobs < 1 and n_jobs != -1)):
-        raise ValueError(f"n_jobs={n_jobs!r} must be None, -1 or a positive integer")
+    _threads(n_jobs)  # validated before any work
     k = min(int(k), result.n_docs - 1)
     n = result.n_docs
     if k < 1:

@@ -27,7 +27,6 @@ is measured in ``benchmarks/RESULTS.md`` (adjusted Rand index).
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -37,7 +36,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
-from framelens.features import TfidfResult, tfidf
+from framelens.features import TfidfResult, _threads, tfidf
 from framelens.progress import progress
 
 __all__ = ["STORY_TFIDF", "story_edges", "group_stories", "story_summary"]
@@ -204,10 +203,7 @@ def story_edges(
     _check_number("k", k, low=1, integer=True)
     _check_number("threshold", threshold, low=0.0, high=1.0)
     _check_number("chunk_size", chunk_size, low=1, integer=True)
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
-            n_jobs, (int, np.integer)) or (n_jobs < 1 and n_jobs != -1)):
-        raise ValueError(f"n_jobs={n_jobs!r} must be None, -1 or a positive integer")
-    threads = 1 if n_jobs is None else (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+    threads = _threads(n_jobs)
     if isinstance(corpus, TfidfResult):
         days = np.zeros(corpus.n_docs)
     else:

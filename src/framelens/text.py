@@ -261,16 +261,25 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     for text in texts:
         ids += [add(w, len(index)) for w in words(text)]
         indptr.append(len(ids))
-    first_seen = np.array(list(index), dtype=object)
-    order = np.argsort(first_seen, kind="stable")
+    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.int64), np.asarray(ids, dtype=np.int64),
+                            np.asarray(indptr, dtype=np.int64)),
+                           shape=(len(indptr) - 1, len(index)))
+    return _sorted_columns(index, counts)
+
+
+def _sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
+                    ) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Columns named in first-seen order -> names sorted, and ``matrix`` (changed in place)
+    with its columns renumbered to match, indices sorted and repeated entries summed."""
+    sorted_names = np.array(list(names), dtype=object)
+    order = np.argsort(sorted_names, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order), dtype=np.int64)
-    columns = rank[np.asarray(ids, dtype=np.int64)]
-    counts = sp.csr_matrix((np.ones(len(columns), dtype=np.int64), columns,
-                            np.asarray(indptr, dtype=np.int64)),
-                           shape=(len(indptr) - 1, len(order)))
-    counts.sum_duplicates()
-    return first_seen[order], counts
+    matrix.indices = rank[matrix.indices].astype(matrix.indices.dtype)
+    matrix.has_canonical_format = False
+    matrix.has_sorted_indices = False
+    matrix.sum_duplicates()
+    return sorted_names[order], matrix
 
 
 def count_words(text: str) -> int:
