@@ -142,3 +142,25 @@ def test_within_stories_needs_a_shared_story():
 def test_house_style_table_validates_kinds():
     with pytest.raises(ValueError, match="unknown kind"):
         house_style_terms(source=pd.DataFrame({"term": ["x"], "kind": ["slang"]}))
+
+
+def test_within_stories_never_mixes_stories_and_lists_the_skipped():
+    from framelens.contrasts import within_stories
+    corpus = pd.concat([_corpus(), pd.DataFrame([{"doc_id": "s4-A", "story": "s4", "outlet": "A",
+                                                  "text": "A lone report."}])], ignore_index=True)
+    seen = []
+
+    def analysis(d: pd.DataFrame) -> pd.DataFrame:
+        seen.append(set(d["story"]))
+        if set(d["story"]) == {"s3"}:
+            raise NotEnoughData("no sentence pairs")
+        return d[["doc_id"]]
+
+    res, skipped = within_stories(corpus, analysis)
+    assert all(len(s) == 1 for s in seen)
+    assert res.groupby("story")["doc_id"].apply(lambda x: {i.split("-")[0] for i in x}).to_dict() == {
+        "s1": {"s1"}, "s2": {"s2"}}
+    assert skipped[["story", "reason"]].values.tolist() == [["s3", "no sentence pairs"],
+                                                            ["s4", "covered by 1 outlet (A); comparing outlets needs 2"]]
+    with pytest.raises(ZeroDivisionError):  # a bug is not a note
+        within_stories(corpus, lambda d: pd.DataFrame({"x": [1 / 0]}))

@@ -20,12 +20,15 @@ therefore compared **within stories** and only then summarised across them:
   editable list ``framelens/data/house_style.csv`` (:func:`house_style_terms`).
 
 Stories with a single outlet enter no contrast; :func:`coverage` says which
-outlet covers which story and how many stories each pair shares.
+outlet covers which story. :func:`within_stories` runs any analysis (DataFrame
+in, tidy DataFrame out) inside each story, so that no article is aligned with,
+matched against or clustered with another story's articles, and lists the
+stories it left out and why.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from itertools import combinations
 
@@ -35,7 +38,7 @@ import pandas as pd
 from framelens.keyness import keyness
 from framelens.notes import NotEnoughData
 
-__all__ = ["coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence",
+__all__ = ["within_stories", "coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence",
            "house_style_terms", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
 
 #: Kinds of house-style words in ``data/house_style.csv``; ``outlet name`` words are
@@ -57,6 +60,64 @@ def _check_boot(n_boot: int, random_state: int, level: float) -> None:
         raise ValueError(f"random_state must be an integer seed, got {random_state!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level!r}")
+
+
+def within_stories(articles: pd.DataFrame, analysis: Callable[[pd.DataFrame], pd.DataFrame], *,
+                   story_col: str = "story", outlet_col: str = "outlet",
+                   min_outlets: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run ``analysis`` on each story's articles alone and stack the results.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        One row per article with ``story_col`` and ``outlet_col``.
+    analysis : callable
+        Takes one story's rows (a DataFrame), returns a DataFrame (e.g.
+        ``lambda d: align(sentence_table(d))``).
+    story_col, outlet_col : str
+    min_outlets : int, default 2
+        Stories covered by fewer outlets are not analysed (a comparison of outlets
+        needs two) and are listed in the second table instead.
+
+    Returns
+    -------
+    (results, skipped) : tuple of pandas.DataFrame
+        ``results``: the analyses' rows with ``story_col`` as first column, in story
+        order. ``skipped``: ``story``, ``n_articles``, ``n_outlets``, ``reason`` for
+        each story not analysed (too few outlets, or
+        :class:`framelens.notes.NotEnoughData` raised by the analysis, whose message
+        is the reason). Any other exception propagates: a bug is not a note.
+
+    >>> a = pd.DataFrame({"story": ["s1", "s1", "s2"], "outlet": ["A", "B", "A"], "n": [1, 2, 3]})
+    >>> res, skipped = within_stories(a, lambda d: d[["outlet", "n"]].assign(total=d["n"].sum()))
+    >>> res
+      story outlet  n  total
+    0    s1      A  1      3
+    1    s1      B  2      3
+    >>> skipped[["story", "n_outlets", "reason"]].values.tolist()
+    [['s2', 1, 'covered by 1 outlet (A); comparing outlets needs 2']]
+    """
+    _need(articles, [story_col, outlet_col], "articles")
+    if isinstance(min_outlets, bool) or not isinstance(min_outlets, (int, np.integer)) or min_outlets < 1:
+        raise ValueError(f"min_outlets must be an integer >= 1, got {min_outlets!r}")
+    frames, skipped = [], []
+    for story, part in articles.groupby(articles[story_col].astype(str), sort=True):
+        outlets = sorted(map(str, part[outlet_col].unique()))
+        if len(outlets) < min_outlets:
+            skipped.append((story, len(part), len(outlets),
+                            f"covered by {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} "
+                            f"({', '.join(outlets)}); comparing outlets needs {min_outlets}"))
+            continue
+        try:
+            out = analysis(part.reset_index(drop=True))
+        except NotEnoughData as err:
+            skipped.append((story, len(part), len(outlets), str(err)))
+            continue
+        out = out.drop(columns=[story_col], errors="ignore")
+        out.insert(0, story_col, story)
+        frames.append(out)
+    results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[story_col])
+    return results, pd.DataFrame(skipped, columns=["story", "n_articles", "n_outlets", "reason"])
 
 
 def coverage(articles: pd.DataFrame, *, story_col: str = "story",
