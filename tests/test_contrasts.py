@@ -93,13 +93,12 @@ def test_coverage_counts_articles():
     assert c.loc["s1"].tolist() == [1, 1, 1] and c.columns.tolist() == ["A", "B", "C"]
 
 
-def _long_counts(texts: dict[tuple[str, str], str]) -> pd.DataFrame:
-    from framelens.text import words
-    rows = []
-    for (s, o), t in texts.items():
-        for w, n in pd.Series(words(t)).value_counts().items():
-            rows.append({"story": s, "outlet": o, "term": w, "count": int(n)})
-    return pd.DataFrame(rows)
+def _within(texts: dict[tuple[str, str], str], **kw):
+    from framelens.text import word_matrix
+    keys = list(texts)
+    types, counts = word_matrix([texts[k] for k in keys])
+    return keyness_within_stories(types, counts, stories=[k[0] for k in keys],
+                                  outlets=[k[1] for k in keys], **kw)
 
 
 def test_house_style_is_set_aside_not_distinctive():
@@ -109,7 +108,7 @@ def test_house_style_is_set_aside_not_distinctive():
                                    "spoke to The Times. Senator Smith voted no. ") * 3
         texts[(f"s{i}", "Fox News")] = ("Sen. Smith said the plan would fail. Smith told Fox News "
                                         "the vote was wrong. Sen. Smith voted no. ") * 3
-    dist, aside = keyness_within_stories(_long_counts(texts), min_count=1)
+    dist, aside = _within(texts, min_count=1, top=None)
     nyt = dist[dist["outlet"] == "NYT"]
     assert not {"mr", "senator"} & set(nyt["term"])
     assert {"mr", "senator"} <= set(aside.loc[aside["outlet"] == "NYT", "term"])
@@ -125,18 +124,18 @@ def test_event_mix_does_not_make_a_word_distinctive():
     war, vote = "troops shelled the city overnight ", "voters chose a new mayor today "
     texts = {("war", "A"): war * 20, ("war", "B"): war * 2,
              ("vote", "A"): vote * 2, ("vote", "B"): vote * 20}
-    dist, _ = keyness_within_stories(_long_counts(texts), min_count=1)
+    dist, _ = _within(texts, min_count=1, top=None)
     assert dist["z"].abs().max() < 1e-9
     # pooled one-against-the-rest keyness would call "troops" typical of A
     from framelens.keyness import keyness
-    pooled = _long_counts(texts).pivot_table(index="term", columns="outlet", values="count",
-                                             aggfunc="sum", fill_value=0)
-    assert keyness(pooled, target="A", warn=False).loc["troops", "z"] > 3
+    from framelens.keyness import term_counts
+    corpus = pd.DataFrame([{"outlet": o, "text": t} for (_, o), t in texts.items()])
+    assert keyness(term_counts(corpus), target="A", warn=False).loc["troops", "z"] > 3
 
 
 def test_within_stories_needs_a_shared_story():
     with pytest.raises(NotEnoughData, match="two outlets"):
-        keyness_within_stories(_long_counts({("s1", "A"): "one two", ("s2", "B"): "three four"}))
+        _within({("s1", "A"): "one two", ("s2", "B"): "three four"})
 
 
 def test_house_style_table_validates_kinds():
@@ -164,3 +163,15 @@ def test_within_stories_never_mixes_stories_and_lists_the_skipped():
                                                             ["s4", "covered by 1 outlet (A); comparing outlets needs 2"]]
     with pytest.raises(ZeroDivisionError):  # a bug is not a note
         within_stories(corpus, lambda d: pd.DataFrame({"x": [1 / 0]}))
+
+
+def test_within_stories_equals_keyness_on_one_story():
+    """On one story with two outlets the weights are 1: the result is keyness() of A against B."""
+    from framelens.keyness import keyness, term_counts
+    texts = {("s", "A"): "the regime raised taxes and the regime fell " * 3,
+             ("s", "B"): "the government raised taxes and the government stayed " * 3}
+    dist, _ = _within(texts, min_count=1, top=None, house_style=house_style_terms([]))
+    corpus = pd.DataFrame([{"outlet": o, "text": t} for (_, o), t in texts.items()])
+    ref = keyness(term_counts(corpus), target="A", warn=False)["z"]
+    got = dist[dist["outlet"] == "A"].set_index("term")["z"]
+    pd.testing.assert_series_equal(got.sort_index(), ref.loc[got.index].sort_index(), check_names=False)

@@ -34,12 +34,12 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from framelens.keyness import keyness
 from framelens.notes import NotEnoughData
 
 __all__ = ["within_stories", "coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence",
-           "house_style_terms", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
+           "house_style_terms", "log_odds_dirichlet", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
 
 #: Kinds of house-style words in ``data/house_style.csv``; ``outlet name`` words are
 #: derived from the outlets' own names by :func:`house_style_terms`.
@@ -348,10 +348,36 @@ def house_style_terms(outlets: Sequence[str] = (), *,
     return out.drop_duplicates(["term", "outlet"]).reset_index(drop=True)
 
 
-def keyness_within_stories(counts: pd.DataFrame, *, story_col: str = "story",
-                           outlet_col: str = "outlet", alpha0: float = 100.0,
-                           min_count: int = 5, house_style: pd.DataFrame | None = None,
-                           top: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, *, alpha0: float = 100.0,
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monroe et al.'s log-odds ratio with informative Dirichlet prior, on two count vectors.
+
+    With ``n^i = sum(y_i)``, ``n^j = sum(y_j)``, the prior ``a_w = alpha0 * (y_i + y_j)_w / (n^i + n^j)``:
+    ``delta_w = log[(y_i + a_w) / (n^i + alpha0 - y_i - a_w)] - log[(y_j + a_w) / (n^j + alpha0 - y_j - a_w)]``,
+    ``var_w = 1 / (y_i + a_w) + 1 / (y_j + a_w)``, ``z_w = delta_w / sqrt(var_w)``
+    (the formula of :func:`framelens.keyness.keyness`, on arrays).
+
+    >>> d, v, z = log_odds_dirichlet(np.array([10., 0, 90]), np.array([0., 10, 90]), alpha0=10)
+    >>> z.round(2).tolist()
+    [2.17, -2.17, 0.0]
+    """
+    y_i = np.asarray(y_i, dtype=float)
+    y_j = np.asarray(y_j, dtype=float)
+    n_i, n_j = y_i.sum(), y_j.sum()
+    a_w = alpha0 * (y_i + y_j) / (n_i + n_j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = (np.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
+                 - np.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
+        variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
+        z = delta / np.sqrt(variance)
+    return delta, variance, z
+
+
+def keyness_within_stories(types: Sequence[str] | np.ndarray, counts: sp.spmatrix, *,
+                           stories: Sequence[object], outlets: Sequence[object],
+                           alpha0: float = 100.0, min_count: int = 5,
+                           house_style: pd.DataFrame | None = None,
+                           top: int | None = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each outlet's distinctive words against the same stories' other outlets.
 
     Method (stratified log-odds). For outlet ``o`` let ``S_o`` be the stories that
@@ -362,76 +388,100 @@ def keyness_within_stories(counts: pd.DataFrame, *, story_col: str = "story",
     ``(n_o(s) / n_o) / (n_ref(s) / n_ref)``, where ``n`` are word totals. A word
     typical of one event therefore cannot become typical of the outlet that covered
     that event more. The log-odds ratio with informative Dirichlet prior (Monroe,
-    Colaresi and Quinn 2008, section 3.5; :func:`framelens.keyness.keyness`) is then
-    computed on these two columns, the prior being their sum.
+    Colaresi and Quinn 2008, section 3.5; :func:`log_odds_dirichlet`) is then
+    computed on these two count vectors, the prior being their sum.
 
     Parameters
     ----------
-    counts : pandas.DataFrame
-        Long table of word counts: ``story_col``, ``outlet_col``, ``term``, ``count``
-        (one row per story, outlet and word, e.g. from
-        :func:`framelens.keyness.term_counts` with a story-outlet label, melted).
-    alpha0, min_count : see :func:`framelens.keyness.keyness`.
+    types : sequence of str
+        The words, one per column of ``counts``.
+    counts : scipy.sparse matrix
+        Word counts, one row per article (as :func:`framelens.text.word_matrix`).
+    stories, outlets : sequence
+        Each article's story and outlet.
+    alpha0 : float, default 100.0
+    min_count : int, default 5
+        Words whose target plus reference count is below this are not listed.
     house_style : pandas.DataFrame, optional
         From :func:`house_style_terms`; default: the shipped list plus the outlets'
         own names. Matching words are set aside, not ranked.
-    top : int, optional
-        Keep the ``top`` highest-z framing words per outlet.
+    top : int or None, default 20
+        Keep the ``top`` highest-z framing words per outlet (``None``: all).
 
     Returns
     -------
     (distinctive, set_aside) : tuple of pandas.DataFrame
         ``distinctive``: ``outlet``, ``term``, ``z``, ``delta``, ``count_target``,
-        ``count_reference`` (reweighted, rounded to 2 decimals), ``n_stories``,
-        ``low_count``; sorted by outlet, z descending. ``set_aside``: the house-style
-        words with ``z >= 1.96`` that would have been listed, with their ``kind``.
+        ``count_reference`` (reweighted, 2 decimals), ``n_stories``; sorted by outlet,
+        then z descending, then term. ``set_aside``: the house-style words with
+        ``z >= 1.96`` that would have been listed, with their ``kind``.
 
     Raises
     ------
     NotEnoughData
         When no story has two outlets.
     """
-    _need(counts, [story_col, outlet_col, "term", "count"], "counts")
-    c = counts[[story_col, outlet_col, "term", "count"]].copy()
-    c[story_col] = c[story_col].astype(str)
-    c[outlet_col] = c[outlet_col].astype(str)
-    c = c[c["count"] > 0]
-    shared = c.groupby(story_col)[outlet_col].nunique()
-    shared = set(shared[shared >= 2].index)
+    types = np.asarray(types, dtype=object)
+    counts = sp.csr_matrix(counts, dtype=np.float64)
+    if counts.shape != (len(stories), len(types)) or len(outlets) != len(stories):
+        raise ValueError(f"counts has shape {counts.shape}; expected ({len(stories)} articles, "
+                         f"{len(types)} words) with one story and outlet per article")
+    story = pd.Series(np.asarray(stories, dtype=object)).astype(str)
+    outlet = pd.Series(np.asarray(outlets, dtype=object)).astype(str)
+    unit = pd.MultiIndex.from_arrays([story, outlet]).codes
+    units = pd.DataFrame({"story": story, "outlet": outlet}).drop_duplicates().sort_values(["story", "outlet"])
+    n_per_story = units.groupby("story")["outlet"].nunique()
+    shared = set(n_per_story[n_per_story >= 2].index)
     if not shared:
         raise NotEnoughData("no story is covered by two outlets, so no outlet can be compared "
                             "with others on the same stories")
-    c = c[c[story_col].isin(shared)]
-    outlets = sorted(c[outlet_col].unique())
+    # story x outlet unit matrix U and story totals T (rows: units; sparse sums of articles)
+    key = story + "\x1f" + outlet
+    levels, inverse = np.unique(key.to_numpy(), return_inverse=True)
+    agg = sp.csr_matrix((np.ones(len(key)), (inverse, np.arange(len(key)))), shape=(len(levels), len(key)))
+    U = (agg @ counts).tocsr()
+    u_story = np.array([k.split("\x1f")[0] for k in levels], dtype=object)
+    u_outlet = np.array([k.split("\x1f")[1] for k in levels], dtype=object)
+    s_levels, s_inv = np.unique(u_story, return_inverse=True)
+    T = (sp.csr_matrix((np.ones(len(levels)), (s_inv, np.arange(len(levels)))),
+                       shape=(len(s_levels), len(levels))) @ U).tocsr()
+    u_words = np.asarray(U.sum(axis=1)).ravel()
+    s_words = np.asarray(T.sum(axis=1)).ravel()
+    shared_story = np.isin(s_levels, sorted(shared))
     if house_style is None:
-        house_style = house_style_terms(outlets)
+        house_style = house_style_terms(sorted(set(outlet)))
     distinctive, aside = [], []
-    for o in outlets:
-        stories = sorted(set(c.loc[c[outlet_col] == o, story_col]))
-        part = c[c[story_col].isin(stories)]
-        tgt = part[part[outlet_col] == o].groupby([story_col, "term"])["count"].sum()
-        ref = part[part[outlet_col] != o].groupby([story_col, "term"])["count"].sum()
-        n_t = tgt.groupby(level=0).sum()
-        n_r = ref.groupby(level=0).sum()
-        weight = (n_t / n_t.sum()) / (n_r / n_r.sum())
-        ref_w = ref * weight.reindex(ref.index.get_level_values(0)).to_numpy()
-        table = pd.DataFrame({"target": tgt.groupby(level="term").sum(),
-                              "reference": ref_w.groupby(level="term").sum()}).fillna(0.0)
-        table.index.name = "term"
-        k = keyness(table, target="target", reference="reference", alpha0=alpha0,
-                    min_count=min_count, min_words=0, warn=False).reset_index()
-        k["outlet"] = o
-        k["n_stories"] = len(stories)
-        k["count_reference"] = table.loc[k["term"], "reference"].round(2).to_numpy()
+    for o in sorted(set(outlet)):
+        rows = np.flatnonzero((u_outlet == o) & shared_story[s_inv])
+        if not len(rows):
+            continue
+        st = s_inv[rows]
+        n_t = u_words[rows]
+        n_r = s_words[st] - n_t
+        ok = (n_t > 0) & (n_r > 0)
+        rows, st, n_t, n_r = rows[ok], st[ok], n_t[ok], n_r[ok]
+        if not len(rows):
+            continue
+        w = (n_t / n_t.sum()) / (n_r / n_r.sum())
+        tgt = np.asarray(U[rows].sum(axis=0)).ravel()
+        ref = np.asarray(T[st].multiply(w[:, None]).sum(axis=0)).ravel() - np.asarray(
+            U[rows].multiply(w[:, None]).sum(axis=0)).ravel()
+        ref = np.clip(ref, 0, None)
+        present = np.flatnonzero((tgt + ref) > 0)
+        delta, _, z = log_odds_dirichlet(tgt[present], ref[present], alpha0=alpha0)
+        enough = (tgt[present] + ref[present]) >= min_count
+        table = pd.DataFrame({"outlet": o, "term": types[present], "z": z, "delta": delta,
+                              "count_target": tgt[present].astype(np.int64),
+                              "count_reference": ref[present].round(2), "n_stories": len(rows)})[enough]
         mine = house_style[(house_style["outlet"] == "") | (house_style["outlet"] == o)]
-        kinds = dict(zip(mine["term"], mine["kind"]))
-        is_house = k["term"].map(kinds)
-        aside.append(k[is_house.notna() & (k["z"] >= 1.96)].assign(kind=is_house))
-        keep = k[is_house.isna()]
+        kinds = table["term"].map(dict(zip(mine["term"], mine["kind"])))
+        aside.append(table[kinds.notna() & (table["z"] >= 1.96)].assign(kind=kinds))
+        keep = table[kinds.isna()]
+        keep = keep.iloc[np.lexsort((keep["term"].to_numpy(), -keep["z"].round(12).to_numpy()))]
         distinctive.append(keep.head(top) if top is not None else keep)
-    cols = ["outlet", "term", "z", "delta", "count_target", "count_reference", "n_stories", "low_count"]
-    dist = pd.concat(distinctive, ignore_index=True)[cols]
-    set_aside = pd.concat(aside, ignore_index=True)
-    set_aside = (set_aside[["outlet", "term", "kind", "z", "count_target"]] if len(set_aside)
-                 else pd.DataFrame(columns=["outlet", "term", "kind", "z", "count_target"]))
+    cols = ["outlet", "term", "z", "delta", "count_target", "count_reference", "n_stories"]
+    dist = pd.concat(distinctive, ignore_index=True)[cols] if distinctive else pd.DataFrame(columns=cols)
+    a_cols = ["outlet", "term", "kind", "z", "count_target"]
+    set_aside = pd.concat(aside, ignore_index=True)[a_cols] if aside else pd.DataFrame(columns=a_cols)
+    set_aside = set_aside.sort_values(["outlet", "z"], ascending=[True, False], kind="stable")
     return dist.reset_index(drop=True), set_aside.reset_index(drop=True)

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framelens.contrasts import (contrast_evidence, coverage, house_style_terms,
-                                 keyness_within_stories, rate_contrasts, within_stories)
+from framelens.contrasts import (contrast_evidence, coverage, keyness_within_stories,
+                                 paired_contrasts, rate_contrasts, within_stories)
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
@@ -110,8 +110,10 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     lexicon : pandas.DataFrame, optional
         For the register rates (default: the shipped lexicon).
     group_col : str, optional
-        A column grouping outlets (one value per outlet); groups are compared like
-        outlets, on the stories both groups cover.
+        A column grouping articles by their outlet's kind (e.g. AllSides ``lean``);
+        groups are compared like outlets, on the stories both groups cover. It is
+        read per article: an outlet rated differently over time has articles in
+        several groups. Empty values become ``"unknown"``.
     n_boot, random_state : bootstrap over stories (see :func:`framelens.contrasts.paired_contrasts`).
     top_words, min_count : distinctive words kept per outlet, and their count gate.
     max_evidence : evidence sentences kept per contrast.
@@ -130,19 +132,16 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         ``house_style_set_aside`` (:func:`framelens.contrasts.keyness_within_stories`).
     """
     from framelens.lexicon import lexicon_hits
-    from framelens.text import words
+    from framelens.text import word_matrix
 
     for col in ("doc_id", "text", story_col, outlet_col):
         if col not in articles.columns:
             raise ValueError(f"articles lack column {col!r}; they have {sorted(map(str, articles.columns))}")
     articles = articles.reset_index(drop=True)
-    groups: Mapping[str, str] | None = None
     if group_col is not None:
-        per_outlet = articles.groupby(outlet_col)[group_col].nunique()
-        if (per_outlet > 1).any():
-            raise ValueError(f"{group_col!r} must have one value per outlet; "
-                             f"{sorted(per_outlet[per_outlet > 1].index)[:5]} have several")
-        groups = dict(zip(articles[outlet_col].astype(str), articles[group_col].astype(str)))
+        if group_col not in articles.columns:
+            raise ValueError(f"group_col={group_col!r} is not a column; they are {sorted(map(str, articles.columns))}")
+        articles = articles.assign(**{group_col: articles[group_col].fillna("unknown").astype(str)})
     tables: dict[str, pd.DataFrame] = {
         "stories": story_overview(articles, story_col=story_col, outlet_col=outlet_col),
         "story_coverage": coverage(articles, story_col=story_col, outlet_col=outlet_col).reset_index(),
@@ -151,30 +150,35 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     tables["skipped_stories"] = skipped
     tables["story_core_share"] = core
     hits = lexicon_hits(articles, lexicon=lexicon, label_col=outlet_col)
-    hits = hits.merge(articles[["doc_id", story_col]], on="doc_id", how="left")
+    keep = ["doc_id", story_col] + ([group_col] if group_col is not None else [])
+    hits = hits.merge(articles[keep], on="doc_id", how="left")
     tables["story_hits"] = hits
-    levels: list[tuple[str, Mapping[str, str] | None]] = [("outlet", None)]
-    if groups is not None:
-        levels.append(("group", groups))
+    # outlets, then groups (an article's group: an outlet rated differently over time has
+    # articles in several groups), each compared on the stories both sides cover
+    levels = [("outlet", outlet_col)] + ([("group", group_col)] if group_col is not None else [])
     per = _per_article_counts(articles, hits, story_col=story_col, outlet_col=outlet_col)
+    if group_col is not None:
+        per[group_col] = articles[group_col].to_numpy()
     frames, evidence = [], []
-    for level, mapping in levels:
+    for level, col in levels:
         for register in sorted(hits["register"].dropna().unique()):
-            t = rate_contrasts(per, count_col=str(register), story_col=story_col, outlet_col=outlet_col,
-                               groups=mapping, n_boot=n_boot, random_state=random_state)
+            t = rate_contrasts(per, count_col=str(register), story_col=story_col, outlet_col=col,
+                               n_boot=n_boot, random_state=random_state)
             t.insert(0, "level", level)
             t.insert(0, "measure", f"{register} hits per 1,000 words")
             frames.append(t)
             ev = contrast_evidence(t, hits[hits["register"] == register], story_col=story_col,
-                                   outlet_col=outlet_col, groups=mapping, max_per_contrast=max_evidence)
+                                   outlet_col=col, max_per_contrast=max_evidence)
             if len(ev):
                 evidence.append(ev.assign(measure=t["measure"].iloc[0], level=level))
         if len(core):
             unit = core[[story_col, "outlet", "share_unique"]].rename(columns={"outlet": outlet_col})
-            if mapping is not None:
-                unit = unit.assign(**{outlet_col: unit[outlet_col].map(mapping)}).dropna()
-            from framelens.contrasts import paired_contrasts
-            t = paired_contrasts(unit, value_col="share_unique", story_col=story_col, outlet_col=outlet_col,
+            if col != outlet_col:  # an outlet's group in a story: that of most of its articles there
+                mode = (articles.groupby([story_col, outlet_col])[col]
+                        .agg(lambda x: x.value_counts().index[0]).rename(col).reset_index())
+                mode[story_col] = mode[story_col].astype(str)
+                unit = unit.merge(mode, on=[story_col, outlet_col], how="inner")
+            t = paired_contrasts(unit, value_col="share_unique", story_col=story_col, outlet_col=col,
                                  n_boot=n_boot, random_state=random_state)
             t.insert(0, "level", level)
             t.insert(0, "measure", "share of own (unique) words")
@@ -183,16 +187,11 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence"]
     tables["contrast_evidence"] = (pd.concat(evidence, ignore_index=True)[ev_cols] if evidence
                                    else pd.DataFrame(columns=ev_cols))
-    rows = []
-    for (s, o), part in articles.groupby([articles[story_col].astype(str), articles[outlet_col].astype(str)]):
-        counts = pd.Series([w for t in part["text"] for w in words(t)]).value_counts()
-        rows.append(pd.DataFrame({story_col: s, outlet_col: o, "term": counts.index, "count": counts.to_numpy()}))
-    long = pd.concat(rows, ignore_index=True)
+    types, counts = word_matrix(articles["text"])
     try:
-        dist, aside = keyness_within_stories(long, story_col=story_col, outlet_col=outlet_col,
-                                             min_count=min_count,
-                                             house_style=house_style_terms(sorted(articles[outlet_col].astype(str).unique())))
-        dist = dist[~dist["low_count"]].groupby("outlet", sort=True).head(top_words).reset_index(drop=True)
+        dist, aside = keyness_within_stories(
+            types, counts, stories=articles[story_col].astype(str).tolist(),
+            outlets=articles[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
     except NotEnoughData:
         dist, aside = pd.DataFrame(), pd.DataFrame()
     tables["distinctive_within"] = dist
