@@ -65,7 +65,7 @@ from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
 from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
 from framelens.progress import progress
-from framelens.text import _LOWER_EXCEPTIONS, _sorted_columns, word_matrix
+from framelens.text import LOWER_EXCEPTIONS, sorted_columns, word_matrix
 
 __all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
            "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
@@ -223,7 +223,7 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
     vec = _count_vectorizer(settings)
     stop = vec.get_stop_words() or frozenset()
     token = re.compile(settings["token_pattern"])
-    special = [i for i, t in enumerate(texts) if any(c in t for c in _LOWER_EXCEPTIONS)]
+    special = [i for i, t in enumerate(texts) if any(c in t for c in LOWER_EXCEPTIONS)]
     if special:
         keep = np.ones(len(texts), dtype=np.int64)
         keep[special] = 0
@@ -253,7 +253,7 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
             (np.ones(len(extra_rows), dtype=np.int64), (extra_rows, extra_cols)),
             shape=(len(texts), len(index))), dtype=np.int64)
     out.eliminate_zeros()
-    return _sorted_columns(index, out)
+    return sorted_columns(index, out)
 
 
 def _shares_words(settings: dict[str, Any]) -> bool:

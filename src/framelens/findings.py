@@ -31,6 +31,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from framelens.progress import step as _step
+
 __all__ = [
     "TABLES",
     "FIGURES",
@@ -115,16 +117,6 @@ def _check_positive_int(name: str, value: Any) -> int:
 def _write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=index, lineterminator="\n")
-
-
-def _step(message: str, enabled: bool | None) -> None:
-    """Name a step on standard error when it helps (see :func:`framelens.progress.is_terminal`)."""
-    from framelens.progress import is_terminal
-
-    if enabled if enabled is not None else is_terminal():
-        import sys
-
-        print(f"framelens: {message}", file=sys.stderr, flush=True)
 
 
 def _read(out: Path, name: str, **kwargs: Any) -> pd.DataFrame | None:
@@ -1068,7 +1060,7 @@ def _notebook_link(section: str, notebooks: pd.DataFrame | None, out: Path) -> t
     """(href, label) of the notebook section holding the evidence for ``section``."""
     if notebooks is None or notebooks.empty:
         return None
-    from framelens.render import heading_anchors
+    from framelens.headings import heading_anchors
 
     _, _, _, nb_keys, head_keys, _ = _FINDINGS[section]
     rows = list(notebooks.sort_values("notebook").itertuples())
