@@ -781,15 +781,12 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         out.audit = _concat([r["audit"] for r in results], ["doc_id", "start"])
     if "actors" in steps:
         mentions = _concat([r.pop("mentions") for r in results], ["doc_id", "start", "actor"])
-        assert actor_table is not None
-        mentions.attrs["actors"] = actor_table["actor"].tolist()
-        mentions.attrs["outlets"] = sorted(map(str, corpus[label_col].unique()))
         out.mentions = mentions
     if "lexicon" in steps:
         if all("hits" in r for r in results):
             out.hits = _concat([r.pop("hits") for r in results], ["doc_id", "start"])
         rates = pd.concat([r["rates"] for r in results], ignore_index=True)
-        per = int(results[0]["rates"].attrs.get("per", 1000))
+        per = 1000  # the default of register_rates, which analyse_chunk uses
         summed = rates.groupby(["outlet", "register"], sort=False)[["hits", "words"]].sum()
         outlets = sorted(map(str, corpus[label_col].astype(str).unique()))
         index = pd.MultiIndex.from_product([outlets, list(REGISTERS)],
@@ -800,7 +797,6 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         summed["rate"] = np.divide(h * per, w, out=np.full_like(h, np.nan), where=w > 0)
         summed = summed.astype({"outlet": "string", "register": "string", "hits": "int64",
                                 "words": "int64", "rate": "float64"})
-        summed.attrs["per"] = per
         out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
     if "term_counts" in steps:
         stacked = pd.concat([r.pop("term_counts") for r in results], axis=0)
