@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from framelens.corpus import Corpus, load_corpus, prepare
-from framelens.notes import NotEnoughData
+from framelens.notes import NotEnoughData, Note
 
 __all__ = ["Settings", "Results", "SECTIONS", "PAIRWISE", "BETWEEN_OUTLETS", "INDEXED_TABLES",
            "ROUNDED_TABLES", "load", "run", "run_section"]
@@ -215,6 +215,22 @@ class Results:
             raise KeyError(f"no table {name!r} in these results; computed: {sorted(self.tables)}"
                            + self.why(name))
         return self.tables[name]
+
+    def table(self, name: str) -> pd.DataFrame | Note:
+        """Table ``name``, or a :class:`~framelens.notes.Note` saying why its section was not
+        computed (a notebook shows the note in place of the table).
+
+        Raises
+        ------
+        KeyError
+            When no section run would write ``name`` (a typo, or a section not asked for).
+        """
+        if name in self.tables:
+            return self.tables[name]
+        why = self.why(name)
+        if not why:
+            raise KeyError(f"no table {name!r} in these results; computed: {sorted(self.tables)}")
+        return Note(why.strip(" ()"))
 
     def why(self, name: str) -> str:
         """The note of the section that would have written table ``name`` ("" if none)."""
