@@ -379,7 +379,7 @@ def run(events: list[int], titles: bool = True
     rows, acts, verdicts = [], [], []
     for event in events:
         corpus = load_event(event)
-        proposed = actors_or_proposed(corpus, WCL / "articles" / f"event_{event}")
+        proposed, _ = actors_or_proposed(corpus, WCL / "articles" / f"event_{event}")
         oracle = oracle_table(ann[ann["event_id"] == event])
         tables = {"proposed": proposed, "oracle": oracle}
         if titles:

@@ -25,7 +25,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def _seed_cleaned(seeds_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return clean(load_corpus(seeds_dir))
+    return clean(load_corpus(seeds_dir).articles)
 
 
 @pytest.fixture(scope="session")

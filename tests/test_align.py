@@ -206,6 +206,6 @@ def test_plot_coverage_shows_the_most_widely_carried_facts() -> None:
 def test_facts_are_found_next_to_a_single_file_corpus(tmp_path) -> None:
     (tmp_path / "articles.csv").write_text("doc_id,text\na,One report.\n", encoding="utf-8")
     (tmp_path / "facts.csv").write_text("fact,pattern\nletter,letter\n", encoding="utf-8")
-    facts = A.facts_or_empty(tmp_path / "articles.csv")
+    facts, note = A.facts_or_empty(tmp_path / "articles.csv")
     assert facts["fact"].tolist() == ["letter"]
-    assert facts.attrs["note"] == "Facts from the corpus's facts.csv (1 facts)."
+    assert note == "Facts from the corpus's facts.csv (1 facts)."

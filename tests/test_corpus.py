@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from framelens.corpus import (
     CORE_COLUMNS, RULES, CorpusError, Rule, audit_summary, clean, describe_corpus, load_corpus, plot_removed,
-    rejects_table, rules_table,
+    prepare, rejects_table, rules_table,
 )
 
 
@@ -30,77 +30,77 @@ def test_load_columns_order_sorting_and_index(make_corpus) -> None:
         ],
     )
     df = load_corpus(folder)
-    assert list(df.columns) == [*CORE_COLUMNS, "evidence"]
-    assert df["doc_id"].tolist() == ["a", "b"]
-    assert isinstance(df.index, pd.RangeIndex) and df.index.tolist() == [0, 1]
-    assert df.loc[1].to_dict() == {
+    assert list(df.articles.columns) == [*CORE_COLUMNS, "evidence"]
+    assert df.articles["doc_id"].tolist() == ["a", "b"]
+    assert isinstance(df.articles.index, pd.RangeIndex) and df.articles.index.tolist() == [0, 1]
+    assert df.articles.loc[1].to_dict() == {
         "doc_id": "b", "outlet": "Bee", "origin_language": "de", "translated": "yes",
         "date": "2024-11-29", "url": "https://b.example", "path": "b.txt", "text_raw": "Second.",
         "evidence": "says so",
     }
     # absent / empty descriptive cells become "unknown", url ""
-    assert df.loc[0, ["origin_language", "translated", "date", "url"]].tolist() == ["unknown"] * 3 + [""]
-    assert df.attrs["manifest"] == str(folder / "manifest.csv")
+    assert df.articles.loc[0, ["origin_language", "translated", "date", "url"]].tolist() == ["unknown"] * 3 + [""]
+    assert df.manifest == str(folder / "manifest.csv")
 
 
 def test_text_raw_is_exactly_the_file(make_corpus) -> None:
     raw = "\ufeffLine one.\r\nLine two.\rThree\u00a0 \n\n"
     folder = make_corpus({"a.txt": raw})
     df = load_corpus(folder)
-    assert df.loc[0, "text_raw"] == raw
-    assert df.loc[0, "text_raw"].encode("utf-8") == (folder / "a.txt").read_bytes()
+    assert df.articles.loc[0, "text_raw"] == raw
+    assert df.articles.loc[0, "text_raw"].encode("utf-8") == (folder / "a.txt").read_bytes()
 
 
 def test_ids_with_spaces_unicode_and_upper_case(make_corpus) -> None:
     files = {"Le Monde 1.txt": "Un.", "Ærø—ÜBER.txt": "Zwei.", "КИЇВ.txt": "Три.", "lower.txt": "x"}
     rows = [{"doc_id": Path(f).stem, "outlet": Path(f).stem.upper()} for f in files]
     df = load_corpus(make_corpus(files, rows))
-    assert sorted(df["doc_id"]) == df["doc_id"].tolist() == sorted(Path(f).stem for f in files)
-    assert dict(zip(df["doc_id"], df["outlet"]))["Le Monde 1"] == "LE MONDE 1"
-    assert dict(zip(df["doc_id"], df["path"]))["КИЇВ"] == "КИЇВ.txt"
+    assert sorted(df.articles["doc_id"]) == df.articles["doc_id"].tolist() == sorted(Path(f).stem for f in files)
+    assert dict(zip(df.articles["doc_id"], df.articles["outlet"]))["Le Monde 1"] == "LE MONDE 1"
+    assert dict(zip(df.articles["doc_id"], df.articles["path"]))["КИЇВ"] == "КИЇВ.txt"
 
 
 def test_nfd_file_name_matches_nfc_manifest(make_corpus) -> None:
     nfd = unicodedata.normalize("NFD", "café")
     df = load_corpus(make_corpus({f"{nfd}.txt": "Text."}, [{"doc_id": "café", "outlet": "C"}]))
-    assert df["doc_id"].tolist() == ["café"] and df["outlet"].tolist() == ["C"]
+    assert df.articles["doc_id"].tolist() == ["café"] and df.articles["outlet"].tolist() == ["C"]
 
 
 def test_without_manifest_each_file_is_its_own_outlet(make_corpus) -> None:
     df = load_corpus(make_corpus({"x.txt": "One.", "y.txt": "Two."}))
-    assert df["outlet"].tolist() == ["x", "y"]
-    assert df["translated"].tolist() == ["unknown", "unknown"]
-    assert df.attrs["manifest"] is None
-    assert list(df.columns) == list(CORE_COLUMNS)
+    assert df.articles["outlet"].tolist() == ["x", "y"]
+    assert df.articles["translated"].tolist() == ["unknown", "unknown"]
+    assert df.manifest is None
+    assert list(df.articles.columns) == list(CORE_COLUMNS)
 
 
 def test_manifest_none_ignores_the_manifest(make_corpus) -> None:
     folder = make_corpus({"x.txt": "One."}, [{"doc_id": "x", "outlet": "Ex"}])
     df = load_corpus(folder, manifest=None)
-    assert df["outlet"].tolist() == ["x"] and df.attrs["manifest"] is None
+    assert df.articles["outlet"].tolist() == ["x"] and df.manifest is None
 
 
 def test_other_manifest_name_and_missing_outlet_column(make_corpus) -> None:
     folder = make_corpus({"x.txt": "One."}, [{"doc_id": "x", "date": "2024-01-02"}], manifest_name="meta.csv")
     df = load_corpus(folder, manifest="meta.csv")
-    assert df["outlet"].tolist() == ["x"] and df["date"].tolist() == ["2024-01-02"]
+    assert df.articles["outlet"].tolist() == ["x"] and df.articles["date"].tolist() == ["2024-01-02"]
 
 
 def test_non_txt_files_and_hidden_files_are_ignored(make_corpus) -> None:
     folder = make_corpus({"a.txt": "A.", "notes.md": "no", ".hidden.txt": "no", "B.TXT": "Bee."})
-    assert load_corpus(folder)["doc_id"].tolist() == ["B", "a"]
+    assert load_corpus(folder).articles["doc_id"].tolist() == ["B", "a"]
 
 
 def test_matching_sha256_is_accepted_in_any_case(make_corpus) -> None:
     digest = hashlib.sha256(b"Text.").hexdigest().upper()
     df = load_corpus(make_corpus({"a.txt": "Text."}, [{"doc_id": "a", "sha256": digest}]))
-    assert df["sha256"].tolist() == [digest]
+    assert df.articles["sha256"].tolist() == [digest]
 
 
 def test_manifest_with_bom_and_quoted_multiline_cells(make_corpus) -> None:
     manifest = '\ufeffdoc_id,outlet,evidence\na,A,"two\nlines"\nb,B,plain\n'
     df = load_corpus(make_corpus({"a.txt": "A.", "b.txt": "B."}, manifest))
-    assert df["evidence"].tolist() == ["two\nlines", "plain"]
+    assert df.articles["evidence"].tolist() == ["two\nlines", "plain"]
 
 
 # ---------------------------------------------------------------------------- load errors
@@ -572,7 +572,7 @@ def test_seed_text_ends_and_starts(seed_corpus: pd.DataFrame) -> None:
 def test_describe_corpus_counts(make_corpus) -> None:
     folder = make_corpus({"a.txt": "Kyiv's 33-month-old war. Share", "b.txt": "Plain."},
                          [{"doc_id": "a", "outlet": "A", "translated": "yes"}, {"doc_id": "b", "outlet": "B"}])
-    cleaned, audit = clean(load_corpus(folder))
+    cleaned, audit = clean(load_corpus(folder).articles)
     desc = describe_corpus(cleaned, audit)
     assert desc.columns.tolist() == ["doc_id", "outlet", "origin_language", "translated", "date", "words_raw",
                                      "words", "chars_raw", "chars", "chars_removed", "spans_removed"]
@@ -581,7 +581,7 @@ def test_describe_corpus_counts(make_corpus) -> None:
         "words_raw": 4, "words": 3, "chars_raw": 30, "chars": 24, "chars_removed": 5, "spans_removed": 1}
     assert desc.loc[1, ["words", "chars_removed", "spans_removed"]].tolist() == [1, 0, 0]
     # without a cleaned text or audit, raw counts are repeated and nothing is removed
-    raw = describe_corpus(load_corpus(folder))
+    raw = describe_corpus(load_corpus(folder).articles)
     assert raw["words"].tolist() == raw["words_raw"].tolist() == [4, 1]
     assert raw["spans_removed"].tolist() == [0, 0]
 
@@ -637,7 +637,7 @@ def test_collect_keeps_good_rows_and_lists_rejects(make_corpus) -> None:
          {"doc_id": "changed", "sha256": wrong}, {"doc_id": "ghost"}],
     )
     df = load_corpus(folder, errors="collect")
-    assert df["doc_id"].tolist() == ["good"] and df["outlet"].tolist() == ["G"]
+    assert df.articles["doc_id"].tolist() == ["good"] and df.articles["outlet"].tolist() == ["G"]
     rejects = rejects_table(df)
     assert rejects.columns.tolist() == ["path", "reason"]
     assert rejects["path"].tolist() == ["blank.txt", "changed.txt", "ghost.txt", "latin.txt", "stray.txt"]
@@ -647,8 +647,8 @@ def test_collect_keeps_good_rows_and_lists_rejects(make_corpus) -> None:
     assert "line 6: doc_id 'ghost' has no file" in reasons["ghost.txt"]
     assert "byte offset 3" in reasons["latin.txt"]
     assert "has no row in manifest" in reasons["stray.txt"]
-    # the attrs value is a tuple, so corpora still concatenate
-    assert len(pd.concat([df, df])) == 2
+    # nothing rides on DataFrame.attrs: the articles concatenate as any frame
+    assert df.articles.attrs == {} and len(pd.concat([df.articles, df.articles])) == 2
 
 
 def test_collect_still_raises_for_the_whole_folder(make_corpus) -> None:
@@ -660,7 +660,7 @@ def test_collect_still_raises_for_the_whole_folder(make_corpus) -> None:
 
 def test_raise_mode_has_no_rejects_and_errors_is_validated(make_corpus) -> None:
     folder = make_corpus({"a.txt": "A."})
-    assert load_corpus(folder).attrs["rejects"] == ()
+    assert load_corpus(folder).rejects.columns.tolist() == ["path", "reason"]
     assert rejects_table(load_corpus(folder)).empty
     with pytest.raises(ValueError, match=r"errors='ignore' is not allowed; use 'raise' or 'collect'"):
         load_corpus(folder, errors="ignore")
@@ -687,7 +687,7 @@ def test_newswcl50_loads_and_clean_removes_nothing() -> None:
         pytest.skip(f"{NEWSWCL50} is absent (a clone outside the workplace): no real corpus to check")
     events = sorted(p for p in NEWSWCL50.iterdir() if p.is_dir())
     assert len(events) == 10
-    corpus = pd.concat([load_corpus(e).assign(event=e.name) for e in events], ignore_index=True)
+    corpus = pd.concat([load_corpus(e).articles.assign(event=e.name) for e in events], ignore_index=True)
     assert len(corpus) == 50
     assert set(corpus["outlet"].str.split("_").str[1]) == {"LL", "L", "M", "R", "RR"}
     cleaned, audit = clean(corpus)
@@ -708,10 +708,10 @@ def test_property_any_name_and_text_round_trip(tmp_path_factory, name: str, text
         (folder / f"{name}.txt").write_bytes(text.encode("utf-8"))
     except OSError:  # a name this file system refuses (too long in bytes, reserved)
         return
-    df = load_corpus(folder, min_words=0)
-    assert df["doc_id"].tolist() == [unicodedata.normalize("NFC", name)]
-    assert df["text_raw"].tolist() == [text]
-    cleaned, audit = clean(df)
+    df = load_corpus(folder)
+    assert df.articles["doc_id"].tolist() == [unicodedata.normalize("NFC", name)]
+    assert df.articles["text_raw"].tolist() == [text]
+    cleaned, audit = clean(df.articles)
     assert all(text[s:e] == r for s, e, r in zip(audit["start"], audit["end"], audit["removed"]))
 
 
@@ -725,8 +725,9 @@ def _accounted(df: pd.DataFrame, n_inputs: int) -> None:
 
 def test_collect_article_with_no_words_is_rejected_as_too_short(make_corpus) -> None:
     folder = make_corpus({"good.txt": "Kyiv asked NATO.", "dots.txt": "... -- !!!", "furniture.txt": "Share\n"})
-    df = load_corpus(folder, errors="collect")
-    assert df["doc_id"].tolist() == ["good"]
+    assert len(load_corpus(folder, errors="collect")) == 3  # reading does not clean
+    df = prepare(load_corpus(folder, errors="collect"), errors="collect")
+    assert df.articles["doc_id"].tolist() == ["good"]
     reasons = dict(zip(rejects_table(df)["path"], rejects_table(df)["reason"]))
     assert set(reasons) == {"dots.txt", "furniture.txt"}
     assert "dots.txt has no words once page furniture is removed (too short to analyse); put the " \
@@ -737,20 +738,43 @@ def test_collect_article_with_no_words_is_rejected_as_too_short(make_corpus) -> 
 
 def test_min_words_sets_the_minimum_and_zero_keeps_everything(make_corpus) -> None:
     folder = make_corpus({"long.txt": "Kyiv asked NATO for an invitation today.", "brief.txt": "Kyiv asked."})
-    df = load_corpus(folder, errors="collect", min_words=5)
-    assert df["doc_id"].tolist() == ["long"]
+    df = prepare(load_corpus(folder, errors="collect"), min_words=5, errors="collect")
+    assert df.articles["doc_id"].tolist() == ["long"]
     assert "brief.txt has 2 words once page furniture is removed, fewer than min_words=5" in \
         rejects_table(df)["reason"].iloc[0]
     _accounted(df, 2)
-    assert load_corpus(make_corpus({"x.txt": "..."}, name="zero"), min_words=0)["doc_id"].tolist() == ["x"]
+    zero = prepare(load_corpus(make_corpus({"x.txt": "..."}, name="zero")), min_words=0)
+    assert zero.articles["doc_id"].tolist() == ["x"]
     with pytest.raises(CorpusError, match=r"brief\.txt has 2 words .* fewer than min_words=5"):
-        load_corpus(folder, min_words=5)
+        prepare(load_corpus(folder), min_words=5)
+
+
+def test_min_words_is_judged_with_the_rules_actually_used(make_corpus) -> None:
+    """A "Share" line is furniture under the default rules, one word without them."""
+    folder = make_corpus({"a.txt": "Kyiv asked NATO.", "b.txt": "Share"})
+    default = prepare(load_corpus(folder), errors="collect")
+    assert default.articles["doc_id"].tolist() == ["a"]
+    assert default.rejects["reason"].str.contains("b.txt has no words once page furniture is removed").all()
+    only_dates = prepare(load_corpus(folder), rules=["date-header"], errors="collect")
+    assert only_dates.articles["doc_id"].tolist() == ["a", "b"] and only_dates.rejects.empty
+    assert only_dates.rules == tuple(r for r in RULES if r.name == "date-header")
+
+
+def test_prepare_counts_the_words_once_and_drops_a_reject_everywhere(make_corpus) -> None:
+    folder = make_corpus({"a.txt": "Kyiv asked Kyiv. Share", "b.txt": "Share", "c.txt": "NATO met."})
+    c = prepare(load_corpus(folder), errors="collect")
+    assert c.articles["doc_id"].tolist() == ["a", "c"] and c.rejects["path"].tolist() == ["b.txt"]
+    assert list(c.terms) == ["asked", "kyiv", "met", "nato"]
+    assert c.counts.toarray().tolist() == [[1, 2, 0, 0], [0, 0, 1, 1]]
+    assert c.doc_words.tolist() == [3, 2]
+    assert c.audit["doc_id"].tolist() == ["a"]  # b's "Share" left with b
+    assert c.prepared and not load_corpus(folder).prepared
 
 
 @pytest.mark.parametrize("bad", [-1, 2.5, True, "3"])
 def test_min_words_is_validated(make_corpus, bad) -> None:
     with pytest.raises(ValueError, match=rf"min_words={bad!r} is not allowed; use a whole number >= 0"):
-        load_corpus(make_corpus({"a.txt": "A report."}), min_words=bad)
+        prepare(load_corpus(make_corpus({"a.txt": "A report."})), min_words=bad)
 
 
 # ============================================================================ one bad input each, nothing lost
@@ -795,7 +819,7 @@ def test_bad_input_missing_manifest_row_and_row_without_file(make_corpus) -> Non
 
 def test_one_article_corpus_loads(make_corpus) -> None:
     df = load_corpus(make_corpus({"only.txt": GOOD}), errors="collect")
-    assert df["doc_id"].tolist() == ["only"]
+    assert df.articles["doc_id"].tolist() == ["only"]
     _accounted(df, 1)
 
 
@@ -813,24 +837,24 @@ def test_csv_file_gives_the_same_frame_as_a_folder(make_corpus, tmp_path: Path) 
                           {"doc_id": "b", "outlet": "", "date": "", "evidence": ""}])
     table = _write(tmp_path / "articles.csv", 'doc_id,outlet,date,evidence,text\nb,,,,Second report.\n'
                                               '"a one",Daily A,2024-11-29,x,"First, report."\n')
-    from_folder, from_file = load_corpus(folder), load_corpus(table)
+    from_folder, from_file = load_corpus(folder).articles, load_corpus(table)
     cols = [c for c in from_folder.columns if c != "path"]
-    pd.testing.assert_frame_equal(from_file[cols], from_folder[cols])
-    assert from_file["path"].tolist() == ["articles.csv:line 3", "articles.csv:line 2"]
-    assert from_file.attrs == {"manifest": None, "rejects": ()}
+    pd.testing.assert_frame_equal(from_file.articles[cols], from_folder[cols])
+    assert from_file.articles["path"].tolist() == ["articles.csv:line 3", "articles.csv:line 2"]
+    assert from_file.manifest is None and from_file.rejects.empty
 
 
 def test_csv_multiline_text_bom_and_line_numbers(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", '\ufeffdoc_id,text\nx,"Para one.\n\nPara two."\ny,Third report.\n')
     df = load_corpus(table)
-    assert df["text_raw"].tolist() == ["Para one.\n\nPara two.", "Third report."]
-    assert df["path"].tolist() == ["a.csv:line 2", "a.csv:line 5"]
+    assert df.articles["text_raw"].tolist() == ["Para one.\n\nPara two.", "Third report."]
+    assert df.articles["path"].tolist() == ["a.csv:line 2", "a.csv:line 5"]
 
 
 def test_csv_row_with_empty_text_is_rejected_naming_its_line(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,\nz,   \n")
     df = load_corpus(table, errors="collect")
-    assert df["doc_id"].tolist() == ["x"]
+    assert df.articles["doc_id"].tolist() == ["x"]
     assert rejects_table(df).to_dict("list") == {
         "path": ["a.csv:line 3", "a.csv:line 4"],
         "reason": [f"{table}, line {n}: the text is empty or only whitespace; put the article's text in it "
@@ -844,7 +868,7 @@ def test_csv_row_with_empty_text_is_rejected_naming_its_line(tmp_path: Path) -> 
 def test_csv_duplicate_id_names_the_first_line(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,{GOOD}\nx,Another.\n")
     df = load_corpus(table, errors="collect")
-    assert df["doc_id"].tolist() == ["x", "y"] and df.loc[0, "path"] == "a.csv:line 2"
+    assert df.articles["doc_id"].tolist() == ["x", "y"] and df.articles.loc[0, "path"] == "a.csv:line 2"
     assert rejects_table(df)["reason"].tolist() == [
         f"{table}, line 4: doc_id 'x' repeats line 2; give each article a unique doc_id, or delete the copy."]
     _accounted(df, 3)
@@ -853,7 +877,7 @@ def test_csv_duplicate_id_names_the_first_line(tmp_path: Path) -> None:
 def test_csv_not_utf8_row_names_line_and_byte(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", b"doc_id,text\nx,Fine text.\ny,Caf\xe9 text.\n")
     df = load_corpus(table, errors="collect")
-    assert df["doc_id"].tolist() == ["x"]
+    assert df.articles["doc_id"].tolist() == ["x"]
     reason = rejects_table(df)["reason"].iloc[0]
     assert reason.startswith(f"{table}, line 3: not valid UTF-8: byte(s) e9 at byte offset 30 cannot be decoded")
     assert b"doc_id,text\nx,Fine text.\ny,Caf\xe9".index(b"\xe9") == 30
@@ -863,7 +887,7 @@ def test_csv_not_utf8_row_names_line_and_byte(tmp_path: Path) -> None:
 
 def test_csv_too_short_and_empty_id_rows(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\ny,Share\n,{GOOD}\n")
-    df = load_corpus(table, errors="collect")
+    df = prepare(load_corpus(table, errors="collect"), errors="collect")
     reasons = rejects_table(df)["reason"].tolist()
     assert "line 3: the text has no words once page furniture is removed (too short to analyse)" in reasons[0]
     assert "line 4: empty doc_id; fill it with a unique name for the article, or delete the row" in reasons[1]
@@ -891,7 +915,7 @@ def test_csv_missing_required_column_raises_even_when_collecting(tmp_path: Path,
 def test_columns_renames_the_file_columns(tmp_path: Path) -> None:
     table = _write(tmp_path / "a.csv", f"id,source,content\nx,Daily X,{GOOD}\n")
     df = load_corpus(table, columns={"id": "doc_id", "content": "text", "source": "outlet"})
-    assert df[["doc_id", "outlet", "text_raw"]].values.tolist() == [["x", "Daily X", GOOD]]
+    assert df.articles[["doc_id", "outlet", "text_raw"]].values.tolist() == [["x", "Daily X", GOOD]]
 
 
 @pytest.mark.parametrize("bad", [["text"], {"a": 1}])
@@ -907,7 +931,7 @@ def test_columns_on_a_folder_and_manifest_on_a_file_are_refused(make_corpus, tmp
     table = _write(tmp_path / "a.csv", f"doc_id,text\nx,{GOOD}\n")
     with pytest.raises(CorpusError, match=r"manifest='other\.csv' applies to a folder"):
         load_corpus(table, manifest="other.csv")
-    assert load_corpus(table, manifest=None)["doc_id"].tolist() == ["x"]
+    assert load_corpus(table, manifest=None).articles["doc_id"].tolist() == ["x"]
 
 
 def test_reserved_and_empty_csv(tmp_path: Path) -> None:
@@ -931,7 +955,7 @@ def test_jsonl_file_with_bad_lines_names_each_line(tmp_path: Path) -> None:
     ]
     table = _write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
     df = load_corpus(table, errors="collect")
-    assert df[["doc_id", "outlet", "year", "tags", "path"]].values.tolist() == [
+    assert df.articles[["doc_id", "outlet", "year", "tags", "path"]].values.tolist() == [
         ["7", "7", "", "", "a.jsonl:line 6"],
         ["x", "Daily X", "2024", "", "a.jsonl:line 1"],
     ]
@@ -964,7 +988,7 @@ def test_compressed_files(tmp_path: Path, suffix: str, opener: str) -> None:
     json_data = ('{"doc_id": "x", "text": "%s"}\n' % GOOD).encode()
     for name, data in ((f"a.csv{suffix}", csv_data), (f"a.jsonl{suffix}", json_data)):
         df = load_corpus(_write(tmp_path / name, mod.compress(data)))
-        assert df[["doc_id", "text_raw", "path"]].values.tolist() == [["x", GOOD, f"{name}:line 1" if "jsonl" in
+        assert df.articles[["doc_id", "text_raw", "path"]].values.tolist() == [["x", GOOD, f"{name}:line 1" if "jsonl" in
                                                                        name else f"{name}:line 2"]]
     with pytest.raises(CorpusError, match=rf"broken\.csv{suffix} cannot be decompressed"):
         load_corpus(_write(tmp_path / f"broken.csv{suffix}", b"not compressed"))
@@ -991,7 +1015,7 @@ def test_property_every_csv_row_is_kept_or_rejected(tmp_path_factory, texts: lis
     writer.writerows([[f"d{i}", t] for i, t in enumerate(texts)] + [["keep", GOOD]])
     table = _write(tmp_path_factory.mktemp("p") / "a.csv", buf.getvalue())
     df = load_corpus(table, errors="collect")
-    assert "keep" in set(df["doc_id"])
+    assert "keep" in set(df.articles["doc_id"])
     _accounted(df, len(texts) + 1)  # each row has a doc_id, so none is a blank line
 
 
@@ -1008,7 +1032,7 @@ def test_property_every_jsonl_line_is_kept_or_rejected(tmp_path_factory, lines: 
     encoded.append(json.dumps({"doc_id": "zz-keep", "text": GOOD}))
     table = _write(tmp_path_factory.mktemp("j") / "a.jsonl", "\n".join(encoded) + "\n")
     df = load_corpus(table, errors="collect")
-    assert "zz-keep" in set(df["doc_id"])
+    assert "zz-keep" in set(df.articles["doc_id"])
     # lines of ASCII whitespace are blank, not articles; anything else is kept or rejected
     _accounted(df, sum(1 for e in encoded if e.encode("utf-8").strip()))
 

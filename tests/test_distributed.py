@@ -64,8 +64,7 @@ def single_machine(df: pd.DataFrame) -> dict:
 def assert_same(res: Analysis, want: dict) -> None:
     for name in ("corpus", "audit", "mentions", "hits", "rates", "term_counts"):
         pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
-    assert res.mentions.attrs == want["mentions"].attrs
-    assert res.rates.attrs == want["rates"].attrs
+    assert res.mentions.attrs == {} and res.rates.attrs == {}  # nothing rides on attrs
 
 
 @pytest.mark.parametrize("chunk_size", [1, 2, 5])

@@ -33,7 +33,7 @@ def test_hand_worked_example() -> None:
     assert row["delta"] == pytest.approx(1.31954, abs=1e-5)
     assert row["variance"] == pytest.approx(0.517647, abs=1e-6)
     assert row["z"] == pytest.approx(1.83403, abs=1e-4)
-    assert k.attrs["n_target"] == 98 and k.attrs["n_reference"] == 102
+    assert (k["n_target"] == 98).all() and (k["n_reference"] == 102).all()
     # kiev never appears in A: pushed to the reference side
     assert k.loc["kiev", "z"] < 0
     assert k["z"].is_monotonic_decreasing and k.index[-1] == "kiev"
@@ -79,7 +79,7 @@ def test_matches_independent_implementation() -> None:
     want = _independent(plain, {"p", "q"}, {"s"}, 5.0)
     for w in got.index:
         assert got.loc[w, "z"] == pytest.approx(want[w], rel=1e-10)
-    assert got.attrs["target"] == "left" and got.attrs["reference"] == "right"
+    assert got.attrs == {}  # nothing rides on attrs
 
 
 def test_target_list_pools_columns() -> None:
@@ -103,12 +103,12 @@ def test_min_count_gate_flags_and_warns() -> None:
 def test_small_sample_warns_and_no_warning_when_enough() -> None:
     with pytest.warns(KeynessWarning, match="min_words=1000"):
         k = keyness(COUNTS, target="A")
-    assert k.attrs["small_sample"] is True
+    assert k["small_sample"].all()
     big = COUNTS * 100
     with warnings.catch_warnings():
         warnings.simplefilter("error", KeynessWarning)
         k = keyness(big, target="A", min_count=5, min_words=1000)
-    assert k.attrs["small_sample"] is False and k.attrs["warnings"] == []
+    assert not k["small_sample"].any()
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -165,7 +165,7 @@ def test_plot_keyness_marks_low_counts() -> None:
     counts = pd.DataFrame({"A": [3, 0, 50, 40], "B": [0, 30, 50, 10]},
                           index=pd.Index(["rare", "kiev", "the", "kyiv"], name="term"))
     k = keyness(counts, target="A", alpha0=1, min_count=5, warn=False)
-    ax = plot_keyness(k, n=2)
+    ax = plot_keyness(k, n=2, target="A", reference="B")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "rare (n<min)" in labels and "kyiv" in labels
     assert "A" in ax.get_title()
@@ -176,10 +176,14 @@ def test_by_outlet_collects_warnings_as_data() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", KeynessWarning)
         k = keyness_by_outlet(COUNTS, warn=False)  # no warning raised when warn=False
-    assert len(k.attrs["warnings"]) == 3  # every outlet has < 1000 words
-    assert all("min_words=1000" in w for w in k.attrs["warnings"])
-    with pytest.warns(KeynessWarning):
+    # every outlet has < 1000 words (98, 66 and 36 of COUNTS' 200)
+    per_outlet = k.drop_duplicates("outlet").set_index("outlet")
+    assert per_outlet["small_sample"].to_dict() == {"A": True, "B": True, "C": True}
+    assert per_outlet["n_words"].to_dict() == COUNTS.sum().to_dict()
+    assert k.attrs == {}
+    with pytest.warns(KeynessWarning, match="min_words=1000") as caught:
         keyness_by_outlet(COUNTS)
+    assert sum("min_words=1000" in str(w.message) for w in caught) == 3
 
 
 def test_keyness_evidence_gives_sentences_of_that_outlet(seed_corpus: pd.DataFrame) -> None:

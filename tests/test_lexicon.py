@@ -289,13 +289,13 @@ def test_lexicon_for_corpus_adds_the_corpus_files_and_rejects_a_shipped_term(tmp
     (tmp_path / "lexicon.csv").write_text(header + "Kremlin regime,false,delegitimising,government,,mine\n",
                                            encoding="utf-8")
     shipped = len(load_lexicon())
-    lex = lexicon_for_corpus(tmp_path)
+    lex, note = lexicon_for_corpus(tmp_path)
     assert len(lex) == shipped + 2
     assert lex["term"].tolist()[-2:] == ["junta", "Kremlin regime"]  # name order: lexicon-b, lexicon
-    assert lex.attrs["note"] == "Shipped lexicon plus 2 term(s) from lexicon-b.csv, lexicon.csv."
+    assert note == "Shipped lexicon plus 2 term(s) from lexicon-b.csv, lexicon.csv."
     # a single-file corpus reads the lexicon files beside it
     (tmp_path / "articles.csv").write_text("doc_id,text\na,The Kremlin regime spoke.\n", encoding="utf-8")
-    assert len(lexicon_for_corpus(tmp_path / "articles.csv")) == shipped + 2
+    assert len(lexicon_for_corpus(tmp_path / "articles.csv")[0]) == shipped + 2
     (tmp_path / "lexicon.csv").write_text(header + "dictator,false,neutral,person,,mine\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"lexicon\.csv, row 2: term 'dictator' is already listed"):
         lexicon_for_corpus(tmp_path)

@@ -87,3 +87,14 @@ def test_require_validates_its_settings() -> None:
         require(ONE_OUTLET, outlets=0)
     with pytest.raises(ValueError, match="'source'"):
         count_outlets(ONE_OUTLET, label_col="source")
+
+
+def test_a_note_answers_only_the_chain_names() -> None:
+    """``note.empty`` used to be a truthy Note: a missing result could pass an ``if``."""
+    note = Note("needs 2 outlets")
+    assert note.round(2).head(3) is note and note.matrix.shape is note
+    for name in ("empty", "columns", "index", "values", "to_csv", "_repr_png_"):
+        with pytest.raises(AttributeError):
+            getattr(note, name)
+    with pytest.raises(AttributeError, match="needs 2 outlets"):
+        note.empty  # noqa: B018

@@ -219,14 +219,14 @@ def _words_token_by_token(text: str) -> list[str]:
 def test_lowercasing_first_is_safe_except_for_two_characters() -> None:
     import sys
 
-    from framelens.text import _LOWER_EXCEPTIONS
+    from framelens.text import LOWER_EXCEPTIONS
 
     def word(s: str) -> bool:
         return all(c.isalnum() or c == "_" for c in s)
 
     odd = [c for c in map(chr, range(sys.maxunicode + 1))
            if len(c.lower()) != 1 or word(c) != word(c.lower())]
-    assert sorted(odd + ["\u03a3"]) == sorted(_LOWER_EXCEPTIONS)  # plus final sigma
+    assert sorted(odd + ["\u03a3"]) == sorted(LOWER_EXCEPTIONS)  # plus final sigma
 
 
 @pytest.mark.parametrize("text", ["İstanbul’s ΟΔΟΣ.Β and ΑΣ", "Kyiv’s war‐time ‑ x", ""])

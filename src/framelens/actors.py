@@ -685,9 +685,8 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
         outlet attaches, ``<NA>`` when none), ``label_kind`` (pre-modifier,
         apposition-before, apposition-after, title-after; title-reference), ``start``,
         ``end`` (of the mention), ``label_start``, ``label_end`` (-1 when no label),
-        ``sentence``.
-        ``attrs["actors"]`` and ``attrs["outlets"]`` list every actor and outlet, so
-        :func:`label_matrix` can show rows for actors never mentioned.
+        ``sentence``. Actors never mentioned have no row: pass the alias table's
+        actors to :func:`label_matrix` (``actors=``) to show them.
 
     Notes
     -----
@@ -782,8 +781,6 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                       "sentence": "string", "start": "int64", "end": "int64",
                       "label_start": "int64", "label_end": "int64"})
     out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
-    out.attrs["actors"] = table["actor"].tolist()
-    out.attrs["outlets"] = sorted(map(str, corpus[label_col].unique()))
     return out
 
 
@@ -832,8 +829,8 @@ def label_matrix(mentions: pd.DataFrame, *, actors: Sequence[str] | None = None,
     mentions : pandas.DataFrame
         Output of :func:`find_mentions`.
     actors, outlets : list of str, optional
-        Rows and columns, in this order; default ``mentions.attrs`` (every actor of
-        the alias table and every outlet of the corpus), else those present. An actor
+        Rows and columns, in this order (e.g. every actor of the alias table and
+        every outlet of the corpus); default those present in ``mentions``. An actor
         never mentioned gets a row of empty strings.
     show_unlabelled : bool, default False
         Append "+ n bare" to each cell: mentions without a label.
@@ -852,10 +849,8 @@ def label_matrix(mentions: pd.DataFrame, *, actors: Sequence[str] | None = None,
     {'P': {'A': 'dictator (2)', 'B': ''}, 'Q': {'A': '', 'B': ''}}
     """
     counts = label_counts(mentions)
-    actors = list(actors if actors is not None else
-                  mentions.attrs.get("actors") or sorted(mentions["actor"].dropna().unique()))
-    outlets = list(outlets if outlets is not None else
-                   mentions.attrs.get("outlets") or sorted(mentions["outlet"].dropna().unique()))
+    actors = list(actors if actors is not None else sorted(mentions["actor"].dropna().unique()))
+    outlets = list(outlets if outlets is not None else sorted(mentions["outlet"].dropna().unique()))
     cells = {(a, o): [] for a in actors for o in outlets}
     for r in counts.itertuples(index=False):
         if (r.actor, r.outlet) in cells:
@@ -1203,13 +1198,13 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
 
 
 def actors_or_proposed(corpus: pd.DataFrame, folder: str | Path, *, min_count: int = 3,
-                       text_col: str = "text", label_col: str = "outlet") -> pd.DataFrame:
+                       text_col: str = "text", label_col: str = "outlet") -> tuple[pd.DataFrame, str]:
     """The corpus's alias table ``FOLDER/actors.csv``, or proposed actors when there is none.
 
     Lets one notebook run on any corpus folder: with an ``actors.csv`` it is read
     with :func:`load_actors`; without one, :func:`propose_actors` candidates (at
-    least ``min_count`` mentions) become the table, with ``type`` "proposed".
-    ``attrs["note"]`` says which happened, in words fit for a report.
+    least ``min_count`` mentions) become the table, with ``type`` "proposed". The
+    note returned with it says which happened, in words fit for a report.
 
     Parameters
     ----------
@@ -1224,27 +1219,27 @@ def actors_or_proposed(corpus: pd.DataFrame, folder: str | Path, *, min_count: i
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``actor``, ``type``, ``pattern`` (and ``note`` when read); ``attrs["note"]``.
+    table : pandas.DataFrame
+        Columns ``actor``, ``type``, ``pattern`` (and ``note`` when read).
+    note : str
+        Which alias table was used.
 
     Examples
     --------
     >>> import tempfile
     >>> c = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
     ...                   "text": ["Putin spoke. Putin left.", "Putin came. NATO met."]})
-    >>> t = actors_or_proposed(c, tempfile.mkdtemp())
-    >>> t[["actor", "type"]].values.tolist(), t.attrs["note"].startswith("No actors.csv")
+    >>> t, note = actors_or_proposed(c, tempfile.mkdtemp())
+    >>> t[["actor", "type"]].values.tolist(), note.startswith("No actors.csv")
     ([['Putin', 'proposed']], True)
     """
     path = Path(folder) / "actors.csv"
     if path.is_file():
         table = load_actors(path)
-        table.attrs["note"] = f"Actors from the corpus's alias table actors.csv ({len(table)} actors)."
-        return table
+        return table, f"Actors from the corpus's alias table actors.csv ({len(table)} actors)."
     proposed = propose_actors(corpus, text_col=text_col, label_col=label_col, min_count=min_count)
     table = pd.DataFrame({"actor": proposed["actor"].astype(str), "type": "proposed",
                           "pattern": proposed["pattern"].astype(str)})
     table = table.drop_duplicates("actor").reset_index(drop=True)
-    table.attrs["note"] = (f"No actors.csv in the corpus folder: using {len(table)} proposed actors "
-                           f"(propose_actors, min_count={min_count}); write actors.csv to fix them.")
-    return table
+    return table, (f"No actors.csv in the corpus folder: using {len(table)} proposed actors "
+                   f"(propose_actors, min_count={min_count}); write actors.csv to fix them.")

@@ -834,19 +834,19 @@ def plot_core_share(share: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def facts_or_empty(folder: str | Path) -> pd.DataFrame:
+def facts_or_empty(folder: str | Path) -> tuple[pd.DataFrame, str]:
     """The corpus's fact table ``FOLDER/facts.csv``, or an empty one when there is none.
 
-    ``attrs["note"]`` says which, so a notebook run on a corpus without facts
-    states it and the fact-based sections show empty tables. ``folder`` may also be
+    Returns ``(table, note)``; the note says which, so a notebook run on a corpus
+    without facts states it and the fact-based sections show empty tables. ``folder`` may also be
     a single-file corpus (``articles.csv``): the table is then looked for next to
     the file (:func:`framelens.corpus.corpus_folder`).
 
     Examples
     --------
     >>> import tempfile
-    >>> t = facts_or_empty(tempfile.mkdtemp())
-    >>> len(t), list(t.columns), t.attrs["note"].startswith("No facts.csv")
+    >>> t, note = facts_or_empty(tempfile.mkdtemp())
+    >>> len(t), list(t.columns), note.startswith("No facts.csv")
     (0, ['fact', 'pattern', 'note'], True)
     """
     from framelens.corpus import corpus_folder
@@ -854,10 +854,8 @@ def facts_or_empty(folder: str | Path) -> pd.DataFrame:
     path = corpus_folder(folder) / "facts.csv"
     if path.is_file():
         table = load_facts(path)
-        table.attrs["note"] = f"Facts from the corpus's facts.csv ({table['fact'].nunique()} facts)."
-        return table
+        return table, f"Facts from the corpus's facts.csv ({table['fact'].nunique()} facts)."
     table = pd.DataFrame({"fact": pd.Series(dtype=str), "pattern": pd.Series(dtype=str),
                           "note": pd.Series(dtype=str)})
-    table.attrs["note"] = ("No facts.csv in the corpus folder: the fact coverage sections are "
-                           "empty; write facts.csv (fact, pattern) to fill them.")
-    return table
+    return table, ("No facts.csv in the corpus folder: the fact coverage sections are "
+                   "empty; write facts.csv (fact, pattern) to fill them.")

@@ -188,14 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = None) -> int:
-    from framelens.corpus import CorpusError, load_corpus, rejects_table
+    from framelens.corpus import CorpusError, load_corpus, prepare
 
     try:
-        corpus = load_corpus(corpus_path, errors="collect", min_words=min_words, columns=columns)
+        loaded = prepare(load_corpus(corpus_path, errors="collect", columns=columns),
+                         min_words=min_words, errors="collect")
     except (CorpusError, OSError, ValueError) as err:
         print(f"{corpus_path}: {err}")
         return 1
-    rejects = rejects_table(corpus)
+    rejects, corpus = loaded.rejects, loaded.articles
     for row in rejects.itertuples(index=False):
         print(f"{row.path}: {row.reason}")
     n_out = corpus["outlet"].nunique() if "outlet" in corpus.columns else 0
@@ -208,9 +209,9 @@ def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = No
 
 def _actors(corpus_path: str, min_count: int, columns: dict[str, str] | None = None) -> int:
     from framelens.actors import propose_actors
-    from framelens.corpus import clean, load_corpus
+    from framelens.corpus import load_corpus, prepare
 
-    corpus, _ = clean(load_corpus(corpus_path, columns=columns))
+    corpus = prepare(load_corpus(corpus_path, columns=columns), min_words=0).articles
     proposed = propose_actors(corpus, min_count=min_count)
     table = proposed.assign(type="proposed",
                             note="mentions: " + proposed["count"].astype(str) + "; variants: "

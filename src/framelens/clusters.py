@@ -32,7 +32,7 @@ from sklearn.manifold import MDS
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
-from framelens.features import TfidfResult, _as_result, cosine_matrix, tfidf
+from framelens.features import TfidfResult, as_result, cosine_matrix, tfidf
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
 
@@ -132,7 +132,7 @@ def linkage_matrix(docs: Docs, *, method: str = "average", max_docs: int = 2000,
     (np.float64(0.0), np.float64(1.0))
     """
     _check_method(method)
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if result.n_docs > max_docs:
         raise ValueError(
             f"{result.n_docs} documents exceed max_docs={max_docs} for a dendrogram; "
@@ -193,7 +193,7 @@ def cluster(
     3  doc 3        2
     """
     _check_method(method)
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     k = _check_k(k, result.n_docs)
     if result.n_docs <= max_docs:
         ids = _cut(_distance(result.matrix), k, method)
@@ -239,7 +239,7 @@ def cuts(docs: Docs, *, ks: Sequence[int] = (2, 3), method: str = "average",
     1  doc 1           1           1
     2  doc 2           1           2
     """
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     ks = [_check_k(k, result.n_docs) for k in ks]
     if not ks:
         raise ValueError("ks is empty; give at least one number of clusters")
@@ -283,7 +283,7 @@ def plot_dendrogram(
     ['doc 2', 'doc 0', 'doc 1']
     >>> plt.close(ax.figure)
     """
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     z = linkage_matrix(result, method=method)
     labels = [str(v) for v in result.labels]
     ax = new_axes(ax, figsize=(6.5, min(0.45 * len(labels) + 1.5, 12.0)))
@@ -338,7 +338,7 @@ def embed_2d(
     """
     if method not in EMBEDDINGS:
         raise ValueError(f"method={method!r} is not supported; choose one of {list(EMBEDDINGS)}")
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if method == "mds":
         if result.n_docs > max_docs:
             raise ValueError(
@@ -569,7 +569,7 @@ def bootstrap_terms(
     (15, 4)
     """
     _check_method(method)
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ValueError(f"n_boot={n_boot!r} must be a positive integer")
     _check_size(result.n_docs, max_docs, "bootstrap_terms")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
+import scipy.sparse as sp
 
 from framelens.text import WORD, count_words
 
@@ -40,7 +41,10 @@ __all__ = [
     "CORE_COLUMNS",
     "MIN_WORDS",
     "TABLE_SUFFIXES",
+    "Corpus",
     "load_corpus",
+    "prepare",
+    "table_format",
     "corpus_folder",
     "rejects_table",
     "source_note",
@@ -139,7 +143,7 @@ def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str
     return header, rows
 
 
-#: Default of ``load_corpus(min_words=)``: an article needs at least one word after cleaning.
+#: Default of ``prepare(min_words=)``: an article needs at least one word after cleaning.
 MIN_WORDS = 1
 
 #: File endings :func:`load_corpus` reads as a single-file corpus (one article per row).
@@ -148,8 +152,14 @@ TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".csv.gz", ".csv.xz", ".jso
 _RESERVED = ("path", "text_raw")
 
 
-def _table_format(path: Path) -> str | None:
-    """``"csv"`` or ``"jsonl"`` when ``path``'s name ends in one of :data:`TABLE_SUFFIXES`."""
+def table_format(path: Path) -> str | None:
+    """``"csv"`` or ``"jsonl"`` when ``path``'s name ends in one of :data:`TABLE_SUFFIXES`, else ``None``.
+
+    Examples
+    --------
+    >>> table_format(Path("articles.jsonl.xz")), table_format(Path("notes.txt"))
+    ('jsonl', None)
+    """
     name = path.name.lower()
     for suffix in TABLE_SUFFIXES:
         if name.endswith(suffix):
@@ -185,20 +195,19 @@ def corpus_folder(path: str | Path) -> Path:
     return p.parent if p.is_file() else p
 
 
-def _too_short(text: str, min_words: int) -> str:
-    """Why ``text`` is too short to analyse (``""`` when it is long enough)."""
-    if min_words == 0:
-        return ""
-    from itertools import islice
-
-    # counting stops at min_words: a long article costs one cleaning pass, not a full count
-    n = sum(1 for _ in islice(WORD.finditer(_apply(text, _find_spans(text, RULES))), min_words))
+def _too_short(n: int, min_words: int) -> str:
+    """Why a text of ``n`` words after cleaning is too short to analyse (``""`` when it is not)."""
     if n >= min_words:
         return ""
     if n == 0:
         return "has no words once page furniture is removed (too short to analyse)"
     return (f"has {n} word{'s' if n != 1 else ''} once page furniture is removed, fewer than "
             f"min_words={min_words} (too short to analyse)")
+
+
+def _rejects_frame(pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """``(path, reason)`` pairs as the rejects table (columns ``path``, ``reason``)."""
+    return pd.DataFrame(list(pairs), columns=["path", "reason"]).astype("str")
 
 
 def _bad_utf8(raw: bytes, base: int) -> str:
@@ -379,9 +388,9 @@ def _record(doc_id: str, row: dict[str, str], path: str, text: str, extra: list[
     return rec
 
 
-def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: int) -> pd.DataFrame:
+def _load_table(file: Path, *, errors: str, columns: dict[str, str]) -> Corpus:
     """:func:`load_corpus` for a single CSV/JSONL file (one article per row)."""
-    fmt = _table_format(file)
+    fmt = table_format(file)
     names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, columns)
     if not rows:
         raise CorpusError(
@@ -404,10 +413,6 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
                            f"a unique doc_id, or delete the copy")
             elif _BLANK.fullmatch(text):
                 problem = "the text is empty or only whitespace; put the article's text in it or delete the row"
-            else:
-                short = _too_short(text, min_words)
-                if short:
-                    problem = f"the text {short}; put the article's text in it or delete the row"
         if doc_id and doc_id not in first_line:
             first_line[doc_id] = line
         if problem:
@@ -422,9 +427,7 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
         raise CorpusError(f"no readable article left in {str(file)!r}: {len(rejects)} rejected ({listing})")
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
     df = df.sort_values("doc_id", kind="stable").reset_index(drop=True).astype("str")
-    df.attrs["manifest"] = None
-    df.attrs["rejects"] = tuple(rejects)
-    return df
+    return Corpus(articles=df, rejects=_rejects_frame(rejects), source=file)
 
 
 def load_corpus(
@@ -433,9 +436,11 @@ def load_corpus(
     manifest: str | Path | None = "manifest.csv",
     errors: str = "raise",
     columns: dict[str, str] | None = None,
-    min_words: int = MIN_WORDS,
-) -> pd.DataFrame:
-    """Read a folder of ``.txt`` articles (or one CSV/JSONL file) into a corpus DataFrame.
+) -> Corpus:
+    """Read a folder of ``.txt`` articles (or one CSV/JSONL file) into a :class:`Corpus`.
+
+    Reading does not clean: :func:`prepare` cleans the texts, judges ``min_words`` on
+    the cleaned text with the rules actually used, and counts the words.
 
     Parameters
     ----------
@@ -465,14 +470,14 @@ def load_corpus(
         digest of the file's bytes; checked when non-empty). Any other columns
         (e.g. ``evidence``) are carried along after the core columns. If the
         default file does not exist, each article is its own outlet named by its
-        doc_id and ``df.attrs["manifest"]`` is ``None``. ``None`` ignores any
+        doc_id and ``Corpus.manifest`` is ``None``. ``None`` ignores any
         manifest. A non-default manifest that does not exist is an error.
     errors : {"raise", "collect"}, default "raise"
         ``"raise"``: the first problem raises :class:`CorpusError`.
         ``"collect"``: problems with single articles (not UTF-8, empty, no
         manifest row, manifest row without a file, sha256 mismatch, duplicate
         file name) drop that article and are recorded in
-        ``df.attrs["rejects"]``, a tuple of ``(path, reason)`` pairs (see
+        ``Corpus.rejects``, a table of ``path`` and ``reason`` (see
         :func:`rejects_table`); problems with the folder or the manifest as a
         whole (missing folder, no articles, missing ``doc_id`` column, repeated
         or empty ids, unparsable lines) still raise, and so does a folder with
@@ -487,37 +492,26 @@ def load_corpus(
         corpus names before anything is read, as ``DataFrame.rename(columns=)``
         does: file name -> corpus name, e.g. ``{"id": "doc_id", "content":
         "text", "source": "outlet"}``. Columns not named keep their names.
-    min_words : int, default 1
-        An article with fewer words than this once page furniture is removed
-        (by :func:`clean` with its default :data:`RULES`; a word as counted by
-        :data:`WORD`, e.g. "Ukraine's" is one word) is too short to analyse and
-        is rejected (``errors="collect"``) or raises. The default 1 rejects
-        articles with no word at all (only punctuation, a share button, a
-        "Source:" credit); raise it (e.g. ``min_words=50``) to set aside briefs
-        and headline-only rows. ``0`` keeps everything that is not blank.
-
     Returns
     -------
-    pandas.DataFrame
-        One row per article, sorted by ``doc_id``, with a RangeIndex. Columns
+    Corpus
+        ``articles``: one row per article, sorted by ``doc_id``, with a RangeIndex. Columns
         :data:`CORE_COLUMNS` first (``doc_id, outlet, origin_language,
         translated, date, url, path, text_raw``; ``path`` is the file name
         relative to the folder, ``text_raw`` the file decoded from UTF-8 with
         nothing changed: no newline translation, any byte-order mark kept as
         U+FEFF), then the other manifest columns in manifest order. All values
-        are strings. ``df.attrs["manifest"]`` is the manifest path as a string,
-        or ``None``; ``df.attrs["rejects"]`` the rejected articles (empty
-        unless ``errors="collect"``). It is a tuple rather than a DataFrame
-        because pandas compares ``attrs`` when concatenating, which a DataFrame
-        value would make fail.
+        are strings. ``manifest`` is the manifest path as a string, or
+        ``None``; ``rejects`` the rejected articles (columns ``path``,
+        ``reason``; empty unless ``errors="collect"``); ``audit`` and the word
+        counts are ``None`` until :func:`prepare`.
 
     Raises
     ------
     CorpusError
         With a message naming the file or manifest line and what to do, when:
         the folder is missing; it holds no ``.txt`` file; a file is not UTF-8
-        (file and byte offset); a file is empty or whitespace-only; an article
-        has fewer than ``min_words`` words after cleaning; two files
+        (file and byte offset); a file is empty or whitespace-only; two files
         have the same doc_id; the manifest lacks ``doc_id``, repeats an id, has
         a row without a file or a file without a row; a ``sha256`` differs from
         the file's.
@@ -529,7 +523,7 @@ def load_corpus(
     >>> _ = (folder / "a.txt").write_text("One report.", encoding="utf-8")
     >>> _ = (folder / "b.txt").write_text("Another report.", encoding="utf-8")
     >>> _ = (folder / "manifest.csv").write_text("doc_id,outlet\\na,Daily A\\nb,\\n", encoding="utf-8")
-    >>> df = load_corpus(folder)
+    >>> df = load_corpus(folder).articles
     >>> df[["doc_id", "outlet", "date", "path", "text_raw"]]
       doc_id   outlet     date   path         text_raw
     0      a  Daily A  unknown  a.txt      One report.
@@ -540,18 +534,16 @@ def load_corpus(
     >>> table = folder / "articles.csv"
     >>> _ = table.write_text("doc_id,outlet,text\\na,Daily A,One report.\\nb,,Another report.\\nc,Daily C,\\n",
     ...                      encoding="utf-8")
-    >>> df = load_corpus(table, errors="collect")
-    >>> df[["doc_id", "outlet", "path", "text_raw"]]
+    >>> corpus = load_corpus(table, errors="collect")
+    >>> corpus.articles[["doc_id", "outlet", "path", "text_raw"]]
       doc_id   outlet                 path         text_raw
     0      a  Daily A  articles.csv:line 2      One report.
     1      b        b  articles.csv:line 3  Another report.
-    >>> rejects_table(df)["path"].tolist()
+    >>> corpus.rejects["path"].tolist()
     ['articles.csv:line 4']
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
-    if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
-        raise ValueError(f"min_words={min_words!r} is not allowed; use a whole number >= 0.")
     if columns is not None and (
         not isinstance(columns, dict)
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
@@ -559,14 +551,14 @@ def load_corpus(
         raise ValueError(f"columns={columns!r} is not allowed; use a dict of file column name -> "
                          f"corpus column name, e.g. {{'content': 'text'}}.")
     folder = Path(path)
-    if folder.is_file() and _table_format(folder) is not None:
+    if folder.is_file() and table_format(folder) is not None:
         if manifest is not None and str(manifest) != "manifest.csv":
             raise CorpusError(
                 f"manifest={str(manifest)!r} applies to a folder of .txt files; {str(folder)!r} is "
                 f"one file whose columns describe its articles. Drop manifest=, or put the "
                 f"columns (outlet, date, ...) in the file."
             )
-        return _load_table(folder, errors=errors, columns=columns or {}, min_words=min_words)
+        return _load_table(folder, errors=errors, columns=columns or {})
     if columns is not None:
         raise ValueError(f"columns={columns!r} applies to a single CSV/JSONL file, not to the "
                          f"folder {str(folder)!r}; describe a folder's articles in its manifest.csv.")
@@ -620,11 +612,6 @@ def load_corpus(
         if _BLANK.fullmatch(text):
             reject(f.name, f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
                            f"remove it or put the article's text in it.")
-            rejected.add(doc_id)
-            continue
-        short = _too_short(text, min_words)
-        if short:
-            reject(f.name, f"article {f} {short}; put the article's text in it or remove the file.")
             rejected.add(doc_id)
             continue
         by_id[doc_id] = f
@@ -708,12 +695,11 @@ def load_corpus(
     for doc_id in sorted(by_id):
         records.append(_record(doc_id, meta.get(doc_id, {}), by_id[doc_id].name, texts[doc_id], extra))
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
-    df.attrs["manifest"] = None if manifest_file is None else str(manifest_file)
-    df.attrs["rejects"] = tuple(sorted(rejects))
-    return df
+    return Corpus(articles=df, rejects=_rejects_frame(sorted(rejects)), source=folder,
+                  manifest=None if manifest_file is None else str(manifest_file))
 
 
-def source_note(corpus: pd.DataFrame) -> str:
+def source_note(corpus: Corpus) -> str:
     """One sentence saying where the corpus's outlets came from and what was rejected.
 
     A report states it so that a reader knows whether "outlet" means a
@@ -721,8 +707,8 @@ def source_note(corpus: pd.DataFrame) -> str:
 
     Parameters
     ----------
-    corpus : pandas.DataFrame
-        A corpus returned by :func:`load_corpus` (any ``errors=`` mode).
+    corpus : Corpus
+        From :func:`load_corpus` (any ``errors=`` mode) or :func:`prepare`.
 
     Returns
     -------
@@ -737,9 +723,10 @@ def source_note(corpus: pd.DataFrame) -> str:
     >>> source_note(load_corpus(folder, errors="collect"))
     'No manifest.csv: each file is its own outlet, named by its file name without .txt. 1 article read, 1 rejected (see the rejects table).'
     """
+    n_rej = len(corpus.rejects)
+    manifest = corpus.manifest
+    corpus = corpus.articles
     n = len(corpus)
-    n_rej = len(corpus.attrs.get("rejects", ()))
-    manifest = corpus.attrs.get("manifest")
     is_file = n > 0 and "path" in corpus.columns and corpus["path"].str.contains(r":line \d+$").all()
     if manifest:
         where = f"Outlets and metadata from {Path(manifest).name}."
@@ -754,13 +741,14 @@ def source_note(corpus: pd.DataFrame) -> str:
     return f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
 
 
-def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
+def rejects_table(corpus: Corpus) -> pd.DataFrame:
     """The articles :func:`load_corpus` rejected with ``errors="collect"``, as a table.
 
     Parameters
     ----------
-    corpus : pandas.DataFrame
-        A corpus returned by :func:`load_corpus`.
+    corpus : Corpus
+        From :func:`load_corpus` or :func:`prepare` (which adds the articles too short
+        once cleaned).
 
     Returns
     -------
@@ -771,7 +759,7 @@ def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
         wrong, where, and what to do). For a single-file corpus one row per
         rejected row, in file order, ``path`` being ``"FILE:line N"``. Together
         with the corpus it accounts for every input article:
-        ``len(corpus) + len(rejects_table(corpus))`` is the number of ``.txt``
+        ``len(corpus.articles) + len(rejects_table(corpus))`` is the number of ``.txt``
         files plus manifest rows without a file (folder), or of non-blank
         rows (file).
 
@@ -781,12 +769,179 @@ def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "good.txt").write_text("A report.", encoding="utf-8")
     >>> _ = (folder / "blank.txt").write_text("  ", encoding="utf-8")
-    >>> df = load_corpus(folder, errors="collect")
-    >>> df["doc_id"].tolist(), rejects_table(df)["path"].tolist()
+    >>> corpus = load_corpus(folder, errors="collect")
+    >>> corpus.articles["doc_id"].tolist(), rejects_table(corpus)["path"].tolist()
     (['good'], ['blank.txt'])
     """
-    pairs = corpus.attrs.get("rejects", ())
-    return pd.DataFrame(list(pairs), columns=["path", "reason"]).astype("str")
+    return corpus.rejects.copy()
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """A corpus as read, and once :func:`prepare` d, cleaned and counted.
+
+    Everything that travels with the articles is a field, never ``DataFrame.attrs``.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame
+        One row per article (see :func:`load_corpus`); after :func:`prepare` also
+        ``text``, the cleaned text.
+    rejects : pandas.DataFrame
+        One row per input article left out: ``path`` (file, or ``"FILE:line N"``) and
+        ``reason`` (what is wrong and what to do).
+    source : Path
+        The folder or file given to :func:`load_corpus`; companion files
+        (``actors.csv``, ``facts.csv``, ``lexicon*.csv``) sit in :attr:`folder`.
+    manifest : str or None
+        The manifest read, if any.
+    audit : pandas.DataFrame or None
+        The cleaning audit (see :func:`clean`); ``None`` until :func:`prepare`.
+    rules : tuple of Rule or None
+        The cleaning rules used by :func:`prepare`.
+    min_words : int or None
+        The least number of words (after cleaning) an article needed.
+    terms : numpy.ndarray or None
+        The document-term matrix's column names: word types (lowercased
+        :func:`framelens.text.words` tokens), sorted.
+    counts : scipy.sparse.csr_matrix or None
+        Document-term counts, one row per article of ``articles`` (same order), built
+        once by :func:`prepare` with :func:`framelens.text.word_matrix`; keyness,
+        register rates and the ``min_words`` check read it, as scattertext's
+        term-document matrix serves all its views.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked. Share", encoding="utf-8")
+    >>> c = prepare(load_corpus(folder))
+    >>> c.articles["text"].tolist(), list(c.terms), c.counts.toarray().tolist(), len(c.audit)
+    (['Kyiv asked.'], ['asked', 'kyiv'], [[1, 1]], 1)
+    """
+
+    articles: pd.DataFrame
+    rejects: pd.DataFrame
+    source: Path
+    manifest: str | None = None
+    audit: pd.DataFrame | None = None
+    rules: tuple[Rule, ...] | None = None
+    min_words: int | None = None
+    terms: Any = None
+    counts: Any = None
+
+    @property
+    def folder(self) -> Path:
+        """Where the corpus's companion files are looked for (:func:`corpus_folder`)."""
+        return corpus_folder(self.source)
+
+    @property
+    def prepared(self) -> bool:
+        """Whether :func:`prepare` cleaned and counted the articles."""
+        return self.audit is not None
+
+    @property
+    def doc_words(self) -> Any:
+        """Words per article after cleaning (row sums of ``counts``), int64 vector."""
+        if self.counts is None:
+            raise ValueError("the corpus is not prepared: call framelens.corpus.prepare(corpus) first")
+        import numpy as np
+
+        return np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel()
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+def prepare(corpus: Corpus, *, rules: Sequence[str] | Sequence[Rule] | None = None,
+            min_words: int = MIN_WORDS, errors: str = "raise") -> Corpus:
+    """Clean a loaded corpus, judge ``min_words`` on the cleaned text, count the words once.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`load_corpus`.
+    rules : sequence of str or Rule, optional
+        Cleaning rules, as for :func:`clean` (default all of :data:`RULES`); the same
+        rules decide which articles are too short.
+    min_words : int, default :data:`MIN_WORDS`
+        An article with fewer words than this once cleaned (a word as counted by
+        :data:`framelens.text.WORD`, e.g. "Ukraine's" is one word) is too short to
+        analyse. The default 1 rejects articles with no word at all (only
+        punctuation, a share button, a "Source:" credit); raise it (e.g. 50) to set
+        aside briefs and headline-only rows. ``0`` keeps everything.
+    errors : {"raise", "collect"}, default "raise"
+        ``"raise"``: a too-short article raises :class:`CorpusError`. ``"collect"``: it
+        moves to ``rejects`` with the reason (its audit rows and counts go with it).
+
+    Returns
+    -------
+    Corpus
+        With ``articles["text"]``, ``audit``, ``rules``, ``min_words``, ``terms`` and
+        ``counts`` filled.
+
+    Raises
+    ------
+    CorpusError
+        When no article is left, or (``errors="raise"``) an article is too short.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("Share", encoding="utf-8")
+    >>> c = prepare(load_corpus(folder), errors="collect")
+    >>> c.articles["doc_id"].tolist(), c.rejects["path"].tolist()
+    (['a'], ['b.txt'])
+    >>> prepare(load_corpus(folder), rules=["date-header"], errors="collect").articles["doc_id"].tolist()
+    ['a', 'b']
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
+    if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
+        raise ValueError(f"min_words={min_words!r} is not allowed; use a whole number >= 0.")
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a Corpus (from load_corpus), got {type(corpus).__name__}.")
+    from framelens.text import word_matrix
+
+    chosen = _select_rules(rules)
+    cleaned, audit = clean(corpus.articles, rules=chosen)
+    terms, counts = word_matrix(cleaned["text"].tolist())
+    n_words = counts.sum(axis=1).A1 if counts.shape[0] else []
+    rejects = list(corpus.rejects.itertuples(index=False, name=None))
+    keep = []
+    for i, (path, n) in enumerate(zip(cleaned["path"], n_words)):
+        short = _too_short(int(n), min_words)
+        if not short:
+            keep.append(i)
+            continue
+        line = path.rpartition(":line ")[2] if corpus.source.is_file() else ""
+        message = (f"{corpus.source}, line {line}: the text {short}; put the article's text in it "
+                   f"or delete the row." if line else
+                   f"article {corpus.source / path} {short}; put the article's text in it or "
+                   f"remove the file.")
+        if errors == "raise":
+            raise CorpusError(message)
+        rejects.append((path, message))
+    if not keep:
+        listing = "; ".join(f"{name}: {why}" for name, why in rejects)
+        raise CorpusError(f"no readable article left in {str(corpus.source)!r}: {len(rejects)} "
+                          f"rejected ({listing})")
+    if len(keep) < len(cleaned):
+        ids = set(cleaned["doc_id"].iloc[keep])
+        cleaned = cleaned.iloc[keep].reset_index(drop=True)
+        audit = audit[audit["doc_id"].isin(ids)].reset_index(drop=True)
+        counts = counts[keep]
+        used = counts.getnnz(axis=0) > 0
+        terms, counts = terms[used], counts[:, used]
+    if corpus.source.is_file():  # a CSV/JSONL file: rejects in line order, else by file name
+        rejects.sort(key=lambda pair: int(pair[0].rpartition(":line ")[2]))
+    else:
+        rejects.sort()
+    return Corpus(articles=cleaned, rejects=_rejects_frame(rejects), source=corpus.source,
+                  manifest=corpus.manifest, audit=audit, rules=chosen, min_words=min_words,
+                  terms=terms, counts=sp.csr_matrix(counts))
 
 
 # --------------------------------------------------------------------------- cleaning

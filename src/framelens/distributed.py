@@ -64,8 +64,9 @@ from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
 from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
+from framelens.pipeline import Settings
 from framelens.progress import progress
-from framelens.text import _LOWER_EXCEPTIONS, _sorted_columns, word_matrix
+from framelens.text import LOWER_EXCEPTIONS, sorted_columns, word_matrix
 
 __all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
            "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
@@ -223,7 +224,7 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
     vec = _count_vectorizer(settings)
     stop = vec.get_stop_words() or frozenset()
     token = re.compile(settings["token_pattern"])
-    special = [i for i, t in enumerate(texts) if any(c in t for c in _LOWER_EXCEPTIONS)]
+    special = [i for i, t in enumerate(texts) if any(c in t for c in LOWER_EXCEPTIONS)]
     if special:
         keep = np.ones(len(texts), dtype=np.int64)
         keep[special] = 0
@@ -253,7 +254,7 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
             (np.ones(len(extra_rows), dtype=np.int64), (extra_rows, extra_cols)),
             shape=(len(texts), len(index))), dtype=np.int64)
     out.eliminate_zeros()
-    return _sorted_columns(index, out)
+    return sorted_columns(index, out)
 
 
 def _shares_words(settings: dict[str, Any]) -> bool:
@@ -274,8 +275,12 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
                   text_col: str = "text_raw", label_col: str = "outlet",
                   group_col: str | None = "lean",
                   term_settings: dict[str, Any] | None = None,
-                  keep_hits: bool = True) -> dict[str, Any]:
+                  keep_hits: bool = True, settings: Settings | None = None) -> dict[str, Any]:
     """Run the per-article stages on one chunk of articles with the public functions.
+
+    The stages read the same :class:`framelens.pipeline.Settings` as the findings page
+    (cleaning rules, stop words of ``term_counts``, ``rate_per`` of the rates), so a
+    corpus analysed chunk by chunk gives the page's numbers.
 
     Parameters
     ----------
@@ -305,6 +310,10 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         ``token_pattern``, ``ngram_range``, ``n_features``).
     keep_hits : bool, default True
         Return the lexicon hits table (``False``: only the rates).
+    settings : framelens.pipeline.Settings, optional
+        Default ``Settings()``: ``rules`` for cleaning, ``rate_per`` for the rates.
+        (``term_counts`` counts every word, as :func:`~framelens.keyness.term_counts`
+        with no stop words, so the counts can be summed over chunks and filtered after.)
 
     Returns
     -------
@@ -325,6 +334,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
     unknown = sorted(set(steps) - set(STEPS))
     if unknown:
         raise ValueError(f"unknown step(s) {unknown}; allowed: {list(STEPS)}")
+    run_settings = Settings() if settings is None else settings
     settings = {**_TERM_SETTINGS, **(term_settings or {})}
     out: dict[str, Any] = {"n_docs": len(chunk)}
     seconds: dict[str, float] = {}
@@ -337,7 +347,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         seconds[step] = seconds.get(step, 0.0) + now - tick
         tick = now
 
-    cleaned, audit = clean(chunk, text_col=text_col)
+    cleaned, audit = clean(chunk, text_col=text_col, rules=run_settings.rules)
     lap("clean")
     if "clean" in steps:
         out["text"] = cleaned["text"]
@@ -364,7 +374,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         if keep_hits:
             out["hits"] = hits
         out["rates"] = register_rates(
-            hits, cleaned, label_col=label_col,
+            hits, cleaned, label_col=label_col, per=run_settings.rate_per,
             doc_words=None if word_counts is None else np.asarray(word_counts.sum(axis=1)).ravel())
         del hits
         lap("lexicon")
@@ -781,15 +791,12 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         out.audit = _concat([r["audit"] for r in results], ["doc_id", "start"])
     if "actors" in steps:
         mentions = _concat([r.pop("mentions") for r in results], ["doc_id", "start", "actor"])
-        assert actor_table is not None
-        mentions.attrs["actors"] = actor_table["actor"].tolist()
-        mentions.attrs["outlets"] = sorted(map(str, corpus[label_col].unique()))
         out.mentions = mentions
     if "lexicon" in steps:
         if all("hits" in r for r in results):
             out.hits = _concat([r.pop("hits") for r in results], ["doc_id", "start"])
         rates = pd.concat([r["rates"] for r in results], ignore_index=True)
-        per = int(results[0]["rates"].attrs.get("per", 1000))
+        per = Settings().rate_per  # what analyse_chunk's rates use
         summed = rates.groupby(["outlet", "register"], sort=False)[["hits", "words"]].sum()
         outlets = sorted(map(str, corpus[label_col].astype(str).unique()))
         index = pd.MultiIndex.from_product([outlets, list(REGISTERS)],
@@ -800,7 +807,6 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         summed["rate"] = np.divide(h * per, w, out=np.full_like(h, np.nan), where=w > 0)
         summed = summed.astype({"outlet": "string", "register": "string", "hits": "int64",
                                 "words": "int64", "rate": "float64"})
-        summed.attrs["per"] = per
         out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
     if "term_counts" in steps:
         stacked = pd.concat([r.pop("term_counts") for r in results], axis=0)

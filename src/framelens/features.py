@@ -30,6 +30,7 @@ from framelens.plots import new_axes
 __all__ = [
     "TfidfResult",
     "tfidf",
+    "as_result",
     "similarity",
     "cosine_matrix",
     "nearest_neighbours",
@@ -278,8 +279,18 @@ def tfidf(
     )
 
 
-def _as_result(x: TfidfResult | pd.DataFrame | Iterable[str], **kwargs: Any) -> TfidfResult:
-    """Accept a ready TfidfResult or build one from docs with ``tfidf`` settings."""
+def as_result(x: TfidfResult | pd.DataFrame | Iterable[str], **kwargs: Any) -> TfidfResult:
+    """A ready :class:`TfidfResult` as it is, or one built from docs by :func:`tfidf`.
+
+    Shared by the helpers here and in :mod:`framelens.clusters` that accept either.
+    Settings given with a ready result are an error (they would be ignored).
+
+    Examples
+    --------
+    >>> r = as_result(["Kyiv said", "Kiev said"])
+    >>> as_result(r) is r, r.matrix.shape
+    (True, (2, 3))
+    """
     if isinstance(x, TfidfResult):
         if kwargs:
             raise ValueError(
@@ -351,7 +362,7 @@ def similarity(
     B       1.0  1.0  0.0
     C       0.0  0.0  1.0
     """
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if result.n_docs > max_docs:
         raise ValueError(
             f"{result.n_docs} documents exceed max_docs={max_docs} for a dense similarity "
@@ -472,7 +483,7 @@ def nearest_neighbours(
     >>> nn[["outlet", "neighbour_outlet"]].values.tolist()
     [['doc 0', 'doc 1'], ['doc 1', 'doc 0'], ['doc 2', 'doc 0']]
     """
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k={k!r} must be a positive integer")
     _threads(n_jobs)  # validated before any work
@@ -524,7 +535,7 @@ def top_terms(
     0  doc 0     1  nato  0.894427
     1  doc 1     1  snow  0.894427
     """
-    result = _as_result(docs, **tfidf_kwargs)
+    result = as_result(docs, **tfidf_kwargs)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n={n!r} must be a positive integer")
     m = result.matrix.tocsr()

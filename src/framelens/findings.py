@@ -3,9 +3,9 @@
 Nothing here reads notebook outputs. :func:`write_findings` (run by ``make findings``
 through :mod:`framelens.render`) does, for one corpus folder:
 
-1. :func:`compute_tables` loads the corpus collecting rejected articles (every input
-   article is analysed or listed in ``tables/rejects.csv`` with the reason), runs the
-   analyses and writes every table a researcher may reuse as CSV under ``OUT/tables/``
+1. :func:`compute_tables` runs :func:`framelens.pipeline.run` (the corpus loaded collecting
+   rejected articles: every input article is analysed or listed in ``tables/rejects.csv``
+   with the reason; every table computed once from one ``Settings``) and writes every table a researcher may reuse as CSV under ``OUT/tables/``
    (see :data:`TABLES`).
 2. :func:`draw_figures` reads those CSV files back and draws each figure, saved as PNG
    and SVG under ``OUT/figures/`` with byte-stable output (no dates in the files).
@@ -19,22 +19,27 @@ through :mod:`framelens.render`) does, for one corpus folder:
 On a terminal each step is named on standard error as it starts; in logs, tests and
 notebooks nothing is printed.
 
-An analysis whose module is not installed yet is listed on the page as not computed,
-with the reason; the other findings still render.
+A section that cannot run for a reason in the data (one outlet, too few articles, no
+actors) is listed on the page as not computed, with the reason, and the other findings
+still render; any other error is a bug and stops the run (see :mod:`framelens.pipeline`).
 """
 from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
 
+from framelens.progress import step as _step
+
+if TYPE_CHECKING:
+    from framelens.pipeline import Settings
+
 __all__ = [
     "TABLES",
     "FIGURES",
-    "STOP_WORDS",
     "RESEARCH_QUESTION",
     "compute_tables",
     "draw_figures",
@@ -90,41 +95,9 @@ FIGURES: dict[str, str] = {
     "traces_by_outlet": "traces of translation and republishing found in each outlet, by kind",
 }
 
-_SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling", "quotes",
-             "coverage", "keyness", "traces")
-
-#: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
-_PAIRWISE = ("similarity", "stability", "quotes", "coverage")
-
-#: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
-#: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
-#: outlet with several articles: see :func:`framelens.features.article_labels`.)
-_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness")
-
-#: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
-#: function words (the, of, in) would otherwise dominate similarity and keyness.
-STOP_WORDS: str = "english"
-
-
-def _check_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r}: expected a positive whole number")
-    return int(value)
-
-
 def _write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=index, lineterminator="\n")
-
-
-def _step(message: str, enabled: bool | None) -> None:
-    """Name a step on standard error when it helps (see :func:`framelens.progress.is_terminal`)."""
-    from framelens.progress import is_terminal
-
-    if enabled if enabled is not None else is_terminal():
-        import sys
-
-        print(f"framelens: {message}", file=sys.stderr, flush=True)
 
 
 def _read(out: Path, name: str, **kwargs: Any) -> pd.DataFrame | None:
@@ -141,24 +114,21 @@ def compute_tables(
     corpus: str | Path,
     *,
     out: str | Path,
-    n_boot: int = 200,
-    random_state: int = 0,
-    max_docs: int = 2000,
-    min_words: int = 1,
+    settings: Settings | None = None,
     verbose: bool | None = None,
+    **changes: Any,
 ) -> pd.DataFrame:
-    """Run the analyses on a corpus and save their tables as CSV.
+    """Run the analysis (:func:`framelens.pipeline.run`) on a corpus and save its tables as CSV.
 
     Parameters
     ----------
     corpus : str or Path
         A corpus folder (``.txt`` articles + ``manifest.csv``) or one CSV/JSONL file
-        with an article per row, read with :func:`framelens.corpus.load_corpus` with
-        ``errors="collect"`` and cleaned with :func:`framelens.corpus.clean`. Articles
+        with an article per row, read with :func:`framelens.pipeline.load`. Articles
         that cannot be read (not UTF-8, empty, duplicate id, no manifest row, too short
-        to analyse...) are left out and listed in ``out/tables/rejects.csv`` (columns
-        ``path``, ``reason``; header only when none), so every input article is either
-        analysed or listed. Companion files are read from
+        to analyse once cleaned...) are left out and listed in ``out/tables/rejects.csv``
+        (columns ``path``, ``reason``; header only when none), so every input article is
+        either analysed or listed. Companion files are read from
         :func:`framelens.corpus.corpus_folder` (the folder, or the folder holding the
         file): ``actors.csv`` (actors and aliases), ``facts.csv`` (facts of the event) and
         ``lexicon*.csv`` (terms added to the shipped lexicon, same columns, read in name
@@ -167,231 +137,43 @@ def compute_tables(
         Report folder; tables go to ``out/tables/NAME.csv`` (names in :data:`TABLES`).
         CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
         run (another corpus) can feed the page.
-    n_boot : int, default 200
-        Bootstrap samples over the vocabulary for the cluster-stability table
-        (:func:`framelens.clusters.bootstrap_terms`).
-    random_state : int, default 0
-        Seed of the bootstrap; same seed, same tables.
-    max_docs : int, default 2000
-        Above this many articles the sections that compare every pair of articles or
-        sentences (similarity, stability, quotes, coverage) are not computed here and the
-        page says so; the per-article sections still are.
-    min_words : int, default 1
-        Articles with fewer words after cleaning are rejected as too short to analyse
-        (see :func:`framelens.corpus.load_corpus`).
+    settings : framelens.pipeline.Settings, optional
+        Every setting of the analysis (default ``Settings()``).
     verbose : bool or None, default None
         Name each section on standard error as it starts; ``None``: only on a terminal.
+    **changes
+        Settings to change, by name (``n_boot=50``, ``max_docs=500``, ``min_words=20``):
+        ``settings.replace(**changes)``.
 
     Returns
     -------
     pandas.DataFrame
         One row per analysis section: ``section``, ``status`` (``"computed"`` or
         ``"not computed"``), ``tables`` (comma-separated stems written) and ``note``
-        (why a section was not computed). Also saved as ``out/tables/sections.csv``.
-        A section that compares outlets (spelling, quotes, coverage, keyness) is not
-        computed when every article comes from one outlet, and one that needs more
-        articles than the corpus has (similarity 2, cluster stability 3) says how many it
-        needs. Similarity and stability label each article by its outlet, or
-        ``"outlet · doc_id"`` when an outlet has several.
+        (which alias table was used, or why a section was not computed). Also saved as
+        ``out/tables/sections.csv``. Only a reason in the data (one outlet for a
+        section comparing outlets, fewer articles than a section needs, no actors,
+        more than ``max_docs`` articles for a pairwise section) makes a section "not
+        computed"; any other error stops the run.
 
     Raises
     ------
     framelens.corpus.CorpusError
         When the corpus as a whole cannot be read, or no article is left to analyse.
     """
-    from framelens.corpus import clean, corpus_folder, load_corpus, rejects_table
+    from framelens.pipeline import INDEXED_TABLES, Settings, run
 
-    n_boot = _check_positive_int("n_boot", n_boot)
-    max_docs = _check_positive_int("max_docs", max_docs)
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise ValueError(f"random_state={random_state!r}: expected an integer seed")
+    settings = (Settings() if settings is None else settings).replace(**changes)
     out = Path(out)
     tables = out / "tables"
     _step(f"loading {corpus}", verbose)
-    loaded = load_corpus(corpus, errors="collect", min_words=min_words)
-    docs, audit = clean(loaded)
-    extras = corpus_folder(corpus)
+    results = run(corpus, settings, on_section=lambda name: _step(f"tables: {name}", verbose))
     tables.mkdir(parents=True, exist_ok=True)
     for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
         stale.unlink()
-    _write_csv(rejects_table(loaded), tables / "rejects.csv")
-    outlets = sorted(docs["outlet"].unique())
-
-    steps: dict[str, Callable[[], list[str]]] = {
-        "corpus": lambda: _corpus_tables(docs, audit, tables),
-        "similarity": lambda: _similarity_tables(docs, tables),
-        "stability": lambda: _stability_tables(docs, tables, n_boot=n_boot, random_state=random_state),
-        "keyness": lambda: _keyness_tables(docs, tables),
-        "labels": lambda: _label_tables(docs, extras, tables),
-        "lexicon": lambda: _lexicon_tables(docs, extras, tables),
-        "spelling": lambda: _spelling_tables(docs, tables),
-        "quotes": lambda: _quote_tables(docs, tables),
-        "coverage": lambda: _coverage_tables(docs, extras, tables),
-        "traces": lambda: _trace_tables(docs, audit, tables),
-    }
-    rows = []
-    for section in _SECTIONS:
-        if section in _BETWEEN_OUTLETS and len(outlets) < 2:
-            rows.append((section, "not computed", "",
-                         f"compares outlets, and the corpus has {_n(len(docs), 'article')} from a "
-                         f"single outlet ({outlets[0]}); it needs articles from at least 2 outlets"))
-            continue
-        if section in _PAIRWISE and len(docs) > max_docs:
-            rows.append((section, "not computed", "",
-                         f"{len(docs)} articles exceed max_docs={max_docs} for a pairwise comparison; "
-                         "use the library's sparse helpers (nearest_neighbours) on a corpus this size"))
-            continue
-        _step(f"tables: {section}", verbose)
-        try:
-            result = steps[section]()  # the stems written, or (stems, a note for the page)
-            written, note = result if isinstance(result, tuple) else (result, "")
-            rows.append((section, "computed", ",".join(written), note))
-        except ImportError as err:
-            if not (err.name or "").startswith("framelens"):
-                raise
-            rows.append((section, "not computed", "", f"{err.name} is not available ({err})"))
-        except (ValueError, FileNotFoundError) as err:  # a corpus too large, no actors.csv...
-            rows.append((section, "not computed", "", str(err)))
-    status = pd.DataFrame(rows, columns=["section", "status", "tables", "note"])
-    _write_csv(status, tables / "sections.csv")
-    return status
-
-
-def _corpus_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> list[str]:
-    from framelens.text import sentences, words
-
-    firsts = sentences(docs).groupby("doc_id", sort=False)["sentence"].first()
-    removed = audit.groupby("doc_id").size()
-    table = pd.DataFrame({
-        "doc_id": docs["doc_id"],
-        "outlet": docs["outlet"],
-        "origin_language": docs["origin_language"],
-        "translated": docs["translated"],
-        "date": docs["date"],
-        "words_raw": [len(words(t)) for t in docs["text_raw"]],
-        "words": [len(words(t)) for t in docs["text"]],
-        "removed_spans": [int(removed.get(d, 0)) for d in docs["doc_id"]],
-        "first_sentence": [str(firsts.get(d, "")) for d in docs["doc_id"]],
-    })
-    _write_csv(table, tables / "corpus.csv")
-    _write_csv(audit, tables / "cleaning_audit.csv")
-    return ["corpus", "cleaning_audit"]
-
-
-def _by_article(docs: pd.DataFrame) -> pd.DataFrame:
-    """``docs`` with ``outlet`` made unique per article ("outlet · doc_id" where an outlet has several).
-
-    The tables keep their ``outlet`` headers, so a corpus with one article per outlet gives
-    the same tables as before (see :func:`framelens.features.article_labels`).
-    """
-    from framelens.features import article_labels
-
-    return docs.assign(outlet=article_labels(docs)["article"].astype("str"))
-
-
-def _similarity_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
-    from framelens.features import similarity
-
-    sim = similarity(_by_article(docs), text_col="text", label_col="outlet", stop_words=STOP_WORDS).round(6)
-    _write_csv(sim, tables / "similarity.csv", index=True)
-    return ["similarity"]
-
-
-def _stability_tables(docs: pd.DataFrame, tables: Path, *, n_boot: int, random_state: int) -> list[str]:
-    from framelens.clusters import bootstrap_terms, cooccurrence, pair_table
-    from framelens.features import tfidf
-
-    ks = tuple(k for k in (2, 3) if k < len(docs))
-    if not ks:
-        raise ValueError(f"cluster stability needs at least 3 articles; the corpus has {len(docs)}")
-    assignments = bootstrap_terms(tfidf(_by_article(docs), text_col="text", stop_words=STOP_WORDS), n_boot=n_boot,
-                                  ks=ks, random_state=random_state)
-    _write_csv(pair_table(assignments), tables / "cluster_pairs.csv")
-    _write_csv(cooccurrence(assignments, k=ks[0]).round(6), tables / "cluster_cooccurrence_k2.csv", index=True)
-    return ["cluster_pairs", "cluster_cooccurrence_k2"]
-
-
-def _keyness_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
-    import warnings
-
-    from framelens.keyness import keyness_by_outlet, term_counts
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the small-sample warning is carried in the table
-        table = keyness_by_outlet(term_counts(docs, stop_words=STOP_WORDS), top=10, warn=False)
-    _write_csv(table.round(6), tables / "keyness.csv")
-    return ["keyness"]
-
-
-def _mentions(docs: pd.DataFrame, corpus: Path) -> pd.DataFrame:
-    """Actor mentions with the corpus's actors.csv, or with proposed actors (as notebook 03 does).
-
-    ``attrs["note"]`` says which alias table was used.
-    """
-    from framelens.actors import actors_or_proposed, find_mentions
-
-    actors = actors_or_proposed(docs, corpus)
-    mentions = find_mentions(docs, actors)
-    mentions.attrs["note"] = str(actors.attrs.get("note", ""))
-    return mentions
-
-
-def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> tuple[list[str], str]:
-    from framelens.actors import label_counts, label_matrix
-
-    mentions = _mentions(docs, corpus)
-    _write_csv(label_matrix(mentions), tables / "label_matrix.csv", index=True)
-    _write_csv(label_counts(mentions), tables / "actor_labels.csv")
-    return ["label_matrix", "actor_labels"], mentions.attrs["note"]
-
-
-def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
-    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
-
-    lexicon = lexicon_for_corpus(corpus)  # shipped terms + the corpus's lexicon*.csv files
-    hits = lexicon_hits(docs, lexicon=lexicon, mentions=_mentions(docs, corpus))
-    _write_csv(hits, tables / "lexicon_hits.csv")
-    _write_csv(register_rates(hits, docs).round(6), tables / "register_rates.csv")
-    _write_csv(lexicon, tables / "lexicon_used.csv")
-    return ["lexicon_hits", "register_rates", "lexicon_used"]
-
-
-def _spelling_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
-    from framelens.spelling import count_marked
-
-    _write_csv(count_marked(docs), tables / "spelling_marked.csv")
-    return ["spelling_marked"]
-
-
-def _quote_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
-    from framelens.quotes import attribution, match_quotes, quote_table, quotes
-
-    found = quotes(docs)
-    _write_csv(found, tables / "quotes.csv")
-    _write_csv(quote_table(match_quotes(found)), tables / "quote_matches.csv", index=True)
-    _write_csv(attribution(docs), tables / "attribution.csv", index=True)
-    return ["quotes", "quote_matches", "attribution"]
-
-
-def _coverage_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
-    from framelens.align import align, core_share, coverage_matrix, fact_coverage, label_sentences
-    from framelens.text import sentences
-
-    sents = sentences(docs)
-    _write_csv(core_share(label_sentences(sents, align(sents))).round(6), tables / "core_share.csv", index=True)
-    written = ["core_share"]
-    facts = corpus / "facts.csv"
-    if facts.is_file():
-        _write_csv(coverage_matrix(fact_coverage(sents, facts)), tables / "coverage_matrix.csv", index=True)
-        written.append("coverage_matrix")
-    return written
-
-
-def _trace_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> list[str]:
-    from framelens.traces import traces
-
-    _write_csv(traces(docs, audit), tables / "traces.csv")
-    return ["traces"]
+    for name, table in results.tables.items():
+        _write_csv(table, tables / f"{name}.csv", index=name in INDEXED_TABLES)
+    return results.sections
 
 
 # --------------------------------------------------------------------------- figures
@@ -1068,7 +850,7 @@ def _notebook_link(section: str, notebooks: pd.DataFrame | None, out: Path) -> t
     """(href, label) of the notebook section holding the evidence for ``section``."""
     if notebooks is None or notebooks.empty:
         return None
-    from framelens.render import heading_anchors
+    from framelens.headings import heading_anchors
 
     _, _, _, nb_keys, head_keys, _ = _FINDINGS[section]
     rows = list(notebooks.sort_values("notebook").itertuples())
@@ -1228,11 +1010,9 @@ def write_findings(
     *,
     out: str | Path,
     notebooks: pd.DataFrame | None = None,
-    n_boot: int = 200,
-    random_state: int = 0,
-    max_docs: int = 2000,
-    min_words: int = 1,
+    settings: Settings | None = None,
     verbose: bool | None = None,
+    **changes: Any,
 ) -> Path:
     """Compute tables and figures for ``corpus`` and write ``out/index.html``.
 
@@ -1245,8 +1025,8 @@ def write_findings(
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
         Rendered notebooks to link (see :func:`findings_page`).
-    n_boot, random_state, max_docs, min_words, verbose
-        As in :func:`compute_tables`.
+    settings, verbose, **changes
+        As in :func:`compute_tables` (e.g. ``n_boot=50``).
 
     Returns
     -------
@@ -1254,8 +1034,7 @@ def write_findings(
         ``out/index.html``.
     """
     out = Path(out)
-    compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state, max_docs=max_docs,
-                   min_words=min_words, verbose=verbose)
+    compute_tables(corpus, out=out, settings=settings, verbose=verbose, **changes)
     draw_figures(out, verbose=verbose)
     _step(f"writing {out / 'index.html'}", verbose)
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)

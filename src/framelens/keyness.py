@@ -173,7 +173,7 @@ def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
         ``low_count=True`` with a ``warning`` text.
     min_words : int, default 1000
         Gate on the comparison as a whole: when target or reference has fewer words
-        than this, every z-score rests on little text (``attrs["small_sample"]``).
+        than this, every z-score rests on little text (column ``small_sample``).
     warn : bool, default True
         Emit a :class:`KeynessWarning` when any word with ``|z| >= 1.96`` is
         below ``min_count``, or when target or reference is below ``min_words``.
@@ -183,10 +183,11 @@ def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
     pandas.DataFrame
         Index ``term``; columns ``count_target``, ``count_reference`` (int),
         ``prior`` (alpha_w), ``delta``, ``variance``, ``z``, ``low_count`` (bool),
-        ``warning`` (str, empty when the count passes the gate). Sorted by ``z``
-        descending then term. ``attrs`` holds ``target``, ``reference``,
-        ``n_target``, ``n_reference``, ``alpha0``, ``min_count``, ``min_words``,
-        ``small_sample`` (bool) and ``warnings`` (list of the warning texts).
+        ``warning`` (str, empty when the count passes the gate), and, the same on
+        every row, ``n_target``, ``n_reference`` (the two sides' word counts) and
+        ``small_sample`` (bool: either side below ``min_words``). Sorted by ``z``
+        descending then term. The gate messages are emitted as
+        :class:`KeynessWarning` when ``warn``.
 
     Examples
     --------
@@ -271,9 +272,9 @@ def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
         messages.append(
             f"{name_t} vs {name_r}: only {int(n_i)} vs {int(n_j)} words (< min_words="
             f"{min_words}); distinctive words of so little text are anecdotes, not evidence")
-    out.attrs.update(target=name_t, reference=name_r, n_target=int(n_i), n_reference=int(n_j),
-                     alpha0=float(alpha0), min_count=int(min_count), min_words=int(min_words),
-                     small_sample=small, warnings=messages)
+    out["n_target"] = np.int64(n_i)
+    out["n_reference"] = np.int64(n_j)
+    out["small_sample"] = small
     if warn:
         for msg in messages:
             warnings.warn(msg, KeynessWarning, stacklevel=2)
@@ -301,9 +302,9 @@ def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count:
         Columns ``outlet``, ``rank`` (1 = most distinctive), ``term``, the
         columns of :func:`keyness`, and ``n_words`` (the outlet's word count) and
         ``small_sample`` (outlet or rest below ``min_words``); RangeIndex; sorted by
-        outlet then rank. ``attrs["warnings"]`` lists every gate message (also
-        emitted as :class:`KeynessWarning` when ``warn``), so a notebook can show
-        them as data.
+        outlet then rank. The gates are data: ``low_count`` and ``warning`` per
+        word, ``small_sample`` per outlet (their messages are emitted as
+        :class:`KeynessWarning` when ``warn``).
 
     Examples
     --------
@@ -318,28 +319,23 @@ def keyness_by_outlet(counts: pd.DataFrame, *, alpha0: float = 100.0, min_count:
         raise ValueError(f"top must be a positive integer or None, got {top!r}")
     _validate_counts(counts)
     parts = []
-    messages: list[str] = []
     for label in sorted(map(str, counts.columns)):
-        k = keyness(counts.rename(columns=str), target=label, alpha0=alpha0,
-                    min_count=min_count, min_words=min_words, warn=False)
-        attrs = k.attrs
-        messages.extend(attrs["warnings"])
-        if warn:
-            for msg in attrs["warnings"]:
-                warnings.warn(msg, KeynessWarning, stacklevel=2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", KeynessWarning)
+            k = keyness(counts.rename(columns=str), target=label, alpha0=alpha0,
+                        min_count=min_count, min_words=min_words, warn=warn)
+        for w in caught:  # re-emitted from here, so the warning names the caller's line
+            warnings.warn(w.message, KeynessWarning, stacklevel=2)
         if top is not None:
             k = k.head(top)
-        k = k.reset_index()
-        k["n_words"] = attrs["n_target"]
-        k["small_sample"] = attrs["small_sample"]
+        k = k.reset_index().rename(columns={"n_target": "n_words"}).drop(columns="n_reference")
+        k = k[[c for c in k.columns if c != "small_sample"] + ["small_sample"]]
         k.insert(0, "rank", np.arange(1, len(k) + 1))
         k.insert(0, "outlet", label)
         parts.append(k)
     out = pd.concat(parts, ignore_index=True)
     out = out[["outlet", "rank", "term"] + [c for c in out.columns
                                             if c not in ("outlet", "rank", "term")]]
-    out.attrs = {"warnings": messages, "alpha0": float(alpha0), "min_count": int(min_count),
-                 "min_words": int(min_words)}
     return out
 
 
@@ -393,7 +389,8 @@ def keyness_evidence(table: pd.DataFrame, corpus: pd.DataFrame, *, top: int = 3,
 
 
 def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
-                 title: str | None = None) -> Axes:
+                 title: str | None = None, target: str = "target",
+                 reference: str = "the rest") -> Axes:
     """Horizontal bars of the ``n`` most and least distinctive words of one comparison.
 
     Bars are z-scores; words below the minimum-count gate are drawn hatched and
@@ -410,6 +407,8 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
     ax : matplotlib Axes, optional
     title : str, optional
         Defaults to a title naming the top word and the comparison.
+    target, reference : str, default "target", "the rest"
+        Names of the two sides, for the axis label and the default title.
 
     Returns
     -------
@@ -446,8 +445,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
     ax.axvline(0, color="black", linewidth=0.8)
     for x in (-1.96, 1.96):
         ax.axvline(x, color="grey", linewidth=0.6, linestyle=":")
-    tgt = table.attrs.get("target", "target")
-    ref = table.attrs.get("reference", "the rest")
+    tgt, ref = str(target), str(reference)
     ax.set_xlabel(f"z-score of log-odds ratio (> 0: more typical of {tgt})")
     if title is None:
         top = shown.index[-1]

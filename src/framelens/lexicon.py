@@ -173,15 +173,15 @@ def load_lexicon(path: str | Path | pd.DataFrame | None = None, *,
     return table
 
 
-def lexicon_for_corpus(path: str | Path) -> pd.DataFrame:
+def lexicon_for_corpus(path: str | Path) -> tuple[pd.DataFrame, str]:
     """The shipped lexicon plus the corpus's own lexicon files.
 
     Every file named ``lexicon*.csv`` (``lexicon.csv``, ``lexicon-sports.csv``, ...)
     in the corpus folder (for a single-file corpus, the folder holding the file) is
     read, in name order, as an ``extra`` of :func:`load_lexicon`: same columns,
     same validation, and a term already in the shipped lexicon is an error naming
-    both rows. ``attrs["note"]`` says which files were added, so a report states
-    what its counts rest on.
+    both rows. The note returned with the table says which files were added, so a
+    report states what its counts rest on.
 
     Parameters
     ----------
@@ -190,20 +190,22 @@ def lexicon_for_corpus(path: str | Path) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
+    table : pandas.DataFrame
         As :func:`load_lexicon`; ``origin`` names the file of each term.
+    note : str
+        Which lexicon files were used.
 
     Examples
     --------
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> lexicon_for_corpus(folder).attrs["note"]
+    >>> lexicon_for_corpus(folder)[1]
     'Shipped lexicon only (no lexicon*.csv in the corpus folder).'
     >>> _ = (folder / "lexicon-mine.csv").write_text(
     ...     "term,is_regex,register,target_type,note,source\\n"
     ...     "Kremlin regime,false,delegitimising,government,,my coding\\n", encoding="utf-8")
-    >>> lex = lexicon_for_corpus(folder)
-    >>> lex.attrs["note"], lex["origin"].iloc[-1].endswith("lexicon-mine.csv")
+    >>> lex, note = lexicon_for_corpus(folder)
+    >>> note, lex["origin"].iloc[-1].endswith("lexicon-mine.csv")
     ('Shipped lexicon plus 1 term(s) from lexicon-mine.csv.', True)
     """
     from framelens.corpus import corpus_folder
@@ -213,11 +215,9 @@ def lexicon_for_corpus(path: str | Path) -> pd.DataFrame:
     table = load_lexicon(extra=files or None)
     if files:
         added = int((table["origin"] != "framelens/data/lexicon.csv").sum())
-        table.attrs["note"] = (f"Shipped lexicon plus {added} term(s) from "
-                               f"{', '.join(p.name for p in files)}.")
-    else:
-        table.attrs["note"] = "Shipped lexicon only (no lexicon*.csv in the corpus folder)."
-    return table
+        return table, (f"Shipped lexicon plus {added} term(s) from "
+                       f"{', '.join(p.name for p in files)}.")
+    return table, "Shipped lexicon only (no lexicon*.csv in the corpus folder)."
 
 
 def compile_lexicon(lexicon: pd.DataFrame) -> re.Pattern[str]:
@@ -513,7 +513,7 @@ def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = 
     pandas.DataFrame
         Tidy, every outlet x register (zeros included): ``outlet``, ``register``,
         ``hits``, ``words``, ``rate`` (per ``per`` words; column name kept as
-        ``rate``, ``attrs["per"]`` records ``per``); sorted by outlet, register order
+        ``rate``; pass the same ``per`` to :func:`plot_register_rates`); sorted by outlet, register order
         of :data:`REGISTERS`.
 
     Examples
@@ -551,12 +551,12 @@ def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = 
     out = pd.DataFrame(rows, columns=["outlet", "register", "hits", "words", "rate"])
     out = out.astype({"outlet": "string", "register": "string", "hits": "int64",
                       "words": "int64", "rate": "float64"})
-    out.attrs["per"] = int(per)
     return out
 
 
 def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None = None,
-                        ax: Axes | None = None, title: str | None = None) -> Axes:
+                        ax: Axes | None = None, title: str | None = None,
+                        per: int = 1000) -> Axes:
     """Grouped horizontal bars: rate per 1,000 words of each register, per outlet.
 
     Parameters
@@ -569,6 +569,8 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
     title : str, optional
         Default names the outlet with the highest delegitimising rate (or of the
         first register shown).
+    per : int, default 1000
+        The ``per`` the rates were computed with (:func:`register_rates`), for the labels.
 
     Returns
     -------
@@ -592,7 +594,8 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
     for col in ("outlet", "register", "rate"):
         if col not in rates.columns:
             raise ValueError(f"rates lacks column {col!r}; pass the output of register_rates()")
-    per = rates.attrs.get("per", 1000)
+    if not isinstance(per, (int, np.integer)) or per <= 0:
+        raise ValueError(f"per must be a positive integer, got {per!r}")
     wide = rates.pivot_table(index="outlet", columns="register", values="rate",
                              aggfunc="sum", observed=True).reindex(columns=regs).fillna(0.0)
     wide = wide.sort_index(ascending=False)

@@ -6,9 +6,11 @@ words, what it needs and what it was given. A notebook that must run on any corp
 calls such an analysis through :func:`or_note`: on :class:`NotEnoughData` it returns a
 :class:`Note` holding the message, which the notebook displays in place of the table or
 figure. A :class:`Note` passed on to a later :func:`or_note` call is returned as it is
-(the later step cannot run either), and indexing, attribute access or calling a
-:class:`Note` gives the same :class:`Note`, so a cell such as
-``or_note(similarity, result).round(2)`` shows the message instead of failing.
+(the later step cannot run either), and indexing, calling or the table methods of
+:data:`CHAIN` (``round``, ``head``, ``loc``...) give the same :class:`Note`, so a cell
+such as ``or_note(similarity, result).round(2)`` shows the message instead of failing.
+Any other attribute (``note.empty``, ``note.columns``) is an :class:`AttributeError`, so a
+note cannot pass for a result in a test or an ``if``.
 :func:`require` states a corpus-level need (articles, outlets) up front, for analyses
 whose own error would be less plain.
 
@@ -22,7 +24,14 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-__all__ = ["NotEnoughData", "Note", "or_note", "require", "count_outlets"]
+__all__ = ["NotEnoughData", "Note", "CHAIN", "or_note", "require", "count_outlets"]
+
+#: The names a :class:`Note` answers with itself: the table and figure methods a notebook
+#: cell chains after a result (``.round(2)``, ``[cols].head(6)``, ``.matrix.shape``).
+CHAIN: frozenset[str] = frozenset({
+    "round", "head", "tail", "loc", "iloc", "sort_values", "sort_index", "set_index",
+    "reset_index", "filter", "query", "drop", "rename", "astype", "assign", "sum", "groupby",
+    "agg", "T", "matrix", "shape", "figure", "style", "to_frame", "pipe"})
 
 
 class NotEnoughData(ValueError):
@@ -36,8 +45,9 @@ class NotEnoughData(ValueError):
 class Note:
     """A plain message shown in a notebook where a result could not be computed.
 
-    Indexing, attribute access (public names) and calls return the note itself, so a
-    chain written for a table (``note[["a"]].round(2)``) still shows the message.
+    Indexing, calls and the names in :data:`CHAIN` return the note itself, so a chain
+    written for a table (``note[["a"]].round(2)``) still shows the message; any other
+    attribute raises :class:`AttributeError` (``note.empty`` is not a truthy note).
 
     Parameters
     ----------
@@ -51,6 +61,8 @@ class Note:
     Note: needs at least 2 outlets; the corpus has 1 (A)
     >>> n[["x"]].round(2) is n
     True
+    >>> hasattr(n, "empty")
+    False
     """
 
     __slots__ = ("message",)
@@ -68,9 +80,10 @@ class Note:
                 f"{html.escape(self.message)}</p>")
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # keep Python's and IPython's protocols honest
-            raise AttributeError(name)
-        return self
+        if name in CHAIN:  # never a private name: Python's and IPython's protocols stay honest
+            return self
+        raise AttributeError(f"a Note has no attribute {name!r} (it stands for a result that "
+                             f"could not be computed: {self.message})")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Note is read-only")

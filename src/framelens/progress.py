@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from tqdm.auto import tqdm
 
-__all__ = ["progress", "is_terminal"]
+__all__ = ["progress", "is_terminal", "step"]
 
 T = TypeVar("T")
 
@@ -28,6 +28,24 @@ def is_terminal() -> bool:
     """
     stream = sys.stderr
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def step(message: str, enabled: bool | None = None) -> None:
+    """Name a step of a long run on standard error when it helps.
+
+    Parameters
+    ----------
+    message : str
+        Printed as ``framelens: MESSAGE``.
+    enabled : bool or None, default None
+        ``None``: only when standard error is a terminal (:func:`is_terminal`).
+
+    Examples
+    --------
+    >>> step("loading seeds", enabled=False)  # prints nothing
+    """
+    if enabled if enabled is not None else is_terminal():
+        print(f"framelens: {message}", file=sys.stderr, flush=True)
 
 
 def progress(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None,

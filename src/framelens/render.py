@@ -38,6 +38,9 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from framelens.headings import heading_anchors
+from framelens.progress import step
+
 __all__ = [
     "OFFLINE_TEMPLATE",
     "execute_notebook",
@@ -250,10 +253,10 @@ def execute_notebook(
     if corpus is not None:
         from papermill.parameterize import parameterize_notebook
 
-        from framelens.corpus import TABLE_SUFFIXES, _table_format
+        from framelens.corpus import TABLE_SUFFIXES, table_format
 
         corpus = Path(corpus).resolve()
-        if not (corpus.is_dir() or (corpus.is_file() and _table_format(corpus))):
+        if not (corpus.is_dir() or (corpus.is_file() and table_format(corpus))):
             raise FileNotFoundError(
                 f"corpus folder {corpus} does not exist" if not corpus.exists() else
                 f"corpus {corpus} is neither a folder nor a file ending in {', '.join(TABLE_SUFFIXES)}")
@@ -341,11 +344,9 @@ def execute_notebooks(
     paths = _notebook_paths(folder)
     if corpus is not None and out is None:
         raise ValueError("corpus given without out: executed copies need an output folder")
-    from framelens.findings import _step
-
     rows = []
     for i, path in enumerate(paths, start=1):
-        _step(f"executing {path.name} ({i}/{len(paths)})", verbose)
+        step(f"executing {path.name} ({i}/{len(paths)})", verbose)
         target = None if corpus is None else Path(out) / "notebooks" / path.name
         written = execute_notebook(path, output_path=target, corpus=corpus,
                                    kernel_name=kernel_name, timeout=timeout)
@@ -476,58 +477,6 @@ def render_notebooks(notebooks: Sequence[str | Path], out: str | Path) -> pd.Dat
     return pd.DataFrame(rows, columns=["notebook", "html", "title", "sections"])
 
 
-class _HeadingParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[int, str, str]] = []
-        self._current: list[Any] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if re.fullmatch(r"h[1-6]", tag):
-            self._current = [int(tag[1]), dict(attrs).get("id") or "", []]
-        elif tag == "a" and self._current is not None and "anchor-link" in (dict(attrs).get("class") or ""):
-            self._current.append("skip")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._current is None:
-            return
-        if tag == "a" and self._current[-1] == "skip":
-            self._current.pop()
-        elif re.fullmatch(r"h[1-6]", tag):
-            level, ident, parts = self._current[:3]
-            self.rows.append((level, ident, " ".join("".join(parts).split())))
-            self._current = None
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None and self._current[-1] != "skip":
-            self._current[2].append(data)
-
-
-def heading_anchors(page: str) -> pd.DataFrame:
-    """Headings of a rendered page with their ``id`` anchors, in page order.
-
-    Parameters
-    ----------
-    page : str
-        HTML, e.g. a notebook rendered by :func:`render_notebook`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``level`` (1-6), ``id`` (the anchor, ``""`` if none) and ``text``.
-
-    Examples
-    --------
-    >>> heading_anchors('<h2 id="Top-terms">Top terms<a class="anchor-link" href="#Top-terms">¶</a></h2>')
-       level         id       text
-    0      2  Top-terms  Top terms
-    """
-    parser = _HeadingParser()
-    parser.feed(page)
-    parser.close()
-    return pd.DataFrame(parser.rows, columns=["level", "id", "text"])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: execute, render, write the findings page. Returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -565,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
         for stale in (out / "notebooks").glob("*.html"):  # pages of notebooks since removed
             stale.unlink()
-        findings._step(f"rendering {len(executed)} notebooks to HTML in {out / 'notebooks'}", None)
+        step(f"rendering {len(executed)} notebooks to HTML in {out / 'notebooks'}", None)
         pages = render_notebooks(executed, out)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,

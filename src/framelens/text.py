@@ -19,6 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = ["sentence_spans", "sentences", "words", "count_words", "word_matrix", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
+           "LOWER_EXCEPTIONS", "sorted_columns",
            "ABBREVIATIONS", "SENTENCE_STARTERS"]
 
 #: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
@@ -79,7 +80,7 @@ _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
 WORD = re.compile(r"\w(?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|\w*(?:['\u2019\u2010\u2011-]\w+)*)")
 #: Characters whose lowercase is longer (U+0130) or depends on its neighbours (U+03A3,
 #: final sigma): :func:`words` lowercases token by token when a text holds one.
-_LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
+LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
 
 
 _NEXT = re.compile(r"\s*([" + re.escape(_OPENERS) + r"]*)([^\s.,;:!?" + re.escape(_CLOSERS) + r"]*)")
@@ -214,7 +215,7 @@ def words(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
-    if not any(c in text for c in _LOWER_EXCEPTIONS):
+    if not any(c in text for c in LOWER_EXCEPTIONS):
         # Lowercasing first gives the same tokens: apart from these two characters,
         # str.lower maps each character to one character, in context-free fashion, and
         # keeps it a word character or not (checked over all of Unicode in the tests).
@@ -264,13 +265,23 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     counts = sp.csr_matrix((np.ones(len(ids), dtype=np.int64), np.asarray(ids, dtype=np.int64),
                             np.asarray(indptr, dtype=np.int64)),
                            shape=(len(indptr) - 1, len(index)))
-    return _sorted_columns(index, counts)
+    return sorted_columns(index, counts)
 
 
-def _sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
-                    ) -> tuple[np.ndarray, sp.csr_matrix]:
+def sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
+                   ) -> tuple[np.ndarray, sp.csr_matrix]:
     """Columns named in first-seen order -> names sorted, and ``matrix`` (changed in place)
-    with its columns renumbered to match, indices sorted and repeated entries summed."""
+    with its columns renumbered to match, indices sorted and repeated entries summed.
+
+    Shared by :func:`word_matrix` and :mod:`framelens.distributed` (a vocabulary built
+    in first-seen order becomes scikit-learn's sorted ``get_feature_names_out`` order).
+
+    Examples
+    --------
+    >>> names, m = sorted_columns(["b", "a"], sp.csr_matrix(np.array([[1, 2]])))
+    >>> list(names), m.toarray().tolist()
+    (['a', 'b'], [[2, 1]])
+    """
     sorted_names = np.array(list(names), dtype=object)
     order = np.argsort(sorted_names, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)

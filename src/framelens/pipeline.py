@@ -1,0 +1,559 @@
+"""The analysis, once: every table of the findings from one :class:`Settings` object.
+
+:func:`run` reads a corpus (:func:`load`), then computes each section of the analysis in
+turn (:data:`SECTIONS`: corpus, similarity, stability, keyness, labels, lexicon, spelling,
+quotes, coverage, traces), one function per section, and returns a :class:`Results`
+holding every table by name, each section's status and note, and the :class:`Corpus`.
+The findings page (:func:`framelens.findings.compute_tables` writes ``Results.tables``
+as CSV), the notebooks (which call :func:`run` and show its tables with narrative) and
+the per-chunk scale path (:func:`framelens.distributed.analyse_chunk`, same
+:class:`Settings`) all read the same settings, so a number on the page and in a
+notebook cannot differ.
+
+Every setting lives in :class:`Settings`, with its default, and is validated there on
+entry. A researcher changes one by passing it, e.g.
+``run("seeds", Settings(n_boot=1000))`` or ``Settings().replace(keyness_top=5)``.
+
+Errors stay errors: a section that cannot run for a reason in the data (too few
+articles or outlets, no actors, raised as :class:`framelens.notes.NotEnoughData`) is
+marked "not computed" with the reason; any other exception is a bug and stops the run.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framelens.corpus import Corpus, load_corpus, prepare
+from framelens.notes import NotEnoughData, Note
+
+__all__ = ["Settings", "Results", "SECTIONS", "PAIRWISE", "BETWEEN_OUTLETS", "INDEXED_TABLES",
+           "ROUNDED_TABLES", "load", "run", "run_section"]
+
+#: The sections of the analysis, in the order they run (and appear in ``sections.csv``).
+SECTIONS: tuple[str, ...] = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling",
+                             "quotes", "coverage", "keyness", "traces")
+
+#: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
+PAIRWISE: tuple[str, ...] = ("similarity", "stability", "quotes", "coverage")
+
+#: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
+#: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
+#: outlet with several articles: see :func:`framelens.features.article_labels`.)
+BETWEEN_OUTLETS: tuple[str, ...] = ("spelling", "quotes", "coverage", "keyness")
+
+#: Tables whose index is data (row labels: an outlet, an actor, a fact): written with it.
+INDEXED_TABLES: frozenset[str] = frozenset({
+    "similarity", "cluster_cooccurrence_k2", "label_matrix", "quote_matches", "attribution",
+    "core_share", "coverage_matrix"})
+
+#: Tables whose numbers are rounded to :data:`DECIMALS` (page and notebooks alike).
+ROUNDED_TABLES: frozenset[str] = frozenset({
+    "similarity", "cluster_cooccurrence_k2", "keyness", "register_rates", "core_share"})
+
+#: Decimals kept in the :data:`ROUNDED_TABLES`.
+DECIMALS: int = 6
+
+
+def _positive_int(name: str, value: Any, *, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"Settings.{name}={value!r}: expected a whole number >= {minimum}")
+
+
+def _share(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"Settings.{name}={value!r}: expected a number between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the analysis, with its default: the one place they live.
+
+    Attributes
+    ----------
+    min_words : int, default 1
+        Articles with fewer words after cleaning are rejected as too short
+        (:func:`framelens.corpus.prepare`).
+    rules : tuple of str or None, default None
+        Cleaning rules by name (:data:`framelens.corpus.RULES`); ``None``: all of them.
+    stop_words : "english" or None, default "english"
+        Stop words left out of similarity, stability and keyness (scikit-learn's English
+        list): function words (the, of, in) would otherwise dominate them.
+    max_docs : int, default 2000
+        Above this many articles the pairwise sections (:data:`PAIRWISE`) are not
+        computed and the page says so.
+    n_boot : int, default 200
+        Bootstrap samples over the vocabulary for cluster stability
+        (:func:`framelens.clusters.bootstrap_terms`).
+    ks : tuple of int, default (2, 3)
+        Numbers of clusters whose stability is measured (those below the number of
+        articles are kept).
+    random_state : int, default 0
+        Seed of every random step (the bootstrap); same seed, same tables.
+    n_jobs : int, default 1
+        Worker processes or threads where a step can use several.
+    keyness_alpha0 : float, default 100.0
+        Strength of the informative Dirichlet prior (pseudo-words), see
+        :func:`framelens.keyness.keyness`.
+    keyness_min_count : int, default 5
+        A word seen fewer times in all is flagged ``low_count``.
+    keyness_min_words : int, default 1000
+        A comparison in which either side has fewer words is flagged ``small_sample``.
+    keyness_top : int, default 10
+        Distinctive words kept per outlet (``keyness.csv``, the page's figure and
+        notebook 05).
+    actor_min_count : int, default 3
+        Least mentions of a proposed actor when the corpus has no ``actors.csv``
+        (:func:`framelens.actors.actors_or_proposed`).
+    rate_per : int, default 1000
+        Register rates are hits per this many words.
+    quote_min_words : int, default 3
+        Shortest quotation counted (:func:`framelens.quotes.quotes`).
+    quote_match : float, default :data:`framelens.quotes.QUOTE_MATCH`
+        Similarity at which two outlets' quotations are the same passage.
+    verbatim, paraphrase : float, default :data:`framelens.align.VERBATIM`, :data:`~framelens.align.PARAPHRASE`
+        Sentence-alignment thresholds: shared word trigrams for "shared verbatim",
+        TF-IDF cosine for "paraphrased" (:func:`framelens.align.align`).
+
+    Examples
+    --------
+    >>> Settings().keyness_top, Settings(n_boot=50).n_boot
+    (10, 50)
+    >>> Settings(n_boot=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Settings.n_boot=0: expected a whole number >= 1
+    """
+
+    min_words: int = 1
+    rules: tuple[str, ...] | None = None
+    stop_words: str | None = "english"
+    max_docs: int = 2000
+    n_boot: int = 200
+    ks: tuple[int, ...] = (2, 3)
+    random_state: int = 0
+    n_jobs: int = 1
+    keyness_alpha0: float = 100.0
+    keyness_min_count: int = 5
+    keyness_min_words: int = 1000
+    keyness_top: int = 10
+    actor_min_count: int = 3
+    rate_per: int = 1000
+    quote_min_words: int = 3
+    quote_match: float = 0.3
+    verbatim: float = 0.5
+    paraphrase: float = 0.14
+
+    def __post_init__(self) -> None:
+        _positive_int("min_words", self.min_words, minimum=0)
+        for name in ("max_docs", "n_boot", "n_jobs", "keyness_min_count", "keyness_top",
+                     "actor_min_count", "rate_per", "quote_min_words"):
+            _positive_int(name, getattr(self, name))
+        _positive_int("keyness_min_words", self.keyness_min_words, minimum=0)
+        if isinstance(self.random_state, bool) or not isinstance(self.random_state, (int, np.integer)):
+            raise ValueError(f"Settings.random_state={self.random_state!r}: expected an integer seed")
+        if self.stop_words not in ("english", None):
+            raise ValueError(f"Settings.stop_words={self.stop_words!r}: expected 'english' or None")
+        if self.rules is not None and (isinstance(self.rules, str) or not all(
+                isinstance(r, str) for r in self.rules)):
+            raise ValueError(f"Settings.rules={self.rules!r}: expected a tuple of rule names or None")
+        if self.rules is not None:
+            object.__setattr__(self, "rules", tuple(self.rules))
+        if isinstance(self.ks, (str, bytes)) or not isinstance(self.ks, Sequence) or not self.ks:
+            raise ValueError(f"Settings.ks={self.ks!r}: expected a tuple of numbers of clusters >= 2")
+        for k in self.ks:
+            _positive_int("ks", k, minimum=2)
+        object.__setattr__(self, "ks", tuple(int(k) for k in self.ks))
+        a0 = self.keyness_alpha0
+        if isinstance(a0, bool) or not isinstance(a0, (int, float)) or not np.isfinite(a0) or a0 <= 0:
+            raise ValueError(f"Settings.keyness_alpha0={a0!r}: expected a positive number")
+        for name in ("quote_match", "verbatim", "paraphrase"):
+            _share(name, getattr(self, name))
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (and validated).
+
+        Examples
+        --------
+        >>> Settings().replace(keyness_top=5).keyness_top
+        5
+        """
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """Every table of one run, by name, with each section's status.
+
+    Attributes
+    ----------
+    corpus : Corpus
+        The prepared corpus the tables were computed from.
+    settings : Settings
+    tables : dict of str to DataFrame
+        Table name (the CSV stem, see :data:`framelens.findings.TABLES`) -> table,
+        rounded to :data:`DECIMALS` as written; ``rejects`` and ``sections`` included.
+    sections : pandas.DataFrame
+        One row per section: ``section``, ``status`` ("computed" or "not computed"),
+        ``tables`` (comma-separated names) and ``note`` (which alias table was used, or
+        why the section was not computed).
+    """
+
+    corpus: Corpus
+    settings: Settings
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r} in these results; computed: {sorted(self.tables)}"
+                           + self.why(name))
+        return self.tables[name]
+
+    def table(self, name: str) -> pd.DataFrame | Note:
+        """Table ``name``, or a :class:`~framelens.notes.Note` saying why its section was not
+        computed (a notebook shows the note in place of the table).
+
+        Raises
+        ------
+        KeyError
+            When no section run would write ``name`` (a typo, or a section not asked for).
+        """
+        if name in self.tables:
+            return self.tables[name]
+        why = self.why(name)
+        if not why:
+            raise KeyError(f"no table {name!r} in these results; computed: {sorted(self.tables)}")
+        return Note(why.strip(" ()"))
+
+    def why(self, name: str) -> str:
+        """The note of the section that would have written table ``name`` ("" if none)."""
+        for row in self.sections.itertuples(index=False):
+            if row.status != "computed" and name in _SECTION_TABLES.get(row.section, ()):
+                return f" ({row.section}: {row.note})"
+        return ""
+
+    def note(self, section: str) -> str:
+        """The note of one section ("" when it has none)."""
+        hit = self.sections[self.sections["section"] == section]
+        if hit.empty:
+            raise KeyError(f"no section {section!r}; sections: {list(self.sections['section'])}")
+        return str(hit["note"].iloc[0])
+
+
+#: The tables each section writes (``coverage_matrix`` only when the corpus has facts.csv).
+_SECTION_TABLES: dict[str, tuple[str, ...]] = {
+    "corpus": ("corpus", "cleaning_audit"),
+    "similarity": ("similarity",),
+    "stability": ("cluster_pairs", "cluster_cooccurrence_k2"),
+    "keyness": ("keyness",),
+    "labels": ("label_matrix", "actor_labels"),
+    "lexicon": ("lexicon_hits", "register_rates", "lexicon_used"),
+    "spelling": ("spelling_marked",),
+    "quotes": ("quotes", "quote_matches", "attribution"),
+    "coverage": ("core_share", "coverage_matrix"),
+    "traces": ("traces",),
+}
+
+
+def load(path: str | Path, settings: Settings | None = None) -> Corpus:
+    """Read and prepare a corpus as the pipeline does: rejects collected, cleaned, counted.
+
+    ``load_corpus(path, errors="collect")`` then ``prepare(..., rules=settings.rules,
+    min_words=settings.min_words, errors="collect")``: every input article is analysed
+    or listed in ``Corpus.rejects`` with the reason.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("", encoding="utf-8")
+    >>> c = load(folder)
+    >>> c.articles["text"].tolist(), c.rejects["path"].tolist()
+    (['Kyiv asked NATO.'], ['b.txt'])
+    """
+    settings = Settings() if settings is None else settings
+    return prepare(load_corpus(path, errors="collect"), rules=settings.rules,
+                   min_words=settings.min_words, errors="collect")
+
+
+class _Context:
+    """What several sections share, each computed once: actors, mentions, sentences."""
+
+    def __init__(self, corpus: Corpus, settings: Settings) -> None:
+        self.corpus = corpus
+        self.settings = settings
+        self.docs = corpus.articles
+
+    @cached_property
+    def actors(self) -> tuple[pd.DataFrame, str]:
+        from framelens.actors import actors_or_proposed
+
+        return actors_or_proposed(self.docs, self.corpus.folder,
+                                  min_count=self.settings.actor_min_count)
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        from framelens.actors import find_mentions
+
+        return find_mentions(self.docs, self.actors[0])
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        from framelens.text import sentences
+
+        return sentences(self.docs)
+
+    @cached_property
+    def by_article(self) -> pd.DataFrame:
+        """``docs`` with ``outlet`` made unique per article ("outlet · doc_id" where an outlet
+        has several), so a corpus with one article per outlet keeps its outlet headers."""
+        from framelens.features import article_labels
+
+        return self.docs.assign(outlet=article_labels(self.docs)["article"].astype("str"))
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted(map(str, self.docs["outlet"].unique()))
+
+
+Section = Callable[[_Context], "dict[str, pd.DataFrame] | tuple[dict[str, pd.DataFrame], str]"]
+
+
+def _corpus_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.text import words
+
+    docs, audit = ctx.docs, ctx.corpus.audit
+    firsts = ctx.sentences.groupby("doc_id", sort=False)["sentence"].first()
+    removed = audit.groupby("doc_id").size()
+    table = pd.DataFrame({
+        "doc_id": docs["doc_id"],
+        "outlet": docs["outlet"],
+        "origin_language": docs["origin_language"],
+        "translated": docs["translated"],
+        "date": docs["date"],
+        "words_raw": [len(words(t)) for t in docs["text_raw"]],
+        "words": ctx.corpus.doc_words,
+        "removed_spans": [int(removed.get(d, 0)) for d in docs["doc_id"]],
+        "first_sentence": [str(firsts.get(d, "")) for d in docs["doc_id"]],
+    })
+    return {"corpus": table, "cleaning_audit": audit}
+
+
+def _similarity_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.features import similarity
+
+    return {"similarity": similarity(ctx.by_article, text_col="text", label_col="outlet",
+                                     stop_words=ctx.settings.stop_words)}
+
+
+def _stability_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.clusters import bootstrap_terms, cooccurrence, pair_table
+    from framelens.features import tfidf
+
+    s = ctx.settings
+    ks = tuple(k for k in s.ks if k < len(ctx.docs))
+    if not ks:
+        raise NotEnoughData(f"cluster stability needs at least {min(s.ks) + 1} articles; "
+                            f"the corpus has {len(ctx.docs)}")
+    result = tfidf(ctx.by_article, text_col="text", stop_words=s.stop_words)
+    assignments = bootstrap_terms(result, n_boot=s.n_boot, ks=ks, random_state=s.random_state)
+    return {"cluster_pairs": pair_table(assignments),
+            f"cluster_cooccurrence_k{ks[0]}": cooccurrence(assignments, k=ks[0])}
+
+
+def _keyness_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from framelens.keyness import counts_by_label, keyness_by_outlet
+
+    s, c = ctx.settings, ctx.corpus
+    stop = frozenset(ENGLISH_STOP_WORDS) if s.stop_words == "english" else frozenset()
+    counts = counts_by_label(c.terms, c.counts, ctx.docs["outlet"].astype(str).tolist(), stop=stop)
+    table = keyness_by_outlet(counts, alpha0=s.keyness_alpha0, min_count=s.keyness_min_count,
+                              min_words=s.keyness_min_words, top=s.keyness_top,
+                              warn=False)  # the gates are columns of the table
+    return {"keyness": table}
+
+
+def _label_section(ctx: _Context) -> tuple[dict[str, pd.DataFrame], str]:
+    from framelens.actors import label_counts, label_matrix
+
+    actors, note = ctx.actors
+    if actors.empty:  # a reason in the data: nothing to label
+        raise NotEnoughData(f"no actors to compare labels of: {note}")
+    matrix = label_matrix(ctx.mentions, actors=actors["actor"].tolist(), outlets=ctx.outlets)
+    return {"label_matrix": matrix, "actor_labels": label_counts(ctx.mentions)}, note
+
+
+def _lexicon_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
+
+    lexicon, _ = lexicon_for_corpus(ctx.corpus.folder)  # shipped terms + the corpus's lexicon*.csv
+    hits = lexicon_hits(ctx.docs, lexicon=lexicon, mentions=ctx.mentions)
+    rates = register_rates(hits, ctx.docs, per=ctx.settings.rate_per, doc_words=ctx.corpus.doc_words)
+    return {"lexicon_hits": hits, "register_rates": rates, "lexicon_used": lexicon}
+
+
+def _spelling_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.spelling import count_marked
+
+    return {"spelling_marked": count_marked(ctx.docs)}
+
+
+def _quote_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.quotes import attribution, match_quotes, quote_table, quotes
+
+    s = ctx.settings
+    found = quotes(ctx.docs, min_words=s.quote_min_words)
+    return {"quotes": found, "quote_matches": quote_table(match_quotes(found, threshold=s.quote_match)),
+            "attribution": attribution(ctx.docs)}
+
+
+def _coverage_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.align import align, core_share, coverage_matrix, fact_coverage, label_sentences
+
+    s, sents = ctx.settings, ctx.sentences
+    pairs = align(sents, verbatim=s.verbatim, paraphrase=s.paraphrase)
+    out = {"core_share": core_share(label_sentences(sents, pairs))}
+    facts = ctx.corpus.folder / "facts.csv"
+    if facts.is_file():
+        out["coverage_matrix"] = coverage_matrix(fact_coverage(sents, facts))
+    return out
+
+
+def _trace_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.traces import traces
+
+    return {"traces": traces(ctx.docs, ctx.corpus.audit)}
+
+
+_SECTION_FUNCTIONS: dict[str, Section] = {
+    "corpus": _corpus_section,
+    "similarity": _similarity_section,
+    "stability": _stability_section,
+    "keyness": _keyness_section,
+    "labels": _label_section,
+    "lexicon": _lexicon_section,
+    "spelling": _spelling_section,
+    "quotes": _quote_section,
+    "coverage": _coverage_section,
+    "traces": _trace_section,
+}
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _data_condition(section: str, ctx: _Context) -> str:
+    """Why ``section`` cannot run on this corpus by its shape ("" when it can)."""
+    n, outlets = len(ctx.docs), ctx.outlets
+    if section in BETWEEN_OUTLETS and len(outlets) < 2:
+        return (f"compares outlets, and the corpus has {_n(n, 'article')} from a single outlet "
+                f"({outlets[0]}); it needs articles from at least 2 outlets")
+    if section in PAIRWISE and n > ctx.settings.max_docs:
+        return (f"{n} articles exceed max_docs={ctx.settings.max_docs} for a pairwise comparison; "
+                "use the library's sparse helpers (nearest_neighbours) on a corpus this size")
+    return ""
+
+
+
+
+def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
+        sections: Sequence[str] | None = None,
+        on_section: Callable[[str], None] | None = None) -> Results:
+    """Compute every table of the analysis once, section by section.
+
+    Parameters
+    ----------
+    corpus : str, Path or Corpus
+        A corpus folder or CSV/JSONL file (read with :func:`load`), or a prepared
+        :class:`Corpus`.
+    settings : Settings, optional
+        Default ``Settings()``.
+    sections : sequence of str, optional
+        Run only these of :data:`SECTIONS` (in their order); default all.
+    on_section : callable, optional
+        Called with each section's name as it starts (progress on a terminal).
+
+    Returns
+    -------
+    Results
+        ``tables`` holds every computed table (plus ``rejects`` and ``sections``);
+        ``sections`` the status of each section run.
+
+    Raises
+    ------
+    framelens.corpus.CorpusError
+        When the corpus cannot be read or no article is left.
+    Exception
+        Any error that is not :class:`framelens.notes.NotEnoughData` (a bug) propagates.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO for an invitation.", encoding="utf-8")
+    >>> res = run(folder, sections=["corpus", "similarity", "keyness"])
+    >>> res["corpus"][["doc_id", "words"]].values.tolist()
+    [['a', 6]]
+    >>> res.sections[["section", "status"]].values.tolist()
+    [['corpus', 'computed'], ['similarity', 'not computed'], ['keyness', 'not computed']]
+    >>> res.note("keyness")
+    'compares outlets, and the corpus has 1 article from a single outlet (a); it needs articles from at least 2 outlets'
+    """
+    settings = Settings() if settings is None else settings
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a framelens.pipeline.Settings, got {type(settings).__name__}")
+    chosen = SECTIONS if sections is None else tuple(sections)
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {unknown}; allowed: {list(SECTIONS)}")
+    prepared = corpus if isinstance(corpus, Corpus) else load(corpus, settings)
+    if not prepared.prepared:
+        raise ValueError("corpus is not prepared: pass a path, or framelens.corpus.prepare(corpus)")
+    ctx = _Context(prepared, settings)
+    tables: dict[str, pd.DataFrame] = {"rejects": prepared.rejects}
+    rows = []
+    for section in (s for s in SECTIONS if s in chosen):
+        why = _data_condition(section, ctx)
+        if why:
+            rows.append((section, "not computed", "", why))
+            continue
+        if on_section is not None:
+            on_section(section)
+        try:
+            result = _SECTION_FUNCTIONS[section](ctx)
+        except NotEnoughData as err:  # a reason in the data; anything else is a bug
+            rows.append((section, "not computed", "", str(err)))
+            continue
+        written, note = result if isinstance(result, tuple) else (result, "")
+        tables.update({name: t.round(DECIMALS) if name in ROUNDED_TABLES else t
+                       for name, t in written.items()})
+        rows.append((section, "computed", ",".join(written), note))
+    status = pd.DataFrame(rows, columns=["section", "status", "tables", "note"])
+    tables["sections"] = status
+    return Results(corpus=prepared, settings=settings, tables=tables, sections=status)
+
+
+def run_section(corpus: str | Path | Corpus, section: str,
+                settings: Settings | None = None) -> Results:
+    """:func:`run` of one section (a notebook that shows only that part).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
+    >>> sorted(run_section(folder, "corpus").tables)
+    ['cleaning_audit', 'corpus', 'rejects', 'sections']
+    """
+    return run(corpus, settings, sections=[section])
