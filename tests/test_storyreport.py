@@ -95,3 +95,23 @@ def test_newswcl50_as_ten_stories(tmp_path):
     assert len(list((tmp_path / "stories").glob("*.html"))) == 10
     for png in (tmp_path / "figures").glob("*.png"):
         assert _png_height(png) <= MAX_FIGURE_PX, png.name
+
+
+def test_story_ids_sources_and_messages():
+    from framelens.storyreport import story_ids
+    docs = _corpus()
+    ids, how = story_ids(docs)
+    assert ids.tolist() == docs["story"].tolist() and "story column" in how
+    ev = docs.rename(columns={"story": "event"})
+    assert story_ids(ev)[0].tolist() == docs["story"].tolist()
+    assert set(story_ids(docs, source="one")[0]) == {"all"}
+    bad = docs.assign(story=docs["story"].where(docs.index != 2, ""))
+    with pytest.raises(ValueError, match=r"empty for 1 article\(s\) \(s1-C-2\)"):
+        story_ids(bad)
+    with pytest.raises(ValueError, match="no 'story' or 'event' column"):
+        story_ids(docs.drop(columns="story"), source="column")
+    with pytest.raises(ValueError, match="expected one of"):
+        story_ids(docs, source="clusters")
+    # no column, 10 articles: found; the three versions of s1 share its words
+    found, how = story_ids(docs.drop(columns="story"), source="found")
+    assert how.startswith("Stories found by group_stories") and found.str.startswith("found-").all()

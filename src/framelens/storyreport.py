@@ -26,13 +26,77 @@ from framelens.contrasts import (contrast_evidence, coverage, keyness_within_sto
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
-__all__ = ["MAX_FIGURE_PX", "page_name", "story_overview", "many_story_tables",
+__all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "page_name",
+           "story_overview", "many_story_tables",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
 #: No figure of the many-story report is taller than this (pixels, as saved).
 MAX_FIGURE_PX = 2000
 _DPI = 150
 _MAX_ROWS = 30  # rows of a long figure (stories, contrast pairs) before "N more not shown"
+
+
+#: Where stories come from (``Settings.stories``): ``auto`` (a ``story`` or ``event``
+#: column if the corpus has one, else found), ``column`` (the column, required), ``found``
+#: (:func:`framelens.stories.group_stories` whatever the corpus holds), ``one`` (the whole
+#: corpus is one story).
+STORY_SOURCES = ("auto", "column", "found", "one")
+
+#: With ``stories="auto"`` and no story column, a corpus of fewer articles is read as one
+#: story (the seeds: five versions of one report); give a ``story`` column to split it.
+MIN_ARTICLES_TO_FIND = 10
+
+
+def story_ids(articles: pd.DataFrame, *, source: str = "auto") -> tuple[pd.Series, str]:
+    """Each article's story id, and a sentence saying where the ids came from.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Cleaned articles (``text``, optionally ``story``/``event``, ``date``).
+    source : {"auto", "column", "found", "one"}
+        See :data:`STORY_SOURCES`.
+
+    Returns
+    -------
+    (ids, how) : (pandas.Series of str, str)
+        ``ids`` aligned with ``articles``; ``how`` for the page, e.g. "Stories from the
+        corpus's story column." or "Stories found by group_stories ...: 120 articles
+        share a story with another, 80 stand alone."
+
+    >>> a = pd.DataFrame({"text": ["x", "y"], "story": ["s1", "s2"]})
+    >>> ids, how = story_ids(a)
+    >>> ids.tolist(), how
+    (['s1', 's2'], "Stories from the corpus's story column.")
+    >>> story_ids(a.drop(columns="story"))[0].tolist()
+    ['all', 'all']
+    """
+    if source not in STORY_SOURCES:
+        raise ValueError(f"stories={source!r}: expected one of {list(STORY_SOURCES)}")
+    col = next((c for c in ("story", "event") if c in articles.columns), None)
+    if source == "column" and col is None:
+        raise ValueError("stories='column' but the corpus has no 'story' or 'event' column; "
+                         "add one to the manifest (or put each story's files in a sub-folder)")
+    if source in ("auto", "column") and col is not None:
+        ids = articles[col].astype("string")
+        empty = ids.isna() | (ids.str.strip() == "")
+        if empty.any():
+            where = articles.loc[empty, "doc_id"].astype(str).tolist()[:5] if "doc_id" in articles else []
+            raise ValueError(f"the {col!r} column is empty for {int(empty.sum())} article(s) "
+                             f"({', '.join(where)}); give every article a story id")
+        return ids.astype(str), f"Stories from the corpus's {col} column."
+    if source == "one" or (source == "auto" and len(articles) < MIN_ARTICLES_TO_FIND):
+        reason = ("" if source == "one" else
+                  f" (fewer than {MIN_ARTICLES_TO_FIND} articles and no story column)")
+        return pd.Series(["all"] * len(articles), index=articles.index, dtype=str), \
+            f"The whole corpus is one story{reason}."
+    from framelens.stories import group_stories
+
+    found = group_stories(articles, date_col="date" if "date" in articles.columns else None)
+    alone = int((found["story_size"] == 1).sum())
+    ids = ("found-" + found["story"].astype(str)).astype(str)
+    return ids, (f"Stories found by group_stories (TF-IDF cosine >= 0.3 within a 3-day date window): "
+                 f"{len(articles) - alone} articles share a story with another, {alone} stand alone.")
 
 
 def page_name(story: object) -> str:
