@@ -780,7 +780,7 @@ def rejects_table(corpus: Corpus) -> pd.DataFrame:
 class Corpus:
     """A corpus as read, and once :func:`prepare` d, cleaned and counted.
 
-    Everything that travels with the articles is a field, never ``DataFrame.attrs``.
+    Everything that travels with the articles is a field of its own, not hidden on the DataFrame.
 
     Attributes
     ----------

@@ -28,10 +28,13 @@ __all__ = ["NotEnoughData", "Note", "CHAIN", "or_note", "require", "count_outlet
 
 #: The names a :class:`Note` answers with itself: the table and figure methods a notebook
 #: cell chains after a result (``.round(2)``, ``[cols].head(6)``, ``.matrix.shape``).
+#: Predicates (``empty``, ``any``, ``all``) and writers (``to_csv``) are not among them.
 CHAIN: frozenset[str] = frozenset({
     "round", "head", "tail", "loc", "iloc", "sort_values", "sort_index", "set_index",
-    "reset_index", "filter", "query", "drop", "rename", "astype", "assign", "sum", "groupby",
-    "agg", "T", "matrix", "shape", "figure", "style", "to_frame", "pipe"})
+    "reset_index", "filter", "query", "drop", "drop_duplicates", "rename", "astype", "assign",
+    "sum", "size", "groupby", "agg", "pivot", "pivot_table", "nlargest", "nsmallest", "idxmax",
+    "idxmin", "nunique", "unique", "value_counts", "isin", "notna", "isna", "index", "T",
+    "matrix", "shape", "figure", "style", "to_frame", "pipe"})
 
 
 class NotEnoughData(ValueError):
