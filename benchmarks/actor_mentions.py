@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from framelens.actors import ROLE_WORDS, actors_or_proposed, find_mentions
-from framelens.corpus import clean, load_corpus
+from framelens.corpus import clean, load_corpus, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 WCL = ROOT.parent / "shared" / "corpora" / "newswcl50"
@@ -49,9 +49,7 @@ def load_annotations() -> pd.DataFrame:
 
 def load_event(event: int) -> pd.DataFrame:
     """One event folder as a cleaned corpus (no manifest: each file its own outlet)."""
-    corpus = load_corpus(WCL / "articles" / f"event_{event}")
-    cleaned, _ = clean(corpus)
-    return cleaned
+    return prepare(load_corpus(WCL / "articles" / f"event_{event}")).articles
 
 
 def _mention_regex(mention: str) -> re.Pattern[str]:

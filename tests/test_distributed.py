@@ -294,3 +294,19 @@ def test_vocab_with_other_settings_uses_count_vectorizer(small: pd.DataFrame) ->
     assert res.tfidf.terms.tolist() == ref.get_feature_names_out().tolist()
     assert any(" " in t for t in res.tfidf.terms)  # bigrams are there
     np.testing.assert_allclose(res.tfidf.matrix.toarray(), m.toarray(), atol=1e-12)
+
+
+def test_analyse_chunk_reads_the_pipeline_settings() -> None:
+    """The per-chunk path cleans with Settings.rules and rates per Settings.rate_per."""
+    from framelens.distributed import analyse_chunk
+    from framelens.pipeline import Settings
+
+    df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "lean": ["left"],
+                       "text_raw": ["The dictator may go. Share"]})
+    default = analyse_chunk(df, steps=["clean", "lexicon"])
+    assert default["text"].tolist() == ["The dictator may go."]
+    kept = analyse_chunk(df, steps=["clean", "lexicon"], settings=Settings(rules=("date-header",), rate_per=100))
+    assert kept["text"].tolist() == ["The dictator may go. Share"] and kept["audit"].empty
+    rates = kept["rates"].set_index("register")
+    # 1 delegitimising hit in 5 words: 20 per 100 words
+    assert rates.loc["delegitimising", "words"] == 5 and rates.loc["delegitimising", "rate"] == 20.0

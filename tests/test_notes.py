@@ -93,7 +93,7 @@ def test_a_note_answers_only_the_chain_names() -> None:
     """``note.empty`` used to be a truthy Note: a missing result could pass an ``if``."""
     note = Note("needs 2 outlets")
     assert note.round(2).head(3) is note and note.matrix.shape is note
-    for name in ("empty", "columns", "index", "values", "to_csv", "_repr_png_"):
+    for name in ("empty", "any", "all", "columns", "values", "to_csv", "_repr_png_"):
         with pytest.raises(AttributeError):
             getattr(note, name)
     with pytest.raises(AttributeError, match="needs 2 outlets"):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelens import pipeline
 from framelens.notes import Note
 from framelens.pipeline import SECTIONS, Results, Settings, run
 

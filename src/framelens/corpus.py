@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import pandas as pd
 import scipy.sparse as sp
 
-from framelens.text import WORD, count_words
+from framelens.text import count_words
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.axes import Axes
@@ -780,7 +780,7 @@ def rejects_table(corpus: Corpus) -> pd.DataFrame:
 class Corpus:
     """A corpus as read, and once :func:`prepare` d, cleaned and counted.
 
-    Everything that travels with the articles is a field, never ``DataFrame.attrs``.
+    Everything that travels with the articles is a field of its own, not hidden on the DataFrame.
 
     Attributes
     ----------
@@ -1559,8 +1559,8 @@ def clean(
 
 # --------------------------------------------------------------------------- summaries
 
-# A word, for describe_corpus and the too-short check, is framelens.text.WORD (imported
-# above): one definition, so every word count in a report agrees.
+# A word, for describe_corpus and the too-short check of prepare, is a framelens.text.WORD
+# match (count_words, word_matrix): one definition, so every word count in a report agrees.
 
 _DESCRIBE_COLUMNS = [
     "doc_id", "outlet", "origin_language", "translated", "date",

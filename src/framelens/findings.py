@@ -5,8 +5,8 @@ through :mod:`framelens.render`) does, for one corpus folder:
 
 1. :func:`compute_tables` runs :func:`framelens.pipeline.run` (the corpus loaded collecting
    rejected articles: every input article is analysed or listed in ``tables/rejects.csv``
-   with the reason; every table computed once from one ``Settings``) and writes every table a researcher may reuse as CSV under ``OUT/tables/``
-   (see :data:`TABLES`).
+   with the reason; every table computed once from one ``Settings``) and writes every
+   table a researcher may reuse as CSV under ``OUT/tables/`` (see :data:`TABLES`).
 2. :func:`draw_figures` reads those CSV files back and draws each figure, saved as PNG
    and SVG under ``OUT/figures/`` with byte-stable output (no dates in the files).
 3. :func:`summarize` reads the CSV files back and states each finding in one or two

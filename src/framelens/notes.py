@@ -24,14 +24,17 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-__all__ = ["NotEnoughData", "Note", "CHAIN", "or_note", "require", "count_outlets"]
+__all__ = ["NotEnoughData", "Note", "CHAIN", "or_note", "only_note", "require", "count_outlets"]
 
 #: The names a :class:`Note` answers with itself: the table and figure methods a notebook
 #: cell chains after a result (``.round(2)``, ``[cols].head(6)``, ``.matrix.shape``).
+#: Predicates (``empty``, ``any``, ``all``) and writers (``to_csv``) are not among them.
 CHAIN: frozenset[str] = frozenset({
     "round", "head", "tail", "loc", "iloc", "sort_values", "sort_index", "set_index",
-    "reset_index", "filter", "query", "drop", "rename", "astype", "assign", "sum", "groupby",
-    "agg", "T", "matrix", "shape", "figure", "style", "to_frame", "pipe"})
+    "reset_index", "filter", "query", "drop", "drop_duplicates", "rename", "astype", "assign",
+    "sum", "size", "groupby", "agg", "pivot", "pivot_table", "nlargest", "nsmallest", "idxmax",
+    "idxmin", "nunique", "unique", "value_counts", "isin", "notna", "isna", "index", "T",
+    "matrix", "shape", "figure", "style", "to_frame", "pipe"})
 
 
 class NotEnoughData(ValueError):
@@ -149,6 +152,23 @@ def or_note(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
     except NotEnoughData as err:
         return Note(str(err))
+
+
+def only_note(value: Any) -> Note | None:
+    """``value`` if it is a :class:`Note`, else ``None``.
+
+    A notebook cell that draws a figure ends with ``only_note(or_note(plot_x, ...))``: the
+    figure is shown, without the ``<Axes: ...>`` text of the returned Axes, and when the
+    figure could not be drawn the note says why.
+
+    Examples
+    --------
+    >>> only_note(Note("needs 2 outlets"))
+    Note: needs 2 outlets
+    >>> only_note(42) is None
+    True
+    """
+    return value if isinstance(value, Note) else None
 
 
 def count_outlets(corpus: pd.DataFrame, *, label_col: str = "outlet") -> int:

@@ -96,8 +96,6 @@ class Settings:
         articles are kept).
     random_state : int, default 0
         Seed of every random step (the bootstrap); same seed, same tables.
-    n_jobs : int, default 1
-        Worker processes or threads where a step can use several.
     keyness_alpha0 : float, default 100.0
         Strength of the informative Dirichlet prior (pseudo-words), see
         :func:`framelens.keyness.keyness`.
@@ -138,7 +136,6 @@ class Settings:
     n_boot: int = 200
     ks: tuple[int, ...] = (2, 3)
     random_state: int = 0
-    n_jobs: int = 1
     keyness_alpha0: float = 100.0
     keyness_min_count: int = 5
     keyness_min_words: int = 1000
@@ -152,7 +149,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         _positive_int("min_words", self.min_words, minimum=0)
-        for name in ("max_docs", "n_boot", "n_jobs", "keyness_min_count", "keyness_top",
+        for name in ("max_docs", "n_boot", "keyness_min_count", "keyness_top",
                      "actor_min_count", "rate_per", "quote_min_words"):
             _positive_int(name, getattr(self, name))
         _positive_int("keyness_min_words", self.keyness_min_words, minimum=0)
@@ -412,7 +409,9 @@ def _quote_section(ctx: _Context) -> dict[str, pd.DataFrame]:
     from framelens.quotes import attribution, match_quotes, quote_table, quotes
 
     s = ctx.settings
-    found = quotes(ctx.docs, min_words=s.quote_min_words)
+    # the actor table makes one person one speaker whatever the spelling (Zelenskyi, Zelenskyy)
+    actors = ctx.actors[0]
+    found = quotes(ctx.docs, min_words=s.quote_min_words, actors=None if actors.empty else actors)
     return {"quotes": found, "quote_matches": quote_table(match_quotes(found, threshold=s.quote_match)),
             "attribution": attribution(ctx.docs)}
 
