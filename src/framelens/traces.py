@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from framelens.quotes import quoted_spans
 from framelens.text import sentence_spans, words
 
 __all__ = ["untranslated_fragments", "pronoun_slips", "furniture", "traces", "load_first_names",
@@ -285,10 +286,10 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
         raise ValueError(f"scope={scope!r}; allowed: {list(_SCOPES)}")
     nm = load_first_names(names)
     gender = dict(zip(nm["name"], nm["gender"]))
-    from framelens.quotes import _NAME, _attribution, _verb_regex, load_reporting_verbs
+    from framelens.quotes import NAME_PATTERN, find_attribution, load_reporting_verbs, verb_pattern
     forms = list(load_reporting_verbs()["form"])
     verb_alt = "|".join(sorted(forms, key=len, reverse=True))
-    verb_re = _verb_regex(forms)
+    verb_re = verb_pattern(forms)
     if scope == "speech":
         close = "[\u201d\"\u2019']"
         pron_re = re.compile(close + r"\s*,?\s*(?:(?P<a>he|she)\s+(?:" + verb_alt + r")\b|(?:"
@@ -336,7 +337,7 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
             if not any(s < b and a < e for s, e, *_ in mentions):
                 mentions.append((a, b, text[a:b], "capitalised words", ""))
         # names inside quotation marks are not the speaker of the quote
-        quoted = _quoted_spans(text)
+        quoted = quoted_spans(text)
         mentions = sorted(x for x in mentions if not any(qa <= x[0] < qb for qa, qb in quoted))
         for m in pron_re.finditer(text):
             grp = "a" if m.group("a") else "b"
@@ -350,9 +351,9 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
                     continue
                 qs, qe = spans[si - 1]
                 prev = text[qs:qe]
-                raw, _ = _attribution(prev, "", verb_re, last=True)
+                raw, _ = find_attribution(prev, "", verb_re, last=True)
                 if not raw or raw.lower() in _PRONOUNS:
-                    inv = re.search(r"\b(?:" + verb_alt + r")\s+(" + _NAME + ")", prev)
+                    inv = re.search(r"\b(?:" + verb_alt + r")\s+(" + NAME_PATTERN + ")", prev)
                     raw = inv.group(1) if inv else ""
                 if not raw:
                     continue
@@ -369,14 +370,6 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
                              f"{text[ps:pe]!r} refers to {full} ({why}: {g})",
                              text[s0:spans[si][1]], text_col, ps, pe))
     return pd.DataFrame(rows, columns=_COLS)
-
-
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    from framelens.quotes import _find_quotes
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        out += [(m.start() + a, m.start() + b) for a, b in _find_quotes(m.group(0))]
-    return out
 
 
 def furniture(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col: str = "text",
