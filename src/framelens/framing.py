@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM, align, fact_coverage, label_sentences
+from framelens.align import (MIN_WORDS, PARAPHRASE, VERBATIM, align, fact_coverage, label_sentences,
+                             omitted_facts)
 from framelens.quotes import passages, quotes, reporting_verbs, resolve_speakers
 from framelens.spelling import same_name
 from framelens.text import sentences, words
@@ -202,8 +203,9 @@ def framing_choices(corpus: pd.DataFrame, *, facts: pd.DataFrame | str | Path | 
     * ``lead``: the first sentence of at least ``min_words`` words after the headline.
     * ``subhead``: every later line that reads as a heading.
     * ``omitted``: every fact of ``facts`` (:func:`framelens.align.fact_coverage`)
-      that no sentence of the outlet carries while another outlet's does; ``item``
-      is the fact, ``note`` the outlets carrying it. Listed in full.
+      that no sentence of the outlet carries while another outlet's does
+      (:func:`framelens.align.omitted_facts`); ``item`` is the fact, ``note`` the
+      outlets carrying it. Listed in full.
     * ``added``: every sentence :func:`framelens.align.label_sentences` labels
       ``unique`` (no counterpart in another outlet at TF-IDF cosine
       ``paraphrase`` or more, mutual best match, nor at word-trigram containment
@@ -251,7 +253,8 @@ def framing_choices(corpus: pd.DataFrame, *, facts: pd.DataFrame | str | Path | 
     labelled = label_sentences(sents, align(sents, paraphrase=paraphrase, verbatim=verbatim,
                                             min_words=min_words))
     outlets = list(dict.fromkeys(docs["outlet"].astype(str)))
-    cov = fact_coverage(sents, facts) if facts is not None else None
+    omitted = (omitted_facts(fact_coverage(sents, facts), outlets=outlets) if facts is not None
+               else pd.DataFrame(columns=["outlet", "fact", "n_carrying", "n_outlets", "carried_by"]))
     rows: list[tuple] = []
     for doc_id, outlet, text in docs[["doc_id", "outlet", "text"]].itertuples(index=False):
         s = labelled[labelled["doc_id"] == doc_id]
@@ -275,14 +278,9 @@ def framing_choices(corpus: pd.DataFrame, *, facts: pd.DataFrame | str | Path | 
             if len(sub):
                 rows.append((outlet, doc_id, "subhead", "", int(sub["sent_id"].iloc[0]),
                              " ".join(sub["sentence"]), ""))
-        if cov is not None:
-            carried = cov[cov["doc_id"] == doc_id]["fact"]
-            for fact in dict.fromkeys(cov["fact"]):
-                if fact in set(carried):
-                    continue
-                by = [o for o in outlets if o in set(cov.loc[cov["fact"] == fact, "outlet"].astype(str))]
-                rows.append((outlet, doc_id, "omitted", fact, -1, "",
-                             f"carried by {len(by)} of {len(outlets)} outlets: " + ", ".join(by)))
+        for r in omitted[omitted["outlet"] == str(outlet)].itertuples(index=False):
+            rows.append((outlet, doc_id, "omitted", r.fact, -1, "",
+                         f"carried by {r.n_carrying} of {r.n_outlets} outlets: {r.carried_by}"))
         own = s[(s["label"] == "unique") & ~s["sent_id"].isin(heading_ids)]
         for r in own.itertuples(index=False):
             if r.n_words < min_words:
