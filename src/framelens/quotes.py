@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from framelens.notes import NotEnoughData
-from framelens.spelling import same_name
+from framelens.spelling import name_key, same_name
 from framelens.text import sentence_spans, words
 
 __all__ = ["quotes", "passages", "match_quotes", "quote_table", "attribution", "reporting_verbs",
@@ -72,18 +73,23 @@ _FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|us|[Oo]ur|[Mm]y|me|ours|ourselves|myse
 _ANY_MARK = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018]")
 
 
-def _closing(para: str, i: int) -> int:
-    """Index of the mark closing the quotation opened at ``para[i]``, or -1.
+_MARK = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019]")
+
+
+def _closing(para: str, marks: list[int], k: int) -> int:
+    """Index into ``marks`` of the mark closing the quotation opened at ``para[marks[k]]``, or -1.
 
     The same opening mark inside counts as a quote inside the quote (depth);
     a ``’`` followed by a letter is an apostrophe (``Moscow’s``), not a closing mark.
     """
-    opener, closer = para[i], QUOTE_PAIRS[para[i]]
+    opener = para[marks[k]]
+    closer = QUOTE_PAIRS[opener]
     depth = 0
-    for j in range(i + 1, len(para)):
-        ch = para[j]
+    for j in range(k + 1, len(marks)):
+        ch = para[marks[j]]
         if ch == closer:
-            if closer == "\u2019" and j + 1 < len(para) and para[j + 1].isalpha():
+            pos = marks[j]
+            if closer == "\u2019" and pos + 1 < len(para) and para[pos + 1].isalpha():
                 continue
             if depth == 0:
                 return j
@@ -100,24 +106,27 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
     mark, counting a quote inside a quote (``“He called it ‘a response’ today”``
     is one span); straight ``"`` marks pair in order. A ``‘`` opens a quotation
     only at the start of a word after white space or an opening bracket (else it
-    is an apostrophe: ``‘90s`` after a letter).
+    is an apostrophe: ``‘90s`` after a letter). Only the quotation marks are
+    visited, so a paragraph costs one scan for them.
 
     Examples
     --------
     >>> quote_spans('“Moscow’s ‘response’ came,” he said. "Yes."')
     [(0, 27), (37, 43)]
     """
+    marks = [m.start() for m in _MARK.finditer(para)]
     spans: list[tuple[int, int]] = []
-    i = 0
+    k = 0
     straight_open = -1
-    while i < len(para):
+    while k < len(marks):
+        i = marks[k]
         ch = para[i]
         if ch in QUOTE_PAIRS and (ch != "\u2018" or i == 0 or para[i - 1].isspace()
                                   or para[i - 1] in "([{\u2014\u2013"):
-            close = _closing(para, i)
-            if close > 0:
-                spans.append((i, close + 1))
-                i = close + 1
+            j = _closing(para, marks, k)
+            if j > 0:
+                spans.append((i, marks[j] + 1))
+                k = j + 1
                 continue
         elif ch == '"':
             if straight_open < 0:
@@ -125,7 +134,7 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
             else:
                 spans.append((straight_open, i + 1))
                 straight_open = -1
-        i += 1
+        k += 1
     return sorted(spans)
 
 
@@ -149,9 +158,11 @@ def block_quotes(text: str) -> list[tuple[int, int, str]]:
     A paragraph (line) is a block quote when it holds no quotation mark, speaks
     in the first person (``I``, ``we``, ``our``, ...: at least two such words, in
     at least half of its sentences) while most other unmarked paragraphs of the
-    article do not (so a first-person column is not one long quote). A trailing
-    run of capitalised words after its last full stop (``... means. Volodymyr
-    Zelenskyi President of Ukraine``) is its signature, the speaker.
+    article do not (so a first-person column is not one long quote), and is set
+    off as a quotation: it ends in a signature, a trailing run of capitalised
+    words after its last full stop (``... means. Volodymyr Zelenskyi President of
+    Ukraine``, the speaker), or the paragraph before ends with a colon (``He
+    wrote:``). A reporter's own first-person paragraph has neither.
 
     Returns
     -------
@@ -180,7 +191,8 @@ def block_quotes(text: str) -> list[tuple[int, int, str]]:
         if not sum(fp) or 2 * sum(1 for n in fp if n) < len(sents):
             continue
         n_first += 1
-        if len(words(body)) >= 8 and sum(fp) >= 2:
+        intro = text[:a].rstrip()
+        if len(words(body)) >= 8 and sum(fp) >= 2 and (sig or intro.endswith(":")):
             found.append((a, body_end, sig.group(1) if sig else ""))
     if n_first * 2 > len(unmarked):
         return []
@@ -385,18 +397,24 @@ def resolve_speakers(names: Sequence[str], texts: Sequence[str], *,
         cleaned = _clean_speaker(name)
         pending[raw] = cleaned.split()[-1] if cleaned else ""
     surnames = sorted(set(pending.values()) - {""})
-    freq = {s: sum(len(re.findall(r"\b" + re.escape(s) + r"\b", t)) for t in texts) for s in surnames}
-    heads: list[str] = []
+    counts: Counter[str] = Counter()
+    for t in texts:  # one pass over the texts: every capitalised word, possessive dropped
+        counts.update(re.sub(r"(?:\u2019|')s$", "", w) for w in re.findall(r"\b[A-Z][\w'\u2019-]*", t))
+    heads: dict[str, list[str]] = {}  # name_key -> group heads (only equal keys can match)
     head_of: dict[str, str] = {}
-    for s in sorted(surnames, key=lambda s: (-freq[s], s)):
-        h = next((h for h in heads if same_name(s, h)), None)
+    for s in sorted(surnames, key=lambda s: (-counts[s], s)):
+        bucket = heads.setdefault(name_key(s), [])
+        h = next((h for h in bucket if same_name(s, h)), None)
         if h is None:
-            heads.append(s)
+            bucket.append(s)
             h = s
         head_of[s] = h
+    actor_of = {}
+    for a, _ in act:
+        actor_of.setdefault(name_key(a), []).append(a)
     for raw, s in pending.items():
         h = head_of.get(s, "")
-        out[raw] = next((a for a, _ in act if h and same_name(h, a)), h)
+        out[raw] = next((a for a in actor_of.get(name_key(h), []) if h and same_name(h, a)), h)
     return {raw: out[raw] for raw in dict.fromkeys(names)}
 
 
@@ -486,34 +504,26 @@ def quotes(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "ou
     for doc_id, outlet, text in zip(ids, corpus[label_col], texts):
         if not isinstance(text, str):
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
-        rows += [(doc_id, outlet, *r) for r in _doc_quotes(text, verb_re, is_ok, min_words)]
-    cols = ["doc_id", "outlet", "start", "end", "mark_start", "mark_end", "first_sent", "last_sent", "form", "speaker_raw",
-            "named", "verb", "attributed_in"]
-    df = pd.DataFrame(rows, columns=cols)
-    if df.empty:
+        rows += [(doc_id, outlet, text, *r) for r in _doc_quotes(text, verb_re, is_ok, min_words)]
+    if not rows:
         return pd.DataFrame(columns=_QUOTE_COLS)
-    canon = resolve_speakers(df["named"].tolist(), [t for t in texts if isinstance(t, str)], actors=act)
-    df["speaker"] = df["named"].map(canon).fillna("")
-    text_of = dict(zip(ids, texts))
-    df["quote"] = [text_of[d][a:b] for d, a, b in zip(df["doc_id"], df["start"], df["end"])]
-    df["n_words"] = df["quote"].map(lambda t: len(words(t)))
-    df["verb_lemma"] = df["verb"].map(lambda v: lemma.get(v.lower(), ""))
-    df["quote_id"] = df.groupby("doc_id", sort=False).cumcount()
-    df["passage_id"] = 0
-    df["sentence"] = ""
-    for doc_id, g in df.groupby("doc_id", sort=False):
-        text = text_of[doc_id]
-        spans = sentence_spans(text)
-        df.loc[g.index, "sentence"] = [text[spans[si][0]:spans[se][1]] for si, se in zip(g["first_sent"], g["last_sent"])]
-        pid, prev = -1, None
-        pids = []
-        for r in g.itertuples():
-            if prev is None or not _joins(text, prev, r, verb_re):
-                pid += 1
-            pids.append(pid)
-            prev = r
-        df.loc[g.index, "passage_id"] = pids
-    return df[_QUOTE_COLS].reset_index(drop=True)
+    canon = resolve_speakers([r[11] for r in rows], [t for t in texts if isinstance(t, str)], actors=act)
+    out = []
+    prev: tuple | None = None
+    qid = pid = 0
+    for (doc_id, outlet, text, a, b, ma, mb, si, se, form, raw, named, verb, where, sentence) in rows:
+        speaker = canon.get(named, "")
+        cur = (doc_id, speaker, si, se, ma, mb)
+        if prev is None or prev[0] != doc_id:
+            qid, pid = 0, 0
+        else:
+            qid += 1
+            pid += 0 if _joins(text, prev, cur, verb_re) else 1
+        prev = cur
+        quote = text[a:b]
+        out.append((doc_id, outlet, qid, pid, a, b, form, quote, len(words(quote)), speaker, raw, verb,
+                    lemma.get(verb.lower(), ""), where, sentence))
+    return pd.DataFrame(out, columns=_QUOTE_COLS)
 
 
 def _speaker_check(act: pd.DataFrame | None) -> Callable[[str], bool]:
@@ -532,7 +542,7 @@ def _speaker_check(act: pd.DataFrame | None) -> Callable[[str], bool]:
 def _doc_quotes(text: str, verb_re: str, is_ok: Callable[[str], bool],
                 min_words: int) -> list[tuple]:
     """Quotations of one text: (start, end, mark start, mark end, first and last sentence,
-    form, speaker as written, speaker named, verb, attributed_in), in text order."""
+    form, speaker as written, speaker named, verb, attributed_in, sentence), in text order."""
     spans = sentence_spans(text)
     if not spans:
         return []
@@ -581,19 +591,23 @@ def _doc_quotes(text: str, verb_re: str, is_ok: Callable[[str], bool],
         if named:
             prev_named = named
         last_sent_attr[se] = (named, verb)
-        out.append((a, b, ma, mb, si, se, form, raw, named, verb, where))
+        out.append((a, b, ma, mb, si, se, form, raw, named, verb, where,
+                    text[spans[si][0]:spans[se][1]]))
     return out
 
 
-def _joins(text: str, prev: object, cur: object, verb_re: str) -> bool:
-    """Whether quotation ``cur`` continues the passage of quotation ``prev`` (see :func:`quotes`)."""
-    if not cur.speaker or cur.speaker != prev.speaker:  # type: ignore[attr-defined]
+def _joins(text: str, prev: tuple, cur: tuple, verb_re: str) -> bool:
+    """Whether quotation ``cur`` continues the passage of quotation ``prev`` (see :func:`quotes`);
+    each is (doc_id, speaker, first sentence, last sentence, mark start, mark end)."""
+    _, p_spk, _, p_last, _, p_end = prev
+    _, c_spk, c_first, _, c_start, _ = cur
+    if not c_spk or c_spk != p_spk:
         return False
-    if cur.first_sent <= prev.last_sent:  # type: ignore[attr-defined]
+    if c_first <= p_last:
         return True
-    if cur.first_sent != prev.last_sent + 1:  # type: ignore[attr-defined]
+    if c_first != p_last + 1:
         return False
-    gap = text[prev.mark_end:cur.mark_start]  # type: ignore[attr-defined]
+    gap = text[p_end:c_start]
     return not re.search(r"\w", gap) or bool(re.match(_after_pattern(verb_re), gap))
 
 
@@ -876,7 +890,7 @@ def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: 
                 if any(qa <= a < qb for qa, qb in quoted) or _not_speech(sent, toks, k, quoted, s):
                     continue
                 rows.append((doc_id, outlet, form, lemma[form], a, b,
-                             _verb_speaker(sent, m.start(), m.end(), verb_re), sent))
+                             _verb_speaker(sent, m.start(), m.end()), sent))
     return pd.DataFrame(rows, columns=["doc_id", "outlet", "verb", "lemma", "start", "end", "speaker",
                                        "sentence"])
 
@@ -901,28 +915,36 @@ def _not_speech(sent: str, toks: list[re.Match[str]], k: int, quoted: list[tuple
     return False
 
 
-def _verb_speaker(sent: str, vs: int, ve: int, verb_re: str) -> str:
+@lru_cache(maxsize=None)
+def _speaker_patterns() -> tuple[re.Pattern[str], ...]:
+    stop = "|".join(sorted(ENGLISH_STOP_WORDS))
+    noun = r"(?:\s+(?!(?:" + stop + r")\b)[a-z]+(?<!ly))?"
+    aux = r"(?:\s+(?:has|have|had|also|then|later|again|previously|repeatedly|[a-z]+ly)){0,2}\s+$"
+    return (re.compile(r"(?P<s>(?:" + NAME_PATTERN + ")" + noun + "|" + _DESCRIPTION + "|" + PRONOUN_PATTERN
+                       + r"|[Tt]he\s+[a-z-]+|(?<![\w-])(?!(?:" + stop + r")\b)[a-z]+s)(?:\u2019s|'s)?" + aux),
+            re.compile(r",\s*(?P<s>" + NAME_PATTERN + r"),\s*$"),
+            re.compile(r"(?P<s>" + NAME_PATTERN + r")(?:\u2019s|'s)?,[^,]{1,100}," + aux),
+            re.compile(r"\s+(" + NAME_PATTERN + "|" + _DESCRIPTION + ")"))
+
+
+def _verb_speaker(sent: str, vs: int, ve: int) -> str:
     """The speaker of the reporting verb at ``sent[vs:ve]``, as written, or ``""``.
 
-    Tried in order: a name, pronoun or description right before the verb, with a
-    common noun after a name kept ("NATO diplomats", a group, not NATO) and up to
-    two auxiliaries or adverbs between ("has said", "also threatened"); an
-    appositive name (", Olha Stefanishyna, told"); a name with an apposition
-    ("Putin, who replaced ..., has said"); a name right after the verb
-    ("stated Sybiha"), when a comma or quotation precedes the verb.
+    Tried in order, in the 200 characters before the verb: a name, pronoun or
+    description right before it, with a common noun after a name kept ("NATO
+    diplomats", a group, not NATO) and up to two auxiliaries or adverbs between
+    ("has said", "also threatened"); an appositive name (", Olha Stefanishyna,
+    told"); a name with an apposition ("Putin, who replaced ..., has said"); then a
+    name right after the verb ("stated Sybiha"), when a comma or quotation
+    precedes the verb and it is not an -ing form.
     """
-    left = sent[:vs]
-    noun = r"(?:\s+(?!(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b)[a-z]+(?<!ly))?"
-    aux = r"(?:\s+(?:has|have|had|also|then|later|again|previously|repeatedly|[a-z]+ly)){0,2}\s+$"
-    for pat in (r"(?P<s>(?:" + NAME_PATTERN + ")" + noun + "|" + _DESCRIPTION + "|" + PRONOUN_PATTERN
-                + r"|[Tt]he\s+[a-z-]+|(?<![\w-])(?!(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b)[a-z]+s)"
-                + r"(?:\u2019s|'s)?" + aux,
-                r",\s*(?P<s>" + NAME_PATTERN + r"),\s*$",
-                r"(?P<s>" + NAME_PATTERN + r")(?:\u2019s|'s)?,[^,]{1,100}," + aux):
-        m = re.search(pat, left)
+    left = sent[max(0, vs - 200):vs]
+    *before_pats, inv_pat = _speaker_patterns()
+    for pat in before_pats:
+        m = pat.search(left)
         if m:
             return m.group("s").rstrip(".")
-    inv = re.match(r"\s+(" + NAME_PATTERN + "|" + _DESCRIPTION + ")", sent[ve:])
+    inv = inv_pat.match(sent, ve)
     before = left.rstrip()
     if inv and not sent[vs:ve].endswith("ing") and (not before or before[-1] in ",\u201d\"\u2019"):
         return inv.group(1).rstrip(".")
