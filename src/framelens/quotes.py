@@ -69,6 +69,15 @@ _OFFICE_NOUNS = ("president", "leader", "minister", "diplomat", "official", "spo
                  "spokeswoman", "spokesperson", "chancellor", "ambassador", "secretary",
                  "head of state", "premier", "prime minister")
 _DESCRIPTION = (r"(?:the|The)\s+(?:[A-Za-z-]+\s+){0,2}?(?:" + "|".join(_OFFICE_NOUNS) + r")\b")
+#: A common noun after a name makes the speaker a group or a thing ("NATO diplomats",
+#: "Sybiha's letter"), not the named one (see :func:`resolve_speakers`).
+_GROUP_NOUN = (r"(?:\s+(?!(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b)[a-z]+(?<!ly)"
+               r"(?=\s))?")
+#: Dates are no speakers ("said Friday").
+_TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                         "january", "february", "march", "april", "may", "june", "july", "august",
+                         "september", "october", "november", "december", "today", "yesterday",
+                         "tomorrow", "tonight"})
 _FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|us|[Oo]ur|[Mm]y|me|ours|ourselves|myself)\b")
 _ANY_MARK = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018]")
 
@@ -203,7 +212,8 @@ def _clean_speaker(raw: str) -> str:
     """Drop role and function words from a capitalised run: 'Ukrainian Foreign Minister Sybiha' -> 'Sybiha'."""
     toks = [t for t in re.split(r"\s+", raw.strip()) if t]
     toks = [re.sub(r"(?:\u2019|')s$", "", t).strip(".,") for t in toks]
-    kept = [t for t in toks if t.lower() not in _ROLE_WORDS and t.lower() not in ENGLISH_STOP_WORDS]
+    kept = [t for t in toks if t[:1].isupper() and t.lower() not in _ROLE_WORDS
+            and t.lower() not in ENGLISH_STOP_WORDS and t.lower() not in _TIME_WORDS]
     return " ".join(kept[-2:]) if kept else ""
 
 
@@ -263,8 +273,8 @@ def find_attribution(left: str, right: str, verb_re: str,
             return spk.rstrip("."), verb
     cands: list[tuple[int, int, str, str]] = []
     for rank, pat in enumerate((
-            r"(?P<s>" + NAME_PATTERN + "|" + PRONOUN_PATTERN + r")(?:\u2019s|'s)?,?(?:\s+[a-z]+){0,2}?\s+(?P<v>"
-            + verb_re + ")",
+            r"(?P<s>" + NAME_PATTERN + _GROUP_NOUN + "|" + PRONOUN_PATTERN
+            + r")(?:\u2019s|'s)?,?(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")",
             r"(?P<s>" + NAME_PATTERN + r")(?:\u2019s|'s)?,[^,]{1,100},(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")",
             r"(?P<v>[Aa]ccording to)\s+(?P<s>" + _DESCRIPTION + "|" + NAME_PATTERN + ")")):
         for m in re.finditer(pat, left):
@@ -356,7 +366,9 @@ def resolve_speakers(names: Sequence[str], texts: Sequence[str], *,
     and the group is named by its spelling most frequent in ``texts`` (ties:
     alphabetical), or by the actor whose name it matches the same way. A name
     followed by a common noun ("NATO diplomats", "Russian sources") is a group,
-    not the named entity, and is kept as written.
+    not the named entity, and is kept as written. A last word the texts also
+    write in lower case is no surname ("Democratic Party", "White House"): such a
+    name is kept whole, role words dropped.
 
     Parameters
     ----------
@@ -396,10 +408,16 @@ def resolve_speakers(names: Sequence[str], texts: Sequence[str], *,
             continue
         cleaned = _clean_speaker(name)
         pending[raw] = cleaned.split()[-1] if cleaned else ""
-    surnames = sorted(set(pending.values()) - {""})
     counts: Counter[str] = Counter()
+    lower: set[str] = set()
     for t in texts:  # one pass over the texts: every capitalised word, possessive dropped
         counts.update(re.sub(r"(?:\u2019|')s$", "", w) for w in re.findall(r"\b[A-Z][\w'\u2019-]*", t))
+        lower.update(re.findall(r"\b[a-z][\w'-]*", t))
+    for raw, surname in list(pending.items()):
+        if surname.lower() in lower:  # "Democratic Party", "White House": not a surname, kept whole
+            out[raw] = _clean_speaker(re.sub(r"(?:\u2019|')s\s+[a-z-]+$", "", raw))
+            del pending[raw]
+    surnames = sorted(set(pending.values()) - {""})
     heads: dict[str, list[str]] = {}  # name_key -> group heads (only equal keys can match)
     head_of: dict[str, str] = {}
     for s in sorted(surnames, key=lambda s: (-counts[s], s)):
