@@ -250,3 +250,28 @@ def test_quote_table_of_one_outlet_is_a_plain_message() -> None:
                                "found quotes from 1")
     assert Q.quote_table(matched, min_outlets=1).loc[0, "Daily"] == (
         "We will not give up the fight. / We will not give up the fight.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(['"', "“", "”", "«", "»", "‘", "’", "„", "’s", " ", "\n"]),
+                          st.text(max_size=8)), max_size=40))
+def test_quote_spans_are_ordered_disjoint_and_open_with_a_mark(parts: list[str]) -> None:
+    para = "".join(parts).replace("\n", " ")
+    spans = Q.quote_spans(para)
+    for (a, b), (c, _) in zip(spans, spans[1:]):
+        assert b <= c
+    for a, b in spans:
+        assert 0 <= a < b <= len(para)
+        assert para[a] in '"“«„‘' and para[b - 1] in '"”»“’'
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["said", "states", "States", "the", "be", "he", "Sybiha", ",", ".",
+                                           "“", "”", " ", "\n", "member", "told"]),
+                          st.text(alphabet="abc XY", max_size=6)), max_size=40))
+def test_reporting_verb_offsets_point_at_the_verb(parts: list[str]) -> None:
+    text = " ".join(parts)
+    v = Q.reporting_verbs(doc(text))
+    for r in v.itertuples():
+        assert text[r.start:r.end].lower() == r.verb
+        assert r.sentence in text

@@ -22,7 +22,8 @@ import pandas as pd
 
 from framelens.align import (MIN_WORDS, PARAPHRASE, VERBATIM, align, fact_coverage, label_sentences,
                              omitted_facts)
-from framelens.quotes import passages, quotes, reporting_verbs, resolve_speakers
+from framelens.quotes import passages, quotes
+from framelens.speech import reporting_verbs, resolve_speakers
 from framelens.spelling import same_name
 from framelens.text import sentences, words
 
