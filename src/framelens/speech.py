@@ -127,7 +127,8 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
         elif ch == '"':
             if straight_open < 0:
                 straight_open = i
-            else:
+            else:  # a span found since the straight mark opened is a quote inside it
+                spans = [sp for sp in spans if sp[0] < straight_open]
                 spans.append((straight_open, i + 1))
                 straight_open = -1
         k += 1
