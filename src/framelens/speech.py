@@ -527,7 +527,8 @@ def _not_speech(sent: str, toks: list[re.Match[str]], k: int, quoted: list[tuple
         return True
     if re.match(r"['\u2019](?![a-zA-Z])", sent[m.end():]):
         return True
-    after = toks[k + 1].group(0).lower() if k + 1 < len(toks) else ""
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    after = nxt.group(0).lower() if nxt and not sent[m.end():nxt.start()].strip() else ""
     if m.group(0).endswith("s") and (after in _FINITE or after.endswith("ed")):
         return True  # "member states agreed": a plural noun, subject of the next verb
     if not re.search(r"\w", sent[m.end():]):
