@@ -229,6 +229,11 @@ def framing_choices(corpus: pd.DataFrame, *, facts: pd.DataFrame | str | Path | 
     text_col, label_col : str
         Text and outlet columns.
 
+    Raises
+    ------
+    framelens.notes.NotEnoughData
+        With fewer than two outlets: nothing is "added" or "omitted" relative to itself.
+
     Returns
     -------
     pandas.DataFrame
