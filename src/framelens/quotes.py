@@ -1,11 +1,14 @@
 """Direct quotations, their speakers and reporting verbs, matched across outlets; attribution.
 
 * :func:`quotes` finds direct quotations (curly ``“…”``, straight ``"…"``,
-  guillemets ``«…»``, low-high ``„…“``) in each article, with the speaker and
+  guillemets ``«…»``, low-high ``„…“``, single ``‘…’``, quotes inside quotes kept
+  inside, and block quotes without marks) in each article, with the speaker and
   the reporting verb read from the same sentence (``“…,” Sybiha wrote``,
-  ``stated Sybiha``, ``Sybiha stated: "…"``), or else carried over from the
-  previous sentence; pronoun speakers (``he added``) are resolved to the
-  previous named speaker and kept as written in ``speaker_raw``.
+  ``stated Sybiha``, ``Sybiha stated: "…"``), a block quote's signature, or else
+  carried over from the previous sentence; pronoun speakers (``he added``) are
+  resolved to the previous named speaker and kept as written in ``speaker_raw``;
+  one person is one speaker whatever the spelling (``Olga``/``Olha
+  Stefanishyna``).
 * :func:`match_quotes` splits quotations into sentences and groups the same
   words across outlets and translations (``should not be seen as`` /
   ``should not be considered``) by TF-IDF cosine and average-linkage clustering;
