@@ -286,3 +286,15 @@ def test_reporting_verb_offsets_point_at_the_verb(parts: list[str]) -> None:
 def test_a_comma_keeps_an_s_form_a_verb() -> None:
     v = Q.reporting_verbs(doc("Extending it now, Kyiv believes, will show resolve. The member states agreed."))
     assert v["verb"].tolist() == ["believes"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["We", "we", "our", "I", "said", ".", ":", "\n", " ", "Ann Lee Minister",
+                                           "“", "”"]),
+                          st.text(alphabet="abc XY", max_size=6)), max_size=40))
+def test_block_quotes_are_unmarked_paragraph_parts(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for a, b, sig in Q.block_quotes(text):
+        assert 0 <= a < b <= len(text) and "\n" not in text[a:b]
+        assert not any(m in text[a:b] for m in '"“”«»„‘')
+        assert sig == "" or sig in text
