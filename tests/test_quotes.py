@@ -298,3 +298,13 @@ def test_block_quotes_are_unmarked_paragraph_parts(parts: list[str]) -> None:
         assert 0 <= a < b <= len(text) and "\n" not in text[a:b]
         assert not any(m in text[a:b] for m in '"“”«»„‘')
         assert sig == "" or sig in text
+
+
+def test_mixed_and_run_on_quotation_marks() -> None:
+    mixed = '“I have no doubt at all," Grozev also said. "Whichever is true, he knew.”'
+    assert [mixed[a:b] for a, b in Q.quote_spans(mixed)] == ['“I have no doubt at all,"',
+                                                             '"Whichever is true, he knew.”']
+    run_on = 'fact or fiction," Grozev also said. "Whichever is true."'  # opened a paragraph before
+    assert [run_on[a:b] for a, b in Q.quote_spans(run_on)] == ['"Whichever is true."']
+    v = Q.reporting_verbs(doc(mixed + "\n" + run_on))
+    assert v["speaker"].tolist() == ["Grozev", "Grozev"]

@@ -83,8 +83,10 @@ def _closing(para: str, marks: list[int], k: int) -> int:
     depth = 0
     for j in range(k + 1, len(marks)):
         ch = para[marks[j]]
+        pos = marks[j]
+        if ch == '"' and opener == "\u201c" and pos > 0 and not para[pos - 1].isspace():
+            ch = closer  # mixed marks from copy-paste: “…" closes like “…”
         if ch == closer:
-            pos = marks[j]
             if closer == "\u2019" and pos + 1 < len(para) and para[pos + 1].isalpha():
                 continue
             if depth == 0:
@@ -102,8 +104,10 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
     mark, counting a quote inside a quote (``“He called it ‘a response’ today”``
     is one span); straight ``"`` marks pair in order. A ``‘`` opens a quotation
     only at the start of a word after white space or an opening bracket (else it
-    is an apostrophe: ``‘90s`` after a letter). Only the quotation marks are
-    visited, so a paragraph costs one scan for them.
+    is an apostrophe: ``‘90s`` after a letter); a straight ``"`` after a letter or
+    punctuation with no quotation open closes one opened in an earlier paragraph
+    and is skipped. Mixed marks left by copy-paste pair too (``“…"``, ``"…”``).
+    Only the quotation marks are visited, so a paragraph costs one scan for them.
 
     Examples
     --------
@@ -124,9 +128,16 @@ def quote_spans(para: str) -> list[tuple[int, int]]:
                 spans.append((i, marks[j] + 1))
                 k = j + 1
                 continue
+        elif ch == "\u201d" and straight_open >= 0:  # mixed marks: "…” closes like "…"
+            spans = [sp for sp in spans if sp[0] < straight_open]
+            spans.append((straight_open, i + 1))
+            straight_open = -1
         elif ch == '"':
             if straight_open < 0:
-                straight_open = i
+                # a mark after a letter or punctuation closes a quotation opened in an earlier
+                # paragraph (quotes running over paragraphs leave it unopened here): skip it
+                if i == 0 or para[i - 1].isspace() or para[i - 1] in "([{\u2014\u2013-/":
+                    straight_open = i
             else:  # a span found since the straight mark opened is a quote inside it
                 spans = [sp for sp in spans if sp[0] < straight_open]
                 spans.append((straight_open, i + 1))
@@ -464,10 +475,12 @@ def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: 
     * not a noun: not after a determiner, possessive or ``of`` ("the reports",
       "his claims"), not followed by a possessive apostrophe ("member states’
       positions"), not an -s form followed by a finite verb ("member states
-      agreed"), and not closing its sentence unless a quotation precedes it
-      there ("32 NATO member states." against "…,” he said.");
-    * not a passive, which has no speaker: not after a form of *be*, with at
-      most one adverb between ("could be concluded", "was widely reported").
+      agreed"), and not an -s form closing its sentence unless a pronoun is its
+      subject or a quotation closes before it ("32 NATO member states." against
+      "…,” he says.");
+    * not a passive, which has no speaker: a participle not after a form of *be*,
+      with at most one adverb between ("could be concluded", "was widely
+      reported"; "are saying" is no passive).
 
     ``speaker`` is the name, pronoun or description before the verb (``NAME
     [aux] VERB``, ``NAME, apposition, VERB``) or right after it (``stated
@@ -508,7 +521,7 @@ def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: 
                 if form not in lemma or (w != form and not (k == 0 and w == form.capitalize())):
                     continue
                 a, b = s + m.start(), s + m.end()
-                if any(qa <= a < qb for qa, qb in quoted) or _not_speech(sent, toks, k, quoted, s):
+                if any(qa <= a < qb for qa, qb in quoted) or _not_speech(sent, toks, k):
                     continue
                 rows.append((doc_id, outlet, form, lemma[form], a, b,
                              _verb_speaker(sent, m.start(), m.end()), sent))
@@ -516,14 +529,16 @@ def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: 
                                        "sentence"])
 
 
-def _not_speech(sent: str, toks: list[re.Match[str]], k: int, quoted: list[tuple[int, int]],
-                offset: int) -> bool:
+def _not_speech(sent: str, toks: list[re.Match[str]], k: int) -> bool:
     """A verb form used as a noun, a name part or a passive (see :func:`reporting_verbs`)."""
     m = toks[k]
     before = [t.group(0).lower() for t in toks[max(0, k - 2):k]]
     if before and before[-1] in _NOUN_BEFORE:
         return True
-    if before and (before[-1] in _BE or (len(before) == 2 and before[0] in _BE and before[1].endswith("ly"))):
+    word = m.group(0).lower()
+    participle = not (word.endswith("ing") or word.endswith("s"))  # "are saying" is no passive
+    if participle and before and (before[-1] in _BE
+                                  or (len(before) == 2 and before[0] in _BE and before[1].endswith("ly"))):
         return True
     if re.match(r"['\u2019](?![a-zA-Z])", sent[m.end():]):
         return True
@@ -531,9 +546,11 @@ def _not_speech(sent: str, toks: list[re.Match[str]], k: int, quoted: list[tuple
     after = nxt.group(0).lower() if nxt and not sent[m.end():nxt.start()].strip() else ""
     if m.group(0).endswith("s") and (after in _FINITE or after.endswith("ed")):
         return True  # "member states agreed": a plural noun, subject of the next verb
-    if not re.search(r"\w", sent[m.end():]):
-        a = offset + m.start()
-        return not any(qb <= a and qb > offset for _, qb in quoted)
+    if word.endswith("s") and not re.search(r"\w", sent[m.end():]):
+        # an -s form closing its sentence is a plural noun ("32 member states."), unless a
+        # pronoun is its subject ("Medicaid, he says.") or a quotation closes before it
+        return not ((before and before[-1] in _PRONOUNS | {"it"})
+                    or re.search("[\u201d\"\u00bb\u2019]", sent[:m.start()]))
     return False
 
 
