@@ -308,3 +308,14 @@ def test_mixed_and_run_on_quotation_marks() -> None:
     assert [run_on[a:b] for a, b in Q.quote_spans(run_on)] == ['"Whichever is true."']
     v = Q.reporting_verbs(doc(mixed + "\n" + run_on))
     assert v["speaker"].tolist() == ["Grozev", "Grozev"]
+
+
+def test_seed_quoted_regions_cover_scare_quotes_too(seed_corpus: pd.DataFrame, seed_quotes: pd.DataFrame) -> None:
+    r = Q.quoted_regions(seed_corpus, quoted=seed_quotes)
+    text = dict(zip(seed_corpus["doc_id"], seed_corpus["text"]))
+    got = {(d[:3], text[d][a:b]) for d, a, b in r.loc[r["passage_id"] < 0, ["doc_id", "start", "end"]].itertuples(index=False)}
+    # CNN Brasil: "victory plan", "Irreversible" subhead, "irreversible" of the alliance; 003 and 004 "victory plan"
+    assert {("001", "victory plan"), ("001", "Irreversible"), ("001", "irreversible"), ("003", "victory plan"),
+            ("004", "victory plan")} <= got
+    assert len(r[r["passage_id"] >= 0]) == len(seed_quotes)
+    assert (r["end"] > r["start"]).all()

@@ -41,7 +41,7 @@ from framelens.speech import (NAME_PATTERN, PRONOUN_PATTERN, QUOTE_PAIRS, attrib
                               reporting_verbs, resolve_speakers, verb_pattern)
 from framelens.text import sentence_spans, words
 
-__all__ = ["quotes", "passages", "match_quotes", "quote_table", "attribution", "reporting_verbs",
+__all__ = ["quotes", "passages", "quoted_regions", "match_quotes", "quote_table", "attribution", "reporting_verbs",
            "load_reporting_verbs", "load_sources", "QUOTE_MATCH", "QUOTE_PAIRS", "NAME_PATTERN",
            "PRONOUN_PATTERN", "quote_spans", "quoted_spans", "block_quotes", "verb_pattern",
            "find_attribution", "is_anaphor", "resolve_speakers"]
@@ -450,3 +450,52 @@ def attribution(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     out = pd.DataFrame(rows, columns=["doc_id", "outlet", "attributed_to", "n_credits",
                                       "other_sources", "evidence"])
     return out.set_index("doc_id")
+
+
+def quoted_regions(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   actors: pd.DataFrame | str | Path | None = None,
+                   quoted: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every stretch of quoted text, for splitting an outlet's own voice from what it quotes.
+
+    The quotations of :func:`quotes` (with speaker and passage) plus every other
+    span between quotation marks that :func:`quotes` leaves out: scare quotes and
+    unattributed short quotes ("victory plan", "irreversible"), which are still
+    someone else's words, not the outlet's narration.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Articles with ``doc_id``, ``text_col`` and ``label_col``.
+    text_col, label_col : str
+        Text and outlet columns.
+    actors : DataFrame or path, optional
+        Actor table, passed to :func:`quotes`.
+    quoted : DataFrame, optional
+        Output of :func:`quotes` on ``corpus``, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``outlet``, ``start``, ``end`` (character offsets of the quoted
+        words in ``text_col``, marks excluded), ``form`` (``"marks"``, ``"block"``),
+        ``speaker`` (``""`` when unknown), ``passage_id`` (of :func:`quotes`; -1 for
+        a span :func:`quotes` does not count), sorted by document and offset.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ['The "victory plan" stands. "We will not give up," Sybiha said.']})
+    >>> quoted_regions(df)[["start", "end", "speaker", "passage_id"]].values.tolist()
+    [[5, 17, '', -1], [28, 48, 'Sybiha', 0]]
+    """
+    q = quotes(corpus, text_col=text_col, label_col=label_col, actors=actors) if quoted is None else quoted
+    cols = ["doc_id", "outlet", "start", "end", "form", "speaker", "passage_id"]
+    rows = [tuple(r) for r in q[cols].itertuples(index=False)]
+    have = {(r[0], r[2], r[3]) for r in rows}
+    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+    for doc_id, outlet, text in zip(ids, corpus[label_col], corpus[text_col]):
+        for a, b in quoted_spans(text):
+            if b - a > 2 and (doc_id, a + 1, b - 1) not in have:
+                rows.append((doc_id, outlet, a + 1, b - 1, "marks", "", -1))
+    out = pd.DataFrame(rows, columns=cols).astype({"start": "int64", "end": "int64", "passage_id": "int64"})
+    return out.sort_values(["doc_id", "start"], kind="stable", ignore_index=True)
