@@ -1,29 +1,33 @@
 """Direct quotations, their speakers and reporting verbs, matched across outlets; attribution.
 
 * :func:`quotes` finds direct quotations (curly ``“…”``, straight ``"…"``,
-  guillemets ``«…»``, low-high ``„…“``) in each article, with the speaker and
+  guillemets ``«…»``, low-high ``„…“``, single ``‘…’``, quotes inside quotes kept
+  inside, and block quotes without marks) in each article, with the speaker and
   the reporting verb read from the same sentence (``“…,” Sybiha wrote``,
-  ``stated Sybiha``, ``Sybiha stated: "…"``), or else carried over from the
-  previous sentence; pronoun speakers (``he added``) are resolved to the
-  previous named speaker and kept as written in ``speaker_raw``.
+  ``stated Sybiha``, ``Sybiha stated: "…"``), a block quote's signature, or else
+  carried over from the previous sentence; pronoun speakers (``he added``) are
+  resolved to the previous named speaker and kept as written in ``speaker_raw``;
+  one person is one speaker whatever the spelling (``Olga``/``Olha
+  Stefanishyna``).
 * :func:`match_quotes` splits quotations into sentences and groups the same
   words across outlets and translations (``should not be seen as`` /
   ``should not be considered``) by TF-IDF cosine and average-linkage clustering;
   :func:`quote_table` lays a group out outlet by outlet.
 * :func:`attribution` names whom each article credits for the report (a news
   organisation or a generic "British journalists"), or ``nobody``.
-* :func:`reporting_verbs` counts the verbs that introduce speech per outlet.
+* :func:`passages` counts quotations by the passage kept, not the quote-mark span.
 
-Verb and source lists are data files in ``framelens/data`` (``reporting_verbs.csv``,
+The shared pieces (quotation marks, block quotes, attribution, speaker names,
+:func:`reporting_verbs`) live in :mod:`framelens.speech` and are importable from
+here too. Verb and source lists are data files in ``framelens/data`` (``reporting_verbs.csv``,
 ``news_sources.csv``) that a researcher can extend.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,10 +35,16 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from framelens.notes import NotEnoughData
+from framelens.speech import (NAME_PATTERN, PRONOUN_PATTERN, QUOTE_PAIRS, attribution_after,
+                              block_quotes, clean_speaker, find_attribution, is_anaphor,
+                              load_reporting_verbs, load_sources, quote_spans, quoted_spans,
+                              reporting_verbs, resolve_speakers, verb_pattern)
 from framelens.text import sentence_spans, words
 
-__all__ = ["quotes", "match_quotes", "quote_table", "attribution", "reporting_verbs",
-           "load_reporting_verbs", "load_sources", "QUOTE_MATCH"]
+__all__ = ["quotes", "passages", "quoted_regions", "match_quotes", "quote_table", "attribution", "reporting_verbs",
+           "load_reporting_verbs", "load_sources", "QUOTE_MATCH", "QUOTE_PAIRS", "NAME_PATTERN",
+           "PRONOUN_PATTERN", "quote_spans", "quoted_spans", "block_quotes", "verb_pattern",
+           "find_attribution", "is_anaphor", "resolve_speakers"]
 
 #: Default cosine for two quotation sentences to be "the same quote" in
 #: :func:`match_quotes` (average linkage). Unigram+bigram TF-IDF with stop words kept:
@@ -42,162 +52,36 @@ __all__ = ["quotes", "match_quotes", "quote_table", "attribution", "reporting_ve
 #: against each other and different sentences of the letter below 0.25.
 QUOTE_MATCH: float = 0.3
 
-_PAIRS = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
-_NAME = r"(?:[A-Z][\w\u2019'-]*\.?)(?:\s+(?:[A-Z][\w\u2019'-]*\.?))*"
-_PRONOUN = r"(?:he|she|they|He|She|They)"
-_ROLE_WORDS = frozenset({
-    "president", "minister", "foreign", "prime", "deputy", "ukrainian", "russian", "head",
-    "secretary", "general", "spokesman", "spokeswoman", "chancellor", "ambassador", "mr", "mrs",
-    "ms", "dr", "the", "state", "defence", "defense", "nato", "of", "for", "and", "european",
-    "euro-atlantic", "integration", "ukraine's", "ukraine", "us", "u.s.", "president-elect",
-    "in", "however", "meanwhile", "but", "according", "to",
-})
-
-
-@lru_cache(maxsize=None)
-def _default_verbs() -> pd.DataFrame:
-    with resources.files("framelens").joinpath("data/reporting_verbs.csv").open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
-
-
-def load_reporting_verbs(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
-    """Reporting verbs (``form``, ``lemma``); the packaged list when ``source`` is None.
-
-    Examples
-    --------
-    >>> v = load_reporting_verbs()
-    >>> v.loc[v["form"] == "stressed", "lemma"].item()
-    'stress'
-    """
-    if source is None:
-        df = _default_verbs().copy()
-        where = "framelens/data/reporting_verbs.csv"
-    else:
-        where = str(source) if not isinstance(source, pd.DataFrame) else "the verb table"
-        df = source.copy() if isinstance(source, pd.DataFrame) else pd.read_csv(
-            source, dtype=str, keep_default_na=False)
-    for c in ("form", "lemma"):
-        if c not in df.columns:
-            raise ValueError(f"{where}: missing column {c!r}; needs 'form' and 'lemma'")
-    bad = df.index[~df["form"].astype(str).str.fullmatch(r"[a-z]+")]
-    if len(bad):
-        raise ValueError(f"{where}, line {int(bad[0]) + 2}: form {df.loc[bad[0], 'form']!r} must be "
-                         "one lowercase word")
-    return df[["form", "lemma"]].reset_index(drop=True)
-
-
-def load_sources(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
-    """News sources (``source``, ``pattern``, ``note``); the packaged list when None.
-
-    A ``source`` containing ``<`` (e.g. ``<Nationality> journalists``) is
-    generic: the matched words themselves name the source ("British journalists").
-
-    Examples
-    --------
-    >>> "Reuters" in set(load_sources()["source"])
-    True
-    """
-    if source is None:
-        with resources.files("framelens").joinpath("data/news_sources.csv").open(encoding="utf-8") as f:
-            df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        where = "framelens/data/news_sources.csv"
-    else:
-        where = str(source) if not isinstance(source, pd.DataFrame) else "the source table"
-        df = source.copy() if isinstance(source, pd.DataFrame) else pd.read_csv(
-            source, dtype=str, keep_default_na=False)
-    for c in ("source", "pattern"):
-        if c not in df.columns:
-            raise ValueError(f"{where}: missing column {c!r}; needs 'source' and 'pattern'")
-    if "note" not in df.columns:
-        df["note"] = ""
-    for i, row in enumerate(df.itertuples(index=False), start=2):
-        try:
-            re.compile(row.pattern)
-        except re.error as err:
-            raise ValueError(f"{where}, line {i}: pattern {row.pattern!r} is invalid: {err}") from err
-    return df[["source", "pattern", "note"]].reset_index(drop=True)
-
-
-def _find_quotes(para: str) -> list[tuple[int, int]]:
-    """(start, end) of quotations in one paragraph, quote marks included."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    straight_open = -1
-    while i < len(para):
-        ch = para[i]
-        if ch in _PAIRS:
-            close = para.find(_PAIRS[ch], i + 1)
-            if close > 0:
-                spans.append((i, close + 1))
-                i = close + 1
-                continue
-        elif ch == '"':
-            if straight_open < 0:
-                straight_open = i
-            else:
-                spans.append((straight_open, i + 1))
-                straight_open = -1
-        i += 1
-    return sorted(spans)
-
-
-def _clean_speaker(raw: str) -> str:
-    """Drop role words from a capitalised run: 'Ukrainian Foreign Minister Sybiha' -> 'Sybiha'."""
-    toks = [t for t in re.split(r"\s+", raw.strip()) if t]
-    toks = [re.sub(r"(?:\u2019|')s$", "", t) for t in toks]
-    kept = [t for t in toks if t.lower().strip(".,") not in _ROLE_WORDS]
-    return " ".join(kept[-2:]) if kept else ""
-
-
-def _verb_regex(forms: Sequence[str]) -> str:
-    return r"\b(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b"
-
-
-def _attribution(left: str, right: str, verb_re: str,
-                 is_ok: Callable[[str], bool] = lambda s: True, last: bool = False) -> tuple[str, str]:
-    """(speaker as written, verb) from the text around a quotation, or ('', '').
-
-    After the quote: ``, Sybiha wrote`` / ``, stated Sybiha`` / ``, he added``.
-    Before it: the first (``last``: the last) ``NAME[,] [w w] VERB`` or
-    ``NAME, apposition, [w w] VERB`` whose name passes ``is_ok`` (not a news
-    organisation; an actor when known).
-    """
-    after = re.match(r"\s*[,.]?\s*(?:(?P<s1>" + _NAME + "|" + _PRONOUN + r")\s+(?P<v1>" + verb_re
-                     + r")|(?P<v2>" + verb_re + r")\s+(?P<s2>" + _NAME + "|" + _PRONOUN + r"))", right)
-    if after:
-        spk = after.group("s1") or after.group("s2")
-        verb = after.group("v1") or after.group("v2")
-        if is_ok(spk) or spk in {"he", "she", "they", "He", "She", "They"}:
-            return spk.rstrip("."), verb
-    cands: list[tuple[int, int, str, str]] = []
-    for rank, pat in enumerate((
-            r"(?P<s>" + _NAME + "|" + _PRONOUN + r")(?:\u2019s|'s)?,?(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")",
-            r"(?P<s>" + _NAME + r")(?:\u2019s|'s)?,[^,]{1,100},(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")")):
-        for m in re.finditer(pat, left):
-            if is_ok(m.group("s")):
-                cands.append((m.start("v"), rank, m.group("s").rstrip("."), m.group("v")))
-    if cands:
-        _, _, spk, verb = max(cands) if last else min(cands)
-        return spk, verb
-    return "", ""
-
-
-def _resolve(raw: str, actors: pd.DataFrame | None) -> str:
-    if not raw:
-        return ""
-    if raw.lower() in {"he", "she", "they"}:
-        return raw.lower()
-    if actors is not None:
-        for row in actors.itertuples(index=False):
-            if re.search(row.pattern, raw):
-                return str(row.actor)
-    return _clean_speaker(raw)
+_QUOTE_COLS = ["doc_id", "outlet", "quote_id", "passage_id", "start", "end", "form", "quote",
+               "n_words", "speaker", "speaker_raw", "verb", "verb_lemma", "attributed_in", "sentence"]
 
 
 def quotes(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
            min_words: int = 3, actors: pd.DataFrame | str | Path | None = None,
            verbs: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
-    """Direct quotations with speaker, reporting verb and outlet.
+    """Direct quotations with speaker, reporting verb, outlet and the passage each belongs to.
+
+    A quotation is the text between quotation marks (:func:`quote_spans`: curly,
+    straight, guillemets, low-high and single curly marks, quotes inside quotes
+    kept inside) or a block quote without marks (:func:`block_quotes`). The
+    speaker and reporting verb are read from the same sentence
+    (:func:`find_attribution`: ``“…,” Sybiha wrote``, ``stated Sybiha``,
+    ``Sybiha stated: "…"``, ``according to the president``), from a block quote's
+    signature, or else carried over from the previous sentence; pronouns and
+    descriptions of office (``he added``, ``the Ukrainian leader``) are the
+    previous named speaker. Speakers are merged across spellings and
+    transliterations by :func:`resolve_speakers`.
+
+    A quotation of fewer than ``min_words`` words counts only when the same
+    sentence attributes it (``Putin said the strikes were Moscow’s “response”``);
+    without an attribution it is a scare quote or term ("victory plan").
+
+    Consecutive quotations of one speaker form one *passage*, the unit to count
+    ("VTC keeps one 67-word quote" and "CNN splits it in three" are one passage
+    each): a quotation joins the previous one when both have the same speaker and
+    it stands in the same sentence, or in the next sentence with nothing between
+    the two but punctuation or the attribution clause (``”, stated Sybiha. “``,
+    ``,” he added. “``, ``,” President Zelensky said, implying that …``).
 
     Parameters
     ----------
@@ -206,44 +90,77 @@ def quotes(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "ou
     text_col, label_col : str
         Text and outlet columns.
     min_words : int, default 3
-        Shorter quotations are scare quotes or terms ("victory plan",
-        "irreversible") and are left out.
+        Shorter unattributed quotations are left out.
     actors : DataFrame or path, optional
-        Actor table (``actor``, ``pattern``; see :func:`framelens.actors.load_actors`)
-        used to name speakers canonically ("Zelenskyy" -> "Zelensky"); without it a
-        speaker is the last one or two capitalised words that are not role words.
+        Actor table (``actor``, ``pattern``; see :func:`framelens.actors.load_actors`).
+        With it, a speaker must be an actor and is named by it; without it, a
+        speaker is any capitalised run that is not only role words, named by its
+        surname's most frequent spelling.
     verbs : DataFrame or path, optional
         Reporting verbs (``form``, ``lemma``); default the packaged list.
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``quote_id`` (0-based in the document), ``start``,
-        ``end`` (offsets of the quoted words, marks excluded), ``quote``, ``n_words``,
-        ``speaker`` (resolved; ``""`` when unknown), ``speaker_raw`` (as written,
-        e.g. ``"he"``), ``verb`` (as written), ``verb_lemma``, ``attributed_in``
-        (``"sentence"`` or ``"previous"``), ``sentence`` (the sentence with the quote).
+        One row per quotation: ``doc_id``, ``outlet``, ``quote_id`` (0-based in the
+        document), ``passage_id`` (0-based in the document), ``start``, ``end``
+        (character offsets of the quoted words in ``text_col``, marks excluded),
+        ``form`` (``"marks"`` or ``"block"``), ``quote``, ``n_words``, ``speaker``
+        (canonical; ``""`` when unknown), ``speaker_raw`` (as written, e.g.
+        ``"he"``), ``verb`` (as written), ``verb_lemma``, ``attributed_in``
+        (``"sentence"``, ``"signature"``, ``"previous"`` or ``""``), ``sentence``
+        (the sentence(s) holding the quotation).
 
     Examples
     --------
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
     ...     "text": ['"We will not give up," Sybiha said. "We go on," he added.']})
-    >>> quotes(df)[["quote", "speaker", "speaker_raw", "verb"]].values.tolist()
-    [['We will not give up,', 'Sybiha', 'Sybiha', 'said'], ['We go on,', 'Sybiha', 'he', 'added']]
+    >>> quotes(df)[["quote", "speaker", "speaker_raw", "verb", "passage_id"]].values.tolist()
+    [['We will not give up,', 'Sybiha', 'Sybiha', 'said', 0], ['We go on,', 'Sybiha', 'he', 'added', 0]]
     """
     for name, col in (("text_col", text_col), ("label_col", label_col)):
         if col not in corpus.columns:
             raise ValueError(f"{name}={col!r} is not a column of corpus; "
                              f"available columns: {sorted(map(str, corpus.columns))}")
-    if not isinstance(min_words, int) or min_words < 1:
+    if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 1:
         raise ValueError(f"min_words={min_words!r} must be a positive integer")
     vt = load_reporting_verbs(verbs)
     lemma = dict(zip(vt["form"], vt["lemma"]))
-    verb_re = _verb_regex(list(lemma))
+    verb_re = verb_pattern(list(lemma))
     act = None
     if actors is not None:
         from framelens.actors import load_actors
         act = load_actors(actors)
+    is_ok = _speaker_check(act)
+    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
+    texts = corpus[text_col].tolist()
+    rows: list[tuple] = []
+    for doc_id, outlet, text in zip(ids, corpus[label_col], texts):
+        if not isinstance(text, str):
+            raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
+        rows += [(doc_id, outlet, text, *r) for r in _doc_quotes(text, verb_re, is_ok, min_words)]
+    if not rows:
+        return pd.DataFrame(columns=_QUOTE_COLS)
+    canon = resolve_speakers([r[11] for r in rows], [t for t in texts if isinstance(t, str)], actors=act)
+    out = []
+    prev: tuple | None = None
+    qid = pid = 0
+    for (doc_id, outlet, text, a, b, ma, mb, si, se, form, raw, named, verb, where, sentence) in rows:
+        speaker = canon.get(named, "")
+        cur = (doc_id, speaker, si, se, ma, mb)
+        if prev is None or prev[0] != doc_id:
+            qid, pid = 0, 0
+        else:
+            qid += 1
+            pid += 0 if _joins(text, prev, cur, verb_re) else 1
+        prev = cur
+        quote = text[a:b]
+        out.append((doc_id, outlet, qid, pid, a, b, form, quote, len(words(quote)), speaker, raw, verb,
+                    lemma.get(verb.lower(), ""), where, sentence))
+    return pd.DataFrame(out, columns=_QUOTE_COLS)
+
+
+def _speaker_check(act: pd.DataFrame | None) -> Callable[[str], bool]:
     src_res = [re.compile(p) for p in load_sources()["pattern"]]
 
     def is_ok(name: str) -> bool:
@@ -252,57 +169,117 @@ def quotes(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "ou
             return False
         if act is not None:
             return any(re.search(p, name) for p in act["pattern"])
-        return bool(_clean_speaker(name))
+        return bool(clean_speaker(name))
+    return is_ok
 
-    ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    cols = ["doc_id", "outlet", "quote_id", "start", "end", "quote", "n_words", "speaker",
-            "speaker_raw", "verb", "verb_lemma", "attributed_in", "sentence"]
-    rows = []
-    for doc_id, outlet, text in zip(ids, corpus[label_col], corpus[text_col]):
-        if not isinstance(text, str):
-            raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
-        spans = sentence_spans(text)
-        starts = [s for s, _ in spans]
-        prev_speaker = ""
-        qid = 0
-        last_sent_attr: dict[int, tuple[str, str]] = {}
-        for m in re.finditer(r"[^\n]+", text):
-            para, off = m.group(0), m.start()
-            for qs, qe in _find_quotes(para):
-                a, b = off + qs + 1, off + qe - 1
-                inner = text[a:b]
-                if len(words(inner)) < min_words:
-                    continue
-                si = max(0, int(np.searchsorted(starts, a, side="right")) - 1)
-                se = max(0, int(np.searchsorted(starts, b, side="right")) - 1)
-                s_start, s_end = spans[si][0], spans[se][1]
-                left = text[max(s_start, off):a - 1]
-                right = text[b + 1:min(s_end, off + len(para))]
-                raw, verb = _attribution(left, right, verb_re, is_ok)
-                where = "sentence" if raw else ""
-                pronoun = raw.lower() in {"he", "she", "they"}
-                carried = ("", "")
-                if si > 0:
-                    # the previous sentence: its quote's speaker, or its reporting clause
-                    if si - 1 in last_sent_attr:
-                        carried = last_sent_attr[si - 1]
-                    else:
-                        ps, pe = spans[si - 1]
-                        carried = _attribution(text[ps:pe], "", verb_re, is_ok)
-                if not raw and carried[0]:
-                    raw, verb = carried
-                    where = "previous"
-                spk = _resolve(raw, act)
-                if pronoun:
-                    named = carried[0] if carried[0].lower() not in {"he", "she", "they"} else ""
-                    spk = _resolve(named, act) if named else prev_speaker
-                if spk:
-                    prev_speaker = spk
-                last_sent_attr[se] = (raw if not pronoun else spk, verb)
-                rows.append((doc_id, outlet, qid, a, b, inner, len(words(inner)), spk, raw, verb,
-                             lemma.get(verb.lower(), ""), where, text[s_start:s_end]))
-                qid += 1
-    return pd.DataFrame(rows, columns=cols)
+
+def _doc_quotes(text: str, verb_re: str, is_ok: Callable[[str], bool],
+                min_words: int) -> list[tuple]:
+    """Quotations of one text: (start, end, mark start, mark end, first and last sentence,
+    form, speaker as written, speaker named, verb, attributed_in, sentence), in text order."""
+    spans = sentence_spans(text)
+    if not spans:
+        return []
+    starts = [s for s, _ in spans]
+
+    def sent_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    cands = [(m.start() + qs + 1, m.start() + qe - 1, m.start() + qs, m.start() + qe, "marks", "")
+             for m in re.finditer(r"[^\n]+", text) for qs, qe in quote_spans(m.group(0))]
+    cands += [(a, b, a, b, "block", sig) for a, b, sig in block_quotes(text)]
+    out = []
+    prev_named = ""
+    last_sent_attr: dict[int, tuple[str, str]] = {}
+    for a, b, ma, mb, form, sig in sorted(cands):
+        n = len(words(text[a:b]))
+        if n == 0:
+            continue
+        si, se = sent_of(a), sent_of(max(a, b - 1))
+        if form == "marks":
+            para_start = text.rfind("\n", 0, ma) + 1
+            para_end = text.find("\n", mb)
+            para_end = len(text) if para_end < 0 else para_end
+            left = text[max(spans[si][0], para_start):ma]
+            right = text[mb:max(mb, min(spans[se][1], para_end))]
+            raw, verb = find_attribution(left, right, verb_re, is_ok)
+            where = "sentence" if raw else ""
+            if n < min_words and not raw:
+                continue
+        else:
+            raw, verb, where = (sig, "", "signature") if sig and is_ok(sig) else ("", "", "")
+        carried = ("", "")
+        if si > 0:
+            if si - 1 in last_sent_attr:
+                carried = last_sent_attr[si - 1]
+            else:
+                ps, pe = spans[si - 1]
+                carried = find_attribution(text[ps:pe], "", verb_re, is_ok)
+        if not raw and carried[0]:
+            raw, verb = carried
+            where = "previous"
+        if raw and is_anaphor(raw):
+            named = carried[0] if carried[0] and not is_anaphor(carried[0]) else prev_named
+        else:
+            named = raw
+        if named:
+            prev_named = named
+        last_sent_attr[se] = (named, verb)
+        out.append((a, b, ma, mb, si, se, form, raw, named, verb, where,
+                    text[spans[si][0]:spans[se][1]]))
+    return out
+
+
+def _joins(text: str, prev: tuple, cur: tuple, verb_re: str) -> bool:
+    """Whether quotation ``cur`` continues the passage of quotation ``prev`` (see :func:`quotes`);
+    each is (doc_id, speaker, first sentence, last sentence, mark start, mark end)."""
+    _, p_spk, _, p_last, _, p_end = prev
+    _, c_spk, c_first, _, c_start, _ = cur
+    if not c_spk or c_spk != p_spk:
+        return False
+    if c_first <= p_last:
+        return True
+    if c_first != p_last + 1:
+        return False
+    gap = text[p_end:c_start]
+    return not re.search(r"\w", gap) or bool(re.match(attribution_after(verb_re), gap))
+
+
+def passages(q: pd.DataFrame) -> pd.DataFrame:
+    """One row per quoted passage: the unit to count quotations by.
+
+    Parameters
+    ----------
+    q : pandas.DataFrame
+        Output of :func:`quotes`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``outlet``, ``passage_id``, ``speaker``, ``start`` (of the first
+        quotation), ``end`` (of the last), ``n_quotes`` (quote-mark spans or block
+        quotes it is split into), ``n_words``, ``form`` (``"marks"``, ``"block"`` or
+        both joined by ``+``), ``verbs`` (reporting verbs as written, ``"; "``),
+        ``text`` (the quotations joined by `` … ``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ['"We will not give up," Sybiha said. "We go on," he added.']})
+    >>> passages(quotes(df))[["speaker", "n_quotes", "n_words", "text"]].values.tolist()
+    [['Sybiha', 2, 8, 'We will not give up, … We go on,']]
+    """
+    cols = ["doc_id", "outlet", "passage_id", "speaker", "start", "end", "n_quotes", "n_words",
+            "form", "verbs", "text"]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    g = q.sort_values(["doc_id", "start"], kind="stable").groupby(["doc_id", "passage_id"], sort=True)
+    out = g.agg(outlet=("outlet", "first"), speaker=("speaker", "first"), start=("start", "min"),
+                end=("end", "max"), n_quotes=("quote", "size"), n_words=("n_words", "sum"),
+                form=("form", lambda s: "+".join(dict.fromkeys(s))),
+                verbs=("verb", lambda s: "; ".join(dict.fromkeys(v for v in s if v))),
+                text=("quote", " \u2026 ".join)).reset_index()
+    return out[cols]
 
 
 def match_quotes(q: pd.DataFrame, *, threshold: float = QUOTE_MATCH,
@@ -324,6 +301,7 @@ def match_quotes(q: pd.DataFrame, *, threshold: float = QUOTE_MATCH,
     pandas.DataFrame
         One row per segment: ``group`` (numbered by number of outlets, then first
         appearance), ``n_outlets``, ``doc_id``, ``outlet``, ``quote_id``,
+        ``passage_id`` (of :func:`quotes`; the quote's own id when ``q`` has none),
         ``speaker``, ``verb``, ``segment``.
 
     Examples
@@ -337,19 +315,22 @@ def match_quotes(q: pd.DataFrame, *, threshold: float = QUOTE_MATCH,
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold={threshold!r} must be in (0, 1]")
-    cols = ["group", "n_outlets", "doc_id", "outlet", "quote_id", "speaker", "verb", "segment"]
+    cols = ["group", "n_outlets", "doc_id", "outlet", "quote_id", "passage_id", "speaker", "verb",
+            "segment"]
     segs = []
     has_sentence = "sentence" in q.columns
+    has_passage = "passage_id" in q.columns
     for r in q.itertuples(index=False):
         for s, e in sentence_spans(r.quote):
             seg = r.quote[s:e]
             if words(seg):
                 ctx = r.sentence if has_sentence and len(words(seg)) < context_words else seg
-                segs.append((r.doc_id, r.outlet, r.quote_id, r.speaker, r.verb, seg, ctx))
+                segs.append((r.doc_id, r.outlet, r.quote_id, r.passage_id if has_passage else r.quote_id,
+                             r.speaker, r.verb, seg, ctx))
     if not segs:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(segs, columns=["doc_id", "outlet", "quote_id", "speaker", "verb", "segment",
-                                     "_text"])
+    df = pd.DataFrame(segs, columns=["doc_id", "outlet", "quote_id", "passage_id", "speaker", "verb",
+                                     "segment", "_text"])
     if len(df) == 1:
         lab = np.zeros(1, dtype=int)
     else:
@@ -471,31 +452,50 @@ def attribution(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     return out.set_index("doc_id")
 
 
-def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
-                    verbs: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
-    """Every reporting verb in each article (direct and indirect speech), with its sentence.
+def quoted_regions(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   actors: pd.DataFrame | str | Path | None = None,
+                   quoted: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every stretch of quoted text, for splitting an outlet's own voice from what it quotes.
+
+    The quotations of :func:`quotes` (with speaker and passage) plus every other
+    span between quotation marks that :func:`quotes` leaves out: scare quotes and
+    unattributed short quotes ("victory plan", "irreversible"), which are still
+    someone else's words, not the outlet's narration.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Articles with ``doc_id``, ``text_col`` and ``label_col``.
+    text_col, label_col : str
+        Text and outlet columns.
+    actors : DataFrame or path, optional
+        Actor table, passed to :func:`quotes`.
+    quoted : DataFrame, optional
+        Output of :func:`quotes` on ``corpus``, if already computed.
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``verb`` (as written, lowercased), ``lemma``,
-        ``sentence``. Count with ``pd.crosstab(t["lemma"], t["outlet"])``.
+        ``doc_id``, ``outlet``, ``start``, ``end`` (character offsets of the quoted
+        words in ``text_col``, marks excluded), ``form`` (``"marks"``, ``"block"``),
+        ``speaker`` (``""`` when unknown), ``passage_id`` (of :func:`quotes`; -1 for
+        a span :func:`quotes` does not count), sorted by document and offset.
 
     Examples
     --------
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
-    ...                    "text": ["He said no. She stressed it and admitted more."]})
-    >>> reporting_verbs(df)["lemma"].tolist()
-    ['say', 'stress', 'admit']
+    ...     "text": ['The "victory plan" stands. "We will not give up," Sybiha said.']})
+    >>> quoted_regions(df)[["start", "end", "speaker", "passage_id"]].values.tolist()
+    [[5, 17, '', -1], [28, 48, 'Sybiha', 0]]
     """
-    vt = load_reporting_verbs(verbs)
-    lemma = dict(zip(vt["form"], vt["lemma"]))
+    q = quotes(corpus, text_col=text_col, label_col=label_col, actors=actors) if quoted is None else quoted
+    cols = ["doc_id", "outlet", "start", "end", "form", "speaker", "passage_id"]
+    rows = [tuple(r) for r in q[cols].itertuples(index=False)]
+    have = {(r[0], r[2], r[3]) for r in rows}
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows = []
     for doc_id, outlet, text in zip(ids, corpus[label_col], corpus[text_col]):
-        for s, e in sentence_spans(text):
-            sent = text[s:e]
-            for w in words(sent):
-                if w in lemma:
-                    rows.append((doc_id, outlet, w, lemma[w], sent))
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "verb", "lemma", "sentence"])
+        for a, b in quoted_spans(text):
+            if b - a > 2 and (doc_id, a + 1, b - 1) not in have:
+                rows.append((doc_id, outlet, a + 1, b - 1, "marks", "", -1))
+    out = pd.DataFrame(rows, columns=cols).astype({"start": "int64", "end": "int64", "passage_id": "int64"})
+    return out.sort_values(["doc_id", "start"], kind="stable", ignore_index=True)
