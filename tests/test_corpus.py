@@ -86,9 +86,13 @@ def test_other_manifest_name_and_missing_outlet_column(make_corpus) -> None:
     assert df["outlet"].tolist() == ["x"] and df["date"].tolist() == ["2024-01-02"]
 
 
-def test_non_txt_files_and_hidden_files_are_ignored(make_corpus) -> None:
+def test_non_txt_files_are_ignored_and_hidden_txt_files_are_rejects(make_corpus) -> None:
     folder = make_corpus({"a.txt": "A.", "notes.md": "no", ".hidden.txt": "no", "B.TXT": "Bee."})
-    assert load_corpus(folder)["doc_id"].tolist() == ["B", "a"]
+    df = load_corpus(folder, errors="collect")
+    assert df["doc_id"].tolist() == ["B", "a"]
+    assert rejects_table(df)["path"].tolist() == [".hidden.txt"]
+    with pytest.raises(CorpusError, match=r"\.hidden\.txt is a hidden file"):
+        load_corpus(folder)
 
 
 def test_matching_sha256_is_accepted_in_any_case(make_corpus) -> None:

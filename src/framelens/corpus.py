@@ -39,10 +39,14 @@ __all__ = [
     "RULES",
     "CORE_COLUMNS",
     "MIN_WORDS",
+    "MAX_ARTICLE_CHARS",
+    "INTERFACE_TEXT",
+    "junk_reason",
     "TABLE_SUFFIXES",
     "load_corpus",
     "corpus_folder",
     "rejects_table",
+    "duplicate_texts",
     "source_note",
     "clean",
     "rules_table",
@@ -80,6 +84,21 @@ def _nfc(s: str) -> str:
 _BLANK = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*")
 
 
+def _resave_hint(raw: bytes) -> str:
+    """How to re-save bytes that are not UTF-8: UTF-16 when they look like it, else cp1252.
+
+    UTF-16 is recognised by its byte-order mark (``FF FE`` or ``FE FF``) or by NUL bytes
+    at every other position of the first bytes (ASCII letters in UTF-16).
+    """
+    head = raw[:200]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4))
+    if utf16:
+        return ("The file looks like UTF-16 (a UTF-16 byte-order mark or NUL bytes between the "
+                "letters): re-save it as UTF-8, e.g. `iconv -f utf-16 -t utf-8`")
+    return "Re-save the file as UTF-8, e.g. `iconv -f cp1252 -t utf-8` if it came from Windows"
+
+
 def _decode(raw: bytes, where: str) -> str:
     try:
         return raw.decode("utf-8", errors="strict")
@@ -88,8 +107,7 @@ def _decode(raw: bytes, where: str) -> str:
         bad = raw[err.start:err.end].hex(" ")
         raise CorpusError(
             f"{where} is not valid UTF-8: byte(s) {bad} at byte offset {err.start} "
-            f"(line {line}) cannot be decoded ({err.reason}). Re-save the file as UTF-8, "
-            f"e.g. `iconv -f cp1252 -t utf-8` if it came from Windows."
+            f"(line {line}) cannot be decoded ({err.reason}). {_resave_hint(raw)}."
         ) from None
 
 
@@ -107,10 +125,35 @@ def _csv_header(text: str, where: str, empty_hint: str) -> tuple[Any, list[str]]
     return reader, [h.strip() for h in header]
 
 
+def _unclosed_quote(text: str, line: int, where: str) -> None:
+    """Raise when the CSV record starting on ``line`` of ``text`` opens a quote never closed.
+
+    Python's :mod:`csv` reader (not strict) reads such a field to the end of the file, so
+    every later row would be swallowed into it. The record is read again with
+    ``strict=True``, which reports the end of the data inside the quoted field.
+    """
+    lines = io.StringIO(text, newline="")
+    offset = sum(len(lines.readline()) for _ in range(line - 1))
+    tail = text[offset:]
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as err:
+        if "unexpected end of data" not in str(err):
+            return
+        last = line + len(tail.splitlines()) - 1
+        raise CorpusError(
+            f"{where}, line {line}: a quoted field opened on this line is never closed, so lines "
+            f"{line}-{last} (to the end of the file) would be read as one field and the rows on "
+            f"them lost. Close the quote (write a quote inside a quoted field as \"\")."
+        ) from None
+
+
 def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Return the header and (line number, row) pairs of a manifest CSV."""
+    text = _decode(file.read_bytes(), f"manifest {file}")
     reader, header = _csv_header(
-        _decode(file.read_bytes(), f"manifest {file}"), f"manifest {file}",
+        text, f"manifest {file}",
         "give it a header line with at least a 'doc_id' column, or delete it to load the "
         "folder without a manifest")
     if "doc_id" not in header:
@@ -136,6 +179,8 @@ def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str
             rows.append((start, dict(zip(header, cells))))
     except csv.Error as err:
         raise CorpusError(f"manifest {file}, line {reader.line_num}: cannot parse ({err}).") from None
+    if rows:
+        _unclosed_quote(text.removeprefix("\ufeff"), rows[-1][0], f"manifest {file}")
     return header, rows
 
 
@@ -185,18 +230,109 @@ def corpus_folder(path: str | Path) -> Path:
     return p.parent if p.is_file() else p
 
 
+#: Lines that are a web page's interface, not an article's text (compared in lower case,
+#: surrounding white space and punctuation dropped); see :func:`junk_reason`.
+INTERFACE_TEXT: frozenset[str] = frozenset({
+    "link copied", "copy link", "copied", "share", "share this", "share this article",
+    "share on facebook", "share on twitter", "tweet", "email", "e-mail", "print", "comments",
+    "comment", "advertisement", "read more", "click here", "subscribe", "sign up", "log in",
+    "close", "menu", "skip to content", "skip to main content", "loading", "play video",
+    "watch", "video", "follow us", "related", "more", "next", "previous", "back to top",
+})
+
+#: Default of ``load_corpus(max_chars=)``: an article longer than this is rejected.
+MAX_ARTICLE_CHARS = 5_000_000
+
+_EDGE_PUNCT = " \t\u00a0.,:;!?|-–—•·()[]{}\"'“”‘’«»…"
+
+
+def junk_reason(text: str) -> str:
+    """Why a cleaned text is not an article (``""`` when it may be one).
+
+    A text is junk when, once the lines of :data:`INTERFACE_TEXT` (a share button's
+    "Link Copied", "Read more", ...) are set aside, no letter is left: only digits,
+    punctuation, symbols and white space. It is judged on the text *after* page
+    furniture is removed (see :func:`clean`), so "Updated 3 hours ago" alone is junk.
+
+    Parameters
+    ----------
+    text : str
+        A cleaned article text.
+
+    Returns
+    -------
+    str
+        The reason, ready to follow "the text ...", or ``""``.
+
+    Examples
+    --------
+    >>> junk_reason("Link Copied")
+    "holds only web-page interface text ('Link Copied'), no article"
+    >>> junk_reason("12 345, 678.")
+    'holds no letters, only digits, punctuation or symbols (12 345, 678.), no article'
+    >>> junk_reason("Kyiv asked NATO.")
+    ''
+    """
+    kept, interface = [], []
+    for line in text.splitlines():
+        key = line.strip(_EDGE_PUNCT).casefold()
+        (interface if key in INTERFACE_TEXT else kept).append(line.strip())
+    if any(ch.isalpha() for line in kept for ch in line):
+        return ""
+    if not any(kept) and not interface:
+        return ""  # nothing at all: empty, which the callers say in their own words
+    if interface and not any(kept):
+        return f"holds only web-page interface text ({' / '.join(interface)[:60]!r}), no article"
+    shown = " ".join(" ".join(kept).split())
+    shown = shown if len(shown) <= 40 else shown[:40] + "..."
+    return f"holds no letters, only digits, punctuation or symbols ({shown}), no article"
+
+
+def _date_problem(value: str) -> str:
+    """Why a manifest/table ``date`` value is not a ``YYYY-MM-DD`` day (``""`` when it is, or empty)."""
+    import datetime
+
+    value = value.strip()
+    if value == "" or value == UNKNOWN:
+        return ""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            datetime.date.fromisoformat(value)
+            return ""
+    except ValueError:
+        pass
+    return (f"date {value!r} is not a calendar day written YYYY-MM-DD (e.g. 2024-11-29); write it "
+            f"so, or leave it empty: an article without a date is undated, and same-story grouping "
+            f"(stories.group_stories) then compares it only with other undated articles")
+
+
+def _article_problem(text: str, *, min_words: int, max_chars: int) -> str:
+    """Why an article's text cannot be analysed, ready to follow "the text" (``""`` if it can)."""
+    if len(text) > max_chars:
+        return (f"has {len(text):,} characters, more than max_chars={max_chars:,} (the "
+                f"--max-article-chars limit); split it into articles, or raise the limit if it "
+                f"really is one article")
+    if _BLANK.fullmatch(text):
+        return "is empty or only whitespace"
+    return _too_short(text, min_words)
+
+
 def _too_short(text: str, min_words: int) -> str:
-    """Why ``text`` is too short to analyse (``""`` when it is long enough)."""
+    """Why ``text`` is too short to analyse or not an article (``""`` when it is long enough)."""
     if min_words == 0:
         return ""
     from itertools import islice
 
+    cleaned = _apply(text, _find_spans(text, RULES))
     # counting stops at min_words: a long article costs one cleaning pass, not a full count
-    n = sum(1 for _ in islice(WORD.finditer(_apply(text, _find_spans(text, RULES))), min_words))
-    if n >= min_words:
-        return ""
+    n = sum(1 for _ in islice(WORD.finditer(cleaned), min_words))
     if n == 0:
         return "has no words once page furniture is removed (too short to analyse)"
+    junk = junk_reason(cleaned)
+    if junk:
+        return f"{junk} once page furniture is removed"
+    if n >= min_words:
+        return ""
     return (f"has {n} word{'s' if n != 1 else ''} once page furniture is removed, fewer than "
             f"min_words={min_words} (too short to analyse)")
 
@@ -208,8 +344,7 @@ def _bad_utf8(raw: bytes, base: int) -> str:
     except UnicodeDecodeError as err:
         bad = raw[err.start:err.end].hex(" ")
         return (f"not valid UTF-8: byte(s) {bad} at byte offset {base + err.start} cannot be "
-                f"decoded ({err.reason}). Re-save the file as UTF-8, e.g. `iconv -f cp1252 -t "
-                f"utf-8` if it came from Windows")
+                f"decoded ({err.reason}). {_resave_hint(raw)}")
     return ""
 
 
@@ -278,8 +413,9 @@ def _required(file: Path, names: list[str]) -> None:
 
 def _csv_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
     data = b"".join(_lines(file))
+    text = data.decode("utf-8", errors="surrogateescape")
     reader, header = _csv_header(
-        data.decode("utf-8", errors="surrogateescape"), str(file),
+        text, str(file),
         "give it a header line with at least the columns 'doc_id' and 'text', then one line per article")
     if any("\udc80" <= ch <= "\udcff" for h in header for ch in h):
         end = data.find(b"\n")
@@ -305,6 +441,8 @@ def _csv_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row
             rows.append((line, dict(zip(names, cells)), problem))
     except csv.Error as err:
         raise CorpusError(f"{file}, line {reader.line_num}: cannot parse ({err}).") from None
+    if rows:
+        _unclosed_quote(text.removeprefix("\ufeff"), rows[-1][0], str(file))
     return names, rows
 
 
@@ -338,7 +476,8 @@ def _jsonl_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_R
         try:
             obj = json.loads(raw.decode("utf-8"))
         except json.JSONDecodeError as err:
-            rows.append((line, {}, f"not valid JSON ({err.msg} at column {err.colno}); fix the line "
+            at = "" if err.msg.endswith(" at") else " at"
+            rows.append((line, {}, f"not valid JSON ({err.msg}{at} column {err.colno}); fix the line "
                                    f"or delete it"))
             continue
         if not isinstance(obj, dict):
@@ -379,7 +518,8 @@ def _record(doc_id: str, row: dict[str, str], path: str, text: str, extra: list[
     return rec
 
 
-def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: int) -> pd.DataFrame:
+def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: int,
+                max_chars: int = MAX_ARTICLE_CHARS) -> pd.DataFrame:
     """:func:`load_corpus` for a single CSV/JSONL file (one article per row)."""
     fmt = _table_format(file)
     names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, columns)
@@ -402,10 +542,9 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
             elif doc_id in first_line:
                 problem = (f"doc_id {doc_id!r} repeats line {first_line[doc_id]}; give each article "
                            f"a unique doc_id, or delete the copy")
-            elif _BLANK.fullmatch(text):
-                problem = "the text is empty or only whitespace; put the article's text in it or delete the row"
             else:
-                short = _too_short(text, min_words)
+                problem = _date_problem(fields.get("date", ""))
+                short = "" if problem else _article_problem(text, min_words=min_words, max_chars=max_chars)
                 if short:
                     problem = f"the text {short}; put the article's text in it or delete the row"
         if doc_id and doc_id not in first_line:
@@ -427,6 +566,39 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
     return df
 
 
+def _article_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The ``.txt`` files directly in ``folder`` (any case), and the hidden ones apart, by name."""
+    found = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt"),
+                   key=lambda p: p.name)
+    return ([p for p in found if not p.name.startswith(".")],
+            [p for p in found if p.name.startswith(".")])
+
+
+def _read_article(file: Path, *, min_words: int, max_chars: int) -> tuple[str, bytes, str]:
+    """``(problem, bytes, text)`` of one article file; ``problem`` is ``""`` when it can be analysed.
+
+    A file of more than ``4 * max_chars`` bytes (UTF-8 takes at most 4 bytes a character)
+    is rejected without being read.
+    """
+    size = file.stat().st_size
+    if size > 4 * max_chars:
+        return (f"article {file} has {size:,} bytes, more than 4 x max_chars={max_chars:,} (the "
+                f"--max-article-chars limit); split it into articles, or raise the limit if it "
+                f"really is one article.", b"", "")
+    raw = file.read_bytes()
+    try:
+        text = _decode(raw, f"article {file}")
+    except CorpusError as err:
+        return str(err), raw, ""
+    if _BLANK.fullmatch(text):
+        return (f"article {file} is empty or holds only whitespace ({len(raw)} bytes); "
+                f"remove it or put the article's text in it.", raw, text)
+    problem = _article_problem(text, min_words=min_words, max_chars=max_chars)
+    if problem:
+        return f"article {file} {problem}; put the article's text in it or remove the file.", raw, text
+    return "", raw, text
+
+
 def load_corpus(
     path: str | Path,
     *,
@@ -434,6 +606,7 @@ def load_corpus(
     errors: str = "raise",
     columns: dict[str, str] | None = None,
     min_words: int = MIN_WORDS,
+    max_chars: int = MAX_ARTICLE_CHARS,
 ) -> pd.DataFrame:
     """Read a folder of ``.txt`` articles (or one CSV/JSONL file) into a corpus DataFrame.
 
@@ -441,8 +614,8 @@ def load_corpus(
     ----------
     path : str or Path
         Either a **folder** holding one UTF-8 text file per article: every file
-        whose name ends in ``.txt`` (any case, not starting with ``.``) is an
-        article; its ``doc_id`` is the file name without the suffix (spaces,
+        whose name ends in ``.txt`` (any case) is an article (a hidden one, its
+        name starting with ``.``, is not read and is listed as a reject); its ``doc_id`` is the file name without the suffix (spaces,
         upper case and non-ASCII letters are fine; names are compared in Unicode
         NFC form); sub-folders are not read. Or a **single file** with one
         article per row: ``.csv`` (UTF-8, header line first) or ``.jsonl``
@@ -494,7 +667,17 @@ def load_corpus(
         is rejected (``errors="collect"``) or raises. The default 1 rejects
         articles with no word at all (only punctuation, a share button, a
         "Source:" credit); raise it (e.g. ``min_words=50``) to set aside briefs
-        and headline-only rows. ``0`` keeps everything that is not blank.
+        and headline-only rows. ``0`` keeps everything that is not blank. With
+        ``min_words >= 1`` a text that is junk once cleaned (only digits and
+        punctuation, or only interface text such as "Link Copied", see
+        :func:`junk_reason`) is rejected too.
+    max_chars : int, default :data:`MAX_ARTICLE_CHARS` (5,000,000)
+        An article of more characters is rejected before it is cleaned (a file of
+        more than ``4 * max_chars`` bytes without being read), so one huge file
+        cannot stall the run. Also checked for every row: a ``date`` that is not
+        empty must be a calendar day ``YYYY-MM-DD`` (else the article is rejected,
+        saying that an empty date leaves it undated for date blocking). Articles
+        with the same text are kept; :func:`duplicate_texts` lists them.
 
     Returns
     -------
@@ -552,6 +735,8 @@ def load_corpus(
         raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
     if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
         raise ValueError(f"min_words={min_words!r} is not allowed; use a whole number >= 0.")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+        raise ValueError(f"max_chars={max_chars!r} is not allowed; use a whole number >= 1.")
     if columns is not None and (
         not isinstance(columns, dict)
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
@@ -566,7 +751,8 @@ def load_corpus(
                 f"one file whose columns describe its articles. Drop manifest=, or put the "
                 f"columns (outlet, date, ...) in the file."
             )
-        return _load_table(folder, errors=errors, columns=columns or {}, min_words=min_words)
+        return _load_table(folder, errors=errors, columns=columns or {}, min_words=min_words,
+                           max_chars=max_chars)
     if columns is not None:
         raise ValueError(f"columns={columns!r} applies to a single CSV/JSONL file, not to the "
                          f"folder {str(folder)!r}; describe a folder's articles in its manifest.csv.")
@@ -581,11 +767,7 @@ def load_corpus(
             f"articles, or one file ending in {', '.join(TABLE_SUFFIXES)} with one article per row."
         )
 
-    files = sorted(
-        (p for p in folder.iterdir()
-         if p.is_file() and p.suffix.lower() == ".txt" and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
+    files, hidden = _article_files(folder)
     if not files:
         raise CorpusError(
             f"corpus folder {str(folder)!r} holds no .txt articles. Put one UTF-8 .txt file "
@@ -599,6 +781,11 @@ def load_corpus(
             raise CorpusError(message)
         rejects.append((name, message))
 
+    for f in hidden:
+        reject(f.name, f"article {f} is a hidden file (its name starts with '.'), so it is not "
+                       f"read; rename it without the leading dot to include it, or move it out "
+                       f"of the folder.")
+
     by_id: dict[str, Path] = {}
     texts: dict[str, str] = {}
     raws: dict[str, bytes] = {}
@@ -610,21 +797,9 @@ def load_corpus(
             reject(f.name, f"{first} and {f.name} in {str(folder)!r} give the same doc_id "
                            f"{doc_id!r}; rename one of them.")
             continue
-        raw = f.read_bytes()
-        try:
-            text = _decode(raw, f"article {f}")
-        except CorpusError as err:
-            reject(f.name, str(err))
-            rejected.add(doc_id)
-            continue
-        if _BLANK.fullmatch(text):
-            reject(f.name, f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
-                           f"remove it or put the article's text in it.")
-            rejected.add(doc_id)
-            continue
-        short = _too_short(text, min_words)
-        if short:
-            reject(f.name, f"article {f} {short}; put the article's text in it or remove the file.")
+        problem, raw, text = _read_article(f, min_words=min_words, max_chars=max_chars)
+        if problem:
+            reject(f.name, problem)
             rejected.add(doc_id)
             continue
         by_id[doc_id] = f
@@ -671,6 +846,12 @@ def load_corpus(
                 reject(f"{doc_id}.txt",
                        f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
                        f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row.")
+                continue
+            bad_date = _date_problem(row.get("date", ""))
+            if bad_date:
+                reject(by_id[doc_id].name, f"manifest {manifest_file}, line {line}: {bad_date}.")
+                rejected.add(doc_id)
+                del by_id[doc_id]
                 continue
             digest = row.get("sha256", "").strip().lower()
             if digest:
@@ -751,7 +932,54 @@ def source_note(corpus: pd.DataFrame) -> str:
         where = "No manifest.csv: each file is its own outlet, named by its file name without .txt."
     rejected = (f"{n_rej} rejected (see the rejects table)" if n_rej
                 else "none rejected")
-    return f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
+    note = f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
+    if n and "text_raw" in corpus.columns:
+        dups = duplicate_texts(corpus)
+        if len(dups):
+            pairs = "; ".join(f"{r.path} = {r.same_as}" for r in dups.head(5).itertuples())
+            more = f" and {len(dups) - 5} more" if len(dups) > 5 else ""
+            note += (f" {len(dups)} article{'s have' if len(dups) != 1 else ' has'} the same text "
+                     f"as another ({pairs}{more}); both are kept.")
+    return note
+
+
+def duplicate_texts(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Articles whose text is the same as another article's (white space runs aside).
+
+    Identical texts are kept in the corpus (two outlets may really carry one wire
+    report word for word), but they agree perfectly on every measure, so
+    ``framelens check`` and :func:`source_note` name them.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus returned by :func:`load_corpus` (columns ``path`` and ``text_raw``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article after the first of its group (in corpus order):
+        ``path``, ``same_as`` (the first article's path) and ``reason`` (saying both).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"path": ["a.txt", "b.txt", "c.txt"],
+    ...                        "text_raw": ["Kyiv asked.", "Other.", "Kyiv  asked.\\n"]})
+    >>> duplicate_texts(corpus)[["path", "same_as"]].values.tolist()
+    [['c.txt', 'a.txt']]
+    """
+    first: dict[str, str] = {}
+    rows = []
+    for path, text in zip(corpus["path"], corpus["text_raw"]):
+        key = hashlib.sha256(" ".join(_nfc(text).split()).encode("utf-8", "surrogatepass")).hexdigest()
+        if key in first:
+            rows.append((path, first[key],
+                         f"{path} has the same text as {first[key]} (white space aside): both are "
+                         f"kept, and they agree perfectly on every measure; delete one if it is a "
+                         f"copy, not a second outlet's version"))
+        else:
+            first[key] = path
+    return pd.DataFrame(rows, columns=["path", "same_as", "reason"]).astype("str")
 
 
 def rejects_table(corpus: pd.DataFrame) -> pd.DataFrame:
