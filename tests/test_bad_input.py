@@ -107,6 +107,13 @@ def _executed_notebook(path: Path) -> Path:
     return path
 
 
+def _param_notebook(path: Path, code: str) -> Path:
+    """A notebook with a ``parameters`` cell (``CORPUS``) and one code cell."""
+    cells = [new_code_cell('CORPUS = "../seeds"', metadata={"tags": ["parameters"]}), new_code_cell(code)]
+    nbformat.write(new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=cells), path)
+    return path
+
+
 def _small_corpus(tmp_path: Path) -> Path:
     files = {f"d{i}.txt": f"Lead {i}. Ukraine asked NATO {'word ' * (10 + i)}t{i}." for i in range(3)}
     return _folder(tmp_path / "corpus", files)
@@ -167,8 +174,7 @@ def test_failed_report_leaves_the_folder_as_it_was_and_says_so(tmp_path: Path, c
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     for name, code in (("01-a.ipynb", "x = 1"), ("02-b.ipynb", "x = 2"), ("03-c.ipynb", "1 / 0")):
-        cells = [new_code_cell('CORPUS = "../seeds"', metadata={"tags": ["parameters"]}), new_code_cell(code)]
-        nbformat.write(new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=cells), nbs / name)
+        _param_notebook(nbs / name, code)
     out = tmp_path / "new-report"
     assert render.main(["--notebooks", str(nbs), "--out", str(out), "--corpus",
                         str(_small_corpus(tmp_path))]) == 1
@@ -181,9 +187,7 @@ def test_failed_report_leaves_the_folder_as_it_was_and_says_so(tmp_path: Path, c
 def test_sigterm_ends_a_report_promptly_leaving_the_folder_as_it_was(tmp_path: Path) -> None:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    cells = [new_code_cell('CORPUS = "../seeds"', metadata={"tags": ["parameters"]}),
-             new_code_cell("open(CORPUS + '/../started', 'w').close()\nimport time\ntime.sleep(120)")]
-    nbformat.write(new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=cells), nbs / "01-slow.ipynb")
+    _param_notebook(nbs / "01-slow.ipynb", "open(CORPUS + '/../started', 'w').close()\nimport time\ntime.sleep(120)")
     corpus = _small_corpus(tmp_path)
     out = tmp_path / "report"
     out.mkdir()
@@ -317,9 +321,7 @@ def test_identical_texts_are_named_by_check_and_in_the_source_note(tmp_path: Pat
 def test_two_runs_on_the_same_corpus_give_identical_notebooks(tmp_path: Path) -> None:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    cells = [new_code_cell('CORPUS = "../seeds"', metadata={"tags": ["parameters"]}),
-             new_code_cell("print(len(CORPUS) > 0)")]
-    nbformat.write(new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=cells), nbs / "01-a.ipynb")
+    _param_notebook(nbs / "01-a.ipynb", "print(len(CORPUS) > 0)")
     corpus = _small_corpus(tmp_path)
     first = render.execute_notebooks(nbs, out=tmp_path / "o1", corpus=corpus)["executed"].iloc[0]
     second = render.execute_notebooks(nbs, out=tmp_path / "o2", corpus=corpus)["executed"].iloc[0]
