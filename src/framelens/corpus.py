@@ -40,6 +40,7 @@ __all__ = [
     "CORE_COLUMNS",
     "MIN_WORDS",
     "MAX_ARTICLE_CHARS",
+    "STORY_COLUMNS",
     "INTERFACE_TEXT",
     "junk_reason",
     "TABLE_SUFFIXES",
@@ -529,6 +530,8 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
             f"article{' after the header' if fmt == 'csv' else ''}, with at least doc_id and text."
         )
     extra = [n for n in names if n not in CORE_COLUMNS and n != "text"]
+    if "event" in extra and "story" not in extra:
+        extra = ["story", *extra]
     rejects: list[tuple[str, str]] = []
     first_line: dict[str, int] = {}
     records: list[dict[str, str]] = []
@@ -543,7 +546,10 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
                 problem = (f"doc_id {doc_id!r} repeats line {first_line[doc_id]}; give each article "
                            f"a unique doc_id, or delete the copy")
             else:
-                problem = _date_problem(fields.get("date", ""))
+                story, problem = _story_of(fields)
+                if story is not None:
+                    fields["story"] = story
+                problem = problem or _date_problem(fields.get("date", ""))
                 short = "" if problem else _article_problem(text, min_words=min_words, max_chars=max_chars)
                 if short:
                     problem = f"the text {short}; put the article's text in it or delete the row"
@@ -566,12 +572,70 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
     return df
 
 
-def _article_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The ``.txt`` files directly in ``folder`` (any case), and the hidden ones apart, by name."""
-    found = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt"),
-                   key=lambda p: p.name)
+def _article_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
+    """The article files of a corpus folder, the hidden ones apart, and whether they are stories.
+
+    The ``.txt`` files (any case) directly in ``folder``; or, when there are none, those of
+    its sub-folders (not hidden), each sub-folder one story. Both at once raises, naming them.
+    """
+    def txt(where: Path) -> list[Path]:
+        return sorted((p for p in where.iterdir() if p.is_file() and p.suffix.lower() == ".txt"),
+                      key=lambda p: p.name)
+
+    top = txt(folder)
+    subs = sorted((d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")),
+                  key=lambda d: d.name)
+    stories = [d for d in subs if txt(d)]
+    if top and stories:
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} holds both .txt files ({_some(p.name for p in top)}) and "
+            f"sub-folders of .txt files ({_some(d.name + '/' for d in stories)}); sub-folders are "
+            f"stories, so move the top-level files into a story's folder, or keep one level only.")
+    found = top if top else [p for d in stories for p in txt(d)]
     return ([p for p in found if not p.name.startswith(".")],
-            [p for p in found if p.name.startswith(".")])
+            [p for p in found if p.name.startswith(".")], bool(stories) and not top)
+
+
+def _some(names: Iterable[str], limit: int = 5) -> str:
+    """``"a, b, c"`` or ``"a, b, ... (12 in all)"``."""
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names)} in all)"
+
+
+#: Columns a manifest or a corpus file may name a story with, in the order they are looked for.
+STORY_COLUMNS: tuple[str, ...] = ("story", "event")
+
+
+def _story_of(row: dict[str, str]) -> tuple[str | None, str]:
+    """``(story id, problem)`` of a manifest/table row; ``None`` when no story column is given."""
+    for key in STORY_COLUMNS:
+        if key in row:
+            value = _nfc(row[key]).strip()
+            if value == "":
+                return "", (f"empty {key!r}: when the column is given every article needs its "
+                            f"story id; fill it, or drop the column (stories are then found by "
+                            f"stories.group_stories)")
+            return value, ""
+    return None, ""
+
+
+def _manifests(folder: Path, top: Path | None, manifest: str | Path | None,
+               story_folders: list[Path]) -> list[tuple[Path, Path | None]]:
+    """The manifests to read and the folder each describes (``None``: the whole corpus).
+
+    One manifest at the top, or (stories in sub-folders) one ``manifest.csv`` per story
+    folder; both at once raises, naming them.
+    """
+    per_folder = []
+    if manifest is not None and not Path(manifest).is_absolute():
+        per_folder = [(d / manifest, d) for d in sorted(set(story_folders)) if (d / manifest).is_file()]
+    if top is not None and per_folder:
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} has a manifest at the top ({top.name}) and in story "
+            f"folders ({_some(str(f.relative_to(folder)) for f, _ in per_folder)}); keep one "
+            f"manifest at the top, or one per story folder.")
+    return [(top, None)] if top is not None else per_folder
 
 
 def _read_article(file: Path, *, min_words: int, max_chars: int) -> tuple[str, bytes, str]:
@@ -617,7 +681,12 @@ def load_corpus(
         whose name ends in ``.txt`` (any case) is an article (a hidden one, its
         name starting with ``.``, is not read and is listed as a reject); its ``doc_id`` is the file name without the suffix (spaces,
         upper case and non-ASCII letters are fine; names are compared in Unicode
-        NFC form); sub-folders are not read. Or a **single file** with one
+        NFC form). Or a folder with no ``.txt`` file of its own whose **sub-folders**
+        (not hidden) hold them: each sub-folder is one story, its name (as given) the
+        article's ``story``, ``path`` is ``"SUBFOLDER/FILE.txt"`` and file names must
+        still be unique across the corpus; one ``manifest.csv`` at the top or one in
+        each sub-folder (not both). ``.txt`` files beside story sub-folders raise,
+        naming them. Or a **single file** with one
         article per row: ``.csv`` (UTF-8, header line first) or ``.jsonl``
         (one JSON object per line), optionally compressed as ``.gz`` or ``.xz``
         (``articles.csv.gz``, ``articles.jsonl.xz``). Required columns/fields:
@@ -636,7 +705,10 @@ def load_corpus(
         ``origin_language``, ``translated`` (yes/no/unknown), ``date``, ``url``
         (empty or absent means ``"unknown"``, ``""`` for url), ``sha256`` (hex
         digest of the file's bytes; checked when non-empty). Any other columns
-        (e.g. ``evidence``) are carried along after the core columns. If the
+        (e.g. ``evidence``) are carried along after the core columns. A ``story``
+        column (or, without one, ``event``, copied to ``story``), in a manifest or a
+        single file, names each article's story (kept as given, NFC); an empty value
+        is rejected naming the row. If the
         default file does not exist, each article is its own outlet named by its
         doc_id and ``df.attrs["manifest"]`` is ``None``. ``None`` ignores any
         manifest. A non-default manifest that does not exist is an error.
@@ -767,12 +839,15 @@ def load_corpus(
             f"articles, or one file ending in {', '.join(TABLE_SUFFIXES)} with one article per row."
         )
 
-    files, hidden = _article_files(folder)
+    files, hidden, in_stories = _article_files(folder)
     if not files:
         raise CorpusError(
             f"corpus folder {str(folder)!r} holds no .txt articles. Put one UTF-8 .txt file "
-            f"per article directly in the folder (sub-folders are not read)."
+            f"per article directly in the folder, or one sub-folder of .txt files per story."
         )
+
+    def rel(p: Path) -> str:
+        return p.relative_to(folder).as_posix()
 
     rejects: list[tuple[str, str]] = []
 
@@ -782,7 +857,7 @@ def load_corpus(
         rejects.append((name, message))
 
     for f in hidden:
-        reject(f.name, f"article {f} is a hidden file (its name starts with '.'), so it is not "
+        reject(rel(f), f"article {f} is a hidden file (its name starts with '.'), so it is not "
                        f"read; rename it without the leading dot to include it, or move it out "
                        f"of the folder.")
 
@@ -793,13 +868,13 @@ def load_corpus(
     for f in files:
         doc_id = _nfc(f.stem)
         if doc_id in by_id or doc_id in rejected:
-            first = by_id[doc_id].name if doc_id in by_id else f"another {doc_id}.txt"
-            reject(f.name, f"{first} and {f.name} in {str(folder)!r} give the same doc_id "
+            first = rel(by_id[doc_id]) if doc_id in by_id else f"another {doc_id}.txt"
+            reject(rel(f), f"{first} and {rel(f)} in {str(folder)!r} give the same doc_id "
                            f"{doc_id!r}; rename one of them.")
             continue
         problem, raw, text = _read_article(f, min_words=min_words, max_chars=max_chars)
         if problem:
-            reject(f.name, problem)
+            reject(rel(f), problem)
             rejected.add(doc_id)
             continue
         by_id[doc_id] = f
@@ -818,12 +893,15 @@ def load_corpus(
                 f"manifest {str(candidate)!r} does not exist. Pass manifest=None to load "
                 f"the folder without one, or give the right file name."
             )
+    manifests = _manifests(folder, manifest_file, manifest, [f.parent for f in files] if in_stories else [])
+    if manifests and manifest_file is None:
+        manifest_file = manifests[0][0]
 
     extra: list[str] = []
     meta: dict[str, dict[str, str]] = {}
-    if manifest_file is not None:
+    for manifest_file, scope in manifests:
         header, rows = _read_manifest(manifest_file)
-        extra = [h for h in header if h not in CORE_COLUMNS]
+        extra += [h for h in header if h not in CORE_COLUMNS and h not in extra]
         if "path" in header or "text_raw" in header:
             raise CorpusError(
                 f"manifest {manifest_file}, line 1: columns 'path' and 'text_raw' are "
@@ -834,22 +912,30 @@ def load_corpus(
             doc_id = _nfc(row["doc_id"])
             if doc_id == "":
                 raise CorpusError(f"manifest {manifest_file}, line {line}: empty doc_id; fill it or delete the row.")
-            if doc_id in lines:
+            if doc_id in lines or doc_id in meta:
                 raise CorpusError(
                     f"manifest {manifest_file}, line {line}: duplicate doc_id {doc_id!r} "
-                    f"(first on line {lines[doc_id]}); keep one row per article."
+                    f"(first on line {lines.get(doc_id, '?')}"
+                    f"{'' if doc_id in lines else ' of another manifest'}); keep one row per article."
                 )
             lines[doc_id] = line
             if doc_id in rejected:
                 continue
-            if doc_id not in by_id:
-                reject(f"{doc_id}.txt",
+            if doc_id not in by_id or (scope is not None and by_id[doc_id].parent != scope):
+                where = scope if scope is not None else folder
+                name = f"{rel(where) + '/' if where != folder else ''}{doc_id}.txt"
+                reject(name,
                        f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
-                       f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row.")
+                       f"{doc_id + '.txt'!r} in {str(where)!r}; add the file or delete the row.")
                 continue
-            bad_date = _date_problem(row.get("date", ""))
+            story, bad_date = _story_of(row)
+            if in_stories and story and story != _nfc(by_id[doc_id].parent.name):
+                bad_date = (f"story {story!r} differs from the sub-folder {by_id[doc_id].parent.name!r} "
+                            f"the file is in; the sub-folder is the story, so drop the column or "
+                            f"move the file")
+            bad_date = bad_date or _date_problem(row.get("date", ""))
             if bad_date:
-                reject(by_id[doc_id].name, f"manifest {manifest_file}, line {line}: {bad_date}.")
+                reject(rel(by_id[doc_id]), f"manifest {manifest_file}, line {line}: {bad_date}.")
                 rejected.add(doc_id)
                 del by_id[doc_id]
                 continue
@@ -857,7 +943,7 @@ def load_corpus(
             if digest:
                 actual = hashlib.sha256(raws[doc_id]).hexdigest()
                 if digest != actual:
-                    reject(by_id[doc_id].name,
+                    reject(rel(by_id[doc_id]),
                            f"article {by_id[doc_id]} does not match its sha256 in manifest "
                            f"{manifest_file}, line {line}: expected {digest}, file has {actual}. "
                            f"The file changed since the manifest was written: restore it, or "
@@ -866,28 +952,35 @@ def load_corpus(
                     del by_id[doc_id]
                     continue
             meta[doc_id] = row
-        missing = [d for d in by_id if d not in meta]
+    for manifest_file, scope in manifests:
+        missing = [d for d in by_id if d not in meta and (scope is None or by_id[d].parent == scope)]
         if missing and errors == "raise":
-            names = ", ".join(by_id[d].name for d in missing)
+            names = ", ".join(rel(by_id[d]) for d in missing)
             raise CorpusError(
                 f"article(s) {names} in {str(folder)!r} have no row in manifest "
                 f"{manifest_file}; add a row with doc_id {missing[0]!r} (and its outlet), "
                 f"or move the file out of the folder."
             )
         for d in missing:
-            reject(by_id[d].name,
-                   f"article {by_id[d].name} in {str(folder)!r} has no row in manifest "
+            reject(rel(by_id[d]),
+                   f"article {rel(by_id[d])} in {str(folder)!r} has no row in manifest "
                    f"{manifest_file}; add a row with doc_id {d!r} (and its outlet), or move "
                    f"the file out of the folder.")
             del by_id[d]
+    manifest_file = manifests[0][0] if manifests else None
 
     if not by_id:
         listing = "; ".join(f"{name}: {why}" for name, why in rejects)
         raise CorpusError(f"no readable article left in {str(folder)!r}: {len(rejects)} rejected ({listing})")
 
+    if in_stories or ("event" in extra and "story" not in extra):
+        extra = ["story", *(c for c in extra if c != "story")]
     records = []
     for doc_id in sorted(by_id):
-        records.append(_record(doc_id, meta.get(doc_id, {}), by_id[doc_id].name, texts[doc_id], extra))
+        row = dict(meta.get(doc_id, {}))
+        if "story" in extra:
+            row["story"] = _nfc(by_id[doc_id].parent.name) if in_stories else _story_of(row)[0] or ""
+        records.append(_record(doc_id, row, rel(by_id[doc_id]), texts[doc_id], extra))
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
     df.attrs["manifest"] = None if manifest_file is None else str(manifest_file)
     df.attrs["rejects"] = tuple(sorted(rejects))
