@@ -434,3 +434,45 @@ def test_any_unicode_and_huge_texts_are_read_or_rejected_in_bounded_time(tmp_pat
     else:
         assert len(df) + len(rejects_table(df)) == len(rows)
     assert time.monotonic() - start < 3
+
+
+# ------------------------------------------------------------------ inputs that already behaved, pinned
+
+
+def test_a_broken_link_or_a_pipe_named_txt_is_a_reject(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "c", {"a.txt": GOOD})
+    os.symlink(tmp_path / "gone.txt", folder / "broken.txt")
+    os.mkfifo(folder / "pipe.txt")
+    df = load_corpus(folder, errors="collect")
+    _accounted(df, {"a.txt", "broken.txt", "pipe.txt"})
+    assert all("is not a regular file" in r for r in rejects_table(df)["reason"])
+
+
+def test_nul_bytes_in_valid_utf8_are_kept_as_written(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "c", {"a.txt": (GOOD + "\x00 tail.").encode(), "b.txt": GOOD + " B."})
+    df = load_corpus(folder)
+    assert df.loc[0, "text_raw"] == GOOD + "\x00 tail."
+
+
+def test_header_only_csv_says_it_holds_no_articles(tmp_path: Path) -> None:
+    table = tmp_path / "h.csv"
+    table.write_text("doc_id,text\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"h\.csv holds no articles: add one line per article"):
+        load_corpus(table, errors="collect")
+
+
+def test_json_numbers_objects_and_booleans_are_carried_as_json_text(tmp_path: Path) -> None:
+    table = tmp_path / "n.jsonl"
+    table.write_text(json.dumps({"doc_id": 7, "text": GOOD, "meta": {"a": [1]}, "flag": True}) + "\n",
+                     encoding="utf-8")
+    assert load_corpus(table)[["doc_id", "meta", "flag"]].values.tolist() == [["7", '{"a": [1]}', "true"]]
+
+
+def test_truncated_xz_names_the_file(tmp_path: Path) -> None:
+    import lzma
+
+    data = lzma.compress((json.dumps({"doc_id": "a", "text": GOOD}) + "\n").encode() * 50)
+    table = tmp_path / "t.jsonl.xz"
+    table.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorpusError, match=r"t\.jsonl\.xz cannot be decompressed .*complete \.xz file"):
+        load_corpus(table, errors="collect")

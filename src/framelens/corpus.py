@@ -573,13 +573,16 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
 
 
 def _article_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
-    """The article files of a corpus folder, the hidden ones apart, and whether they are stories.
+    """The article files of a corpus folder, the ones not read apart, and whether they are stories.
+
+    Not read: hidden files (name starting with ``.``) and ``.txt`` names that are not regular
+    files (a broken link, a pipe).
 
     The ``.txt`` files (any case) directly in ``folder``; or, when there are none, those of
     its sub-folders (not hidden), each sub-folder one story. Both at once raises, naming them.
     """
-    def txt(where: Path) -> list[Path]:
-        return sorted((p for p in where.iterdir() if p.is_file() and p.suffix.lower() == ".txt"),
+    def txt(where: Path) -> list[Path]:  # files, and what is neither file nor folder (a broken link)
+        return sorted((p for p in where.iterdir() if p.suffix.lower() == ".txt" and not p.is_dir()),
                       key=lambda p: p.name)
 
     top = txt(folder)
@@ -592,8 +595,8 @@ def _article_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
             f"sub-folders of .txt files ({_some(d.name + '/' for d in stories)}); sub-folders are "
             f"stories, so move the top-level files into a story's folder, or keep one level only.")
     found = top if top else [p for d in stories for p in txt(d)]
-    return ([p for p in found if not p.name.startswith(".")],
-            [p for p in found if p.name.startswith(".")], bool(stories) and not top)
+    return ([p for p in found if not p.name.startswith(".") and p.is_file()],
+            [p for p in found if p.name.startswith(".") or not p.is_file()], bool(stories) and not top)
 
 
 def _some(names: Iterable[str], limit: int = 5) -> str:
@@ -644,12 +647,15 @@ def _read_article(file: Path, *, min_words: int, max_chars: int) -> tuple[str, b
     A file of more than ``4 * max_chars`` bytes (UTF-8 takes at most 4 bytes a character)
     is rejected without being read.
     """
-    size = file.stat().st_size
+    try:
+        size = file.stat().st_size
+        raw = file.read_bytes() if size <= 4 * max_chars else b""
+    except OSError as err:
+        return f"article {file} cannot be read ({err.strerror or err}); check its permissions.", b"", ""
     if size > 4 * max_chars:
         return (f"article {file} has {size:,} bytes, more than 4 x max_chars={max_chars:,} (the "
                 f"--max-article-chars limit); split it into articles, or raise the limit if it "
                 f"really is one article.", b"", "")
-    raw = file.read_bytes()
     try:
         text = _decode(raw, f"article {file}")
     except CorpusError as err:
@@ -857,6 +863,10 @@ def load_corpus(
         rejects.append((name, message))
 
     for f in hidden:
+        if not f.is_file():
+            reject(rel(f), f"article {f} is not a regular file (a broken link, a pipe or a "
+                           f"device), so it is not read; replace it with the article's file.")
+            continue
         reject(rel(f), f"article {f} is a hidden file (its name starts with '.'), so it is not "
                        f"read; rename it without the leading dot to include it, or move it out "
                        f"of the folder.")
