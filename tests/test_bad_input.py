@@ -315,6 +315,17 @@ def test_identical_texts_are_named_by_check_and_in_the_source_note(tmp_path: Pat
     assert "1 problem(s); 3 article(s) usable" in out
 
 
+def test_identical_texts_do_not_make_one_stand_furthest(tmp_path: Path) -> None:
+    from framelens import findings
+
+    (tmp_path / "tables").mkdir()
+    names = pd.Index(["A", "B", "C"], name="outlet")
+    pd.DataFrame(1.0, index=names, columns=names).to_csv(tmp_path / "tables" / "similarity.csv")
+    said = findings.summarize(tmp_path).set_index("section").loc["similarity", "statement"]
+    assert said == ("Every pair of the 3 has cosine similarity 1.00, so no article stands closer to "
+                    "or further from the others.")
+
+
 # ------------------------------------------------------------------ 12. byte-identical runs
 
 

@@ -730,6 +730,10 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
     top, low = pairs.iloc[0], pairs.iloc[-1]
     per_outlet = {o: pairs[(pairs["a"] == o) | (pairs["b"] == o)]["cosine"].mean() for o in sim.index}
     odd = min(per_outlet, key=lambda o: (per_outlet[o], o))
+    if len(pairs) == 1 or round(top["cosine"], 2) == round(low["cosine"], 2):
+        # two articles, or all pairs alike (identical texts): nobody stands apart
+        return (f"Every pair of the {len(sim)} has cosine similarity {top['cosine']:.2f}, so no "
+                f"article stands closer to or further from the others.",)
     return (
         f"{top['a']} and {top['b']} are the most alike (cosine similarity {top['cosine']:.2f}); "
         f"{low['a']} and {low['b']} the least ({low['cosine']:.2f}).",
@@ -990,7 +994,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     ...     pd.DataFrame([[1.0, 0.4], [0.4, 1.0]], index=pd.Index(["A", "B"], name="outlet"),
     ...                  columns=["A", "B"]).to_csv(Path(d, "tables", "similarity.csv"))
     ...     print(summarize(d)["statement"].iloc[0])
-    A and B are the most alike (cosine similarity 0.40); A and B the least (0.40). A stands furthest from the others (mean cosine 0.40 against 0.40 over all 1 pairs).
+    Every pair of the 2 has cosine similarity 0.40, so no article stands closer to or further from the others.
     """
     out = Path(out)
     rows = []

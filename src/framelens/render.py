@@ -632,6 +632,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"framelens.render: {err}\n{_left_as_it_was(out, created)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        import logging
+
+        # the abandoned notebook thread's pending asyncio tasks would be logged at exit
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print(f"framelens.render: interrupted. {_left_as_it_was(out, created)}", file=sys.stderr)
         return 130
     finally:
