@@ -383,6 +383,18 @@ def test_columns_naming_a_key_twice_is_refused(tmp_path: Path, capsys) -> None:
     assert "'id' is renamed twice (id=doc_id and id=outlet)" in capsys.readouterr().err
 
 
+def test_columns_reach_the_notebooks_as_a_parameter(tmp_path: Path) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _param_notebook(nbs / "01-a.ipynb", "print(COLUMNS)")
+    runs = render.execute_notebooks(nbs, out=tmp_path / "o", corpus=_small_corpus(tmp_path),
+                                    columns={"id": "doc_id"})
+    nb = nbformat.read(runs["executed"].iloc[0], as_version=4)
+    assert nb.cells[-1].outputs[0]["text"] == "{'id': 'doc_id'}\n"
+    with pytest.raises(ValueError, match="columns given without corpus"):
+        render.execute_notebooks(nbs, columns={"id": "doc_id"})
+
+
 # ------------------------------------------------------------------ size limit
 
 

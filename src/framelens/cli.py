@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                "  framelens report my-event/articles.csv --out /tmp/my-event")
     rep.add_argument("corpus", metavar="CORPUS", help=_CORPUS_HELP)
     rep.add_argument("--out", required=True, metavar="DIR", help="report folder to write")
+    rep.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
+                     help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
     rep.add_argument("--force", action="store_true",
                      help="write into DIR even though it is not empty and holds no report written "
                           "by framelens; files of the report's names are replaced, no other file is "
@@ -270,4 +272,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from framelens import render
 
     return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus,
-                        *(["--force"] if args.force else [])])
+                        *(["--force"] if args.force else []),
+                        *(["--columns", ",".join(f"{k}={v}" for k, v in args.columns.items())]
+                          if args.columns else [])])

@@ -145,6 +145,7 @@ def compute_tables(
     random_state: int = 0,
     max_docs: int = 2000,
     min_words: int = 1,
+    columns: dict[str, str] | None = None,
     verbose: bool | None = None,
 ) -> pd.DataFrame:
     """Run the analyses on a corpus and save their tables as CSV.
@@ -179,6 +180,8 @@ def compute_tables(
     min_words : int, default 1
         Articles with fewer words after cleaning are rejected as too short to analyse
         (see :func:`framelens.corpus.load_corpus`).
+    columns : dict, optional
+        A single-file corpus's column renaming, as ``load_corpus(columns=)``.
     verbose : bool or None, default None
         Name each section on standard error as it starts; ``None``: only on a terminal.
 
@@ -208,7 +211,7 @@ def compute_tables(
     out = Path(out)
     tables = out / "tables"
     _step(f"loading {corpus}", verbose)
-    loaded = load_corpus(corpus, errors="collect", min_words=min_words)
+    loaded = load_corpus(corpus, errors="collect", min_words=min_words, columns=columns)
     docs, audit = clean(loaded)
     extras = corpus_folder(corpus)
     tables.mkdir(parents=True, exist_ok=True)
@@ -1236,6 +1239,7 @@ def write_findings(
     random_state: int = 0,
     max_docs: int = 2000,
     min_words: int = 1,
+    columns: dict[str, str] | None = None,
     verbose: bool | None = None,
 ) -> Path:
     """Compute tables and figures for ``corpus`` and write ``out/index.html``.
@@ -1249,7 +1253,7 @@ def write_findings(
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
         Rendered notebooks to link (see :func:`findings_page`).
-    n_boot, random_state, max_docs, min_words, verbose
+    n_boot, random_state, max_docs, min_words, columns, verbose
         As in :func:`compute_tables`.
 
     Returns
@@ -1259,7 +1263,7 @@ def write_findings(
     """
     out = Path(out)
     compute_tables(corpus, out=out, n_boot=n_boot, random_state=random_state, max_docs=max_docs,
-                   min_words=min_words, verbose=verbose)
+                   min_words=min_words, columns=columns, verbose=verbose)
     draw_figures(out, verbose=verbose)
     _step(f"writing {out / 'index.html'}", verbose)
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)

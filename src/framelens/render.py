@@ -238,6 +238,7 @@ def execute_notebook(
     *,
     output_path: str | Path | None = None,
     corpus: str | Path | None = None,
+    columns: dict[str, str] | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
 ) -> Path:
@@ -253,6 +254,9 @@ def execute_notebook(
         If given, papermill's parameter injection sets ``CORPUS`` to this corpus
         folder or single CSV/JSONL corpus file (made absolute), overriding the value in
         the cell tagged ``parameters``.
+    columns : dict, optional
+        With ``corpus``: also sets ``COLUMNS`` (a single-file corpus's column renaming,
+        ``load_corpus(columns=)``).
     kernel_name : str
         Jupyter kernel to start (``"python3"``: the environment running this code).
     timeout : int
@@ -300,7 +304,10 @@ def execute_notebook(
         for cell in untagged:  # papermill expects every cell to carry a tags list
             cell.metadata["tags"] = []
         nb.metadata.setdefault("papermill", {})  # where it records the parameters; stripped below
-        nb = parameterize_notebook(nb, {"CORPUS": str(corpus)}, kernel_name=kernel_name, language="python")
+        params: dict[str, Any] = {"CORPUS": str(corpus)}
+        if columns is not None:
+            params["COLUMNS"] = dict(columns)
+        nb = parameterize_notebook(nb, params, kernel_name=kernel_name, language="python")
         for cell in nb.cells:
             if cell.metadata.get("tags") == []:
                 del cell.metadata["tags"]
@@ -345,6 +352,7 @@ def execute_notebooks(
     *,
     out: str | Path | None = None,
     corpus: str | Path | None = None,
+    columns: dict[str, str] | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
     verbose: bool | None = None,
@@ -360,6 +368,8 @@ def execute_notebooks(
     corpus : str or Path, optional
         Run on this corpus instead of each notebook's default (papermill parameter
         ``CORPUS``); without it, notebooks are executed in place.
+    columns : dict, optional
+        With ``corpus``: the papermill parameter ``COLUMNS`` (see :func:`execute_notebook`).
     kernel_name, timeout
         As in :func:`execute_notebook`.
     verbose : bool or None, default None
@@ -379,6 +389,9 @@ def execute_notebooks(
     paths = _notebook_paths(folder)
     if corpus is not None and out is None:
         raise ValueError("corpus given without out: executed copies need an output folder")
+    if columns is not None and corpus is None:
+        raise ValueError("columns given without corpus: --columns renames a single-file corpus's "
+                         "columns, so give the corpus file with --corpus")
     from framelens.findings import _step
 
     rows = []
@@ -386,7 +399,7 @@ def execute_notebooks(
         _step(f"executing {path.name} ({i}/{len(paths)})", verbose)
         target = None if corpus is None else Path(out) / "notebooks" / path.name
         try:
-            written = execute_notebook(path, output_path=target, corpus=corpus,
+            written = execute_notebook(path, output_path=target, corpus=corpus, columns=columns,
                                        kernel_name=kernel_name, timeout=timeout)
         except RuntimeError as err:
             if corpus is None and rows:
@@ -594,13 +607,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
+    parser.add_argument("--columns", default=None, metavar="OLD=NEW,...",
+                        help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
     parser.add_argument("--force", action="store_true",
                         help="write into OUT although it is not empty and holds no report written by "
                              "framelens: files of the report's names are replaced, no other is touched")
     args = parser.parse_args(argv)
 
     from framelens import findings
+    from framelens.cli import parse_columns
 
+    try:
+        columns = None if args.columns is None else parse_columns(args.columns)
+    except argparse.ArgumentTypeError as err:
+        parser.error(f"--columns: {err}")
     notebooks = Path(args.notebooks)
     out = Path(args.out)
     try:
@@ -614,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.no_execute:
             executed = [str(p) for p in _notebook_paths(notebooks)]
         else:
-            runs = execute_notebooks(notebooks, out=stage, corpus=args.corpus, timeout=args.timeout)
+            runs = execute_notebooks(notebooks, out=stage, corpus=args.corpus, columns=columns,
+                                     timeout=args.timeout)
             executed = runs["executed"].tolist()
         for nb_path in executed:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
@@ -622,7 +643,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = render_notebooks(executed, stage)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         findings.write_findings(corpus, out=stage, notebooks=pages, n_boot=args.n_boot,
-                                max_docs=args.max_docs)
+                                max_docs=args.max_docs, columns=columns)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:  # the move into OUT is not interrupted half-way
             written = publish(stage, out)
