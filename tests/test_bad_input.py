@@ -499,3 +499,26 @@ def test_truncated_xz_names_the_file(tmp_path: Path) -> None:
     table.write_bytes(data[: len(data) // 2])
     with pytest.raises(CorpusError, match=r"t\.jsonl\.xz cannot be decompressed .*complete \.xz file"):
         load_corpus(table, errors="collect")
+
+
+_CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=60, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.lists(_CELL, min_size=1, max_size=4), body=st.text(st.characters(blacklist_categories=("Cs",)),
+                                                                     max_size=400))
+def test_any_manifest_raises_naming_it_or_accounts_for_every_file(tmp_path_factory, header, body) -> None:
+    folder = tmp_path_factory.mktemp("manifest")
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "b.txt").write_text(GOOD + " B.", encoding="utf-8")
+    (folder / "manifest.csv").write_text(",".join(["doc_id", *header]) + "\n" + body, encoding="utf-8",
+                                         newline="")
+    start = time.monotonic()
+    try:
+        df = load_corpus(folder, errors="collect")
+    except CorpusError as err:
+        assert "manifest.csv" in str(err) or "a.txt" in str(err)
+    else:
+        read, rejected = set(df["path"]), set(rejects_table(df)["path"])
+        assert {"a.txt", "b.txt"} <= read | rejected and not read & rejected
+    assert time.monotonic() - start < 3
