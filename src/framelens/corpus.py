@@ -252,8 +252,9 @@ def junk_reason(text: str) -> str:
 
     A text is junk when, once the lines of :data:`INTERFACE_TEXT` (a share button's
     "Link Copied", "Read more", ...) are set aside, no letter is left: only digits,
-    punctuation, symbols and white space. It is judged on the text *after* page
-    furniture is removed (see :func:`clean`), so "Updated 3 hours ago" alone is junk.
+    punctuation, symbols and white space. :func:`load_corpus` judges the text *after*
+    page furniture is removed (see :func:`clean`). An empty text is not junk but empty
+    (``""`` here; the loader says so in its own words).
 
     Parameters
     ----------
@@ -575,11 +576,10 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str], min_words: 
 def _article_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
     """The article files of a corpus folder, the ones not read apart, and whether they are stories.
 
-    Not read: hidden files (name starting with ``.``) and ``.txt`` names that are not regular
-    files (a broken link, a pipe).
-
     The ``.txt`` files (any case) directly in ``folder``; or, when there are none, those of
     its sub-folders (not hidden), each sub-folder one story. Both at once raises, naming them.
+    Not read (second list): hidden files (name starting with ``.``) and ``.txt`` names that
+    are not regular files (a broken link, a pipe).
     """
     def txt(where: Path) -> list[Path]:  # files, and what is neither file nor folder (a broken link)
         return sorted((p for p in where.iterdir() if p.suffix.lower() == ".txt" and not p.is_dir()),
