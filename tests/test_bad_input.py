@@ -522,3 +522,12 @@ def test_any_manifest_raises_naming_it_or_accounts_for_every_file(tmp_path_facto
         read, rejected = set(df["path"]), set(rejects_table(df)["path"])
         assert {"a.txt", "b.txt"} <= read | rejected and not read & rejected
     assert time.monotonic() - start < 3
+
+
+def test_check_counts_the_stories_of_a_story_folder(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "c"
+    for rel in ("e1/a.txt", "e1/b.txt", "e2/c.txt"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(f"{GOOD} {rel}.", encoding="utf-8")
+    assert main(["check", str(folder)]) == 0
+    assert capsys.readouterr().out == f"OK: 3 article(s) from 3 outlet(s) in 2 stories in {folder}.\n"

@@ -221,11 +221,12 @@ def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = No
     for row in dups.itertuples(index=False):
         print(f"{row.path}: warning: {row.reason}.")
     n_out = corpus["outlet"].nunique() if "outlet" in corpus.columns else 0
+    stories = f" in {corpus['story'].nunique()} stories" if "story" in corpus.columns else ""
     if len(rejects) or len(dups):
         print(f"{len(rejects) + len(dups)} problem(s); {len(corpus)} article(s) usable from "
-              f"{n_out} outlet(s).")
+              f"{n_out} outlet(s){stories}.")
         return 1
-    print(f"OK: {len(corpus)} article(s) from {n_out} outlet(s) in {corpus_path}.")
+    print(f"OK: {len(corpus)} article(s) from {n_out} outlet(s){stories} in {corpus_path}.")
     return 0
 
 
