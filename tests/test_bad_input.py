@@ -152,8 +152,12 @@ def test_report_refuses_a_foreign_folder_and_never_deletes_the_users_files(tmp_p
     marker = json.loads((out / render.MARKER).read_text(encoding="utf-8"))
     marker["files"].append("tables/stale_from_last_run.csv")
     (out / render.MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    outside = tmp_path / "outside.csv"
+    outside.write_text("not the report's\n", encoding="utf-8")
+    marker["files"] += [str(outside), "../outside.csv"]  # a marker edited to point outside OUT
+    (out / render.MARKER).write_text(json.dumps(marker), encoding="utf-8")
     assert _render(nbs, out, corpus) == 0
-    assert not stale.exists()
+    assert not stale.exists() and outside.exists()
     for rel, text in mine.items():
         assert (out / rel).read_text(encoding="utf-8") == text
     assert not list(out.glob(".framelens-partial-*"))

@@ -789,7 +789,7 @@ def publish(stage: str | Path, out: str | Path) -> list[str]:
     files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
     for rel in sorted(set(before) - set(files)):
         old = out / rel
-        if ".." not in Path(rel).parts and old.is_file():
+        if ".." not in Path(rel).parts and not Path(rel).is_absolute() and old.is_file():
             old.unlink()
     for rel in files:
         target = out / rel
