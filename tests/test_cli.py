@@ -208,3 +208,20 @@ def test_check_columns_renames_a_files_fields(tmp_path: Path, capsys: pytest.Cap
     with pytest.raises(SystemExit):
         main(["check", str(table), "--columns", "id:doc_id"])
     assert "'id:doc_id' is not FILE_NAME=CORPUS_NAME" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not EVENT.is_dir(), reason=f"NewsWCL50 corpus not found at {EVENT}")
+def test_report_columns_renames_a_single_files_fields(tmp_path: Path) -> None:
+    """A JSONL file with its own field names reported from the command line (issue 15, item 14)."""
+    import json
+
+    table = tmp_path / "event.jsonl"
+    table.write_text("".join(json.dumps({"id": f.stem, "source": f"Outlet {f.stem.split('_')[1]}",
+                                         "content": f.read_text(encoding="utf-8")}) + "\n"
+                             for f in sorted(EVENT.glob("*.txt"))), encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", str(table), "--out", str(out), "--columns",
+                 "id=doc_id,source=outlet,content=text"]) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f"Outlet {o}" in index for o in ("L", "LL", "M", "R", "RR"))
+    assert "None: all 5 input articles were read and analysed." in index

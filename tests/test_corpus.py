@@ -86,9 +86,13 @@ def test_other_manifest_name_and_missing_outlet_column(make_corpus) -> None:
     assert df.articles["outlet"].tolist() == ["x"] and df.articles["date"].tolist() == ["2024-01-02"]
 
 
-def test_non_txt_files_and_hidden_files_are_ignored(make_corpus) -> None:
+def test_non_txt_files_are_ignored_and_hidden_txt_files_are_rejects(make_corpus) -> None:
     folder = make_corpus({"a.txt": "A.", "notes.md": "no", ".hidden.txt": "no", "B.TXT": "Bee."})
-    assert load_corpus(folder).articles["doc_id"].tolist() == ["B", "a"]
+    df = load_corpus(folder, errors="collect")
+    assert df.articles["doc_id"].tolist() == ["B", "a"]
+    assert df.rejects["path"].tolist() == [".hidden.txt"]
+    with pytest.raises(CorpusError, match=r"\.hidden\.txt is a hidden file"):
+        load_corpus(folder)
 
 
 def test_matching_sha256_is_accepted_in_any_case(make_corpus) -> None:
@@ -750,12 +754,14 @@ def test_min_words_sets_the_minimum_and_zero_keeps_everything(make_corpus) -> No
 
 
 def test_min_words_is_judged_with_the_rules_actually_used(make_corpus) -> None:
-    """A "Share" line is furniture under the default rules, one word without them."""
-    folder = make_corpus({"a.txt": "Kyiv asked NATO.", "b.txt": "Share"})
-    default = prepare(load_corpus(folder), errors="collect")
+    """A "Share" line is furniture under the default rules, one word without them.
+
+    (A text that is only "Share" is junk under any rules, see junk_reason: hence a second line.)"""
+    folder = make_corpus({"a.txt": "Kyiv asked NATO.", "b.txt": "Share\nNATO"})
+    default = prepare(load_corpus(folder), min_words=2, errors="collect")
     assert default.articles["doc_id"].tolist() == ["a"]
-    assert default.rejects["reason"].str.contains("b.txt has no words once page furniture is removed").all()
-    only_dates = prepare(load_corpus(folder), rules=["date-header"], errors="collect")
+    assert default.rejects["reason"].str.contains("b.txt has 1 word once page furniture is removed").all()
+    only_dates = prepare(load_corpus(folder), rules=["date-header"], min_words=2, errors="collect")
     assert only_dates.articles["doc_id"].tolist() == ["a", "b"] and only_dates.rejects.empty
     assert only_dates.rules == tuple(r for r in RULES if r.name == "date-header")
 
@@ -1219,3 +1225,98 @@ def test_property_trailing_rules_from_the_last_line_as_from_the_start(text: str)
     assert all(tail is not None for *_, tail in trailing)  # both trailing rules take the short path
     everywhere = (ordinary, tuple((n, scan, g, None) for n, scan, g, _ in trailing))
     assert _find_spans(text, RULES) == _find_spans(text, RULES, everywhere)
+
+
+# ============================================================================ stories (issue 17, reading)
+
+WCL = Path(__file__).resolve().parents[1].parent / "shared/corpora/newswcl50/articles"
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_story_column_in_the_manifest_becomes_the_story(tmp_path: Path) -> None:
+    folder = _tree(tmp_path / "c", {"a.txt": "Kyiv asked.", "b.txt": "NATO waited.", "c.txt": "Talks ended.",
+                                    "manifest.csv": "doc_id,outlet,story\na,A,s1\nb,B,s1\nc,A,Gaza / day 1?\n"})
+    df = load_corpus(folder)
+    assert list(df.articles.columns) == [*CORE_COLUMNS, "story"]
+    assert df.articles["story"].tolist() == ["s1", "s1", "Gaza / day 1?"]  # not a file name: kept as given
+
+
+def test_event_column_in_a_table_becomes_the_story_and_is_kept(tmp_path: Path) -> None:
+    table = tmp_path / "a.csv"
+    table.write_text("doc_id,event,text\na,e1,Kyiv asked.\nb,e2,NATO waited.\n", encoding="utf-8")
+    df = load_corpus(table)
+    assert list(df.articles.columns) == [*CORE_COLUMNS, "story", "event"]
+    assert df.articles["story"].tolist() == ["e1", "e2"] and df.articles["event"].tolist() == ["e1", "e2"]
+
+
+def test_empty_story_values_are_rejects_naming_the_row(tmp_path: Path) -> None:
+    table = tmp_path / "a.jsonl"
+    table.write_text('{"doc_id": "a", "story": "s1", "text": "Kyiv asked."}\n'
+                     '{"doc_id": "b", "story": " ", "text": "NATO waited."}\n', encoding="utf-8")
+    df = load_corpus(table, errors="collect")
+    assert df.articles["doc_id"].tolist() == ["a"]
+    assert rejects_table(df).values.tolist() == [[
+        "a.jsonl:line 2", f"{table}, line 2: empty 'story': when the column is given every article "
+        "needs its story id; fill it, or drop the column (stories are then found by "
+        "stories.group_stories)."]]
+    folder = _tree(tmp_path / "c", {"a.txt": "Kyiv asked.", "b.txt": "NATO waited.",
+                                    "manifest.csv": "doc_id,event\na,e1\nb,\n"})
+    df = load_corpus(folder, errors="collect")
+    assert df.articles["story"].tolist() == ["e1"]
+    assert rejects_table(df)["reason"].iloc[0].startswith(
+        f"manifest {folder / 'manifest.csv'}, line 3: empty 'event'")
+
+
+def test_sub_folders_are_stories_with_a_top_manifest(tmp_path: Path) -> None:
+    folder = _tree(tmp_path / "c", {"ev 1/a.txt": "Kyiv asked.", "ev 1/b.txt": "NATO waited.",
+                                    "ev2/c.txt": "Talks ended.", "notes/readme.md": "not a story",
+                                    "manifest.csv": "doc_id,outlet\na,A\nb,B\nc,A\n"})
+    df = load_corpus(folder)
+    assert df.articles[["doc_id", "outlet", "story", "path"]].values.tolist() == [
+        ["a", "A", "ev 1", "ev 1/a.txt"], ["b", "B", "ev 1", "ev 1/b.txt"], ["c", "A", "ev2", "ev2/c.txt"]]
+
+
+def test_sub_folders_with_one_manifest_each(tmp_path: Path) -> None:
+    folder = _tree(tmp_path / "c", {"e1/a.txt": "Kyiv asked.", "e1/manifest.csv": "doc_id,outlet\na,A\n",
+                                    "e2/b.txt": "NATO waited.", "e2/manifest.csv": "doc_id,outlet\nb,B\nz,Z\n"})
+    df = load_corpus(folder, errors="collect")
+    assert df.articles[["doc_id", "outlet", "story"]].values.tolist() == [["a", "A", "e1"], ["b", "B", "e2"]]
+    assert rejects_table(df).values.tolist() == [[
+        "e2/z.txt", f"manifest {folder / 'e2' / 'manifest.csv'}, line 3: doc_id 'z' has no file 'z.txt' in "
+        f"{str(folder / 'e2')!r}; add the file or delete the row."]]
+    (folder / "manifest.csv").write_text("doc_id\na\nb\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"a manifest at the top \(manifest\.csv\) and in story folders "
+                                          r"\(e1/manifest\.csv, e2/manifest\.csv\)"):
+        load_corpus(folder)
+
+
+def test_sub_folders_mixed_with_top_level_files_name_them(tmp_path: Path) -> None:
+    folder = _tree(tmp_path / "c", {"top.txt": "Kyiv asked.", "e1/a.txt": "NATO waited."})
+    with pytest.raises(CorpusError, match=r"holds both \.txt files \(top\.txt\) and sub-folders of \.txt "
+                                          r"files \(e1/\)"):
+        load_corpus(folder, errors="collect")
+
+
+def test_same_file_name_in_two_stories_and_story_disagreeing_with_its_folder(tmp_path: Path) -> None:
+    folder = _tree(tmp_path / "c", {"e1/nyt.txt": "Kyiv asked.", "e2/nyt.txt": "NATO waited.",
+                                    "e2/fox.txt": "Talks ended.",
+                                    "manifest.csv": "doc_id,story\nnyt,e1\nfox,e9\n"})
+    df = load_corpus(folder, errors="collect")
+    assert df.articles["path"].tolist() == ["e1/nyt.txt"]
+    reasons = dict(rejects_table(df).values.tolist())
+    assert reasons["e2/nyt.txt"] == f"e1/nyt.txt and e2/nyt.txt in {str(folder)!r} give the same doc_id 'nyt'; rename one of them."
+    assert "story 'e9' differs from the sub-folder 'e2'" in reasons["e2/fox.txt"]
+
+
+@pytest.mark.skipif(not WCL.is_dir(), reason=f"NewsWCL50 not found at {WCL}")
+def test_newswcl50_loads_as_one_corpus_of_ten_stories() -> None:
+    df = load_corpus(WCL)
+    assert len(df.articles) == 50 and df.articles["story"].nunique() == 10
+    assert df.articles.groupby("story").size().eq(5).all()
+    assert set(df.articles.loc[df.articles["story"] == "event_3", "doc_id"]) == {"3_L", "3_LL", "3_M", "3_R", "3_RR"}

@@ -219,8 +219,11 @@ def test_cli_renders_notebooks_and_findings_page(tmp_path, make_corpus):
     out = tmp_path / "out"
     (out / "notebooks").mkdir(parents=True)
     (out / "notebooks" / "99-removed.html").write_text("old", encoding="utf-8")
+    (out / render.MARKER).write_text('{"files": ["notebooks/99-removed.html"]}', encoding="utf-8")
+    (out / "notebooks" / "mine.html").write_text("the user's", encoding="utf-8")
     assert render.main(["--notebooks", str(nbs), "--out", str(out), "--no-execute", "--corpus", str(corpus),
                         "--n-boot", "7"]) == 0
+    assert (out / "notebooks" / "mine.html").read_text(encoding="utf-8") == "the user's"  # not ours
     assert set(pd.read_csv(out / "tables" / "cluster_pairs.csv")["runs"]) == {7}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/03-lexicon.html"' in index

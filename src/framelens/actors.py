@@ -143,7 +143,13 @@ def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         if not path.is_file():
             raise ActorTableError(f"alias table {str(path)!r} not found; create a CSV with "
                                   f"columns {', '.join(ALIAS_COLUMNS)}")
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            raise ActorTableError(
+                f"alias table {path}: cannot be read as CSV ({err}); check for an unclosed quote "
+                f"(write a quote inside a quoted field as \"\"), save it as UTF-8, and keep the "
+                f"columns {', '.join(ALIAS_COLUMNS)}") from None
         where = str(path)
     missing = [c for c in ALIAS_COLUMNS if c not in table.columns]
     if missing:

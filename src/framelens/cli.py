@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from framelens.corpus import MAX_ARTICLE_CHARS, parse_columns  # noqa: F401 (parse_columns: re-exported)
+
 __all__ = ["main", "build_parser", "find_notebooks", "notebook_candidates", "parse_columns"]
 
 _CORPUS_HELP = ("folder of .txt articles (+ optional manifest.csv), or one .csv/.jsonl file "
@@ -100,38 +102,6 @@ def find_notebooks(explicit: str | Path | None = None) -> Path:
     )
 
 
-def parse_columns(spec: str) -> dict[str, str]:
-    """``--columns`` text to the ``columns=`` mapping of :func:`framelens.corpus.load_corpus`.
-
-    Parameters
-    ----------
-    spec : str
-        Comma-separated ``FILE_NAME=CORPUS_NAME`` pairs, e.g. ``id=doc_id,source=outlet``.
-
-    Returns
-    -------
-    dict of str to str
-
-    Raises
-    ------
-    argparse.ArgumentTypeError
-        A pair without ``=`` or with an empty side, named in the message.
-
-    Examples
-    --------
-    >>> parse_columns("id=doc_id, source=outlet")
-    {'id': 'doc_id', 'source': 'outlet'}
-    """
-    mapping = {}
-    for pair in spec.split(","):
-        old, sep, new = (part.strip() for part in pair.partition("="))
-        if not (sep and old and new):
-            raise argparse.ArgumentTypeError(
-                f"{pair.strip()!r} is not FILE_NAME=CORPUS_NAME; write e.g. --columns id=doc_id,source=outlet")
-        mapping[old] = new
-    return mapping
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its three subcommands.
 
@@ -158,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
                "  framelens report my-event/articles.csv --out /tmp/my-event")
     rep.add_argument("corpus", metavar="CORPUS", help=_CORPUS_HELP)
     rep.add_argument("--out", required=True, metavar="DIR", help="report folder to write")
+    rep.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
+                     help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
+    rep.add_argument("--force", action="store_true",
+                     help="write into DIR even though it is not empty and holds no report written "
+                          "by framelens; files of the report's names are replaced, no other file is "
+                          "touched")
     rep.add_argument("--notebooks", default=None, metavar="FOLDER",
                      help="folder of analysis notebooks (default: the source tree's notebooks/ if "
                           "present, else the copies installed with the package)")
@@ -173,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="reject articles with fewer than N words after cleaning (default: 1)")
     chk.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
                      help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
+    chk.add_argument("--max-article-chars", type=int, default=MAX_ARTICLE_CHARS, metavar="N",
+                     help=f"reject articles longer than N characters (default: {MAX_ARTICLE_CHARS:,})")
     act = sub.add_parser(
         "actors", formatter_class=fmt, help="print a proposed actors.csv (alias table) for a corpus",
         description="Propose candidate actors (proper-name sequences grouped by spelling variant) "
@@ -184,14 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--min-count", type=int, default=2, help="minimum total mentions (default: 2)")
     act.add_argument("--columns", type=parse_columns, default=None, metavar="OLD=NEW,...",
                      help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
+    act.add_argument("--max-article-chars", type=int, default=MAX_ARTICLE_CHARS, metavar="N",
+                     help=f"reject articles longer than N characters (default: {MAX_ARTICLE_CHARS:,})")
     return parser
 
 
-def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = None) -> int:
-    from framelens.corpus import CorpusError, load_corpus, prepare
+def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = None,
+           max_chars: int = MAX_ARTICLE_CHARS) -> int:
+    from framelens.corpus import CorpusError, duplicate_texts, load_corpus, prepare
 
     try:
-        loaded = prepare(load_corpus(corpus_path, errors="collect", columns=columns),
+        loaded = prepare(load_corpus(corpus_path, errors="collect", columns=columns,
+                                     max_chars=max_chars),
                          min_words=min_words, errors="collect")
     except (CorpusError, OSError, ValueError) as err:
         print(f"{corpus_path}: {err}")
@@ -199,19 +181,33 @@ def _check(corpus_path: str, min_words: int, columns: dict[str, str] | None = No
     rejects, corpus = loaded.rejects, loaded.articles
     for row in rejects.itertuples(index=False):
         print(f"{row.path}: {row.reason}")
+    dups = duplicate_texts(corpus)
+    for row in dups.itertuples(index=False):
+        print(f"{row.path}: warning: {row.reason}.")
     n_out = corpus["outlet"].nunique() if "outlet" in corpus.columns else 0
-    if len(rejects):
-        print(f"{len(rejects)} problem(s); {len(corpus)} article(s) usable from {n_out} outlet(s).")
+    stories = f" in {corpus['story'].nunique()} stories" if "story" in corpus.columns else ""
+    if len(rejects) or len(dups):
+        print(f"{len(rejects) + len(dups)} problem(s); {len(corpus)} article(s) usable from "
+              f"{n_out} outlet(s){stories}.")
         return 1
-    print(f"OK: {len(corpus)} article(s) from {n_out} outlet(s) in {corpus_path}.")
+    print(f"OK: {len(corpus)} article(s) from {n_out} outlet(s){stories} in {corpus_path}.")
     return 0
 
 
-def _actors(corpus_path: str, min_count: int, columns: dict[str, str] | None = None) -> int:
+def _actors(corpus_path: str, min_count: int, columns: dict[str, str] | None = None,
+            max_chars: int = MAX_ARTICLE_CHARS) -> int:
     from framelens.actors import propose_actors
-    from framelens.corpus import load_corpus, prepare
+    from framelens.corpus import CorpusError, load_corpus, prepare
 
-    corpus = prepare(load_corpus(corpus_path, columns=columns), min_words=0).articles
+    try:
+        loaded = prepare(load_corpus(corpus_path, errors="collect", columns=columns,
+                                     max_chars=max_chars), min_words=0, errors="collect")
+    except (CorpusError, OSError, ValueError) as err:
+        print(f"framelens actors: {corpus_path}: {err}", file=sys.stderr)
+        return 1
+    for row in loaded.rejects.itertuples(index=False):  # said, then left out
+        print(f"framelens actors: {row.path} left out: {row.reason}", file=sys.stderr)
+    corpus = loaded.articles
     proposed = propose_actors(corpus, min_count=min_count)
     table = proposed.assign(type="proposed",
                             note="mentions: " + proposed["count"].astype(str) + "; variants: "
@@ -231,9 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.corpus, args.min_words, args.columns)
+        return _check(args.corpus, args.min_words, args.columns, args.max_article_chars)
     if args.command == "actors":
-        return _actors(args.corpus, args.min_count, args.columns)
+        return _actors(args.corpus, args.min_count, args.columns, args.max_article_chars)
     try:
         notebooks = find_notebooks(args.notebooks)
     except FileNotFoundError as err:
@@ -241,4 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from framelens import render
 
-    return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus])
+    return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus,
+                        *(["--force"] if args.force else []),
+                        *(["--columns", ",".join(f"{k}={v}" for k, v in args.columns.items())]
+                          if args.columns else [])])

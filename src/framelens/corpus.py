@@ -16,6 +16,7 @@ Nothing runs or prints at import.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import io
@@ -40,13 +41,19 @@ __all__ = [
     "RULES",
     "CORE_COLUMNS",
     "MIN_WORDS",
+    "MAX_ARTICLE_CHARS",
+    "STORY_COLUMNS",
+    "INTERFACE_TEXT",
+    "junk_reason",
     "TABLE_SUFFIXES",
     "Corpus",
     "load_corpus",
+    "parse_columns",
     "prepare",
     "table_format",
     "corpus_folder",
     "rejects_table",
+    "duplicate_texts",
     "source_note",
     "clean",
     "rules_table",
@@ -84,6 +91,21 @@ def _nfc(s: str) -> str:
 _BLANK = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*")
 
 
+def _resave_hint(raw: bytes) -> str:
+    """How to re-save bytes that are not UTF-8: UTF-16 when they look like it, else cp1252.
+
+    UTF-16 is recognised by its byte-order mark (``FF FE`` or ``FE FF``) or by NUL bytes
+    at every other position of the first bytes (ASCII letters in UTF-16).
+    """
+    head = raw[:200]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4))
+    if utf16:
+        return ("The file looks like UTF-16 (a UTF-16 byte-order mark or NUL bytes between the "
+                "letters): re-save it as UTF-8, e.g. `iconv -f utf-16 -t utf-8`")
+    return "Re-save the file as UTF-8, e.g. `iconv -f cp1252 -t utf-8` if it came from Windows"
+
+
 def _decode(raw: bytes, where: str) -> str:
     try:
         return raw.decode("utf-8", errors="strict")
@@ -92,8 +114,7 @@ def _decode(raw: bytes, where: str) -> str:
         bad = raw[err.start:err.end].hex(" ")
         raise CorpusError(
             f"{where} is not valid UTF-8: byte(s) {bad} at byte offset {err.start} "
-            f"(line {line}) cannot be decoded ({err.reason}). Re-save the file as UTF-8, "
-            f"e.g. `iconv -f cp1252 -t utf-8` if it came from Windows."
+            f"(line {line}) cannot be decoded ({err.reason}). {_resave_hint(raw)}."
         ) from None
 
 
@@ -111,10 +132,35 @@ def _csv_header(text: str, where: str, empty_hint: str) -> tuple[Any, list[str]]
     return reader, [h.strip() for h in header]
 
 
+def _unclosed_quote(text: str, line: int, where: str) -> None:
+    """Raise when the CSV record starting on ``line`` of ``text`` opens a quote never closed.
+
+    Python's :mod:`csv` reader (not strict) reads such a field to the end of the file, so
+    every later row would be swallowed into it. The record is read again with
+    ``strict=True``, which reports the end of the data inside the quoted field.
+    """
+    lines = io.StringIO(text, newline="")
+    offset = sum(len(lines.readline()) for _ in range(line - 1))
+    tail = text[offset:]
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as err:
+        if "unexpected end of data" not in str(err):
+            return
+        last = line + len(tail.splitlines()) - 1
+        raise CorpusError(
+            f"{where}, line {line}: a quoted field opened on this line is never closed, so lines "
+            f"{line}-{last} (to the end of the file) would be read as one field and the rows on "
+            f"them lost. Close the quote (write a quote inside a quoted field as \"\")."
+        ) from None
+
+
 def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Return the header and (line number, row) pairs of a manifest CSV."""
+    text = _decode(file.read_bytes(), f"manifest {file}")
     reader, header = _csv_header(
-        _decode(file.read_bytes(), f"manifest {file}"), f"manifest {file}",
+        text, f"manifest {file}",
         "give it a header line with at least a 'doc_id' column, or delete it to load the "
         "folder without a manifest")
     if "doc_id" not in header:
@@ -140,6 +186,8 @@ def _read_manifest(file: Path) -> tuple[list[str], list[tuple[int, dict[str, str
             rows.append((start, dict(zip(header, cells))))
     except csv.Error as err:
         raise CorpusError(f"manifest {file}, line {reader.line_num}: cannot parse ({err}).") from None
+    if rows:
+        _unclosed_quote(text.removeprefix("\ufeff"), rows[-1][0], f"manifest {file}")
     return header, rows
 
 
@@ -195,12 +243,110 @@ def corpus_folder(path: str | Path) -> Path:
     return p.parent if p.is_file() else p
 
 
-def _too_short(n: int, min_words: int) -> str:
-    """Why a text of ``n`` words after cleaning is too short to analyse (``""`` when it is not)."""
-    if n >= min_words:
+#: Lines that are a web page's interface, not an article's text (compared in lower case,
+#: surrounding white space and punctuation dropped); see :func:`junk_reason`.
+INTERFACE_TEXT: frozenset[str] = frozenset({
+    "link copied", "copy link", "copied", "share", "share this", "share this article",
+    "share on facebook", "share on twitter", "tweet", "email", "e-mail", "print", "comments",
+    "comment", "advertisement", "read more", "click here", "subscribe", "sign up", "log in",
+    "close", "menu", "skip to content", "skip to main content", "loading", "play video",
+    "watch", "video", "follow us", "related", "more", "next", "previous", "back to top",
+})
+
+#: Default of ``load_corpus(max_chars=)``: an article longer than this is rejected.
+MAX_ARTICLE_CHARS = 5_000_000
+
+_EDGE_PUNCT = " \t\u00a0.,:;!?|-–—•·()[]{}\"'“”‘’«»…"
+
+
+def junk_reason(text: str) -> str:
+    """Why a cleaned text is not an article (``""`` when it may be one).
+
+    A text is junk when, once the lines of :data:`INTERFACE_TEXT` (a share button's
+    "Link Copied", "Read more", ...) are set aside, no letter is left: only digits,
+    punctuation, symbols and white space. :func:`load_corpus` judges the text *after*
+    page furniture is removed (see :func:`clean`). An empty text is not junk but empty
+    (``""`` here; the loader says so in its own words).
+
+    Parameters
+    ----------
+    text : str
+        A cleaned article text.
+
+    Returns
+    -------
+    str
+        The reason, ready to follow "the text ...", or ``""``.
+
+    Examples
+    --------
+    >>> junk_reason("Link Copied")
+    "holds only web-page interface text ('Link Copied'), no article"
+    >>> junk_reason("12 345, 678.")
+    'holds no letters, only digits, punctuation or symbols (12 345, 678.), no article'
+    >>> junk_reason("Kyiv asked NATO.")
+    ''
+    """
+    kept, interface = [], []
+    for line in text.splitlines():
+        key = line.strip(_EDGE_PUNCT).casefold()
+        (interface if key in INTERFACE_TEXT else kept).append(line.strip())
+    if any(ch.isalpha() for line in kept for ch in line):
+        return ""
+    if not any(kept) and not interface:
+        return ""  # nothing at all: empty, which the callers say in their own words
+    if interface and not any(kept):
+        return f"holds only web-page interface text ({' / '.join(interface)[:60]!r}), no article"
+    shown = " ".join(" ".join(kept).split())
+    shown = shown if len(shown) <= 40 else shown[:40] + "..."
+    return f"holds no letters, only digits, punctuation or symbols ({shown}), no article"
+
+
+def _date_problem(value: str) -> str:
+    """Why a manifest/table ``date`` value is not a ``YYYY-MM-DD`` day (``""`` when it is, or empty)."""
+    import datetime
+
+    value = value.strip()
+    if value == "" or value == UNKNOWN:
+        return ""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            datetime.date.fromisoformat(value)
+            return ""
+    except ValueError:
+        pass
+    return (f"date {value!r} is not a calendar day written YYYY-MM-DD (e.g. 2024-11-29); write it "
+            f"so, or leave it empty: an article without a date is undated, and same-story grouping "
+            f"(stories.group_stories) then compares it only with other undated articles")
+
+
+def _article_problem(text: str, *, max_chars: int) -> str:
+    """Why an article's text cannot be read in, ready to follow "the text" (``""`` if it can).
+
+    Only what needs no cleaning: too many characters, or blank. ``min_words`` and junk
+    are judged by :func:`prepare`, on the cleaned text, with the rules actually used.
+    """
+    if len(text) > max_chars:
+        return (f"has {len(text):,} characters, more than max_chars={max_chars:,} (the "
+                f"--max-article-chars limit); split it into articles, or raise the limit if it "
+                f"really is one article")
+    if _BLANK.fullmatch(text):
+        return "is empty or only whitespace"
+    return ""
+
+
+def _too_short(n: int, min_words: int, cleaned: str = "") -> str:
+    """Why a text of ``n`` words after cleaning is too short to analyse or not an article
+    (``""`` when it is neither); ``cleaned`` is that text, checked by :func:`junk_reason`."""
+    if min_words == 0:
         return ""
     if n == 0:
         return "has no words once page furniture is removed (too short to analyse)"
+    junk = junk_reason(cleaned)
+    if junk:
+        return f"{junk} once page furniture is removed"
+    if n >= min_words:
+        return ""
     return (f"has {n} word{'s' if n != 1 else ''} once page furniture is removed, fewer than "
             f"min_words={min_words} (too short to analyse)")
 
@@ -217,8 +363,7 @@ def _bad_utf8(raw: bytes, base: int) -> str:
     except UnicodeDecodeError as err:
         bad = raw[err.start:err.end].hex(" ")
         return (f"not valid UTF-8: byte(s) {bad} at byte offset {base + err.start} cannot be "
-                f"decoded ({err.reason}). Re-save the file as UTF-8, e.g. `iconv -f cp1252 -t "
-                f"utf-8` if it came from Windows")
+                f"decoded ({err.reason}). {_resave_hint(raw)}")
     return ""
 
 
@@ -287,8 +432,9 @@ def _required(file: Path, names: list[str]) -> None:
 
 def _csv_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row]]:
     data = b"".join(_lines(file))
+    text = data.decode("utf-8", errors="surrogateescape")
     reader, header = _csv_header(
-        data.decode("utf-8", errors="surrogateescape"), str(file),
+        text, str(file),
         "give it a header line with at least the columns 'doc_id' and 'text', then one line per article")
     if any("\udc80" <= ch <= "\udcff" for h in header for ch in h):
         end = data.find(b"\n")
@@ -314,6 +460,8 @@ def _csv_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_Row
             rows.append((line, dict(zip(names, cells)), problem))
     except csv.Error as err:
         raise CorpusError(f"{file}, line {reader.line_num}: cannot parse ({err}).") from None
+    if rows:
+        _unclosed_quote(text.removeprefix("\ufeff"), rows[-1][0], str(file))
     return names, rows
 
 
@@ -347,7 +495,8 @@ def _jsonl_rows(file: Path, columns: dict[str, str]) -> tuple[list[str], list[_R
         try:
             obj = json.loads(raw.decode("utf-8"))
         except json.JSONDecodeError as err:
-            rows.append((line, {}, f"not valid JSON ({err.msg} at column {err.colno}); fix the line "
+            at = "" if err.msg.endswith(" at") else " at"
+            rows.append((line, {}, f"not valid JSON ({err.msg}{at} column {err.colno}); fix the line "
                                    f"or delete it"))
             continue
         if not isinstance(obj, dict):
@@ -388,7 +537,8 @@ def _record(doc_id: str, row: dict[str, str], path: str, text: str, extra: list[
     return rec
 
 
-def _load_table(file: Path, *, errors: str, columns: dict[str, str]) -> Corpus:
+def _load_table(file: Path, *, errors: str, columns: dict[str, str],
+                max_chars: int = MAX_ARTICLE_CHARS) -> Corpus:
     """:func:`load_corpus` for a single CSV/JSONL file (one article per row)."""
     fmt = table_format(file)
     names, rows = (_csv_rows if fmt == "csv" else _jsonl_rows)(file, columns)
@@ -398,6 +548,8 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str]) -> Corpus:
             f"article{' after the header' if fmt == 'csv' else ''}, with at least doc_id and text."
         )
     extra = [n for n in names if n not in CORE_COLUMNS and n != "text"]
+    if "event" in extra and "story" not in extra:
+        extra = ["story", *extra]
     rejects: list[tuple[str, str]] = []
     first_line: dict[str, int] = {}
     records: list[dict[str, str]] = []
@@ -411,8 +563,14 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str]) -> Corpus:
             elif doc_id in first_line:
                 problem = (f"doc_id {doc_id!r} repeats line {first_line[doc_id]}; give each article "
                            f"a unique doc_id, or delete the copy")
-            elif _BLANK.fullmatch(text):
-                problem = "the text is empty or only whitespace; put the article's text in it or delete the row"
+            else:
+                story, problem = _story_of(fields)
+                if story is not None:
+                    fields["story"] = story
+                problem = problem or _date_problem(fields.get("date", ""))
+                short = "" if problem else _article_problem(text, max_chars=max_chars)
+                if short:
+                    problem = f"the text {short}; put the article's text in it or delete the row"
         if doc_id and doc_id not in first_line:
             first_line[doc_id] = line
         if problem:
@@ -430,12 +588,146 @@ def _load_table(file: Path, *, errors: str, columns: dict[str, str]) -> Corpus:
     return Corpus(articles=df, rejects=_rejects_frame(rejects), source=file)
 
 
+def _article_files(folder: Path) -> tuple[list[Path], list[Path], bool]:
+    """The article files of a corpus folder, the ones not read apart, and whether they are stories.
+
+    The ``.txt`` files (any case) directly in ``folder``; or, when there are none, those of
+    its sub-folders (not hidden), each sub-folder one story. Both at once raises, naming them.
+    Not read (second list): hidden files (name starting with ``.``) and ``.txt`` names that
+    are not regular files (a broken link, a pipe).
+    """
+    def txt(where: Path) -> list[Path]:  # files, and what is neither file nor folder (a broken link)
+        return sorted((p for p in where.iterdir() if p.suffix.lower() == ".txt" and not p.is_dir()),
+                      key=lambda p: p.name)
+
+    top = txt(folder)
+    subs = sorted((d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")),
+                  key=lambda d: d.name)
+    stories = [d for d in subs if txt(d)]
+    if top and stories:
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} holds both .txt files ({_some(p.name for p in top)}) and "
+            f"sub-folders of .txt files ({_some(d.name + '/' for d in stories)}); sub-folders are "
+            f"stories, so move the top-level files into a story's folder, or keep one level only.")
+    found = top if top else [p for d in stories for p in txt(d)]
+    return ([p for p in found if not p.name.startswith(".") and p.is_file()],
+            [p for p in found if p.name.startswith(".") or not p.is_file()], bool(stories) and not top)
+
+
+def _some(names: Iterable[str], limit: int = 5) -> str:
+    """``"a, b, c"`` or ``"a, b, ... (12 in all)"``."""
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names)} in all)"
+
+
+#: Columns a manifest or a corpus file may name a story with, in the order they are looked for.
+STORY_COLUMNS: tuple[str, ...] = ("story", "event")
+
+
+def _story_of(row: dict[str, str]) -> tuple[str | None, str]:
+    """``(story id, problem)`` of a manifest/table row; ``None`` when no story column is given."""
+    for key in STORY_COLUMNS:
+        if key in row:
+            value = _nfc(row[key]).strip()
+            if value == "":
+                return "", (f"empty {key!r}: when the column is given every article needs its "
+                            f"story id; fill it, or drop the column (stories are then found by "
+                            f"stories.group_stories)")
+            return value, ""
+    return None, ""
+
+
+def _manifests(folder: Path, top: Path | None, manifest: str | Path | None,
+               story_folders: list[Path]) -> list[tuple[Path, Path | None]]:
+    """The manifests to read and the folder each describes (``None``: the whole corpus).
+
+    One manifest at the top, or (stories in sub-folders) one ``manifest.csv`` per story
+    folder; both at once raises, naming them.
+    """
+    per_folder = []
+    if manifest is not None and not Path(manifest).is_absolute():
+        per_folder = [(d / manifest, d) for d in sorted(set(story_folders)) if (d / manifest).is_file()]
+    if top is not None and per_folder:
+        raise CorpusError(
+            f"corpus folder {str(folder)!r} has a manifest at the top ({top.name}) and in story "
+            f"folders ({_some(str(f.relative_to(folder)) for f, _ in per_folder)}); keep one "
+            f"manifest at the top, or one per story folder.")
+    return [(top, None)] if top is not None else per_folder
+
+
+def _read_article(file: Path, *, max_chars: int) -> tuple[str, bytes, str]:
+    """``(problem, bytes, text)`` of one article file; ``problem`` is ``""`` when it can be analysed.
+
+    A file of more than ``4 * max_chars`` bytes (UTF-8 takes at most 4 bytes a character)
+    is rejected without being read.
+    """
+    try:
+        size = file.stat().st_size
+        raw = file.read_bytes() if size <= 4 * max_chars else b""
+    except OSError as err:
+        return f"article {file} cannot be read ({err.strerror or err}); check its permissions.", b"", ""
+    if size > 4 * max_chars:
+        return (f"article {file} has {size:,} bytes, more than 4 x max_chars={max_chars:,} (the "
+                f"--max-article-chars limit); split it into articles, or raise the limit if it "
+                f"really is one article.", b"", "")
+    try:
+        text = _decode(raw, f"article {file}")
+    except CorpusError as err:
+        return str(err), raw, ""
+    if _BLANK.fullmatch(text):
+        return (f"article {file} is empty or holds only whitespace ({len(raw)} bytes); "
+                f"remove it or put the article's text in it.", raw, text)
+    problem = _article_problem(text, max_chars=max_chars)
+    if problem:
+        return f"article {file} {problem}; put the article's text in it or remove the file.", raw, text
+    return "", raw, text
+
+
+def parse_columns(spec: str) -> dict[str, str]:
+    """``--columns`` text (command line) to the ``columns=`` mapping of :func:`framelens.corpus.load_corpus`.
+
+    Parameters
+    ----------
+    spec : str
+        Comma-separated ``FILE_NAME=CORPUS_NAME`` pairs, e.g. ``id=doc_id,source=outlet``.
+
+    Returns
+    -------
+    dict of str to str
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        A pair without ``=`` or with an empty side, or a file column named twice, named in
+        the message.
+
+    Examples
+    --------
+    >>> parse_columns("id=doc_id, source=outlet")
+    {'id': 'doc_id', 'source': 'outlet'}
+    """
+    mapping: dict[str, str] = {}
+    for pair in spec.split(","):
+        old, sep, new = (part.strip() for part in pair.partition("="))
+        if not (sep and old and new):
+            raise argparse.ArgumentTypeError(
+                f"{pair.strip()!r} is not FILE_NAME=CORPUS_NAME; write e.g. --columns id=doc_id,source=outlet")
+        if old in mapping:
+            raise argparse.ArgumentTypeError(
+                f"{old!r} is renamed twice ({old}={mapping[old]} and {old}={new}); name each file "
+                f"column once")
+        mapping[old] = new
+    return mapping
+
+
 def load_corpus(
     path: str | Path,
     *,
     manifest: str | Path | None = "manifest.csv",
     errors: str = "raise",
     columns: dict[str, str] | None = None,
+    max_chars: int = MAX_ARTICLE_CHARS,
 ) -> Corpus:
     """Read a folder of ``.txt`` articles (or one CSV/JSONL file) into a :class:`Corpus`.
 
@@ -446,10 +738,15 @@ def load_corpus(
     ----------
     path : str or Path
         Either a **folder** holding one UTF-8 text file per article: every file
-        whose name ends in ``.txt`` (any case, not starting with ``.``) is an
-        article; its ``doc_id`` is the file name without the suffix (spaces,
+        whose name ends in ``.txt`` (any case) is an article (a hidden one, its
+        name starting with ``.``, is not read and is listed as a reject); its ``doc_id`` is the file name without the suffix (spaces,
         upper case and non-ASCII letters are fine; names are compared in Unicode
-        NFC form); sub-folders are not read. Or a **single file** with one
+        NFC form). Or a folder with no ``.txt`` file of its own whose **sub-folders**
+        (not hidden) hold them: each sub-folder is one story, its name (as given) the
+        article's ``story``, ``path`` is ``"SUBFOLDER/FILE.txt"`` and file names must
+        still be unique across the corpus; one ``manifest.csv`` at the top or one in
+        each sub-folder (not both). ``.txt`` files beside story sub-folders raise,
+        naming them. Or a **single file** with one
         article per row: ``.csv`` (UTF-8, header line first) or ``.jsonl``
         (one JSON object per line), optionally compressed as ``.gz`` or ``.xz``
         (``articles.csv.gz``, ``articles.jsonl.xz``). Required columns/fields:
@@ -468,7 +765,10 @@ def load_corpus(
         ``origin_language``, ``translated`` (yes/no/unknown), ``date``, ``url``
         (empty or absent means ``"unknown"``, ``""`` for url), ``sha256`` (hex
         digest of the file's bytes; checked when non-empty). Any other columns
-        (e.g. ``evidence``) are carried along after the core columns. If the
+        (e.g. ``evidence``) are carried along after the core columns. A ``story``
+        column (or, without one, ``event``, copied to ``story``), in a manifest or a
+        single file, names each article's story (kept as given, NFC); an empty value
+        is rejected naming the row. If the
         default file does not exist, each article is its own outlet named by its
         doc_id and ``Corpus.manifest`` is ``None``. ``None`` ignores any
         manifest. A non-default manifest that does not exist is an error.
@@ -492,6 +792,15 @@ def load_corpus(
         corpus names before anything is read, as ``DataFrame.rename(columns=)``
         does: file name -> corpus name, e.g. ``{"id": "doc_id", "content":
         "text", "source": "outlet"}``. Columns not named keep their names.
+    max_chars : int, default :data:`MAX_ARTICLE_CHARS` (5,000,000)
+        An article of more characters is rejected before it is cleaned (a file of
+        more than ``4 * max_chars`` bytes without being read), so one huge file
+        cannot stall the run. Also checked for every row: a ``date`` that is not
+        empty must be a calendar day ``YYYY-MM-DD`` (else the article is rejected,
+        saying that an empty date leaves it undated for date blocking). Articles
+        with the same text are kept; :func:`duplicate_texts` lists them. Hidden
+        files (``.name.txt``) are rejects, never skipped silently.
+
     Returns
     -------
     Corpus
@@ -544,6 +853,8 @@ def load_corpus(
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors={errors!r} is not allowed; use 'raise' or 'collect'.")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+        raise ValueError(f"max_chars={max_chars!r} is not allowed; use a whole number >= 1.")
     if columns is not None and (
         not isinstance(columns, dict)
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
@@ -558,7 +869,7 @@ def load_corpus(
                 f"one file whose columns describe its articles. Drop manifest=, or put the "
                 f"columns (outlet, date, ...) in the file."
             )
-        return _load_table(folder, errors=errors, columns=columns or {})
+        return _load_table(folder, errors=errors, columns=columns or {}, max_chars=max_chars)
     if columns is not None:
         raise ValueError(f"columns={columns!r} applies to a single CSV/JSONL file, not to the "
                          f"folder {str(folder)!r}; describe a folder's articles in its manifest.csv.")
@@ -573,16 +884,15 @@ def load_corpus(
             f"articles, or one file ending in {', '.join(TABLE_SUFFIXES)} with one article per row."
         )
 
-    files = sorted(
-        (p for p in folder.iterdir()
-         if p.is_file() and p.suffix.lower() == ".txt" and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
+    files, hidden, in_stories = _article_files(folder)
     if not files:
         raise CorpusError(
             f"corpus folder {str(folder)!r} holds no .txt articles. Put one UTF-8 .txt file "
-            f"per article directly in the folder (sub-folders are not read)."
+            f"per article directly in the folder, or one sub-folder of .txt files per story."
         )
+
+    def rel(p: Path) -> str:
+        return p.relative_to(folder).as_posix()
 
     rejects: list[tuple[str, str]] = []
 
@@ -591,6 +901,15 @@ def load_corpus(
             raise CorpusError(message)
         rejects.append((name, message))
 
+    for f in hidden:
+        if not f.is_file():
+            reject(rel(f), f"article {f} is not a regular file (a broken link, a pipe or a "
+                           f"device), so it is not read; replace it with the article's file.")
+            continue
+        reject(rel(f), f"article {f} is a hidden file (its name starts with '.'), so it is not "
+                       f"read; rename it without the leading dot to include it, or move it out "
+                       f"of the folder.")
+
     by_id: dict[str, Path] = {}
     texts: dict[str, str] = {}
     raws: dict[str, bytes] = {}
@@ -598,20 +917,13 @@ def load_corpus(
     for f in files:
         doc_id = _nfc(f.stem)
         if doc_id in by_id or doc_id in rejected:
-            first = by_id[doc_id].name if doc_id in by_id else f"another {doc_id}.txt"
-            reject(f.name, f"{first} and {f.name} in {str(folder)!r} give the same doc_id "
+            first = rel(by_id[doc_id]) if doc_id in by_id else f"another {doc_id}.txt"
+            reject(rel(f), f"{first} and {rel(f)} in {str(folder)!r} give the same doc_id "
                            f"{doc_id!r}; rename one of them.")
             continue
-        raw = f.read_bytes()
-        try:
-            text = _decode(raw, f"article {f}")
-        except CorpusError as err:
-            reject(f.name, str(err))
-            rejected.add(doc_id)
-            continue
-        if _BLANK.fullmatch(text):
-            reject(f.name, f"article {f} is empty or holds only whitespace ({len(raw)} bytes); "
-                           f"remove it or put the article's text in it.")
+        problem, raw, text = _read_article(f, max_chars=max_chars)
+        if problem:
+            reject(rel(f), problem)
             rejected.add(doc_id)
             continue
         by_id[doc_id] = f
@@ -630,12 +942,15 @@ def load_corpus(
                 f"manifest {str(candidate)!r} does not exist. Pass manifest=None to load "
                 f"the folder without one, or give the right file name."
             )
+    manifests = _manifests(folder, manifest_file, manifest, [f.parent for f in files] if in_stories else [])
+    if manifests and manifest_file is None:
+        manifest_file = manifests[0][0]
 
     extra: list[str] = []
     meta: dict[str, dict[str, str]] = {}
-    if manifest_file is not None:
+    for manifest_file, scope in manifests:
         header, rows = _read_manifest(manifest_file)
-        extra = [h for h in header if h not in CORE_COLUMNS]
+        extra += [h for h in header if h not in CORE_COLUMNS and h not in extra]
         if "path" in header or "text_raw" in header:
             raise CorpusError(
                 f"manifest {manifest_file}, line 1: columns 'path' and 'text_raw' are "
@@ -646,24 +961,38 @@ def load_corpus(
             doc_id = _nfc(row["doc_id"])
             if doc_id == "":
                 raise CorpusError(f"manifest {manifest_file}, line {line}: empty doc_id; fill it or delete the row.")
-            if doc_id in lines:
+            if doc_id in lines or doc_id in meta:
                 raise CorpusError(
                     f"manifest {manifest_file}, line {line}: duplicate doc_id {doc_id!r} "
-                    f"(first on line {lines[doc_id]}); keep one row per article."
+                    f"(first on line {lines.get(doc_id, '?')}"
+                    f"{'' if doc_id in lines else ' of another manifest'}); keep one row per article."
                 )
             lines[doc_id] = line
             if doc_id in rejected:
                 continue
-            if doc_id not in by_id:
-                reject(f"{doc_id}.txt",
+            if doc_id not in by_id or (scope is not None and by_id[doc_id].parent != scope):
+                where = scope if scope is not None else folder
+                name = f"{rel(where) + '/' if where != folder else ''}{doc_id}.txt"
+                reject(name,
                        f"manifest {manifest_file}, line {line}: doc_id {doc_id!r} has no file "
-                       f"{doc_id + '.txt'!r} in {str(folder)!r}; add the file or delete the row.")
+                       f"{doc_id + '.txt'!r} in {str(where)!r}; add the file or delete the row.")
+                continue
+            story, bad_date = _story_of(row)
+            if in_stories and story and story != _nfc(by_id[doc_id].parent.name):
+                bad_date = (f"story {story!r} differs from the sub-folder {by_id[doc_id].parent.name!r} "
+                            f"the file is in; the sub-folder is the story, so drop the column or "
+                            f"move the file")
+            bad_date = bad_date or _date_problem(row.get("date", ""))
+            if bad_date:
+                reject(rel(by_id[doc_id]), f"manifest {manifest_file}, line {line}: {bad_date}.")
+                rejected.add(doc_id)
+                del by_id[doc_id]
                 continue
             digest = row.get("sha256", "").strip().lower()
             if digest:
                 actual = hashlib.sha256(raws[doc_id]).hexdigest()
                 if digest != actual:
-                    reject(by_id[doc_id].name,
+                    reject(rel(by_id[doc_id]),
                            f"article {by_id[doc_id]} does not match its sha256 in manifest "
                            f"{manifest_file}, line {line}: expected {digest}, file has {actual}. "
                            f"The file changed since the manifest was written: restore it, or "
@@ -672,28 +1001,35 @@ def load_corpus(
                     del by_id[doc_id]
                     continue
             meta[doc_id] = row
-        missing = [d for d in by_id if d not in meta]
+    for manifest_file, scope in manifests:
+        missing = [d for d in by_id if d not in meta and (scope is None or by_id[d].parent == scope)]
         if missing and errors == "raise":
-            names = ", ".join(by_id[d].name for d in missing)
+            names = ", ".join(rel(by_id[d]) for d in missing)
             raise CorpusError(
                 f"article(s) {names} in {str(folder)!r} have no row in manifest "
                 f"{manifest_file}; add a row with doc_id {missing[0]!r} (and its outlet), "
                 f"or move the file out of the folder."
             )
         for d in missing:
-            reject(by_id[d].name,
-                   f"article {by_id[d].name} in {str(folder)!r} has no row in manifest "
+            reject(rel(by_id[d]),
+                   f"article {rel(by_id[d])} in {str(folder)!r} has no row in manifest "
                    f"{manifest_file}; add a row with doc_id {d!r} (and its outlet), or move "
                    f"the file out of the folder.")
             del by_id[d]
+    manifest_file = manifests[0][0] if manifests else None
 
     if not by_id:
         listing = "; ".join(f"{name}: {why}" for name, why in rejects)
         raise CorpusError(f"no readable article left in {str(folder)!r}: {len(rejects)} rejected ({listing})")
 
+    if in_stories or ("event" in extra and "story" not in extra):
+        extra = ["story", *(c for c in extra if c != "story")]
     records = []
     for doc_id in sorted(by_id):
-        records.append(_record(doc_id, meta.get(doc_id, {}), by_id[doc_id].name, texts[doc_id], extra))
+        row = dict(meta.get(doc_id, {}))
+        if "story" in extra:
+            row["story"] = _nfc(by_id[doc_id].parent.name) if in_stories else _story_of(row)[0] or ""
+        records.append(_record(doc_id, row, rel(by_id[doc_id]), texts[doc_id], extra))
     df = pd.DataFrame.from_records(records, columns=[*CORE_COLUMNS, *extra])
     return Corpus(articles=df, rejects=_rejects_frame(sorted(rejects)), source=folder,
                   manifest=None if manifest_file is None else str(manifest_file))
@@ -738,7 +1074,54 @@ def source_note(corpus: Corpus) -> str:
         where = "No manifest.csv: each file is its own outlet, named by its file name without .txt."
     rejected = (f"{n_rej} rejected (see the rejects table)" if n_rej
                 else "none rejected")
-    return f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
+    note = f"{where} {n} article{'s' if n != 1 else ''} read, {rejected}."
+    if n and "text_raw" in corpus.columns:
+        dups = duplicate_texts(corpus)
+        if len(dups):
+            pairs = "; ".join(f"{r.path} = {r.same_as}" for r in dups.head(5).itertuples())
+            more = f" and {len(dups) - 5} more" if len(dups) > 5 else ""
+            note += (f" {len(dups)} article{'s have' if len(dups) != 1 else ' has'} the same text "
+                     f"as another ({pairs}{more}); both are kept.")
+    return note
+
+
+def duplicate_texts(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Articles whose text is the same as another article's (white space runs aside).
+
+    Identical texts are kept in the corpus (two outlets may really carry one wire
+    report word for word), but they agree perfectly on every measure, so
+    ``framelens check`` and :func:`source_note` name them.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus returned by :func:`load_corpus` (columns ``path`` and ``text_raw``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article after the first of its group (in corpus order):
+        ``path``, ``same_as`` (the first article's path) and ``reason`` (saying both).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"path": ["a.txt", "b.txt", "c.txt"],
+    ...                        "text_raw": ["Kyiv asked.", "Other.", "Kyiv  asked.\\n"]})
+    >>> duplicate_texts(corpus)[["path", "same_as"]].values.tolist()
+    [['c.txt', 'a.txt']]
+    """
+    first: dict[str, str] = {}
+    rows = []
+    for path, text in zip(corpus["path"], corpus["text_raw"]):
+        key = hashlib.sha256(" ".join(_nfc(text).split()).encode("utf-8", "surrogatepass")).hexdigest()
+        if key in first:
+            rows.append((path, first[key],
+                         f"{path} has the same text as {first[key]} (white space aside): both are "
+                         f"kept, and they agree perfectly on every measure; delete one if it is a "
+                         f"copy, not a second outlet's version"))
+        else:
+            first[key] = path
+    return pd.DataFrame(rows, columns=["path", "same_as", "reason"]).astype("str")
 
 
 def rejects_table(corpus: Corpus) -> pd.DataFrame:
@@ -911,8 +1294,8 @@ def prepare(corpus: Corpus, *, rules: Sequence[str] | Sequence[Rule] | None = No
     n_words = counts.sum(axis=1).A1 if counts.shape[0] else []
     rejects = list(corpus.rejects.itertuples(index=False, name=None))
     keep = []
-    for i, (path, n) in enumerate(zip(cleaned["path"], n_words)):
-        short = _too_short(int(n), min_words)
+    for i, (path, n, text) in enumerate(zip(cleaned["path"], n_words, cleaned["text"])):
+        short = _too_short(int(n), min_words, text)
         if not short:
             keep.append(i)
             continue

@@ -115,6 +115,7 @@ def compute_tables(
     *,
     out: str | Path,
     settings: Settings | None = None,
+    columns: dict[str, str] | None = None,
     verbose: bool | None = None,
     **changes: Any,
 ) -> pd.DataFrame:
@@ -139,6 +140,8 @@ def compute_tables(
         run (another corpus) can feed the page.
     settings : framelens.pipeline.Settings, optional
         Every setting of the analysis (default ``Settings()``).
+    columns : dict, optional
+        A single-file corpus's column renaming, as ``load_corpus(columns=)``.
     verbose : bool or None, default None
         Name each section on standard error as it starts; ``None``: only on a terminal.
     **changes
@@ -167,7 +170,8 @@ def compute_tables(
     out = Path(out)
     tables = out / "tables"
     _step(f"loading {corpus}", verbose)
-    results = run(corpus, settings, on_section=lambda name: _step(f"tables: {name}", verbose))
+    results = run(corpus, settings, columns=columns,
+                  on_section=lambda name: _step(f"tables: {name}", verbose))
     tables.mkdir(parents=True, exist_ok=True)
     for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
         stale.unlink()
@@ -512,6 +516,10 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
     top, low = pairs.iloc[0], pairs.iloc[-1]
     per_outlet = {o: pairs[(pairs["a"] == o) | (pairs["b"] == o)]["cosine"].mean() for o in sim.index}
     odd = min(per_outlet, key=lambda o: (per_outlet[o], o))
+    if len(pairs) == 1 or round(top["cosine"], 2) == round(low["cosine"], 2):
+        # two articles, or all pairs alike (identical texts): nobody stands apart
+        return (f"Every pair of the {len(sim)} has cosine similarity {top['cosine']:.2f}, so no "
+                f"article stands closer to or further from the others.",)
     return (
         f"{top['a']} and {top['b']} are the most alike (cosine similarity {top['cosine']:.2f}); "
         f"{low['a']} and {low['b']} the least ({low['cosine']:.2f}).",
@@ -772,7 +780,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     ...     pd.DataFrame([[1.0, 0.4], [0.4, 1.0]], index=pd.Index(["A", "B"], name="outlet"),
     ...                  columns=["A", "B"]).to_csv(Path(d, "tables", "similarity.csv"))
     ...     print(summarize(d)["statement"].iloc[0])
-    A and B are the most alike (cosine similarity 0.40); A and B the least (0.40). A stands furthest from the others (mean cosine 0.40 against 0.40 over all 1 pairs).
+    Every pair of the 2 has cosine similarity 0.40, so no article stands closer to or further from the others.
     """
     out = Path(out)
     rows = []
@@ -1011,6 +1019,7 @@ def write_findings(
     out: str | Path,
     notebooks: pd.DataFrame | None = None,
     settings: Settings | None = None,
+    columns: dict[str, str] | None = None,
     verbose: bool | None = None,
     **changes: Any,
 ) -> Path:
@@ -1025,7 +1034,7 @@ def write_findings(
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
         Rendered notebooks to link (see :func:`findings_page`).
-    settings, verbose, **changes
+    settings, columns, verbose, **changes
         As in :func:`compute_tables` (e.g. ``n_boot=50``).
 
     Returns
@@ -1034,7 +1043,7 @@ def write_findings(
         ``out/index.html``.
     """
     out = Path(out)
-    compute_tables(corpus, out=out, settings=settings, verbose=verbose, **changes)
+    compute_tables(corpus, out=out, settings=settings, columns=columns, verbose=verbose, **changes)
     draw_figures(out, verbose=verbose)
     _step(f"writing {out / 'index.html'}", verbose)
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)

@@ -259,12 +259,14 @@ _SECTION_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def load(path: str | Path, settings: Settings | None = None) -> Corpus:
+def load(path: str | Path, settings: Settings | None = None, *,
+         columns: dict[str, str] | None = None) -> Corpus:
     """Read and prepare a corpus as the pipeline does: rejects collected, cleaned, counted.
 
     ``load_corpus(path, errors="collect")`` then ``prepare(..., rules=settings.rules,
     min_words=settings.min_words, errors="collect")``: every input article is analysed
-    or listed in ``Corpus.rejects`` with the reason.
+    or listed in ``Corpus.rejects`` with the reason. ``columns`` renames a single CSV/JSONL
+    file's columns, as ``load_corpus(columns=)``.
 
     Examples
     --------
@@ -277,7 +279,7 @@ def load(path: str | Path, settings: Settings | None = None) -> Corpus:
     (['Kyiv asked NATO.'], ['b.txt'])
     """
     settings = Settings() if settings is None else settings
-    return prepare(load_corpus(path, errors="collect"), rules=settings.rules,
+    return prepare(load_corpus(path, errors="collect", columns=columns), rules=settings.rules,
                    min_words=settings.min_words, errors="collect")
 
 
@@ -468,7 +470,8 @@ def _data_condition(section: str, ctx: _Context) -> str:
 
 def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
         sections: Sequence[str] | None = None,
-        on_section: Callable[[str], None] | None = None) -> Results:
+        on_section: Callable[[str], None] | None = None,
+        columns: dict[str, str] | None = None) -> Results:
     """Compute every table of the analysis once, section by section.
 
     Parameters
@@ -482,6 +485,9 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
         Run only these of :data:`SECTIONS` (in their order); default all.
     on_section : callable, optional
         Called with each section's name as it starts (progress on a terminal).
+    columns : dict, optional
+        A single CSV/JSONL file's column renaming (``load_corpus(columns=)``); only when
+        ``corpus`` is a path.
 
     Returns
     -------
@@ -516,7 +522,7 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
     unknown = sorted(set(chosen) - set(SECTIONS))
     if unknown:
         raise ValueError(f"unknown section(s) {unknown}; allowed: {list(SECTIONS)}")
-    prepared = corpus if isinstance(corpus, Corpus) else load(corpus, settings)
+    prepared = corpus if isinstance(corpus, Corpus) else load(corpus, settings, columns=columns)
     if not prepared.prepared:
         raise ValueError("corpus is not prepared: pass a path, or framelens.corpus.prepare(corpus)")
     ctx = _Context(prepared, settings)

@@ -34,6 +34,7 @@ RC: dict[str, object] = {
     "svg.hashsalt": "framelens",  # deterministic SVG ids
     "svg.fonttype": "none",
     "image.cmap": "viridis",
+    "text.parse_math": False,  # outlet names are text: "$\\alpha$" stays as written, never mathtext
 }
 
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 import argparse
 import copy
 import re
+import shutil
+import signal
 import sys
 import tempfile
 from html.parser import HTMLParser
@@ -50,6 +52,9 @@ __all__ = [
     "render_notebook",
     "render_notebooks",
     "heading_anchors",
+    "claim_output",
+    "publish",
+    "MARKER",
     "main",
 ]
 
@@ -203,11 +208,40 @@ def _failing_cell(nb: Any) -> tuple[int, str, str]:
     return -1, "", ""
 
 
+def _run_interruptibly(run: Any) -> None:
+    """Call ``run()`` in a worker thread, so that SIGINT/SIGTERM reach this (main) thread.
+
+    nbclient, run in the main thread, installs its own SIGINT and SIGTERM handlers on its
+    event loop: they shut the kernel down but leave the run waiting for the cell to
+    finish, so a signal did not end a report. In a worker thread nbclient installs none
+    (``add_signal_handler`` works only in the main thread), and the main thread, waiting in
+    short joins, gets ``KeyboardInterrupt`` at once (SIGTERM is turned into one by
+    :func:`main`); the caller then kills the kernel and the daemon thread ends with it.
+    """
+    import threading
+
+    failed: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            run()
+        except BaseException as err:  # handed to the main thread below
+            failed.append(err)
+
+    worker = threading.Thread(target=target, name="framelens-notebook", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+    if failed:
+        raise failed[0]
+
+
 def execute_notebook(
     path: str | Path,
     *,
     output_path: str | Path | None = None,
     corpus: str | Path | None = None,
+    columns: dict[str, str] | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
 ) -> Path:
@@ -223,6 +257,9 @@ def execute_notebook(
         If given, papermill's parameter injection sets ``CORPUS`` to this corpus
         folder or single CSV/JSONL corpus file (made absolute), overriding the value in
         the cell tagged ``parameters``.
+    columns : dict, optional
+        With ``corpus``: also sets ``COLUMNS`` (a single-file corpus's column renaming,
+        ``load_corpus(columns=)``).
     kernel_name : str
         Jupyter kernel to start (``"python3"``: the environment running this code).
     timeout : int
@@ -270,10 +307,15 @@ def execute_notebook(
         for cell in untagged:  # papermill expects every cell to carry a tags list
             cell.metadata["tags"] = []
         nb.metadata.setdefault("papermill", {})  # where it records the parameters; stripped below
-        nb = parameterize_notebook(nb, {"CORPUS": str(corpus)}, kernel_name=kernel_name, language="python")
+        params: dict[str, Any] = {"CORPUS": str(corpus)}
+        if columns is not None:
+            params["COLUMNS"] = dict(columns)
+        nb = parameterize_notebook(nb, params, kernel_name=kernel_name, language="python")
         for cell in nb.cells:
             if cell.metadata.get("tags") == []:
                 del cell.metadata["tags"]
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"  # papermill draws a random id: two runs would differ
         where = f" on corpus {corpus}"
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -288,16 +330,19 @@ def execute_notebook(
                 nb, km=km, kernel_name=kernel_name, timeout=timeout, record_timing=False,
                 resources={"metadata": {"path": str(cwd)}},
             )
+            finished = False
             try:
-                client.execute()
+                _run_interruptibly(client.execute)
+                finished = True
             finally:
-                if km.has_kernel:
-                    km.shutdown_kernel(now=False)
+                if km.has_kernel:  # interrupted (SIGINT/SIGTERM): stop the kernel at once
+                    km.shutdown_kernel(now=not finished)
     except CellExecutionError as err:
         index, first, summary = _failing_cell(nb)
         raise RuntimeError(
             f"{path.name}: cell {index} ({first!r}) failed{where}: {summary or err}\n"
-            "Fix the notebook" + (" or the corpus" if where else "") + " and rerun; nothing was written."
+            "Fix the notebook" + (" or the corpus" if where else "") + " and rerun; this notebook "
+            "was not saved."
         ) from None
     output_path.parent.mkdir(parents=True, exist_ok=True)
     _strip_volatile(nb)
@@ -310,6 +355,7 @@ def execute_notebooks(
     *,
     out: str | Path | None = None,
     corpus: str | Path | None = None,
+    columns: dict[str, str] | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
     verbose: bool | None = None,
@@ -325,6 +371,8 @@ def execute_notebooks(
     corpus : str or Path, optional
         Run on this corpus instead of each notebook's default (papermill parameter
         ``CORPUS``); without it, notebooks are executed in place.
+    columns : dict, optional
+        With ``corpus``: the papermill parameter ``COLUMNS`` (see :func:`execute_notebook`).
     kernel_name, timeout
         As in :func:`execute_notebook`.
     verbose : bool or None, default None
@@ -344,12 +392,23 @@ def execute_notebooks(
     paths = _notebook_paths(folder)
     if corpus is not None and out is None:
         raise ValueError("corpus given without out: executed copies need an output folder")
+    if columns is not None and corpus is None:
+        raise ValueError("columns given without corpus: --columns renames a single-file corpus's "
+                         "columns, so give the corpus file with --corpus")
+
     rows = []
     for i, path in enumerate(paths, start=1):
         step(f"executing {path.name} ({i}/{len(paths)})", verbose)
         target = None if corpus is None else Path(out) / "notebooks" / path.name
-        written = execute_notebook(path, output_path=target, corpus=corpus,
-                                   kernel_name=kernel_name, timeout=timeout)
+        try:
+            written = execute_notebook(path, output_path=target, corpus=corpus, columns=columns,
+                                       kernel_name=kernel_name, timeout=timeout)
+        except RuntimeError as err:
+            if corpus is None and rows:
+                saved = ", ".join(Path(r["executed"]).name for r in rows)
+                raise RuntimeError(f"{err} The notebooks executed before it were saved in place: "
+                                   f"{saved}.") from None
+            raise
         nb = nbformat.read(written, as_version=4)
         rows.append({"notebook": path.stem, "source": str(path), "executed": str(written),
                      "code_cells": sum(c.cell_type == "code" for c in nb.cells)})
@@ -498,34 +557,197 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
+    parser.add_argument("--columns", default=None, metavar="OLD=NEW,...",
+                        help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
+    parser.add_argument("--force", action="store_true",
+                        help="write into OUT although it is not empty and holds no report written by "
+                             "framelens: files of the report's names are replaced, no other is touched")
     args = parser.parse_args(argv)
 
     from framelens import findings
+    from framelens.corpus import parse_columns
 
+    try:
+        columns = None if args.columns is None else parse_columns(args.columns)
+    except argparse.ArgumentTypeError as err:
+        parser.error(f"--columns: {err}")
     notebooks = Path(args.notebooks)
     out = Path(args.out)
+    try:
+        created = claim_output(out, force=args.force)
+    except ValueError as err:
+        print(f"framelens.render: {err}", file=sys.stderr)
+        return 1
+    stage = Path(tempfile.mkdtemp(prefix=".framelens-partial-", dir=out))
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.no_execute:
             executed = [str(p) for p in _notebook_paths(notebooks)]
         else:
-            runs = execute_notebooks(notebooks, out=out, corpus=args.corpus, timeout=args.timeout)
+            runs = execute_notebooks(notebooks, out=stage, corpus=args.corpus, columns=columns,
+                                     timeout=args.timeout)
             executed = runs["executed"].tolist()
         for nb_path in executed:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
-        for stale in (out / "notebooks").glob("*.html"):  # pages of notebooks since removed
-            stale.unlink()
         step(f"rendering {len(executed)} notebooks to HTML in {out / 'notebooks'}", None)
-        pages = render_notebooks(executed, out)
+        pages = render_notebooks(executed, stage)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
-        index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
-                                        max_docs=args.max_docs)
+        findings.write_findings(corpus, out=stage, notebooks=pages, n_boot=args.n_boot,
+                                max_docs=args.max_docs, columns=columns)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:  # the move into OUT is not interrupted half-way
+            written = publish(stage, out)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     except (RuntimeError, FileNotFoundError, ValueError) as err:
-        print(f"framelens.render: {err}", file=sys.stderr)
+        print(f"framelens.render: {err}\n{_left_as_it_was(out, created)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        import logging
+
+        # the abandoned notebook thread's pending asyncio tasks would be logged at exit
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        print(f"framelens.render: interrupted. {_left_as_it_was(out, created)}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
     for page in pages["html"]:
         print(f"wrote {out / page}")
-    print(f"wrote {index}")
+    print(f"wrote {out / 'index.html'} ({len(written)} files, listed in {out / MARKER})")
     return 0
+
+
+#: The file that marks a folder as written by framelens, listing the files the last run wrote.
+MARKER = ".framelens-report.json"
+
+_REPORT_TITLE = "<title>framelens findings</title>"
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM handler: end the run as Ctrl-C does, so the kernel stops and OUT is left alone."""
+    raise KeyboardInterrupt
+
+
+def _left_as_it_was(out: Path, created: bool) -> str:
+    if created:
+        return f"Nothing was written: {out} did not exist before and was not created."
+    return f"{out} is left as it was: nothing of this run was written to it."
+
+
+def claim_output(out: str | Path, *, force: bool = False) -> bool:
+    """Check that ``out`` may receive a report, creating it if missing; ``True`` if created.
+
+    A report folder may be written when it does not exist, is empty, holds the
+    :data:`MARKER` file of an earlier run, or holds a findings page written by an
+    earlier framelens (``index.html`` titled "framelens findings"). Any other
+    non-empty folder is the user's: refused unless ``force``. Nothing is deleted
+    here, and :func:`publish` deletes only files the :data:`MARKER` lists.
+
+    Parameters
+    ----------
+    out : str or Path
+        The ``--out`` folder.
+    force : bool, default False
+        Write into a non-empty folder that no framelens report wrote.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        When ``out`` is a file, or a foreign non-empty folder without ``force``; the
+        message says what to do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> claim_output(folder / "new"), claim_output(folder / "new")
+    (True, False)
+    >>> _ = (folder / "mine.csv").write_text("a,b", encoding="utf-8")
+    >>> claim_output(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --out ... is not empty (2 entries, e.g. mine.csv, new) and holds no report written by framelens...
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder; give a folder for the report "
+                         f"(it is created if missing)")
+    if not out.exists():
+        out.mkdir(parents=True)
+        return True
+    entries = sorted(p.name for p in out.iterdir())
+    index = out / "index.html"
+    ours = (out / MARKER).is_file() or (
+        index.is_file() and _REPORT_TITLE in index.read_text(encoding="utf-8", errors="replace")[:4000])
+    if entries and not ours and not force:
+        raise ValueError(
+            f"--out {out} is not empty ({len(entries)} entries, e.g. {', '.join(entries[:3])}) and "
+            f"holds no report written by framelens, so its files are the user's. Give a new or "
+            f"empty folder, or pass --force to write the report into it (files of the report's "
+            f"names, index.html, notebooks/*.html, tables/*.csv, figures/*, are replaced; no "
+            f"other file is touched)")
+    return False
+
+
+def publish(stage: str | Path, out: str | Path) -> list[str]:
+    """Move a finished report from ``stage`` into ``out``; return the files written.
+
+    Files an earlier run wrote (listed in ``out``'s :data:`MARKER`) that this run did
+    not write are deleted; every other file already in ``out`` stays, unless this
+    run writes a file of its name. The new list is written to :data:`MARKER`
+    (sorted, nothing that changes from run to run).
+
+    Parameters
+    ----------
+    stage : str or Path
+        The folder the run wrote into.
+    out : str or Path
+        The report folder (see :func:`claim_output`).
+
+    Returns
+    -------
+    list of str
+        Paths relative to ``out``, sorted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()); stage = Path(tempfile.mkdtemp())
+    >>> _ = (stage / "index.html").write_text("page", encoding="utf-8")
+    >>> _ = (out / "mine.txt").write_text("kept", encoding="utf-8")
+    >>> publish(stage, out), sorted(p.name for p in out.iterdir())
+    (['index.html'], ['.framelens-report.json', 'index.html', 'mine.txt'])
+    """
+    import json
+    import os
+
+    stage, out = Path(stage), Path(out)
+    marker = out / MARKER
+    before: list[str] = []
+    if marker.is_file():
+        try:
+            before = list(json.loads(marker.read_text(encoding="utf-8")).get("files", []))
+        except (ValueError, AttributeError):
+            before = []
+    files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+    for rel in sorted(set(before) - set(files)):
+        old = out / rel
+        if ".." not in Path(rel).parts and not Path(rel).is_absolute() and old.is_file():
+            old.unlink()
+    for rel in files:
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / rel, target)
+    marker.write_text(json.dumps({"written_by": "framelens report", "files": files}, indent=1) + "\n",
+                      encoding="utf-8")
+    return files
 
 
 if __name__ == "__main__":  # pragma: no cover
