@@ -346,12 +346,21 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> tuple[list[
 
 
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
-    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
+    from framelens.corpus import corpus_folder
+    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates, voice_rates
+    from framelens.quotes import quotes
 
-    lexicon = lexicon_for_corpus(corpus)  # shipped terms + the corpus's lexicon*.csv files
-    hits = lexicon_hits(docs, lexicon=lexicon, mentions=_mentions(docs, corpus))
+    lexicon = lexicon_for_corpus(corpus)  # shipped resources + the corpus's lexicon*.csv files
+    aliases = corpus_folder(corpus) / "actors.csv"
+    # every quoted passage, scare quotes included, so a quoted word is not counted as the outlet's
+    quoted = quotes(docs, min_words=1, actors=aliases if aliases.is_file() else None)
+    hits = lexicon_hits(docs, lexicon=lexicon, mentions=_mentions(docs, corpus), quotes=quoted)
     _write_csv(hits, tables / "lexicon_hits.csv")
-    _write_csv(register_rates(hits, docs).round(6), tables / "register_rates.csv")
+    overall = register_rates(hits, docs).assign(voice="all")
+    by_voice = voice_rates(hits, docs, quotes=quoted)
+    rates = pd.concat([overall, by_voice], ignore_index=True)[
+        ["outlet", "voice", "register", "hits", "words", "rate", "low", "high"]]
+    _write_csv(rates.round(6), tables / "register_rates.csv")
     _write_csv(lexicon, tables / "lexicon_used.csv")
     return ["lexicon_hits", "register_rates", "lexicon_used"]
 
@@ -563,15 +572,28 @@ def _fig_labels(out: Path) -> Any:
 
 
 def _fig_register_rates(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
     from framelens.lexicon import plot_register_rates
 
     rates = _read(out, "register_rates")
     if rates is None or rates.empty:
         return None
-    top = _top_rate(rates)
-    title = None if top is None else (f"{top['outlet']} uses the most {top['register']} wording "
-                                      f"({top['rate']:.1f} per 1,000 words)")
-    return plot_register_rates(rates, title=title).figure
+    for col in {"rate", "low", "high"} & set(rates.columns):  # a voice without words has no rate
+        rates[col] = pd.to_numeric(rates[col], errors="coerce")
+    voices = ["narration", "quotation"] if "voice" in rates.columns else [None]
+    fig, axes = plt.subplots(1, len(voices), figsize=(7.0 * len(voices), 0.9 * rates["outlet"].nunique() + 1.6),
+                             squeeze=False)
+    for ax, voice in zip(axes[0], voices):
+        part = rates if voice is None else rates[rates["voice"] == voice]
+        top = _top_rate(part)
+        what = "" if voice is None else f"{voice}: "
+        title = (f"{what}no delegitimising or legitimising wording" if top is None else
+                 f"{what}{top['outlet']} uses the most {top['register']} wording "
+                 f"({top['rate']:.1f} per 1,000 words)")
+        plot_register_rates(part, ax=ax, title=title)
+    fig.tight_layout()
+    return fig
 
 
 def _used_variants(out: Path) -> pd.DataFrame | None:
@@ -837,22 +859,51 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
     hits = _read(out, "lexicon_hits")
     if rates is None or rates.empty or hits is None:
         return None
+    for col in {"rate", "low", "high"} & set(rates.columns):  # a voice without words has no rate
+        rates[col] = pd.to_numeric(rates[col], errors="coerce")
     lexicon = _read(out, "lexicon_used")
-    size = (f"The lexicon has {len(lexicon)} terms in {lexicon['register'].nunique()} registers; "
+    size = (f"The lexicon has {len(lexicon)} terms in {lexicon['register'].nunique()} registers "
+            f"(shipped resources and the corpus's own files, with their sources in lexicon_used.csv); "
             if lexicon is not None else "")
     closing = size + f"all {len(hits)} hits are listed in context in lexicon_hits.csv."
-    top = _top_rate(rates)
+    has_voice = "voice" in rates.columns
+    own = rates[rates["voice"] == "narration"] if has_voice else rates
+    top = _top_rate(own)
+    voice = "in its own voice (narration, outside quotation marks) " if has_voice else ""
+
+    def interval(r: pd.Series) -> str:
+        return (f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')}, "
+                f"95% interval {r['low']:.1f}\u2013{r['high']:.1f})") if "low" in r else \
+            f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')})"
+
     if top is None:
-        return ("No loaded (delegitimising or legitimising) wording from the lexicon was found.", closing)
-    same = rates[rates["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
-    low = same.iloc[0]
-    first = (f"{top['outlet']} uses the most {top['register']} wording: {top['rate']:.1f} per 1,000 words "
-             f"({_n(int(top['hits']), 'hit')}), against {low['rate']:.1f} for {low['outlet']}.")
-    ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
-    if len(ex):
-        e = ex.iloc[0]
-        first += f" For example: \u201c\u2026{e['left']}{e['match']}{e['right']}\u2026\u201d"
-    return first, closing
+        first = f"No delegitimising or legitimising wording from the lexicon was found {voice}".rstrip() + "."
+    else:
+        same = own[own["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
+        low = same.iloc[0]
+        first = (f"{top['outlet']} uses the most {top['register']} wording {voice}: {interval(top)}, "
+                 f"against {interval(low)} for {low['outlet']}.")
+        if "low" in own.columns:
+            overlap = float(low["high"]) >= float(top["low"])
+            first += (" The two intervals overlap, so these texts do not show that the outlets differ."
+                      if overlap else " The two intervals do not overlap.")
+        ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
+        if has_voice:
+            ex = ex[ex["voice"] == "narration"]
+        if len(ex):
+            e = ex.iloc[0]
+            first += f" For example: \u201c\u2026{e['left']}{e['match']}{e['right']}\u2026\u201d"
+    parts = [first]
+    if has_voice and "voice" in hits.columns:
+        loaded = hits[hits["register"].astype(str).isin(("delegitimising", "legitimising"))]
+        q = loaded[loaded["voice"] == "quotation"]
+        if len(q):
+            who = q["speaker"].astype(str).replace("", "an unnamed speaker").value_counts()
+            parts.append(f"{_n(len(q), 'delegitimising or legitimising hit')} of {len(loaded)} "
+                         f"{'is' if len(q) == 1 else 'are'} inside quotations, the quoted speaker's "
+                         f"words rather than the outlet's: "
+                         + _list([f"{n} from {s}" for s, n in who.items()]) + ".")
+    return (*parts, closing)
 
 
 def _state_spelling(out: Path) -> tuple[str, ...] | None:
@@ -1036,7 +1087,8 @@ def caveats(out: str | Path) -> list[str]:
     size = f" of {len(lexicon)} terms" if lexicon is not None else ""
     lines.append(
         f"Lexicon limits: loaded and neutral wording is counted from a fixed word list{size}; it misses "
-        "synonyms it does not list, cannot tell quotation from the outlet's own voice, and "
+        "synonyms it does not list, reads a word out of context (a sentiment rating is not a "
+        "frame), tells quotation from the outlet's own voice only by quotation marks, and "
         "English lists judge texts that were first written in other languages."
     )
     lines.append(

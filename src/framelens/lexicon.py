@@ -583,7 +583,7 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     >>> q = pd.DataFrame({"doc_id": ["a"], "start": [20], "end": [32], "speaker": ["Ann"]})
     >>> lexicon_hits(df, quotes=q)[["match", "register", "voice", "speaker"]].to_dict("records")
     ... # doctest: +NORMALIZE_WHITESPACE
-    [{'match': 'dictator', 'register': 'delegitimising', 'voice': 'narration', 'speaker': <NA>},
+    [{'match': 'dictator', 'register': 'delegitimising', 'voice': 'narration', 'speaker': None},
      {'match': 'brutal', 'register': 'negative', 'voice': 'quotation', 'speaker': 'Ann'}]
     """
     lexicon = load_lexicon() if lexicon is None else lexicon
@@ -760,10 +760,10 @@ def voice_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, quotes: pd.DataFram
     ...                    "text": ['The dictator fell. "A brutal end," Ann said.']})
     >>> q = pd.DataFrame({"doc_id": ["a"], "start": [20], "end": [32], "speaker": ["Ann"]})
     >>> r = voice_rates(lexicon_hits(df, quotes=q), df, quotes=q)
-    >>> r[r["hits"] > 0][["voice", "register", "hits", "words", "rate"]].to_dict("records")
+    >>> r[r["hits"] > 0][["voice", "register", "hits", "words", "rate"]].round(1).to_dict("records")
     ... # doctest: +NORMALIZE_WHITESPACE
     [{'voice': 'narration', 'register': 'delegitimising', 'hits': 1, 'words': 5, 'rate': 200.0},
-     {'voice': 'quotation', 'register': 'negative', 'hits': 1, 'words': 3, 'rate': 1000.0}]
+     {'voice': 'quotation', 'register': 'negative', 'hits': 1, 'words': 3, 'rate': 333.3}]
     """
     _check_rates_args(hits, per, confidence)
     if "voice" not in hits.columns or hits["voice"].isna().any():
