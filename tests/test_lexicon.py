@@ -81,19 +81,18 @@ def test_phrases_match_across_spaces_and_curly_apostrophes_not_line_breaks() -> 
 
 
 def _reference(text: str, lex: pd.DataFrame) -> list[tuple[int, int, int]]:
-    """Independent implementation: Python re per term, leftmost-longest-first-row, non-overlapping."""
+    """Independent implementation: Python re per term (a word boundary after it), then the
+    leftmost, longest, earliest-row hits that do not overlap."""
     cands = []
     for i, (term, is_rx) in enumerate(zip(lex["term"], lex["is_regex"])):
         body = term if is_rx else r"[ \t\u00a0]+".join(
             re.escape(w).replace("'", "['\u2019]") for w in term.split())
-        for m in re.finditer(body, text, re.IGNORECASE):
+        for m in re.finditer(f"(?:{body})(?!\\w)", text, re.IGNORECASE):
             s, e = m.start(), m.end()
             if s == e:
                 continue
             w = lambda c: c.isalnum() or c == "_"  # noqa: E731
             if w(text[s]) and s > 0 and w(text[s - 1]):
-                continue
-            if w(text[e - 1]) and e < len(text) and w(text[e]):
                 continue
             cands.append((s, e, i))
     cands.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
@@ -109,7 +108,7 @@ PROPERTY_LEX = [("war", "false", "neutral"), ("war criminal", "false", "delegiti
                 ("regime", "false", "delegitimising"), ("Kremlin regime", "false", "delegitimising"),
                 ("liberat(?:e|ed|ion)", "true", "legitimising"), ("so-called", "false", "delegitimising"),
                 ("(?:un)?justified", "true", "delegitimising"), ("may", "false", "hedging")]
-PIECES = ["war", "War", "criminal", "regime", "Kremlin", "liberated", "liberation", "so-called",
+PIECES = ["war", "War", "criminal", "regime", "Kremlin", "liberated", "liberation", "so-called", "liberat",
           "unjustified", "justified", "may", " ", "  ", "\n", ",", "-", "x", "é", "warlike", "'"]
 
 

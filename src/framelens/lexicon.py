@@ -77,6 +77,7 @@ VOICES: tuple[str, ...] = ("narration", "quotation")
 _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n", ""}
 _FIX_ROW = "fix the row or remove it"
+_W = r"\p{L}\p{N}_"  # Python's \w as an RE2 class body (as framelens.patterns rewrites it)
 
 
 class LexiconError(ValueError):
@@ -371,6 +372,39 @@ def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+#: Every ASCII byte that is not a word character (``[A-Za-z0-9_]``) -> space.
+_SPACE_ASCII = bytes(c if (chr(c).isalnum() or c == 95) else 32 for c in range(128)) + bytes(range(128, 256))
+_NON_WORD = re.compile(r"\W")
+_NON_ASCII = re.compile("[\x80-\U0010ffff]")
+_WHITE = re.compile(r"\s")
+
+
+def _flat(text: str) -> str:
+    """``text`` with every white-space character a plain space (same length)."""
+    for ch in "\n\t\r":
+        if ch in text:
+            text = text.replace(ch, " ")
+    # str.isprintable is False for every white space but " " (and for control characters)
+    return text if text.isprintable() else _WHITE.sub(" ", text)
+
+
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _phrases(items: list[tuple[int, str]]) -> re.Pattern[str]:
+    """Alternation of literal terms (lowercase keys), longest first, group ``p<row>`` each.
+
+    Words may be separated by any run of spaces; a term ending in a word character must
+    not be followed by one.
+    """
+    alts = []
+    for i, key in sorted(items, key=lambda x: (-len(x[1]), x[0])):
+        body = " +".join(re.escape(w) for w in key.split(" "))
+        tail = r"(?!\w)" if _is_word(key[-1]) else ""
+        alts.append(f"(?P<p{i}>{body}{tail})")
+    return re.compile("|".join(alts))
+
+
 def _fold(text: str) -> str:
     """Lowercase of ``text`` with the same length (straight apostrophes, tabs as spaces)."""
     low = text.lower()
@@ -409,56 +443,96 @@ class LexiconMatcher:
                 raise ValueError(f"lexicon lacks column {col!r}; pass the output of load_lexicon()")
         terms = lexicon["term"].astype(str).tolist()
         flags = lexicon["is_regex"].astype(bool).tolist()
-        self.automaton: Any = None
+        self.words: Any = None
+        self.odd: Any = None
         literal = [(i, term_key(t)) for i, (t, f) in enumerate(zip(terms, flags)) if not f]
-        if literal:
-            self.automaton = ahocorasick.Automaton()
-            for i, key in literal:
-                self.automaton.add_word(key, (len(key), i, _is_word(key[0]), _is_word(key[-1])))
-            self.automaton.make_automaton()
+        # One automaton over a copy of the (lowercased) text in which every non-word character
+        # is a space, padded with spaces, holds every one-word term as " word ": only whole
+        # words are ever found. A term of several words, or with a hyphen or apostrophe,
+        # is found there by its first word, and the rest is matched at that place by the
+        # alternation of the terms with that first word (longest first). Terms that open
+        # with a non-word character ("#metoo") are searched by their own alternation.
+        single: dict[str, int] = {}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        odd: list[tuple[int, str]] = []
+        for i, key in literal:
+            first = _FIRST_WORD.match(key)
+            if first is None:
+                odd.append((i, key))
+            elif first.end() == len(key):
+                single[key] = i
+            else:
+                groups.setdefault(first.group(0), []).append((i, key))
+        # the alternations are compiled when their first word is first met (a list of
+        # tens of thousands of phrases costs nothing for those that never occur)
+        self.groups = groups
+        self.compiled: dict[str, re.Pattern[str]] = {}
+        if single or groups:
+            self.words = ahocorasick.Automaton()
+            for w in set(single) | set(groups):
+                self.words.add_word(f" {w} ", (len(w), single.get(w, -1),
+                                               w if w in groups else None))
+            self.words.make_automaton()
+        if odd:
+            self.odd = _phrases(odd)
         self.regex_rows = [i for i, f in enumerate(flags) if f]
-        self.regexes = [compile_pattern(terms[i], where=f"lexicon row {i}", ignorecase=True)
+        for i in self.regex_rows:  # the messages of a user's file name its row
+            compile_pattern(terms[i], where=f"lexicon row {i}", ignorecase=True)
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        # the term, then a non-word character or the end: RE2 tries the term's alternatives
+        # in order until one is followed by a boundary ("liberat(?:e|ed)" in "liberated")
+        self.regexes = [re2.compile(f"({to_re2(terms[i])})(?:[^{_W}]|\\z)", options)
                         for i in self.regex_rows]
         self.set: Any = None
         if self.regex_rows:
-            options = re2.Options()
-            options.case_sensitive = False
-            options.log_errors = False
             self.set = re2.Set.SearchSet(options)
             for i in self.regex_rows:
                 self.set.Add(to_re2(terms[i]))
             self.set.Compile()
 
-    def _literal(self, text: str) -> list[tuple[int, int, int]]:
-        folded = _fold(text)
-        back: list[int] | None = None
-        if "  " in folded:  # collapse runs of spaces; keep a map to the original offsets
-            keep = [m.start() for m in re.finditer(r"(?<! ) |[^ ]", folded)]
-            back = keep + [len(text)]
-            folded = "".join(folded[k] for k in keep)
+    def _literal(self, folded: str) -> list[tuple[int, int, int]]:
+        # ASCII non-word characters -> space by a byte table (the UTF-8 of other characters is
+        # kept, so the length in characters is the same); each distinct non-ASCII character
+        # that is not a word character (curly quotes, dashes) by str.replace
+        spaced = folded.encode("utf-8").translate(_SPACE_ASCII).decode("utf-8")
+        if not spaced.isascii():
+            for ch in {c for c in _NON_ASCII.findall(spaced) if not _is_word(c)}:
+                spaced = spaced.replace(ch, " ")
         out = []
-        for end, (length, row, word_start, word_end) in self.automaton.iter(folded):
-            s, e = end - length + 1, end + 1
-            if back is not None:
-                s, e = back[s], back[e - 1] + 1
-            if word_start and s > 0 and _is_word(text[s - 1]):
-                continue
-            if word_end and e < len(text) and _is_word(text[e]):
-                continue
-            out.append((s, e, row))
+        for end, (n, row, phrases) in self.words.iter(f" {spaced} "):
+            s = end - n - 1
+            if row >= 0:
+                out.append((s, s + n, row))
+            if phrases is not None:
+                rx = self.compiled.get(phrases)
+                if rx is None:
+                    rx = self.compiled[phrases] = _phrases(self.groups[phrases])
+                m = rx.match(folded, s)
+                if m is not None:
+                    out.append((s, m.end(), int(m.lastgroup[1:])))
+        if self.odd is not None:
+            out += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in self.odd.finditer(folded)]
         return out
 
     def _regex(self, text: str) -> list[tuple[int, int, int]]:
+        raw = text.encode("utf-8")
+        found = self.set.Match(raw)
+        if not found:
+            return []
+        chars = None
+        if len(raw) != len(text):  # byte offsets -> character offsets
+            b = np.frombuffer(raw, dtype=np.uint8)
+            chars = np.concatenate([[0], np.cumsum((b & 0xC0) != 0x80)])
         out = []
-        for k in self.set.Match(text) or ():
+        for k in found:
             row = self.regex_rows[k]
-            for m in self.regexes[k].finditer(text):
-                s, e = m.start(), m.end()
-                if s == e:
-                    continue
-                if _is_word(text[s]) and s > 0 and _is_word(text[s - 1]):
-                    continue
-                if _is_word(text[e - 1]) and e < len(text) and _is_word(text[e]):
+            for m in self.regexes[k].finditer(raw):
+                s, e = m.span(1)
+                if chars is not None:
+                    s, e = int(chars[s]), int(chars[e])
+                if s == e or (_is_word(text[s]) and s > 0 and _is_word(text[s - 1])):
                     continue
                 out.append((s, e, row))
         return out
@@ -466,8 +540,8 @@ class LexiconMatcher:
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, row)`` of every hit in ``text``, in order, none overlapping."""
         cands: list[tuple[int, int, int]] = []
-        if self.automaton is not None:
-            cands += self._literal(text)
+        if self.words is not None or self.odd is not None:
+            cands += self._literal(_fold(text))
         if self.set is not None:
             cands += self._regex(text)
         cands.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
@@ -612,32 +686,68 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
             labelled.setdefault(d, []).append((int(s), int(e), str(a)))
     qindex = _quote_index(quotes)
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows = []
-    for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+    keep_rows = None if keep is None else np.array([r in keep for r in regs], dtype=bool)
+    doc_at, starts_, ends_, rows_ = [], [], [], []
+    lefts, matches, rights, sents, voices, speakers = [], [], [], [], [], []
+    for k, (doc_id, text) in enumerate(zip(ids, corpus[text_col].tolist())):
         if not isinstance(text, str):
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40})")
-        spans = None
-        starts = None
-        for s, e, i in matcher.find(text):
-            if keep is not None and regs[i] not in keep:
-                continue
-            sentence = None
-            if sentences:
-                if spans is None:
-                    spans = sentence_spans(text)
-                    starts = np.array([a for a, _ in spans], dtype=np.int64)
-                k = max(int(np.searchsorted(starts, s, side="right")) - 1, 0)
-                ss, se = spans[k] if spans else (0, len(text))
-                sentence = text[ss:se]
-            actor = next((a for ls, le, a in labelled.get(doc_id, []) if ls <= s and e <= le), None)
-            voice, speaker = (None, None) if quotes is None else _voice(qindex, doc_id, s, e)
-            rows.append((doc_id, outlet, terms[i], regs[i], targets[i], s, e,
-                         re.sub(r"\s", " ", text[max(0, s - window):s]), text[s:e],
-                         re.sub(r"\s", " ", text[e:e + window]), sentence, actor, voice, speaker))
-    out = pd.DataFrame(rows, columns=_HIT_COLUMNS)
+        found = matcher.find(text)
+        if keep_rows is not None:
+            found = [f for f in found if keep_rows[f[2]]]
+        if not found:
+            continue
+        flat = _flat(text)
+        spans = sentence_spans(text) if sentences else None
+        sent_starts = [a for a, _ in spans] if spans else None
+        doc_at.extend([k] * len(found))
+        starts_.extend([f[0] for f in found])
+        ends_.extend([f[1] for f in found])
+        rows_.extend([f[2] for f in found])
+        lefts.extend([flat[max(0, f[0] - window):f[0]] for f in found])
+        matches.extend([text[f[0]:f[1]] for f in found])
+        rights.extend([flat[f[1]:f[1] + window] for f in found])
+        if spans is not None:
+            for f in found:
+                j = max(bisect_right(sent_starts, f[0]) - 1, 0)
+                sents.append(text[spans[j][0]:spans[j][1]] if spans else text)
+        if quotes is not None:
+            for f in found:
+                v, spk = _voice(qindex, doc_id, f[0], f[1])
+                voices.append(v)
+                speakers.append(spk)
+    n = len(rows_)
+    at = np.asarray(doc_at, dtype=np.int64)
+    row_at = np.asarray(rows_, dtype=np.int64)
+
+    def pick(values: list) -> np.ndarray:
+        return np.asarray(values, dtype=object)[row_at] if n else np.array([], dtype=object)
+
+    none = [None] * n
+    out = pd.DataFrame({
+        "doc_id": np.asarray(ids, dtype=object)[at] if n else [],
+        "outlet": np.asarray(corpus[label_col].tolist(), dtype=object)[at] if n else [],
+        "term": pick(terms), "register": pick(regs), "target_type": pick(targets),
+        "start": np.asarray(starts_, dtype=np.int64), "end": np.asarray(ends_, dtype=np.int64),
+        "left": lefts, "match": matches, "right": rights,
+        "sentence": sents if sentences else none,
+        "actor": _actors_for(labelled, ids, at, starts_, ends_),
+        "voice": voices if quotes is not None else none,
+        "speaker": speakers if quotes is not None else none,
+    }, columns=_HIT_COLUMNS)
     out = out.astype({c: "string" for c in _HIT_COLUMNS if c not in ("start", "end")})
-    out = out.astype({"start": "int64", "end": "int64"})
     return out.sort_values(["doc_id", "start"], kind="mergesort").reset_index(drop=True)
+
+
+def _actors_for(labelled: dict, ids: list, at: np.ndarray, starts: list[int], ends: list[int]) -> list:
+    """The actor whose label span holds each hit (None when none or without mentions)."""
+    if not labelled:
+        return [None] * len(starts)
+    out = []
+    for k, s, e in zip(at.tolist(), starts, ends):
+        mine = labelled.get(ids[k], [])
+        out.append(next((a for ls, le, a in mine if ls <= s and e <= le), None))
+    return out
 
 
 # --------------------------------------------------------------------------- rates
