@@ -125,5 +125,33 @@ def main() -> None:
     print("most frequent shipped hits:", ", ".join(f"{w} ({n})" for w, n in top.items()))
 
 
+def seeds() -> None:
+    """The seeds' hits before (the 60 seed terms alone, no voice) and after (shipped
+    resources + the seed companion file, narration and quotation apart)."""
+    from framelens.actors import find_mentions
+    from framelens.corpus import clean, load_corpus
+    from framelens.lexicon import lexicon_for_corpus, voice_rates
+    from framelens.quotes import quotes
+
+    root = Path(__file__).resolve().parents[1] / "seeds"
+    corpus, _ = clean(load_corpus(root))
+    mentions = find_mentions(corpus, root / "actors.csv")
+    before = lexicon_hits(corpus, lexicon=load_lexicon(root / "lexicon-ukraine-war.csv"),
+                          mentions=mentions)
+    print("\nseeds before (60 seed terms): hits by outlet x register")
+    print(before.groupby(["outlet", "register"]).size().unstack(fill_value=0).to_string())
+    q = quotes(corpus, min_words=1, actors=root / "actors.csv")
+    after = lexicon_hits(corpus, lexicon=lexicon_for_corpus(root), mentions=mentions, quotes=q)
+    print("\nseeds after (shipped + seeds/lexicon-ukraine-war.csv): hits by outlet x voice x register")
+    print(after.groupby(["outlet", "voice", "register"]).size().unstack(fill_value=0).to_string())
+    r = voice_rates(after, corpus, quotes=q)
+    d = r[r["register"] == "delegitimising"]
+    print("\ndelegitimising per 1,000 words (95% exact Poisson interval)")
+    for row in d.itertuples():
+        print(f"  {row.outlet:26s} {row.voice:9s} {row.hits:2d} hits / {row.words:4d} words = "
+              f"{row.rate:5.1f} ({row.low:.1f}-{row.high:.1f})")
+
+
 if __name__ == "__main__":
     main()
+    seeds()

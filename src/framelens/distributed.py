@@ -63,7 +63,7 @@ from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
-from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
+from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, poisson_interval, register_rates
 from framelens.progress import progress
 from framelens.text import _LOWER_EXCEPTIONS, _sorted_columns, word_matrix
 
@@ -800,8 +800,11 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         summed["rate"] = np.divide(h * per, w, out=np.full_like(h, np.nan), where=w > 0)
         summed = summed.astype({"outlet": "string", "register": "string", "hits": "int64",
                                 "words": "int64", "rate": "float64"})
+        low, high = poisson_interval(h)  # the interval of the summed count, as register_rates
+        summed["low"] = np.divide(low * per, w, out=np.full_like(h, np.nan), where=w > 0)
+        summed["high"] = np.divide(high * per, w, out=np.full_like(h, np.nan), where=w > 0)
         summed.attrs["per"] = per
-        out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
+        out.rates = summed[["outlet", "register", "hits", "words", "rate", "low", "high"]]
     if "term_counts" in steps:
         stacked = pd.concat([r.pop("term_counts") for r in results], axis=0)
         total = stacked.fillna(0).astype(np.int64).groupby(level=0, sort=True).sum()

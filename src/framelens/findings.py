@@ -61,9 +61,10 @@ TABLES: dict[str, str] = {
     "keyness": "one distinctive word of one outlet against the rest (log-odds, informative Dirichlet prior; English stop words left out)",
     "label_matrix": "actor x outlet: the labels each outlet gives each actor, with counts (actors from CORPUS/actors.csv, else proposed)",
     "actor_labels": "one label of one actor in one outlet: count and an example sentence",
-    "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
-    "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
+    "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence), in the outlet's voice or a quotation (voice, speaker)",
+    "register_rates": "one outlet, voice (all, narration: the outlet's own words, quotation: inside quotation marks) and register: hits, words, hits per 1,000 words and its 95% exact Poisson interval (low, high)",
     "lexicon_used": "the lexicon the hits were counted with (term, register, note, source; origin names the corpus's lexicon*.csv for added terms)",
+    "word_choice": "one word an outlet used where other outlets wrote different words in the same place of the same sentence, both sentences side by side (candidates for a lexicon*.csv)",
     "spelling_marked": "one name, spelling variant and outlet: how often the outlet uses that spelling",
     "quotes": "one quotation: outlet, speaker, reporting verb, quoted words and sentence",
     "quote_matches": "one quotation kept by several outlets: each outlet's wording side by side",
@@ -349,20 +350,25 @@ def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]
     from framelens.corpus import corpus_folder
     from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates, voice_rates
     from framelens.quotes import quotes
+    from framelens.wordchoice import propose_terms, word_choices
 
     lexicon = lexicon_for_corpus(corpus)  # shipped resources + the corpus's lexicon*.csv files
     aliases = corpus_folder(corpus) / "actors.csv"
     # every quoted passage, scare quotes included, so a quoted word is not counted as the outlet's
     quoted = quotes(docs, min_words=1, actors=aliases if aliases.is_file() else None)
-    hits = lexicon_hits(docs, lexicon=lexicon, mentions=_mentions(docs, corpus), quotes=quoted)
+    mentions = _mentions(docs, corpus)
+    hits = lexicon_hits(docs, lexicon=lexicon, mentions=mentions, quotes=quoted)
     _write_csv(hits, tables / "lexicon_hits.csv")
+    # the words one outlet chose where the others chose different ones (the corpus is one story)
+    _write_csv(propose_terms(word_choices(docs, mentions=mentions), lexicon=lexicon),
+               tables / "word_choice.csv")
     overall = register_rates(hits, docs).assign(voice="all")
     by_voice = voice_rates(hits, docs, quotes=quoted)
     rates = pd.concat([overall, by_voice], ignore_index=True)[
         ["outlet", "voice", "register", "hits", "words", "rate", "low", "high"]]
     _write_csv(rates.round(6), tables / "register_rates.csv")
     _write_csv(lexicon, tables / "lexicon_used.csv")
-    return ["lexicon_hits", "register_rates", "lexicon_used"]
+    return ["lexicon_hits", "register_rates", "lexicon_used", "word_choice"]
 
 
 def _spelling_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
@@ -866,6 +872,13 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
             f"(shipped resources and the corpus's own files, with their sources in lexicon_used.csv); "
             if lexicon is not None else "")
     closing = size + f"all {len(hits)} hits are listed in context in lexicon_hits.csv."
+    choices = _read(out, "word_choice")
+    if choices is not None and len(choices):
+        top = choices.iloc[0]
+        closing += (f" Word choice: {_n(len(choices), 'word')} that one outlet used where others "
+                    f"wrote differently (word_choice.csv), e.g. {top['outlet']}'s "
+                    f"\u201c{top['term']}\u201d where {_n(int(top['others']), 'other outlet')} "
+                    f"wrote \u201c{top['other_terms']}\u201d.")
     has_voice = "voice" in rates.columns
     own = rates[rates["voice"] == "narration"] if has_voice else rates
     top = _top_rate(own)

@@ -445,7 +445,9 @@ class LexiconMatcher:
         flags = lexicon["is_regex"].astype(bool).tolist()
         self.words: Any = None
         self.odd: Any = None
-        literal = [(i, term_key(t)) for i, (t, f) in enumerate(zip(terms, flags)) if not f]
+        keys = (lexicon["key"].astype(str).tolist() if "key" in lexicon.columns
+                else [term_key(t) for t in terms])
+        literal = [(i, keys[i]) for i, f in enumerate(flags) if not f]
         # One automaton over a copy of the (lowercased) text in which every non-word character
         # is a space, padded with spaces, holds every one-word term as " word ": only whole
         # words are ever found. A term of several words, or with a hyphen or apostrophe,
@@ -476,20 +478,22 @@ class LexiconMatcher:
         if odd:
             self.odd = _phrases(odd)
         self.regex_rows = [i for i, f in enumerate(flags) if f]
-        for i in self.regex_rows:  # the messages of a user's file name its row
-            compile_pattern(terms[i], where=f"lexicon row {i}", ignorecase=True)
+        if "key" not in lexicon.columns:  # not from load_lexicon: check the patterns here
+            for i in self.regex_rows:
+                compile_pattern(terms[i], where=f"lexicon row {i + 2}", ignorecase=True)
         options = re2.Options()
         options.case_sensitive = False
         options.log_errors = False
-        # the term, then a non-word character or the end: RE2 tries the term's alternatives
-        # in order until one is followed by a boundary ("liberat(?:e|ed)" in "liberated")
-        self.regexes = [re2.compile(f"({to_re2(terms[i])})(?:[^{_W}]|\\z)", options)
-                        for i in self.regex_rows]
+        self.options = options
+        self.bodies = [to_re2(terms[i]) for i in self.regex_rows]
+        # compiled when the set first says the term occurs (a pattern with the Unicode class
+        # of the boundary takes about a millisecond to compile; most terms never occur)
+        self.regexes: dict[int, Any] = {}
         self.set: Any = None
         if self.regex_rows:
             self.set = re2.Set.SearchSet(options)
-            for i in self.regex_rows:
-                self.set.Add(to_re2(terms[i]))
+            for body in self.bodies:
+                self.set.Add(body)
             self.set.Compile()
 
     def _literal(self, folded: str) -> list[tuple[int, int, int]]:
@@ -528,7 +532,14 @@ class LexiconMatcher:
         out = []
         for k in found:
             row = self.regex_rows[k]
-            for m in self.regexes[k].finditer(raw):
+            rx = self.regexes.get(k)
+            if rx is None:
+                # the term, then a non-word character or the end: RE2 tries the term's
+                # alternatives in order until one is followed by a boundary
+                # ("liberat(?:e|ed)" in "liberated")
+                rx = self.regexes[k] = re2.compile(f"({self.bodies[k]})(?:[^{_W}]|\\z)",
+                                                   self.options)
+            for m in rx.finditer(raw):
                 s, e = m.span(1)
                 if chars is not None:
                     s, e = int(chars[s]), int(chars[e])
