@@ -555,13 +555,14 @@ class LexiconMatcher:
             cands += self._literal(_fold(text))
         if self.set is not None:
             cands += self._regex(text)
-        cands.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
+        # leftmost, then longest, then the earlier row: (start, -end, row) in tuple order
+        order = sorted([(s, -e, row) for s, e, row in cands])
         out = []
         pos = 0
-        for s, e, row in cands:
+        for s, ne, row in order:
             if s >= pos:
-                out.append((s, e, row))
-                pos = e
+                out.append((s, -ne, row))
+                pos = -ne
         return out
 
 
