@@ -588,16 +588,31 @@ def _fig_register_rates(out: Path) -> Any:
     for col in {"rate", "low", "high"} & set(rates.columns):  # a voice without words has no rate
         rates[col] = pd.to_numeric(rates[col], errors="coerce")
     voices = ["narration", "quotation"] if "voice" in rates.columns else [None]
-    fig, axes = plt.subplots(1, len(voices), figsize=(7.0 * len(voices), 0.9 * rates["outlet"].nunique() + 1.6),
-                             squeeze=False)
-    for ax, voice in zip(axes[0], voices):
+    heading = {None: "", "narration": "In the outlet's own words (narration)",
+               "quotation": "Inside quotation marks"}
+    fig, axes = plt.subplots(1, len(voices), figsize=(6.2 * len(voices) + 1.6,
+                                                      0.9 * rates["outlet"].nunique() + 1.8),
+                             squeeze=False, sharey=True)
+    for j, (ax, voice) in enumerate(zip(axes[0], voices)):
         part = rates if voice is None else rates[rates["voice"] == voice]
-        top = _top_rate(part)
-        what = "" if voice is None else f"{voice}: "
-        title = (f"{what}no delegitimising or legitimising wording" if top is None else
-                 f"{what}{top['outlet']} uses the most {top['register']} wording "
-                 f"({top['rate']:.1f} per 1,000 words)")
-        plot_register_rates(part, ax=ax, title=title)
+        plot_register_rates(part, ax=ax, title=heading[voice])
+        top = float(part["rate"].max()) if part["rate"].notna().any() else 0.0
+        ax.set_xlim(0, max(top * 1.6, 1.0))  # an interval of a few quoted words runs off the axis
+        ax.set_xlabel("hits per 1,000 words")
+        if j < len(voices) - 1 and ax.get_legend() is not None:
+            ax.get_legend().remove()
+    fig.supxlabel("numbers at the bar ends: hits; lines: 95% exact Poisson intervals", fontsize=8)
+    own = rates if voices == [None] else rates[rates["voice"] == "narration"]
+    top = _top_rate(own)
+    if top is None:
+        title = "No delegitimising or legitimising wording in the outlets' own words"
+    else:
+        title = (f"{top['outlet']} uses the most {top['register']} wording in its own words "
+                 f"({top['rate']:.1f} per 1,000 words, {_n(int(top['hits']), 'hit')})")
+        others = own[(own["register"] == top["register"]) & (own["outlet"] != top["outlet"])]
+        if "low" in own.columns and len(others) and float(others["high"].max()) >= float(top["low"]):
+            title += ";\nits interval overlaps another outlet's, so the texts do not show a difference"
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -882,7 +897,7 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
     has_voice = "voice" in rates.columns
     own = rates[rates["voice"] == "narration"] if has_voice else rates
     top = _top_rate(own)
-    voice = "in its own voice (narration, outside quotation marks) " if has_voice else ""
+    voice = " in its own voice (narration, outside quotation marks)" if has_voice else ""
 
     def interval(r: pd.Series) -> str:
         return (f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')}, "
@@ -890,11 +905,11 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
             f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')})"
 
     if top is None:
-        first = f"No delegitimising or legitimising wording from the lexicon was found {voice}".rstrip() + "."
+        first = f"No delegitimising or legitimising wording from the lexicon was found{voice}."
     else:
         same = own[own["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
         low = same.iloc[0]
-        first = (f"{top['outlet']} uses the most {top['register']} wording {voice}: {interval(top)}, "
+        first = (f"{top['outlet']} uses the most {top['register']} wording{voice}: {interval(top)}, "
                  f"against {interval(low)} for {low['outlet']}.")
         if "low" in own.columns:
             overlap = float(low["high"]) >= float(top["low"])
