@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framelens.actors import find_mentions
 from framelens.lexicon import lexicon_for_corpus, load_lexicon
@@ -92,3 +94,22 @@ def test_seed_translations_show_the_letter_sentence(seed_corpus: pd.DataFrame) -
     pair = wc[(wc["outlet"] == "Unnamed site (000)") & (wc["term"] == "unleashed")]
     assert pair[["other_outlet", "other_term"]].values.tolist() == [["Unnamed site (003)", "initiated"]]
     assert "unleashed" in pair["sentence"].item() and "initiated" in pair["other_sentence"].item()
+
+
+WORDS = ["the", "plan", "slammed", "criticised", "Kyiv", "Kiev", "regime", "government", "new",
+         "border", "on", "Monday", "illegitimate", "president", "40", ",", ".", "\u201c", "’s"]
+
+
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14),
+       st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+@settings(max_examples=200, deadline=None)
+def test_property_offsets_point_at_the_term_in_its_own_sentence(a: list[str], b: list[str]) -> None:
+    df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+                       "text": [" ".join(a) + ".", " ".join(b) + "."]})
+    texts = dict(zip(df["doc_id"], df["text"]))
+    wc = word_choices(df, min_overlap=0.1)
+    for r in wc.itertuples():
+        assert texts[r.doc_id][r.start:r.end] == r.term
+        assert r.term in r.sentence and r.other_term in r.other_sentence
+        assert r.outlet != r.other_outlet
+        assert r.kind == "addition" or (r.term and r.other_term)
