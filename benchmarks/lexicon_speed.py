@@ -11,7 +11,9 @@ times, :func:`lexicon_hits` (``sentences=False``, as the pipeline's rate-only pa
   from ``re._parser``) with the 60 seed terms (``seeds/lexicon-ukraine-war.csv``);
 * ``new, seed 60``: this module, same 60 terms;
 * ``new, shipped``: this module, the shipped resources (thousands of terms);
-* ``new, shipped + 50,000``: the shipped resources plus 50,000 generated two-word terms.
+* ``new, shipped + 50,000``: the shipped resources plus 50,000 generated two-word terms;
+* ``new, shipped, count_hits``: the shipped resources, counted with :func:`count_hits`
+  (no keyword-in-context table) and passed to :func:`register_rates`.
 
 Prints CPU seconds (``time.process_time``) per variant and run, per article, and hits.
 No article text is printed.
@@ -64,6 +66,13 @@ def main() -> None:
     print(f"{len(corpus)} articles, {int(words.sum()):,} words; loading shipped + 50,000 rows: "
           f"{load_s:.2f} CPU s")
     for run in range(args.repeat):
+        t = time.process_time()
+        counts = new.count_hits(corpus, lexicon=variants["new, shipped"][1])
+        new.register_rates(counts, corpus, doc_words=words)
+        cpu = time.process_time() - t
+        print(f"run {run + 1}  {'new, shipped, count_hits':24s} terms {len(variants['new, shipped'][1]):6d}  "
+              f"CPU {cpu:7.2f} s  {cpu / len(corpus) * 1000:.3f} ms/article  hits {int(counts['hits'].sum()):,}",
+              flush=True)
         for name, (mod, lex) in variants.items():
             t = time.process_time()
             hits = mod.lexicon_hits(corpus, lexicon=lex, sentences=False)

@@ -299,3 +299,16 @@ def test_seed_hits_split_narration_from_quotation(seed_corpus: pd.DataFrame) -> 
     ax = plot_register_rates(own.drop(columns="voice"), registers=list(LOADED_REGISTERS))
     assert ax.get_title().startswith("Unnamed site (000) uses the most delegitimising wording")
     plt.close("all")
+
+
+def test_count_hits_equals_the_counted_hit_table() -> None:
+    from framelens.lexicon import count_hits
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "A", "B"],
+                           "text": ["The brutal dictator spoke.", "A regime fell, sadly.",
+                                    "Nothing here at all today."]})
+    counts = count_hits(corpus)
+    hits = lexicon_hits(corpus)
+    want = hits.groupby(["outlet", "register"]).size()
+    assert dict(zip(zip(counts["outlet"], counts["register"]), counts["hits"])) == want.to_dict()
+    pd.testing.assert_frame_equal(register_rates(counts, corpus), register_rates(hits, corpus))

@@ -59,7 +59,7 @@ from framelens.text import count_words, sentence_spans
 
 __all__ = ["LexiconError", "REGISTERS", "LOADED_REGISTERS", "LEXICON_COLUMNS",
            "SHIPPED_RESOURCES", "VOICES", "load_lexicon", "lexicon_for_corpus", "shipped_resources",
-           "LexiconMatcher", "compile_lexicon", "lexicon_hits", "poisson_interval",
+           "LexiconMatcher", "compile_lexicon", "lexicon_hits", "count_hits", "poisson_interval",
            "register_rates", "voice_rates", "plot_register_rates"]
 
 #: Allowed registers, in display order.
@@ -762,6 +762,47 @@ def _actors_for(labelled: dict, ids: list, at: np.ndarray, starts: list[int], en
     return out
 
 
+def count_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+               text_col: str = "text", label_col: str = "outlet") -> pd.DataFrame:
+    """Hits per outlet and register, without the keyword-in-context table.
+
+    The same hits as :func:`lexicon_hits`, counted: for a caller that needs only
+    :func:`register_rates` (which accepts this table as ``hits``), at a fraction of the
+    cost when there are millions of hits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``register``, ``hits`` (only pairs with at least one hit).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": ["A brutal, cruel dictator."]})
+    >>> count_hits(df).to_dict("records")
+    [{'outlet': 'A', 'register': 'delegitimising', 'hits': 1}, {'outlet': 'A', 'register': 'negative', 'hits': 2}]
+    """
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+    matcher = compile_lexicon(lexicon)
+    codes, names = pd.factorize(lexicon["register"].astype(str))
+    outlets, labels = pd.factorize(corpus[label_col].astype(str))
+    table = np.zeros((len(labels), len(names)), dtype=np.int64)
+    for o, text in zip(outlets, corpus[text_col].tolist()):
+        if not isinstance(text, str):
+            raise ValueError(f"{text_col!r} holds a value that is not a string ({text!r:.40})")
+        found = matcher.find(text)
+        if found:
+            np.add.at(table[o], codes[[f[2] for f in found]], 1)
+    o_idx, r_idx = np.nonzero(table)
+    out = pd.DataFrame({"outlet": pd.array(labels[o_idx], dtype="string"),
+                        "register": pd.array(names[r_idx], dtype="string"),
+                        "hits": table[o_idx, r_idx]})
+    return out.sort_values(["outlet", "register"], kind="mergesort").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- rates
 def poisson_interval(hits: int | np.ndarray, *, confidence: float = 0.95
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -852,7 +893,10 @@ def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = 
             raise ValueError(f"doc_words has {len(given)} counts for {len(corpus)} rows of corpus")
         per_doc = pd.Series(given, index=corpus.index)
     n_words = per_doc.groupby(corpus[label_col].astype(str)).sum()
-    counts = hits.groupby([hits["outlet"].astype(str), hits["register"].astype(str)]).size()
+    keys_ = [hits["outlet"].astype(str), hits["register"].astype(str)]
+    # a table of counts (count_hits) is summed; a table of hits (lexicon_hits) counted
+    counts = (hits.groupby(keys_)["hits"].sum() if "hits" in hits.columns
+              else hits.groupby(keys_).size())
     keys = [(o, r) for o in sorted(n_words.index) for r in REGISTERS]
     out = _rate_table(counts, n_words, keys, ["outlet", "register"], int(per), confidence)
     out.attrs["per"] = int(per)
