@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from actor_mentions import WCL, load_annotations, load_event, locate  # noqa: E402
+from actor_mentions import load_annotations, load_event, locate  # noqa: E402
 
 from framelens.lexicon import LOADED_REGISTERS, load_lexicon, lexicon_hits  # noqa: E402
 from framelens.wordchoice import word_choices  # noqa: E402
