@@ -320,7 +320,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
     ...                    "text_raw": ["The dictator may go. Share"]})
     >>> r = analyse_chunk(df, steps=["clean", "lexicon"])
     >>> r["text"].tolist(), r["hits"]["register"].tolist()
-    (['The dictator may go.'], ['delegitimising', 'hedging'])
+    (['The dictator may go.'], ['delegitimising'])
     """
     unknown = sorted(set(steps) - set(STEPS))
     if unknown:
@@ -725,7 +725,7 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
     ...                    "text_raw": ["The dictator may go. Share", "The president stays."]})
     >>> res = analyse(df, steps=["clean", "lexicon"], chunk_size=1)
     >>> res.rates[res.rates["hits"] > 0][["outlet", "register", "hits"]].values.tolist()
-    [['A', 'delegitimising', 1], ['A', 'hedging', 1], ['B', 'neutral', 1]]
+    [['A', 'delegitimising', 1]]
     """
     if engine not in ENGINES:
         raise ValueError(f"engine={engine!r} is not supported; choose one of {list(ENGINES)}")
