@@ -174,7 +174,8 @@ def test_wheel_ships_the_notebooks(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = sorted(Path(n).name for n in names if "/data/share/framelens/notebooks/" in n)
     assert shipped == sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
-    assert "framelens/cli.py" in names and "framelens/data/lexicon.csv" in names
+    assert "framelens/cli.py" in names and "framelens/data/lexicons/vader.csv" in names
+    assert "framelens/data/lexicons/LICENSE-vader.txt" in names and "framelens/data/lexicons/resources.csv" in names
 
 
 @pytest.mark.skipif(not EVENT.is_dir(), reason=f"NewsWCL50 corpus not found at {EVENT}")

@@ -1,6 +1,7 @@
-"""Tests for framelens.lexicon: the shipped lexicon, validation, KWIC, rates."""
+"""Tests for framelens.lexicon: shipped resources, validation, matching, voice, rates."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -10,139 +11,122 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framelens.actors import find_mentions
-from framelens.lexicon import (REGISTERS, LexiconError, compile_lexicon, lexicon_hits,
-                               load_lexicon, plot_register_rates, register_rates)
+from framelens.lexicon import (LOADED_REGISTERS, REGISTERS, SHIPPED_RESOURCES, LexiconError,
+                               LexiconMatcher, lexicon_for_corpus, lexicon_hits, load_lexicon,
+                               plot_register_rates, poisson_interval, register_rates,
+                               shipped_resources, voice_rates)
+from framelens.quotes import quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "term,is_regex,register,target_type,note,source\n"
+SEED_LEXICON = ROOT / "seeds" / "lexicon-ukraine-war.csv"
 
 
 def _doc(text: str, outlet: str = "A") -> pd.DataFrame:
     return pd.DataFrame({"doc_id": ["d"], "outlet": [outlet], "text": [text]})
 
 
-def test_shipped_lexicon_is_documented() -> None:
+def _user(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return load_lexicon(pd.DataFrame({"term": [r[0] for r in rows], "is_regex": [r[1] for r in rows],
+                                      "register": [r[2] for r in rows], "target_type": "x",
+                                      "note": "", "source": "test"}))
+
+
+# --------------------------------------------------------------------------- shipped
+def test_shipped_resources_have_licence_version_and_citation() -> None:
+    res = shipped_resources()
+    assert res["resource"].tolist() == list(SHIPPED_RESOURCES)
+    data = ROOT / "src" / "framelens" / "data" / "lexicons"
+    for r in res.itertuples():
+        assert r.licence and r.version and r.citation
+        assert (data / r.licence_file).is_file() and (data / r.file).is_file()
+    assert "MIT" in (data / "LICENSE-vader.txt").read_text(encoding="utf-8")
     lex = load_lexicon()
-    assert set(lex["register"]) == set(REGISTERS)
+    assert set(lex["resource"]) == set(SHIPPED_RESOURCES)
+    assert len(lex) > 5000 and lex["key"].is_unique  # one register per term across resources
     assert (lex["source"].str.strip() != "").all()
-    assert {"illegitimate", "dictator", "regime", "special military operation"} <= set(lex["term"])
-    assert lex.loc[lex["term"] == "dictator", "register"].item() == "delegitimising"
-    assert lex.loc[lex["term"] == "special military operation",
-                   "register"].item() == "legitimising"
+    assert set(lex["register"]) <= set(REGISTERS)
+    reg = dict(zip(lex["term"], lex["register"]))
+    assert reg["dictator"] == "delegitimising" and reg["reportedly"] == "hedging"
+    assert reg["criticized"] == "negative" and reg["extremely"] == "intensifying"
+    # the seed event's own terms are not general: they live next to the seeds
+    assert "special military operation" not in reg and "president" not in reg
 
 
+def test_seed_terms_are_a_corpus_companion_that_replaces_shipped_entries() -> None:
+    seed = load_lexicon(SEED_LEXICON)
+    assert len(seed) == 60
+    lex, _ = lexicon_for_corpus(ROOT / "seeds")
+    row = lex[lex["term"] == "dictator"]
+    assert len(row) == 1 and row["origin"].item() == str(SEED_LEXICON)
+    assert row["replaces"].item().startswith("framelens/data/lexicons/framelens-general.csv, row ")
+    assert lex["key"].is_unique
+    assert len(lex) == len(load_lexicon()) + 60 - int((lex["replaces"] != "").sum())
+
+
+# --------------------------------------------------------------------------- matching
 def test_longest_match_wins_and_word_boundaries() -> None:
     h = lexicon_hits(_doc("The special military operation continued; a warlike mood. "
-                          "Reportedly the war in May may end."))
+                          "Reportedly the war in May may end."), lexicon=load_lexicon(SEED_LEXICON))
     assert h["match"].tolist() == ["special military operation", "Reportedly", "war", "may"]
     assert h["register"].tolist() == ["legitimising", "hedging", "neutral", "hedging"]
-    # "warlike" is not "war"; the month "May" is not the hedge "may"
+    # "warlike" is not "war"; the month "May" is not the hedge "may" ((?-i:may))
 
 
-def test_kwic_columns_and_context() -> None:
-    text = "First line.\nThen Russian dictator Putin spoke."
-    h = lexicon_hits(_doc(text), window=10, registers=["delegitimising"])
-    assert len(h) == 1
-    r = h.iloc[0]
-    assert (r["left"], r["match"], r["right"]) == ("n Russian ", "dictator", " Putin spo")
-    assert text[r["start"]:r["end"]] == "dictator"
-    assert r["sentence"] == "Then Russian dictator Putin spoke."
-    assert list(h.columns) == ["doc_id", "outlet", "term", "register", "target_type", "start",
-                               "end", "left", "match", "right", "sentence", "actor"]
-    assert pd.isna(r["actor"])  # no mentions given
+def test_phrases_match_across_spaces_and_curly_apostrophes_not_line_breaks() -> None:
+    lex = _user([("Kremlin regime", "false", "delegitimising"), ("don't care", "false", "negative")])
+    text = "The Kremlin   regime; they don\u2019t care.\nKremlin\nregime"
+    got = [(text[s:e], r) for s, e, r in LexiconMatcher(lex).find(text)]
+    assert got == [("Kremlin   regime", 0), ("don\u2019t care", 1)]
 
 
-def test_hit_names_the_actor_it_labels() -> None:
-    doc = _doc("It hit the illegitimate Russian president, Vladimir Putin, and the war went on.")
-    aliases = pd.DataFrame({"actor": ["Putin"], "type": ["person"],
-                            "pattern": [r"(?:Vladimir\s+)?Putin"]})
-    m = find_mentions(doc, aliases)
-    h = lexicon_hits(doc, mentions=m).set_index("match")
-    assert h.loc["illegitimate", "actor"] == "Putin"
-    assert h.loc["president", "actor"] == "Putin"
-    assert pd.isna(h.loc["war", "actor"])
+def _reference(text: str, lex: pd.DataFrame) -> list[tuple[int, int, int]]:
+    """Independent implementation: Python re per term (a word boundary after it), then the
+    leftmost, longest, earliest-row hits that do not overlap."""
+    cands = []
+    for i, (term, is_rx) in enumerate(zip(lex["term"], lex["is_regex"])):
+        body = term if is_rx else r"[ \t\u00a0]+".join(
+            re.escape(w).replace("'", "['\u2019]") for w in term.split())
+        for m in re.finditer(f"(?:{body})(?!\\w)", text, re.IGNORECASE):
+            s, e = m.start(), m.end()
+            if s == e:
+                continue
+            w = lambda c: c.isalnum() or c == "_"  # noqa: E731
+            if w(text[s]) and s > 0 and w(text[s - 1]):
+                continue
+            cands.append((s, e, i))
+    cands.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
+    out, pos = [], 0
+    for s, e, i in cands:
+        if s >= pos:
+            out.append((s, e, i))
+            pos = e
+    return out
 
 
-def test_extension_with_own_file(tmp_path: Path) -> None:
-    p = tmp_path / "mine.csv"
-    p.write_text(HEADER + "Kremlin regime,false,delegitimising,government,,my coding\n"
-                 "strongman,false,delegitimising,person,,my coding\n", encoding="utf-8")
-    lex = load_lexicon(extra=p)
-    h = lexicon_hits(_doc("The Kremlin   regime and its strongman."), lexicon=lex)
-    assert h["term"].tolist() == ["Kremlin regime", "strongman"]  # longest first, spaces free
-    assert lex.loc[lex["term"] == "strongman", "origin"].item() == str(p)
+PROPERTY_LEX = [("war", "false", "neutral"), ("war criminal", "false", "delegitimising"),
+                ("regime", "false", "delegitimising"), ("Kremlin regime", "false", "delegitimising"),
+                ("liberat(?:e|ed|ion)", "true", "legitimising"), ("so-called", "false", "delegitimising"),
+                ("(?:un)?justified", "true", "delegitimising"), ("may", "false", "hedging")]
+PIECES = ["war", "War", "criminal", "regime", "Kremlin", "liberated", "liberation", "so-called", "liberat",
+          "unjustified", "justified", "may", " ", "  ", "\n", ",", "-", "x", "é", "warlike", "'"]
 
 
-@pytest.mark.parametrize("body, match", [
-    ("term,register\nx,neutral\n", r"missing column\(s\) \['is_regex', 'target_type', 'note', "
-                                    r"'source'\]"),
-    (HEADER + "good,false,neutral,x,,src\nbad(,true,neutral,x,,src\n",
-     r"row 3: invalid regular expression 'bad\('"),
-    (HEADER + "good,false,neutral,x,,src\nnasty,false,evil,x,,src\n",
-     r"row 3 \('nasty'\): register 'evil' is not one of \['delegitimising'"),
-    (HEADER + "good,maybe,neutral,x,,src\n", r"row 2 \('good'\): is_regex='maybe'"),
-    (HEADER + "good,false,neutral,x,,\n", r"row 2 \('good'\): empty 'source'"),
-    (HEADER + "a*,true,neutral,x,,src\n", r"row 2: pattern 'a\*' matches the empty string"),
-])
-def test_bad_lexicon_names_row(tmp_path: Path, body: str, match: str) -> None:
-    p = tmp_path / "mine.csv"
-    p.write_text(body, encoding="utf-8")
-    with pytest.raises(LexiconError, match=match):
-        load_lexicon(extra=p)
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_matcher_equals_an_independent_implementation(parts: list[str]) -> None:
+    lex = _user(PROPERTY_LEX)
+    text = "".join(parts)
+    assert LexiconMatcher(lex).find(text) == _reference(text, lex)
 
 
-def test_duplicate_term_names_both_rows(tmp_path: Path) -> None:
-    p = tmp_path / "mine.csv"
-    p.write_text(HEADER + "Dictator,false,neutral,person,,my coding\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"mine.csv, row 2: term 'Dictator' is already listed "
-                                           r"in framelens/data/lexicon.csv, row \d+"):
-        load_lexicon(extra=p)
-    # a complete own file replaces the shipped one
-    assert load_lexicon(p)["term"].tolist() == ["Dictator"]
-
-
-def test_rates_per_thousand_words() -> None:
-    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "A", "B"],
-                           "text": ["The dictator spoke.", "A regime fell today.",
-                                    "Nothing here at all today, really nothing."]})
-    r = register_rates(lexicon_hits(corpus), corpus).set_index(["outlet", "register"])
-    # A: 2 delegitimising hits in 3 + 4 = 7 words -> 2 / 7 * 1000
-    assert r.loc[("A", "delegitimising"), "hits"] == 2
-    assert r.loc[("A", "delegitimising"), "words"] == 7
-    assert r.loc[("A", "delegitimising"), "rate"] == pytest.approx(2 / 7 * 1000)
-    assert r.loc[("B", "delegitimising"), "hits"] == 0  # zero rows kept
-    assert len(r) == 2 * len(REGISTERS)
-    with pytest.raises(ValueError, match="per must be"):
-        register_rates(lexicon_hits(corpus), corpus, per=0)
-
-
-def test_seed_loaded_wording(seed_corpus: pd.DataFrame) -> None:
-    m = find_mentions(seed_corpus, ROOT / "seeds" / "actors.csv")
-    h = lexicon_hits(seed_corpus, mentions=m)
-    assert h["sentence"].notna().all() and (h["sentence"].str.len() > 0).all()
-    for r in h.itertuples():
-        assert r.match in r.sentence
-    deleg = h[h["register"] == "delegitimising"]
-    labels = deleg[deleg["actor"].notna()]
-    # the only delegitimising labels attached to an actor: 000's two for Putin
-    assert sorted(zip(labels["outlet"], labels["match"], labels["actor"])) == [
-        ("Unnamed site (000)", "dictator", "Putin"),
-        ("Unnamed site (000)", "illegitimate", "Putin")]
-    rates = register_rates(h, seed_corpus)
-    d = rates[rates["register"] == "delegitimising"].set_index("outlet")["rate"]
-    assert d.idxmax() == "Unnamed site (000)"
-    assert d["Unnamed site (003)"] == 0
-    ax = plot_register_rates(rates)
-    assert ax.get_title().startswith("Unnamed site (000) uses the most delegitimising wording")
-    assert {t.get_text() for t in ax.get_yticklabels()} == set(d.index)
-    plt.close("all")
-
-
-def test_compiled_alternation_one_group_per_row() -> None:
-    lex = load_lexicon()
-    rx = compile_lexicon(lex)
-    assert len(rx.groupindex) >= len(lex)
-    assert rx.search("a massive attack").lastgroup == f"t{lex.index[lex['term'] == 'massive'][0]}"
+@given(st.text(max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_matcher_any_text_offsets_are_exact(text: str) -> None:
+    lex = _user(PROPERTY_LEX)
+    for s, e, i in LexiconMatcher(lex).find(text):
+        assert 0 <= s < e <= len(text)
+        assert text[s:e].lower().replace(" ", "") or i >= 0
 
 
 ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
@@ -150,11 +134,10 @@ ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles
 
 @pytest.mark.skipif(not ABP.exists(), reason="../shared/corpora/article-bias-prediction is not "
                     "present (it lives beside the project in the workplace, not in the repo)")
-def test_real_news_hits_are_exact_and_in_their_sentences() -> None:
+def test_real_news_hits_are_exact_and_agree_with_an_independent_count() -> None:
     import itertools
     import json
     import lzma
-    import re
 
     with lzma.open(ABP, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in itertools.islice(fh, 150)]
@@ -162,161 +145,171 @@ def test_real_news_hits_are_exact_and_in_their_sentences() -> None:
                            "text": [r["text"] for r in rows]})
     hits = lexicon_hits(corpus)
     text = dict(zip(corpus["doc_id"], corpus["text"]))
-    assert len(hits) > 100
+    assert len(hits) > 1000
     for r in hits.itertuples():
         assert text[r.doc_id][r.start:r.end] == r.match
         assert r.match in r.sentence
-    # an independent count of one literal term agrees with the lexicon's
-    want = sum(len(re.findall(r"(?<!\w)dictator\b", t, re.IGNORECASE)) for t in text.values())
-    assert (hits["term"] == "dictator").sum() == want
+    for word in ("dictator", "criticized", "reportedly"):
+        want = sum(len(re.findall(rf"(?<!\w){word}(?!\w)", t, re.IGNORECASE)) for t in text.values())
+        assert (hits["term"] == word).sum() == want, word
 
 
-# --------------------------------------------------------------------------- fast matcher
-def _user_lexicon(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return load_lexicon(pd.DataFrame({"term": [r[0] for r in rows], "is_regex": [r[1] for r in rows],
-                                      "register": [r[2] for r in rows], "target_type": "x",
-                                      "note": "", "source": "test"}))
-
-
-def _plain(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
-    """What one scan with the whole alternation finds: the matcher must agree."""
-    return [(m.start(), m.end(), m.lastgroup) for m in compile_lexicon(lex).finditer(text)]
-
-
-def _fast(text: str, lex: pd.DataFrame) -> list[tuple[int, int, str | None]]:
-    from framelens.lexicon import _matcher, _matches
-
-    return [(m.start(), m.end(), m.lastgroup) for m in _matches(text, _matcher(lex))]
-
-
-def test_prefixes_read_from_the_pattern() -> None:
-    from framelens.lexicon import _prefixes
-
-    assert _prefixes(r"war\s+unleashed\s+by") == {"war"}
-    assert _prefixes(r"(?-i:may)|might|could") == {"may", "might", "could"}
-    assert _prefixes(r"(?:seem|appear)(?:s|ed)?\s+to") == {"seem", "appear"}
-    assert _prefixes(r"possibl[ey]") == {"possibl"}
-    assert _prefixes(r"NATO") == {"nato"}
-    # no literal beginning: found by the slower scan instead
-    assert _prefixes(r"(?:un)?justified") is None
-    assert _prefixes(r"[a-z]+ism") is None
-    assert _prefixes("вторжение") is None
-
-
-@pytest.mark.parametrize("text", [
-    "The war unleashed by Russia; a WAR criminal; warlike; war\ncriminal.",
-    "Unjustified and justified claims; the isms: fascism, Nazism.",
-    "\u0130nvasion and \u212aremlin regime; \u017fpecial military operation.",  # re's case folds
-    "May may MAY might could Could; self-proclaimed president-elect president",
-    "",
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("body, match", [
+    ("term,register\nx,neutral\n", r"missing column\(s\) \['is_regex', 'target_type', 'note', "
+                                    r"'source'\]"),
+    (HEADER + "good,false,neutral,x,,src\nbad(,true,neutral,x,,src\n",
+     r"mine\.csv, row 3: pattern 'bad\(' is not a valid regular expression .*set is_regex to false"),
+    (HEADER + "good,false,neutral,x,,src\nnasty,false,evil,x,,src\n",
+     r"mine\.csv, row 3 \('nasty'\): register 'evil' is not one of \['delegitimising'"),
+    (HEADER + "good,maybe,neutral,x,,src\n", r"row 2 \('good'\): is_regex='maybe'; use true or false"),
+    (HEADER + "good,false,neutral,x,,\n", r"row 2 \('good'\): empty 'source'"),
+    (HEADER + "a*,true,neutral,x,,src\n", r"row 2: pattern 'a\*' can match the empty string"),
+    (HEADER + "(a+)+,true,neutral,x,,src\n", r"row 2: pattern '\(a\+\)\+' repeats a repetition"),
+    (HEADER + "(a+)+$,true,neutral,x,,src\n", r"row 2: pattern '\(a\+\)\+\$' has an anchor"),
+    (HEADER + "(?<=x)a,true,neutral,x,,src\n", r"row 2: pattern '\(\?<=x\)a' uses a look-around"),
+    (HEADER + "ok,false,neutral,x,,src\nregime,false,delegitimising,person,a, note,src\n",
+     r"mine\.csv, row 3: 7 fields where the header has 6 .*must be quoted"),
+    (HEADER + "regime,false,neutral,x,,src\nRegime,false,neutral,x,,src\n",
+     r"mine\.csv, row 3: term 'Regime' is already listed in row 2; remove one"),
+    (HEADER + "---,false,neutral,x,,src\n", r"row 2: term '---' has no letter or digit"),
 ])
-def test_matcher_equals_one_scan_of_the_alternation(text: str) -> None:
-    lex = _user_lexicon([("war", "false", "neutral"), ("war criminal", "false", "neutral"),
-                         (r"war\s+unleashed\s+by", "true", "delegitimising"),
-                         (r"(?:un)?justified", "true", "neutral"),
-                         (r"[a-z]+ism", "true", "neutral"),
-                         ("invasion", "false", "neutral"), ("kremlin regime", "false", "neutral"),
-                         ("special military operation", "false", "legitimising"),
-                         (r"(?-i:may)|might|could", "true", "hedging"),
-                         ("self-proclaimed", "false", "delegitimising"),
-                         ("president", "false", "neutral"), ("president-elect", "false", "neutral")])
-    assert _fast(text, lex) == _plain(text, lex)
-    if text.startswith("\u0130"):  # the dotted capital I and Kelvin sign still match
-        assert [text[s:e] for s, e, _ in _fast(text, lex)][:2] == ["\u0130nvasion",
-                                                                     "\u212aremlin regime"]
+def test_bad_lexicon_names_file_row_and_fix(tmp_path: Path, body: str, match: str) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(LexiconError, match=match):
+        load_lexicon(p)
 
 
-def test_matcher_hands_an_empty_match_to_the_plain_scan() -> None:
-    lex = _user_lexicon([("war", "false", "neutral"), (r"(?=peace)", "true", "neutral")])
-    text = "war and peace, war"
-    assert _fast(text, lex) == _plain(text, lex)
-    assert (6, 6, "t1") not in _fast(text, lex)  # no lookahead at "and"
-
-
-@given(st.lists(st.sampled_from(["war", "War", " ", "criminal", "unleashed", "by", "-", "may",
-                                 "May", "\u0130", "nvasion", "justified", "un", "ism", "x", "\n",
-                                 "president", "elect", "_", "é"]), max_size=30))
-@settings(max_examples=200, deadline=None)
-def test_matcher_property(parts: list[str]) -> None:
-    text = "".join(parts)
-    lex = _property_lexicon()
-    assert _fast(text, lex) == _plain(text, lex)
-
-
-def _property_lexicon() -> pd.DataFrame:
-    return _user_lexicon([("war", "false", "neutral"), ("war criminal", "false", "neutral"),
-                          (r"war\s+unleashed\s+by", "true", "delegitimising"),
-                          (r"(?:un)?justified", "true", "neutral"), (r"\w+ism", "true", "neutral"),
-                          ("invasion", "false", "neutral"), (r"(?-i:may)|might", "true", "hedging"),
-                          ("president", "false", "neutral"),
-                          ("president-elect", "false", "neutral")])
-
-
-@pytest.mark.skipif(not ABP.exists(), reason="../shared/corpora/article-bias-prediction is not "
-                    "present (it lives beside the project in the workplace, not in the repo)")
-def test_matcher_equals_one_scan_on_real_news() -> None:
-    import itertools
-    import json
-    import lzma
-
-    with lzma.open(ABP, "rt", encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in itertools.islice(fh, 400)]
-    lex = load_lexicon()
-    found = [_fast(t, lex) for t in texts]
-    assert found == [_plain(t, lex) for t in texts]
-    assert sum(map(len, found)) > 2000
-
-
-def test_hits_without_sentences_are_the_same_hits() -> None:
-    df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
-                       "text": ["Mr. Putin, a dictator, may go. The war went on.", "No hits here."]})
-    full = lexicon_hits(df)
-    lean = lexicon_hits(df, sentences=False)
-    assert lean["sentence"].isna().all()
-    assert full["sentence"].tolist()[0] == "Mr. Putin, a dictator, may go."
-    pd.testing.assert_frame_equal(lean.drop(columns="sentence"), full.drop(columns="sentence"))
-    with pytest.raises(ValueError, match="sentences='no'"):
-        lexicon_hits(df, sentences="no")  # type: ignore[arg-type]
-
-
-def test_lexicon_for_corpus_adds_the_corpus_files_and_rejects_a_shipped_term(tmp_path: Path) -> None:
-    from framelens.lexicon import lexicon_for_corpus, load_lexicon
-
-    header = "term,is_regex,register,target_type,note,source\n"
-    (tmp_path / "a.txt").write_text("The Kremlin regime spoke.", encoding="utf-8")
-    (tmp_path / "lexicon-b.csv").write_text(header + "junta,false,delegitimising,government,,mine\n",
+def test_corpus_files_may_not_repeat_each_other(tmp_path: Path) -> None:
+    (tmp_path / "lexicon-a.csv").write_text(HEADER + "junta,false,delegitimising,x,,mine\n",
                                              encoding="utf-8")
-    (tmp_path / "lexicon.csv").write_text(header + "Kremlin regime,false,delegitimising,government,,mine\n",
-                                           encoding="utf-8")
-    shipped = len(load_lexicon())
-    lex, note = lexicon_for_corpus(tmp_path)
-    assert len(lex) == shipped + 2
-    assert lex["term"].tolist()[-2:] == ["junta", "Kremlin regime"]  # name order: lexicon-b, lexicon
-    assert note == "Shipped lexicon plus 2 term(s) from lexicon-b.csv, lexicon.csv."
-    # a single-file corpus reads the lexicon files beside it
-    (tmp_path / "articles.csv").write_text("doc_id,text\na,The Kremlin regime spoke.\n", encoding="utf-8")
-    assert len(lexicon_for_corpus(tmp_path / "articles.csv")[0]) == shipped + 2
-    (tmp_path / "lexicon.csv").write_text(header + "dictator,false,neutral,person,,mine\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"lexicon\.csv, row 2: term 'dictator' is already listed"):
+    (tmp_path / "lexicon-b.csv").write_text(HEADER + "Junta,false,negative,x,,mine\n",
+                                             encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexicon-b\.csv, row 2: term 'Junta' is already listed "
+                                           r"in .*lexicon-a\.csv, row 2"):
         lexicon_for_corpus(tmp_path)
 
 
-@given(st.text(max_size=80))
-@settings(max_examples=300, deadline=None)
-def test_matcher_property_any_text(text: str) -> None:
-    lex = _property_lexicon()
-    assert _fast(text, lex) == _plain(text, lex)
-    shipped = load_lexicon()
-    assert _fast(text, shipped) == _plain(text, shipped)
+def test_fifty_thousand_rows_load(tmp_path: Path) -> None:
+    p = tmp_path / "big.csv"
+    lines = [f"term{i:05d} word,false,negative,any,,generated" for i in range(50_000)]
+    lines += [f"rx{i}(?:a|b)s?,true,neutral,any,,generated" for i in range(200)]
+    p.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    lex = load_lexicon(p)
+    assert len(lex) == 50_200
+    h = lexicon_hits(_doc("A term01234 word and rx7as here."), lexicon=lex)
+    assert h["match"].tolist() == ["term01234 word", "rx7as"]
 
 
-def test_register_rates_with_known_word_counts() -> None:
-    df = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "B", "A"],
-                       "text": ["The dictator may go.", "The president went home.", "Kyiv."]})
-    hits = lexicon_hits(df)
-    plain = register_rates(hits, df)
-    given_words = register_rates(hits, df, doc_words=[4, 4, 1])
-    pd.testing.assert_frame_equal(plain, given_words)
-    assert plain.loc[plain["outlet"] == "A", "words"].iloc[0] == 5
-    with pytest.raises(ValueError, match="doc_words has 2 counts for 3 rows"):
-        register_rates(hits, df, doc_words=[4, 4])
+# --------------------------------------------------------------------------- voice
+def test_hit_inside_quotation_marks_is_quoted_with_its_speaker() -> None:
+    text = ('The dictator left on Monday. "This brutal regime must end," Sybiha said. '
+            'Officials called it a \u201coutrageous\u201d move.')
+    doc = _doc(text)
+    q = quotes(doc, min_words=1)
+    h = lexicon_hits(doc, quotes=q).set_index("match")
+    assert h.loc["dictator", "voice"] == "narration" and pd.isna(h.loc["dictator", "speaker"])
+    assert h.loc["brutal", "voice"] == "quotation" and h.loc["brutal", "speaker"] == "Sybiha"
+    assert h.loc["regime", "voice"] == "quotation" and h.loc["regime", "speaker"] == "Sybiha"
+    assert h.loc["outrageous", "voice"] == "quotation"  # a scare quote is quoted too
+    # a hand-made quote table: offsets are the quoted words, the speaker as given
+    start = text.index("This")
+    hand = pd.DataFrame({"doc_id": ["d"], "start": [start], "end": [start + len("This brutal")],
+                         "speaker": ["Someone"]})
+    h2 = lexicon_hits(doc, quotes=hand).set_index("match")
+    assert h2.loc["brutal", "speaker"] == "Someone" and h2.loc["regime", "voice"] == "narration"
+    # without a quote table the voice is not known
+    assert lexicon_hits(doc)["voice"].isna().all()
+    with pytest.raises(ValueError, match=r"quotes lacks column\(s\) \['end'\]"):
+        lexicon_hits(doc, quotes=hand.drop(columns="end"))
+
+
+def test_voice_rates_count_words_in_each_voice() -> None:
+    text = 'The dictator left. "A brutal, cruel end," Ann said.'
+    doc = _doc(text)
+    s = text.index("A brutal")
+    q = pd.DataFrame({"doc_id": ["d"], "start": [s], "end": [s + len("A brutal, cruel end,")],
+                      "speaker": ["Ann"]})
+    r = voice_rates(lexicon_hits(doc, quotes=q), doc, quotes=q).set_index(["voice", "register"])
+    # quoted words: A brutal cruel end = 4; narration: The dictator left Ann said = 5
+    assert r.loc[("quotation", "negative"), ["hits", "words"]].tolist() == [2, 4]
+    assert r.loc[("quotation", "negative"), "rate"] == pytest.approx(500.0)
+    assert r.loc[("narration", "delegitimising"), ["hits", "words"]].tolist() == [1, 5]
+    low, high = poisson_interval(2)
+    assert r.loc[("quotation", "negative"), "low"] == pytest.approx(float(low) / 4 * 1000)
+    assert r.loc[("quotation", "negative"), "high"] == pytest.approx(float(high) / 4 * 1000)
+    assert len(r) == 2 * len(REGISTERS)
+
+
+def test_poisson_interval_hand_values() -> None:
+    low, high = poisson_interval([0, 1, 4, 10])
+    # Garwood exact 95% limits (tabulated): 0 -> (0, 3.689), 1 -> (0.0253, 5.572),
+    # 4 -> (1.090, 10.242), 10 -> (4.795, 18.390)
+    assert [round(float(x), 3) for x in low] == [0.0, 0.025, 1.09, 4.795]
+    assert [round(float(x), 3) for x in high] == [3.689, 5.572, 10.242, 18.39]
+    with pytest.raises(ValueError, match="confidence"):
+        poisson_interval(1, confidence=1.5)
+
+
+# --------------------------------------------------------------------------- rates, seeds
+def test_rates_per_thousand_words_with_intervals() -> None:
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "A", "B"],
+                           "text": ["The dictator spoke.", "A regime fell today.",
+                                    "Nothing here at all today, really nothing."]})
+    r = register_rates(lexicon_hits(corpus), corpus).set_index(["outlet", "register"])
+    # A: 2 delegitimising hits in 3 + 4 = 7 words -> 2 / 7 * 1000
+    assert r.loc[("A", "delegitimising"), ["hits", "words"]].tolist() == [2, 7]
+    assert r.loc[("A", "delegitimising"), "rate"] == pytest.approx(2 / 7 * 1000)
+    assert r.loc[("A", "delegitimising"), "high"] == pytest.approx(7.2247 / 7 * 1000, rel=1e-4)
+    assert r.loc[("B", "delegitimising"), "hits"] == 0  # zero rows kept
+    assert len(r) == 2 * len(REGISTERS)
+    with pytest.raises(ValueError, match="per must be"):
+        register_rates(lexicon_hits(corpus), corpus, per=0)
+    given_words = register_rates(lexicon_hits(corpus), corpus, doc_words=[3, 4, 7])
+    pd.testing.assert_frame_equal(register_rates(lexicon_hits(corpus), corpus), given_words)
+
+
+def test_seed_hits_split_narration_from_quotation(seed_corpus: pd.DataFrame) -> None:
+    m = find_mentions(seed_corpus, ROOT / "seeds" / "actors.csv")
+    q = quotes(seed_corpus, min_words=1, actors=ROOT / "seeds" / "actors.csv")
+    h = lexicon_hits(seed_corpus, lexicon=lexicon_for_corpus(ROOT / "seeds")[0], mentions=m, quotes=q)
+    for r in h.itertuples():
+        assert r.match in r.sentence
+    deleg = h[h["register"] == "delegitimising"]
+    labels = deleg[deleg["actor"].notna()]
+    assert sorted(zip(labels["outlet"], labels["match"], labels["actor"], labels["voice"])) == [
+        ("Unnamed site (000)", "dictator", "Putin", "narration"),
+        ("Unnamed site (000)", "illegitimate", "Putin", "narration")]
+    # Sybiha's letter, quoted in quotation marks by three outlets: his words, not theirs
+    quoted = deleg[deleg["voice"] == "quotation"]
+    assert sorted(zip(quoted["outlet"], quoted["match"], quoted["speaker"])) == [
+        ("CNN Brasil (republished)", "unjustified war", "Sybiha"),
+        ("CNN Brasil (republished)", "war it has provoked", "Sybiha"),
+        ("Reuters-based (004)", "unjustified war", "Sybiha"),
+        ("Unnamed site (000)", "temporarily occupied", "Zelensky"),
+        ("VTC News", "unjustified war", "Sybiha")]
+    # 000 gives Zelensky's words as a block quote without quotation marks (a first-person
+    # paragraph signed by him): quotes() finds it, so "temporarily occupied" is his, not 000's
+    occ = deleg[deleg["match"].str.lower() == "temporarily occupied"]
+    assert occ["voice"].tolist() == ["quotation"]
+    rates = voice_rates(h, seed_corpus, quotes=q)
+    own = rates[(rates["voice"] == "narration") & (rates["register"] == "delegitimising")]
+    assert own.set_index("outlet")["rate"].idxmax() == "Unnamed site (000)"
+    assert (own["low"] <= own["rate"]).all() and (own["rate"] <= own["high"]).all()
+    ax = plot_register_rates(own.drop(columns="voice"), registers=list(LOADED_REGISTERS))
+    assert ax.get_title().startswith("Unnamed site (000) uses the most delegitimising wording")
+    plt.close("all")
+
+
+def test_count_hits_equals_the_counted_hit_table() -> None:
+    from framelens.lexicon import count_hits
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["A", "A", "B"],
+                           "text": ["The brutal dictator spoke.", "A regime fell, sadly.",
+                                    "Nothing here at all today."]})
+    counts = count_hits(corpus)
+    hits = lexicon_hits(corpus)
+    want = hits.groupby(["outlet", "register"]).size()
+    assert dict(zip(zip(counts["outlet"], counts["register"]), counts["hits"])) == want.to_dict()
+    pd.testing.assert_frame_equal(register_rates(counts, corpus), register_rates(hits, corpus))

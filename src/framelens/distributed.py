@@ -63,7 +63,7 @@ from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
-from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, register_rates
+from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, poisson_interval, register_rates
 from framelens.pipeline import Settings
 from framelens.progress import progress
 from framelens.text import LOWER_EXCEPTIONS, sorted_columns, word_matrix
@@ -329,7 +329,7 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
     ...                    "text_raw": ["The dictator may go. Share"]})
     >>> r = analyse_chunk(df, steps=["clean", "lexicon"])
     >>> r["text"].tolist(), r["hits"]["register"].tolist()
-    (['The dictator may go.'], ['delegitimising', 'hedging'])
+    (['The dictator may go.'], ['delegitimising'])
     """
     unknown = sorted(set(steps) - set(STEPS))
     if unknown:
@@ -735,7 +735,7 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
     ...                    "text_raw": ["The dictator may go. Share", "The president stays."]})
     >>> res = analyse(df, steps=["clean", "lexicon"], chunk_size=1)
     >>> res.rates[res.rates["hits"] > 0][["outlet", "register", "hits"]].values.tolist()
-    [['A', 'delegitimising', 1], ['A', 'hedging', 1], ['B', 'neutral', 1]]
+    [['A', 'delegitimising', 1]]
     """
     if engine not in ENGINES:
         raise ValueError(f"engine={engine!r} is not supported; choose one of {list(ENGINES)}")
@@ -807,7 +807,10 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
         summed["rate"] = np.divide(h * per, w, out=np.full_like(h, np.nan), where=w > 0)
         summed = summed.astype({"outlet": "string", "register": "string", "hits": "int64",
                                 "words": "int64", "rate": "float64"})
-        out.rates = summed[["outlet", "register", "hits", "words", "rate"]]
+        low, high = poisson_interval(h)  # the interval of the summed count, as register_rates
+        summed["low"] = np.divide(low * per, w, out=np.full_like(h, np.nan), where=w > 0)
+        summed["high"] = np.divide(high * per, w, out=np.full_like(h, np.nan), where=w > 0)
+        out.rates = summed[["outlet", "register", "hits", "words", "rate", "low", "high"]]
     if "term_counts" in steps:
         stacked = pd.concat([r.pop("term_counts") for r in results], axis=0)
         total = stacked.fillna(0).astype(np.int64).groupby(level=0, sort=True).sum()

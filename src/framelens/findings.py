@@ -66,9 +66,10 @@ TABLES: dict[str, str] = {
     "keyness": "one distinctive word of one outlet against the rest (log-odds, informative Dirichlet prior; English stop words left out)",
     "label_matrix": "actor x outlet: the labels each outlet gives each actor, with counts (actors from CORPUS/actors.csv, else proposed)",
     "actor_labels": "one label of one actor in one outlet: count and an example sentence",
-    "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence)",
-    "register_rates": "one outlet and register: hits, words and hits per 1,000 words",
+    "lexicon_hits": "one hit of the loaded/neutral wording lexicon, in context (left, match, right, sentence), in the outlet's voice or a quotation (voice, speaker)",
+    "register_rates": "one outlet, voice (all, narration: the outlet's own words, quotation: inside quotation marks) and register: hits, words, hits per 1,000 words and its 95% exact Poisson interval (low, high)",
     "lexicon_used": "the lexicon the hits were counted with (term, register, note, source; origin names the corpus's lexicon*.csv for added terms)",
+    "word_choice": "one word an outlet used where other outlets wrote different words in the same place of the same sentence, both sentences side by side (candidates for a lexicon*.csv)",
     "spelling_marked": "one name, spelling variant and outlet: how often the outlet uses that spelling",
     "quotes": "one quotation: outlet, speaker, reporting verb, quoted words and sentence",
     "quote_matches": "one quotation kept by several outlets: each outlet's wording side by side",
@@ -349,15 +350,43 @@ def _fig_labels(out: Path) -> Any:
 
 
 def _fig_register_rates(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
     from framelens.lexicon import plot_register_rates
 
     rates = _read(out, "register_rates")
     if rates is None or rates.empty:
         return None
-    top = _top_rate(rates)
-    title = None if top is None else (f"{top['outlet']} uses the most {top['register']} wording "
-                                      f"({top['rate']:.1f} per 1,000 words)")
-    return plot_register_rates(rates, title=title).figure
+    for col in {"rate", "low", "high"} & set(rates.columns):  # a voice without words has no rate
+        rates[col] = pd.to_numeric(rates[col], errors="coerce")
+    voices = ["narration", "quotation"] if "voice" in rates.columns else [None]
+    heading = {None: "", "narration": "In the outlet's own words (narration)",
+               "quotation": "Inside quotation marks"}
+    fig, axes = plt.subplots(1, len(voices), figsize=(6.2 * len(voices) + 1.6,
+                                                      0.9 * rates["outlet"].nunique() + 1.8),
+                             squeeze=False, sharey=True)
+    for j, (ax, voice) in enumerate(zip(axes[0], voices)):
+        part = rates if voice is None else rates[rates["voice"] == voice]
+        plot_register_rates(part, ax=ax, title=heading[voice])
+        top = float(part["rate"].max()) if part["rate"].notna().any() else 0.0
+        ax.set_xlim(0, max(top * 1.6, 1.0))  # an interval of a few quoted words runs off the axis
+        ax.set_xlabel("hits per 1,000 words")
+        if j < len(voices) - 1 and ax.get_legend() is not None:
+            ax.get_legend().remove()
+    fig.supxlabel("numbers at the bar ends: hits; lines: 95% exact Poisson intervals", fontsize=8)
+    own = rates if voices == [None] else rates[rates["voice"] == "narration"]
+    top = _top_rate(own)
+    if top is None:
+        title = "No delegitimising or legitimising wording in the outlets' own words"
+    else:
+        title = (f"{top['outlet']} uses the most {top['register']} wording in its own words "
+                 f"({top['rate']:.1f} per 1,000 words, {_n(int(top['hits']), 'hit')})")
+        others = own[(own["register"] == top["register"]) & (own["outlet"] != top["outlet"])]
+        if "low" in own.columns and len(others) and float(others["high"].max()) >= float(top["low"]):
+            title += ";\nits interval overlaps another outlet's, so the texts do not show a difference"
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
 
 
 def _used_variants(out: Path) -> pd.DataFrame | None:
@@ -627,22 +656,58 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
     hits = _read(out, "lexicon_hits")
     if rates is None or rates.empty or hits is None:
         return None
+    for col in {"rate", "low", "high"} & set(rates.columns):  # a voice without words has no rate
+        rates[col] = pd.to_numeric(rates[col], errors="coerce")
     lexicon = _read(out, "lexicon_used")
-    size = (f"The lexicon has {len(lexicon)} terms in {lexicon['register'].nunique()} registers; "
+    size = (f"The lexicon has {len(lexicon)} terms in {lexicon['register'].nunique()} registers "
+            f"(shipped resources and the corpus's own files, with their sources in lexicon_used.csv); "
             if lexicon is not None else "")
     closing = size + f"all {len(hits)} hits are listed in context in lexicon_hits.csv."
-    top = _top_rate(rates)
+    choices = _read(out, "word_choice")
+    if choices is not None and len(choices):
+        top = choices.iloc[0]
+        closing += (f" Word choice: {_n(len(choices), 'word')} that one outlet used where others "
+                    f"wrote differently (word_choice.csv), e.g. {top['outlet']}'s "
+                    f"\u201c{top['term']}\u201d where {_n(int(top['others']), 'other outlet')} "
+                    f"wrote \u201c{top['other_terms']}\u201d.")
+    has_voice = "voice" in rates.columns
+    own = rates[rates["voice"] == "narration"] if has_voice else rates
+    top = _top_rate(own)
+    voice = " in its own voice (narration, outside quotation marks)" if has_voice else ""
+
+    def interval(r: pd.Series) -> str:
+        return (f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')}, "
+                f"95% interval {r['low']:.1f}\u2013{r['high']:.1f})") if "low" in r else \
+            f"{r['rate']:.1f} per 1,000 words ({_n(int(r['hits']), 'hit')})"
+
     if top is None:
-        return ("No loaded (delegitimising or legitimising) wording from the lexicon was found.", closing)
-    same = rates[rates["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
-    low = same.iloc[0]
-    first = (f"{top['outlet']} uses the most {top['register']} wording: {top['rate']:.1f} per 1,000 words "
-             f"({_n(int(top['hits']), 'hit')}), against {low['rate']:.1f} for {low['outlet']}.")
-    ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
-    if len(ex):
-        e = ex.iloc[0]
-        first += f" For example: \u201c\u2026{e['left']}{e['match']}{e['right']}\u2026\u201d"
-    return first, closing
+        first = f"No delegitimising or legitimising wording from the lexicon was found{voice}."
+    else:
+        same = own[own["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
+        low = same.iloc[0]
+        first = (f"{top['outlet']} uses the most {top['register']} wording{voice}: {interval(top)}, "
+                 f"against {interval(low)} for {low['outlet']}.")
+        if "low" in own.columns:
+            overlap = float(low["high"]) >= float(top["low"])
+            first += (" The two intervals overlap, so these texts do not show that the outlets differ."
+                      if overlap else " The two intervals do not overlap.")
+        ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
+        if has_voice:
+            ex = ex[ex["voice"] == "narration"]
+        if len(ex):
+            e = ex.iloc[0]
+            first += f" For example: \u201c\u2026{e['left']}{e['match']}{e['right']}\u2026\u201d"
+    parts = [first]
+    if has_voice and "voice" in hits.columns:
+        loaded = hits[hits["register"].astype(str).isin(("delegitimising", "legitimising"))]
+        q = loaded[loaded["voice"] == "quotation"]
+        if len(q):
+            who = q["speaker"].astype(str).replace("", "an unnamed speaker").value_counts()
+            parts.append(f"{_n(len(q), 'delegitimising or legitimising hit')} of {len(loaded)} "
+                         f"{'is' if len(q) == 1 else 'are'} inside quotations, the quoted speaker's "
+                         f"words rather than the outlet's: "
+                         + _list([f"{n} from {s}" for s, n in who.items()]) + ".")
+    return (*parts, closing)
 
 
 def _state_spelling(out: Path) -> tuple[str, ...] | None:
@@ -826,7 +891,8 @@ def caveats(out: str | Path) -> list[str]:
     size = f" of {len(lexicon)} terms" if lexicon is not None else ""
     lines.append(
         f"Lexicon limits: loaded and neutral wording is counted from a fixed word list{size}; it misses "
-        "synonyms it does not list, cannot tell quotation from the outlet's own voice, and "
+        "synonyms it does not list, reads a word out of context (a sentiment rating is not a "
+        "frame), tells quotation from the outlet's own voice only by quotation marks, and "
         "English lists judge texts that were first written in other languages."
     )
     lines.append(

@@ -251,7 +251,7 @@ _SECTION_TABLES: dict[str, tuple[str, ...]] = {
     "stability": ("cluster_pairs", "cluster_cooccurrence_k2"),
     "keyness": ("keyness",),
     "labels": ("label_matrix", "actor_labels"),
-    "lexicon": ("lexicon_hits", "register_rates", "lexicon_used"),
+    "lexicon": ("lexicon_hits", "register_rates", "lexicon_used", "word_choice"),
     "spelling": ("spelling_marked",),
     "quotes": ("quotes", "quote_matches", "attribution"),
     "coverage": ("core_share", "coverage_matrix"),
@@ -393,12 +393,23 @@ def _label_section(ctx: _Context) -> tuple[dict[str, pd.DataFrame], str]:
 
 
 def _lexicon_section(ctx: _Context) -> dict[str, pd.DataFrame]:
-    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
+    from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates, voice_rates
+    from framelens.quotes import quotes
+    from framelens.wordchoice import propose_terms, word_choices
 
-    lexicon, _ = lexicon_for_corpus(ctx.corpus.folder)  # shipped terms + the corpus's lexicon*.csv
-    hits = lexicon_hits(ctx.docs, lexicon=lexicon, mentions=ctx.mentions)
-    rates = register_rates(hits, ctx.docs, per=ctx.settings.rate_per, doc_words=ctx.corpus.doc_words)
-    return {"lexicon_hits": hits, "register_rates": rates, "lexicon_used": lexicon}
+    s = ctx.settings
+    lexicon, _ = lexicon_for_corpus(ctx.corpus.folder)  # shipped resources + the corpus's lexicon*.csv
+    # every quoted passage, scare quotes included, so a quoted word is not counted as the outlet's
+    quoted = quotes(ctx.docs, min_words=1, actors=ctx.actors[0] if len(ctx.actors[0]) else None)
+    hits = lexicon_hits(ctx.docs, lexicon=lexicon, mentions=ctx.mentions, quotes=quoted)
+    overall = register_rates(hits, ctx.docs, per=s.rate_per, doc_words=ctx.corpus.doc_words).assign(voice="all")
+    by_voice = voice_rates(hits, ctx.docs, quotes=quoted, per=s.rate_per)
+    rates = pd.concat([overall, by_voice], ignore_index=True)[
+        ["outlet", "voice", "register", "hits", "words", "rate", "low", "high"]]
+    # the words one outlet chose where the others chose different ones, within the story
+    choices = propose_terms(word_choices(ctx.docs, mentions=ctx.mentions), lexicon=lexicon)
+    return {"lexicon_hits": hits, "register_rates": rates, "lexicon_used": lexicon,
+            "word_choice": choices}
 
 
 def _spelling_section(ctx: _Context) -> dict[str, pd.DataFrame]:
