@@ -27,7 +27,6 @@ is measured in ``benchmarks/RESULTS.md`` (adjusted Rand index).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -36,15 +35,14 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.preprocessing import normalize
 
-from framelens.features import TfidfResult, _threads, tfidf
-from framelens.progress import progress
+from framelens.features import TfidfResult, tfidf
+from framelens.neighbours import UNDATED, n_threads, window_topk
 
 __all__ = ["STORY_TFIDF", "story_edges", "group_stories", "story_summary"]
 
 #: TF-IDF settings used when :func:`story_edges` computes the features itself.
 STORY_TFIDF: dict[str, Any] = {"sublinear_tf": True, "stop_words": "english", "min_df": 2}
 
-_UNDATED = ("block", "alone")
 _EDGE_COLUMNS = ["doc", "neighbour", "similarity", "days_apart"]
 
 
@@ -91,48 +89,6 @@ def _features(corpus: pd.DataFrame | TfidfResult, features: TfidfResult | sp.spm
                          "number of articles; compute the features on the same corpus, in the "
                          "same order")
     return normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", copy=True)
-
-
-def _block_edges(x: sp.csr_matrix, rows: np.ndarray, days: np.ndarray, *, window: float,
-                 k: int, threshold: float, chunk_size: int, threads: int = 1) -> list[np.ndarray]:
-    """Top-k links at or above ``threshold`` among ``rows`` (sorted by day).
-
-    Chunks of rows are independent; with ``threads > 1`` they run on a thread pool
-    (scipy's sparse product releases the GIL) and come back in chunk order, so the
-    links are the same for any number of threads.
-    """
-    sub = x[rows]
-    d = days
-
-    def chunk(a: int) -> np.ndarray | None:
-        b = min(a + chunk_size, len(rows))
-        lo = int(np.searchsorted(d, d[a] - window, side="left"))
-        hi = int(np.searchsorted(d, d[b - 1] + window, side="right"))
-        sim = (sub[a:b] @ sub[lo:hi].T).toarray()
-        gap = np.abs(d[a:b, None] - d[None, lo:hi])
-        sim[gap > window] = -1.0
-        own = np.arange(a, b) - lo
-        sim[np.arange(b - a), own] = -1.0  # never a link to oneself
-        kk = min(k, sim.shape[1])
-        if kk == 0:
-            return None
-        top = np.argpartition(-sim, kk - 1, axis=1)[:, :kk] if kk < sim.shape[1] else \
-            np.tile(np.arange(sim.shape[1]), (b - a, 1))
-        vals = np.take_along_axis(sim, top, axis=1)
-        i, j = np.nonzero(vals >= threshold)
-        src = rows[a + i]
-        dst = rows[lo + top[i, j]]
-        return np.column_stack([src, dst, vals[i, j], np.abs(d[a + i] - d[lo + top[i, j]])])
-
-    starts = range(0, len(rows), chunk_size)
-    show = None if len(starts) > 5 else False
-    if threads > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            found = list(progress(pool.map(chunk, starts), total=len(starts), desc="stories",
-                                  unit="chunk", enabled=show))
-    else:
-        found = [chunk(a) for a in progress(starts, desc="stories", unit="chunk", enabled=show)]
-    return [f for f in found if f is not None]
 
 
 def story_edges(
@@ -197,13 +153,13 @@ def story_edges(
     >>> story_edges(df, features=tfidf(df), threshold=0.2)[["doc", "neighbour"]].values.tolist()
     [[0, 1], [1, 0]]
     """
-    if undated not in _UNDATED:
-        raise ValueError(f"undated={undated!r} is not supported; choose one of {list(_UNDATED)}")
+    if undated not in UNDATED:
+        raise ValueError(f"undated={undated!r} is not supported; choose one of {list(UNDATED)}")
     _check_number("window_days", window_days, low=0)
     _check_number("k", k, low=1, integer=True)
     _check_number("threshold", threshold, low=0.0, high=1.0)
     _check_number("chunk_size", chunk_size, low=1, integer=True)
-    threads = _threads(n_jobs)
+    n_threads(n_jobs)
     if isinstance(corpus, TfidfResult):
         days = np.zeros(corpus.n_docs)
     else:
@@ -212,19 +168,8 @@ def story_edges(
                             f"{type(corpus).__name__}")
         days = _days(corpus, date_col)
     x = _features(corpus, features, text_col)
-    parts: list[np.ndarray] = []
-    dated = np.flatnonzero(~np.isnan(days))
-    order = dated[np.argsort(days[dated], kind="stable")]
-    if len(order):
-        parts += _block_edges(x, order, days[order], window=float(window_days), k=int(k),
-                              threshold=float(threshold), chunk_size=int(chunk_size),
-                              threads=threads)
-    missing = np.flatnonzero(np.isnan(days))
-    if len(missing) and undated == "block":
-        parts += _block_edges(x, missing, np.zeros(len(missing)), window=0.0, k=int(k),
-                              threshold=float(threshold), chunk_size=int(chunk_size),
-                              threads=threads)
-    arr = np.concatenate(parts) if parts else np.empty((0, 4))
+    arr = window_topk(x, days, window=float(window_days), k=int(k), threshold=float(threshold),
+                      undated=undated, chunk_size=int(chunk_size), n_jobs=n_jobs, desc="stories")
     out = pd.DataFrame({
         "doc": arr[:, 0].astype(np.int64), "neighbour": arr[:, 1].astype(np.int64),
         "similarity": arr[:, 2].astype(np.float64), "days_apart": arr[:, 3].astype(np.float64),
