@@ -385,8 +385,9 @@ def nearest_neighbours(
         Neighbours are searched among the documents dated at most ``window_days`` from
         each document (the date blocking of :func:`framelens.stories.group_stories`):
         linear in the number of documents when they spread over many days. Undated
-        documents are compared with each other only. A document whose window holds
-        fewer than ``k`` other documents gets fewer rows.
+        documents are compared with each other only, as a corpus without dates
+        (``"exact"`` up to :data:`EXACT_MAX_DOCS` of them, ``"approximate"`` above). A
+        document whose window holds fewer than ``k`` other documents gets fewer rows.
     ``"approximate"``
         TruncatedSVD to ``n_components`` dimensions, a faiss HNSW search for
         ``n_candidates`` candidates per document, re-ranked by the exact cosine; about
@@ -466,8 +467,8 @@ def nearest_neighbours(
             "exact" if n <= EXACT_MAX_DOCS else "approximate"
     k = min(int(k), n - 1)
     if method == "window":
-        found = window_topk(result.matrix, day_numbers, window=float(window_days), k=max(k, 1),
-                            n_jobs=n_jobs) if k >= 1 else np.empty((0, 4))
+        found = _window_and_undated(result.matrix, day_numbers, window=float(window_days), k=k,
+                                    n_jobs=n_jobs)
         rows = found[:, 0].astype(np.int64)
         nbrs = found[:, 1].astype(np.int64)
         sims = found[:, 2]
@@ -493,6 +494,27 @@ def nearest_neighbours(
     out.insert(1, name, labels[out["row"].to_numpy()])
     out.insert(4, f"neighbour_{name}", labels[out["neighbour_row"].to_numpy()])
     return out
+
+
+def _window_and_undated(matrix: sp.spmatrix, days: np.ndarray, *, window: float, k: int,
+                        n_jobs: int | None) -> np.ndarray:
+    """Window neighbours of the dated rows; the undated rows searched among themselves by
+    size (all pairs up to :data:`EXACT_MAX_DOCS`, approximately above), never with the dated.
+
+    Rows (row, neighbour, cosine, days apart) sorted by row, then descending cosine.
+    """
+    if k < 1:
+        return np.empty((0, 4))
+    found = [window_topk(matrix, days, window=window, k=k, undated="alone", n_jobs=n_jobs)]
+    undated = np.flatnonzero(np.isnan(days))
+    kk = min(k, len(undated) - 1)
+    if kk >= 1:
+        search = exact_topk if len(undated) <= EXACT_MAX_DOCS else approximate_topk
+        nbr, sim = search(sp.csr_matrix(matrix)[undated], k=kk, n_jobs=n_jobs)
+        found.append(np.column_stack([np.repeat(undated, kk), undated[nbr.ravel()],
+                                      sim.ravel(), np.zeros(nbr.size)]))
+    arr = np.concatenate(found)
+    return arr[np.lexsort((arr[:, 1], -arr[:, 2], arr[:, 0]))]
 
 
 def _day_numbers(docs: Any, dates: str | Sequence[Any] | pd.Series) -> np.ndarray:
