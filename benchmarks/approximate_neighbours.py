@@ -1,18 +1,20 @@
-"""Would approximate nearest neighbours beat the exact search? PyNNDescent on 37,554 articles.
+"""Neighbour searches against the exact one: recall@10 and time on 37,554 articles.
 
-Issue 7's 10-nearest-neighbour stage is an exact all-pairs search
-(``framelens.features.nearest_neighbours``: sparse ``X @ X.T`` keeping each row's top 11
-with sparse_dot_topn), whose work grows with n**2. This script measures the obvious
-sub-quadratic alternative on the same TF-IDF matrix: PyNNDescent (nearest-neighbour
-descent, sparse cosine, 2 threads), its wall time (import, first build with Numba's
-compilation, second build) and its recall@10 against the exact neighbours.
+``framelens.features.nearest_neighbours`` offers three searches (``framelens.neighbours``):
+``exact`` (all pairs, quadratic), ``window`` (within each article's date window, the
+default when dates are given) and ``approximate`` (TruncatedSVD + faiss HNSW candidates
+re-ranked by the exact cosine). This script times each on the same TF-IDF matrix
+(Article-Bias-Prediction, cleaned, sublinear tf, English stop words, min_df=2) and
+measures recall@k against the exact search: the mean share of each article's exact
+``k`` nearest neighbours that the other search also returns. Articles whose exact
+neighbours include similarity-0 fill (no ``k`` similar articles) count like the others.
 
-PyNNDescent is not a framelens dependency (it pulls in Numba and llvmlite); install it
-into a throwaway directory to run this::
+Run by hand (not part of ``make test``)::
 
-    .venv/bin/pip install --target /tmp/ann pynndescent==0.7.0
-    PYTHONPATH=/tmp/ann .venv/bin/python benchmarks/approximate_neighbours.py [--n N]
+    nice .venv/bin/python benchmarks/approximate_neighbours.py [--n N] \\
+        [--settings 512:200 256:100]
 
+``--settings`` lists ``n_components:n_candidates`` pairs for the approximate search.
 Results are in ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
@@ -27,55 +29,56 @@ import numpy as np
 
 from framelens.distributed import analyse, load_jsonl
 from framelens.features import nearest_neighbours
+from framelens.neighbours import recall_at_k
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
 
 
-def recall_at_k(exact: np.ndarray, approx: np.ndarray) -> float:
-    """Mean share of each row's exact neighbours that the approximate list also holds."""
-    hits = [len(set(e) & set(a)) for e, a in zip(exact.tolist(), approx.tolist())]
-    return float(np.sum(hits)) / exact.size
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=None, help="first N articles (default all)")
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--settings", nargs="*", default=["512:200", "256:100"],
+                        help="n_components:n_candidates of the approximate search")
     args = parser.parse_args(argv)
     if not DATA.is_file():
         print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
         return 2
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-          "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+          f"load average {_load()}", flush=True)
     corpus = load_jsonl(DATA, n=args.n)
-    tf = analyse(corpus, steps=("clean", "vocab"), engine="processes", n_jobs=2,
-                 chunk_size=500).tfidf
-    k = args.k
-    t = time.perf_counter()
-    nn = nearest_neighbours(tf, k=k, n_jobs=2)
-    exact_s = time.perf_counter() - t
-    exact = nn["neighbour_row"].to_numpy().reshape(-1, k)
-    print(f"n={tf.n_docs}: exact (sparse_dot_topn, 2 threads) {exact_s:.1f} s", flush=True)
-    t = time.perf_counter()
-    try:
-        import pynndescent
-    except ImportError:
-        print("pynndescent is not installed; see this script's docstring", file=sys.stderr)
-        return 2
-    print(f"import pynndescent {pynndescent.__version__ if hasattr(pynndescent, '__version__') else ''}"
-          f" (and Numba): {time.perf_counter() - t:.1f} s", flush=True)
-    x = tf.matrix.astype(np.float32)
-    for run in ("first (compiles)", "second"):
+    res = analyse(corpus, steps=("clean", "vocab"), engine="processes", n_jobs=args.jobs,
+                  chunk_size=500)
+    tf, k = res.tfidf, args.k
+
+    def timed(label: str, **kwargs: object) -> np.ndarray:
         t = time.perf_counter()
-        index = pynndescent.NNDescent(x, metric="cosine", n_neighbors=3 * k, random_state=0,
-                                      n_jobs=2, low_memory=True)
-        graph, _ = index.neighbor_graph
+        nn = nearest_neighbours(tf, k=k, n_jobs=args.jobs, **kwargs)
         took = time.perf_counter() - t
-        approx = np.array([[j for j in row if j != i][:k] for i, row in enumerate(graph)])
-        print(f"pynndescent {run}: {took:.1f} s, recall@{k} {recall_at_k(exact, approx):.4f}",
-              flush=True)
-    print("load average after " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print(f"  {label}: {took:.1f} s (load average {_load()})", flush=True)
+        if kwargs.get("method") == "window":  # fewer than k rows where a window is small
+            out = np.full((tf.n_docs, k), -1, dtype=np.int64)
+            out[nn["row"].to_numpy(), nn["rank"].to_numpy() - 1] = nn["neighbour_row"]
+            return out
+        return nn["neighbour_row"].to_numpy().reshape(-1, k)
+
+    print(f"n={tf.n_docs}, {tf.matrix.shape[1]} terms, k={k}", flush=True)
+    exact = timed("exact (all pairs, sparse_dot_topn)", method="exact")
+    window = timed("window (3 days; undated with each other)", method="window",
+                   dates=corpus["date"])
+    print(f"    recall@{k} of the window search: {recall_at_k(exact, window):.4f} "
+          "(a different question: only neighbours published within 3 days)", flush=True)
+    for setting in args.settings:
+        comps, cands = (int(v) for v in setting.split(":"))
+        approx = timed(f"approximate (SVD {comps} dims, {cands} candidates, faiss HNSW)",
+                       method="approximate", n_components=comps, n_candidates=cands)
+        print(f"    recall@{k}: {recall_at_k(exact, approx):.4f}", flush=True)
     return 0
 
 

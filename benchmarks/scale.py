@@ -18,11 +18,15 @@ per-article framelens.distributed.analyse(engine="processes", n_jobs=2): cleanin
             reported too
 tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, English stop
             words, min_df=2), equal to TfidfVectorizer on the whole corpus
-10-NN       features.nearest_neighbours(k=10, n_jobs=2) (exact cosine top-k: sparse
-            X @ X.T keeping 11 per row with sparse_dot_topn on 2 threads; without that
-            package scikit-learn brute force, working_memory=128 MB per block)
-stories     stories.group_stories (3-day date blocks, k=10, cosine >= 0.3; chunks of rows
-            on 2 threads)
+10-NN       features.nearest_neighbours(k=10, dates=date, n_jobs=2): the default with
+            dates, each article's 10 most similar within 3 days (date-window chunks on
+            2 threads); --neighbours exact|approximate for the other searches
+10-NN exact the exact all-pairs search (method="exact": sparse X @ X.T keeping 11 per
+            row with sparse_dot_topn on 2 threads), the 10-NN stage before issue 16;
+            timed in the same run for comparison and NOT counted in the pipeline total
+            (--no-exact skips it)
+stories     stories.group_stories (3-day date blocks, k=10, links at cosine >= 0.2, split
+            by average linkage at mean cosine 0.2; chunks of rows on 2 threads)
 labels      actors.label_matrix (actor x outlet)
 keyness     keyness.keyness(left vs right)
 reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
@@ -133,7 +137,12 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float]]:
+#: Stages timed for comparison only, left out of the pipeline total.
+EXTRA = ("reference", "10-NN exact")
+
+
+def run(n: int, *, chunk_size: int, n_jobs: int, neighbours: str = "window",
+        exact: bool = True) -> tuple[Times, dict[str, float]]:
     """Run every stage on the first ``n`` articles.
 
     Returns {stage: (wall seconds, CPU seconds, peak PSS bytes)} and the per-article
@@ -167,12 +176,17 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float
     wall = ", ".join(f"{k} {v:.1f}" for k, v in res.wall_seconds.items())
     print(f"  {'':<12} (wall seconds inside: {wall})", flush=True)
     tf = res.tfidf
+    dates = res.corpus["date"] if neighbours == "window" else None
     with sklearn.config_context(working_memory=WORKING_MEMORY):
-        stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
+        stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs, method=neighbours,
+                                                  dates=dates))
+        if exact:
+            stage("10-NN exact", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs,
+                                                            method="exact"))
     stories = stage("stories", lambda: group_stories(res.corpus, features=tf, n_jobs=n_jobs))
     print(f"  {'':<12} ({int((stories['story_size'] > 1).sum())} articles in "
           f"{int(stories.loc[stories['story_size'] > 1, 'story'].nunique())} multi-article "
-          "stories)", flush=True)
+          f"stories; the largest has {int(stories['story_size'].max())})", flush=True)
     stage("labels", lambda: label_matrix(res.mentions))
     stage("keyness", lambda: keyness(res.term_counts, target="left", reference="right",
                                      warn=False))
@@ -183,8 +197,8 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float
 
 
 def report(n: int, times: Times) -> tuple[float, float]:
-    pipeline = sum(t for k, (t, _, _) in times.items() if k != "reference")
-    cpu = sum(c for k, (_, c, _) in times.items() if k != "reference")
+    pipeline = sum(t for k, (t, _, _) in times.items() if k not in EXTRA)
+    cpu = sum(c for k, (_, c, _) in times.items() if k not in EXTRA)
     ref = times["reference"][0]
     peak = max(m for _, _, m in times.values())
     print(f"n={n}: pipeline {pipeline:.1f} s (CPU {cpu:.1f} s), reference {ref:.1f} s, ratio "
@@ -209,8 +223,8 @@ def summary(runs: dict[int, tuple[Times, dict[str, float]]]) -> str:
     totals = []
     for n in sizes:
         t = runs[n][0]
-        pipe = sum(w for k, (w, _, _) in t.items() if k != "reference")
-        cpu = sum(c for k, (_, c, _) in t.items() if k != "reference")
+        pipe = sum(w for k, (w, _, _) in t.items() if k not in EXTRA)
+        cpu = sum(c for k, (_, c, _) in t.items() if k not in EXTRA)
         totals.append((pipe, cpu, t["reference"][0], max(m for _, _, m in t.values())))
     lines.append("| **pipeline total** | " + " | ".join(
         f"**{p:.1f}** / {c:.1f}" for p, c, _, _ in totals)
@@ -230,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run on this fraction of N (0 to skip)")
     parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--neighbours", choices=("window", "approximate", "exact"),
+                        default="window", help="method of the 10-NN stage")
+    parser.add_argument("--no-exact", action="store_true",
+                        help="skip the exact all-pairs search timed for comparison")
     args = parser.parse_args(argv)
     if not DATA.is_file():
         print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
@@ -250,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     totals = {}
     for n in sizes:
         print(f"n={n}", flush=True)
-        runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs)
+        runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs,
+                      neighbours=args.neighbours, exact=not args.no_exact)
         totals[n] = report(n, runs[n][0])
     if len(sizes) == 2:
         small, big = sizes
@@ -258,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{totals[big][0] / totals[small][0]:.1f}x the pipeline time "
               f"(target <= 11x for 10x) and {totals[big][1] / totals[small][1]:.1f}x the "
               "reference time")
+        for name in runs[big][0]:
+            a, b = runs[small][0][name][0], runs[big][0][name][0]
+            growth = f"{b / a:.1f}x" if a > 0.05 else "(small run under 0.05 s)"
+            print(f"  {name}: {a:.1f} -> {b:.1f} s wall, {growth}")
     print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print()
     print(summary(runs))

@@ -17,10 +17,15 @@ Method
   counted and listed).
 * Pipeline: :func:`framelens.corpus.clean`, then :func:`framelens.stories.group_stories`
   with its defaults (TF-IDF with sublinear tf, English stop words, min_df=2; 3-day date
-  window, k=10, cosine >= 0.3), and a grid of thresholds and windows for sensitivity.
+  window, k=10, links at cosine >= 0.2, each component split by average linkage where
+  the mean cosine between two groups falls below 0.2), beside the previous defaults
+  (links at cosine >= 0.3, connected components) in the same run, and a grid of link
+  thresholds and average-linkage cuts for sensitivity.
 * Scores: adjusted Rand index (scikit-learn) over all articles, ARI over the 50 event
-  articles only, the number of events whose five articles end in one story, and the
-  number of distractors grouped with an event.
+  articles only, the number of events whose five articles end in one story, the number
+  of events merged into another event's story (a story holding articles of m events
+  counts m - 1), and the number of distractors grouped with an event.
+* Sizes: ``--distractors 2000 5000`` (default) runs both mixes.
 """
 from __future__ import annotations
 
@@ -83,17 +88,40 @@ def score(corpus: pd.DataFrame, stories: pd.DataFrame) -> dict[str, float]:
     is_event = corpus["doc_id"].str.startswith("wcl-").to_numpy()
     event_stories = set(pred[is_event])
     whole = sum(len(set(pred[truth == e])) == 1 for e in sorted(set(truth[is_event])))
+    merged = sum(len(set(truth[is_event & (pred == p)])) - 1 for p in event_stories)
     return {
         "ari_all": adjusted_rand_score(truth, pred),
         "ari_events": adjusted_rand_score(truth[is_event], pred[is_event]),
         "events_whole": whole,
+        "events_merged": merged,
         "distractors_joined": int(np.isin(pred[~is_event], list(event_stories)).sum()),
     }
 
 
+def _describe(corpus: pd.DataFrame, stories: pd.DataFrame, titles: bool) -> None:
+    is_event = corpus["doc_id"].str.startswith("wcl-")
+    ev_story = stories.loc[is_event, "story"]
+    for story, grp in corpus[is_event].groupby(ev_story.to_numpy()):
+        joined = corpus.loc[(stories["story"] == story) & ~is_event]
+        print(f"  story {story}: {', '.join(sorted(grp['truth'].str.replace('event ', 'e')))}"
+              + (f" + {len(joined)} distractors" if len(joined) else ""))
+        if titles:
+            for title in joined["title"]:
+                print(f"      {title[:90]}")
+
+
+def _line(label: str, s: dict[str, float]) -> str:
+    return (f"{label}: ARI events {s['ari_events']:.3f}, events whole {s['events_whole']}/10, "
+            f"events merged {s['events_merged']}, distractors joined {s['distractors_joined']}, "
+            f"ARI all {s['ari_all']:.3f}")
+
+
+PREVIOUS = {"threshold": 0.3, "linkage": "none"}  # the defaults before issue 17 item 6
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--distractors", type=int, default=2000)
+    parser.add_argument("--distractors", type=int, nargs="+", default=[2000, 5000])
     parser.add_argument("--titles", action="store_true",
                         help="print the titles of distractors grouped with an event")
     parser.add_argument("--figure", type=Path, default=ROOT / "benchmarks" / "story_ari.png")
@@ -101,53 +129,43 @@ def main(argv: list[str] | None = None) -> int:
     if not WCL.is_dir() or not ABP.is_file():
         print("../shared/corpora (newswcl50, article-bias-prediction) not found", file=sys.stderr)
         return 2
-    corpus = pd.concat([load_newswcl50(), distractors(args.distractors)], ignore_index=True)
-    corpus, _ = clean(corpus)
-    dates = pd.to_datetime(corpus["date"], errors="coerce", format="mixed")
-    print(f"{len(corpus)} articles: 50 NewsWCL50 + {len(corpus) - 50} distractors dated "
-          f"{dates[50:].min():%Y-%m-%d} to {dates[50:].max():%Y-%m-%d}")
-    features = tfidf(corpus, **STORY_TFIDF)
-    default = group_stories(corpus, features=features)
-    s = score(corpus, default)
-    print(f"defaults (window 3 days, k=10, cosine >= 0.3): ARI all {s['ari_all']:.3f}, "
-          f"ARI events {s['ari_events']:.3f}, events whole {s['events_whole']}/10, "
-          f"distractors joined to an event {s['distractors_joined']}")
-    is_event = corpus["doc_id"].str.startswith("wcl-")
-    ev_story = default.loc[is_event, "story"]
-    for story, grp in corpus[is_event].groupby(ev_story.to_numpy()):
-        joined = corpus.loc[(default["story"] == story) & ~is_event]
-        print(f"  story {story}: {', '.join(sorted(grp['truth'].str.replace('event ', 'e')))}"
-              + (f" + {len(joined)} distractors" if len(joined) else ""))
-        if args.titles:
-            for title in joined["title"]:
-                print(f"      {title[:90]}")
-    rows = []
-    for window in (1, 3, 7, None):
-        for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
-            st = group_stories(corpus, features=features, threshold=threshold,
-                               window_days=window if window is not None else 0,
-                               date_col="date" if window is not None else None)
-            label = "no blocking" if window is None else \
-                f"±{window} day{'s' if window > 1 else ''}"
-            rows.append({"window": label,
-                         "threshold": threshold, **score(corpus, st)})
-    grid = pd.DataFrame(rows)
-    print(grid.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    grids = {}
+    for n in args.distractors:
+        corpus = pd.concat([load_newswcl50(), distractors(n)], ignore_index=True)
+        corpus, _ = clean(corpus)
+        dates = pd.to_datetime(corpus["date"], errors="coerce", format="mixed")
+        print(f"{len(corpus)} articles: 50 NewsWCL50 + {len(corpus) - 50} distractors dated "
+              f"{dates[50:].min():%Y-%m-%d} to {dates[50:].max():%Y-%m-%d}", flush=True)
+        features = tfidf(corpus, **STORY_TFIDF)
+        before = group_stories(corpus, features=features, **PREVIOUS)
+        print(_line("  previous defaults (links >= 0.3, components)", score(corpus, before)))
+        default = group_stories(corpus, features=features)
+        print(_line("  defaults (links >= 0.2, average linkage at 0.2)", score(corpus, default)))
+        _describe(corpus, default, args.titles)
+        rows = []
+        for threshold in (0.15, 0.2, 0.25, 0.3):
+            for min_average in (0.1, 0.15, 0.2, 0.25, 0.3):
+                st = group_stories(corpus, features=features, threshold=threshold,
+                                   min_average=min_average)
+                rows.append({"threshold": threshold, "min_average": min_average,
+                             **score(corpus, st)})
+        grids[n] = pd.DataFrame(rows)
+        print(grids[n].to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)
     use_style()
     ax = new_axes(figsize=(6.5, 4.0))
-    for colour, (window, grp) in zip(PALETTE, grid.groupby("window", sort=False)):
-        ax.plot(grp["threshold"], grp["ari_events"], marker="o", color=colour, label=window)
-    ax.axvline(0.3, color="grey", lw=0.8, ls=":")
-    ax.annotate("default", (0.3, 0.02), xytext=(3, 0), textcoords="offset points",
+    for colour, (n, grid) in zip(PALETTE, grids.items()):
+        for style, (threshold, grp) in zip(("-", "--", ":", "-."), grid.groupby("threshold")):
+            ax.plot(grp["min_average"], grp["ari_events"], marker="o", color=colour, ls=style,
+                    label=f"{n:,} distractors, links >= {threshold:.2f}")
+    ax.axvline(0.2, color="grey", lw=0.8, ls=":")
+    ax.annotate("default", (0.2, 0.02), xytext=(3, 0), textcoords="offset points",
                 fontsize=8, color="grey")
-    ax.set_xlabel("cosine threshold for a same-story link")
-    ax.set_ylabel("ARI on the 50 event articles\n(grouped among 2,050)")
+    ax.set_xlabel("mean cosine at which average linkage stops merging")
+    ax.set_ylabel("ARI on the 50 event articles")
     ax.set_ylim(-0.02, 1.05)
-    ax.legend(title="date window", frameon=False, fontsize=8)
-    best = grid.loc[grid["ari_events"].idxmax()]
-    ax.set_title(f"NewsWCL50 events recovered with ARI {s['ari_events']:.2f} at the defaults;\n"
-                 f"best {best['ari_events']:.2f} at cosine {best['threshold']:.2f}, "
-                 f"{best['window']} window", fontsize=10)
+    ax.legend(frameon=False, fontsize=6, ncol=2)
+    ax.set_title("NewsWCL50 events among unrelated articles: links at cosine >= 0.2,\n"
+                 "split by average linkage at mean cosine 0.2 (3-day date blocks)", fontsize=10)
     ax.figure.savefig(args.figure)
     print(f"figure: {args.figure}")
     return 0

@@ -61,8 +61,9 @@ def single_machine(df: pd.DataFrame) -> dict:
             "term_counts": term_counts(cleaned, label_col="lean")}
 
 
-def assert_same(res: Analysis, want: dict) -> None:
-    for name in ("corpus", "audit", "mentions", "hits", "rates", "term_counts"):
+def assert_same(res: Analysis, want: dict, names: tuple[str, ...] = (
+        "corpus", "audit", "mentions", "hits", "rates", "term_counts")) -> None:
+    for name in names:
         pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
     assert res.mentions.attrs == {} and res.rates.attrs == {}  # nothing rides on attrs
 
@@ -191,12 +192,54 @@ def real() -> pd.DataFrame:
     return load_jsonl(ABP, n=N_REAL)
 
 
+TEXT_COLUMNS = {"text", "text_raw"}
+
+
+def _texts_in(obj: Any, where: str = "result") -> list[str]:
+    """Where in what the client received a text column (or a Series of texts) sits."""
+    if isinstance(obj, pd.DataFrame):
+        return [f"{where} column {c!r}" for c in obj.columns if c in TEXT_COLUMNS]
+    if isinstance(obj, pd.Series):
+        return [where] if obj.name in TEXT_COLUMNS else []
+    if isinstance(obj, dict):
+        return [w for k, v in obj.items() for w in
+                ([f"{where}[{k!r}]"] if k in TEXT_COLUMNS else []) + _texts_in(v, f"{where}[{k!r}]")]
+    if isinstance(obj, (list, tuple)):
+        return [w for i, v in enumerate(obj) for w in _texts_in(v, f"{where}[{i}]")]
+    return []
+
+
+@pytest.fixture
+def received(client: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Everything the client gets back from the workers through client.compute."""
+    got: list[Any] = []
+    compute = client.compute
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        out = compute(*args, **kwargs)
+        got.append(out)
+        return out
+
+    monkeypatch.setattr(client, "compute", spy)
+    return got
+
+
+def test_the_text_spy_finds_texts() -> None:
+    assert _texts_in([{"text": pd.Series(["a"]), "frame": pd.DataFrame({"text_raw": ["a"]})}]) \
+        == ["result[0]['text']", "result[0]['frame'] column 'text_raw'"]
+    assert _texts_in([{"mentions": pd.DataFrame({"doc_id": ["a"]})}]) == []
+
+
 @pytest.mark.filterwarnings("ignore:Sending large graph")
-def test_dask_cluster_equals_single_machine_on_real_articles(client: Any, real: pd.DataFrame
-                                                             ) -> None:
+def test_dask_cluster_equals_single_machine_on_real_articles(client: Any, real: pd.DataFrame,
+                                                             received: list[Any]) -> None:
     res = analyse(real, engine="dask", client=client, chunk_size=250, actors=ACTORS)
+    assert len(received) == 1 and len(received[0]) == 4  # one result per partition
+    assert _texts_in(received) == []  # only tables crossed the network
     want = single_machine(real)
-    assert_same(res, want)
+    assert "text" not in res.corpus.columns  # the cleaned texts stayed on the workers
+    pd.testing.assert_frame_equal(res.corpus, real)
+    assert_same(res, want, ("audit", "mentions", "hits", "rates", "term_counts"))
     assert len(res.hits) > 1000 and len(res.mentions) > 1000
     texts = want["corpus"]["text"].tolist()
     ref = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
@@ -212,8 +255,8 @@ def test_dask_cluster_equals_single_machine_on_real_articles(client: Any, real: 
     assert res.cpu_seconds["clean"] > 0
 
 
-def test_dask_bag_read_on_the_workers(client: Any, real: pd.DataFrame, tmp_path: Path
-                                      ) -> None:
+def test_dask_bag_read_on_the_workers(client: Any, real: pd.DataFrame, tmp_path: Path,
+                                      received: list[Any]) -> None:
     part = real.iloc[:200]
     f = tmp_path / "part.jsonl"
     names = {"doc_id": "id", "outlet": "source", "text_raw": "text"}
@@ -227,7 +270,11 @@ def test_dask_bag_read_on_the_workers(client: Any, real: pd.DataFrame, tmp_path:
     want = single_machine(part.reset_index(drop=True))
     for name in ("audit", "mentions", "hits", "rates", "term_counts"):
         pd.testing.assert_frame_equal(getattr(res, name), want[name], obj=name)
-    assert res.corpus["text"].tolist() == want["corpus"]["text"].tolist()
+    assert len(received) == 1 and len(received[0]) == bag.npartitions
+    assert _texts_in(received) == []  # the workers read the texts and kept them
+    assert not TEXT_COLUMNS & set(res.corpus.columns)
+    meta = part.drop(columns="text_raw").reset_index(drop=True)
+    pd.testing.assert_frame_equal(res.corpus[meta.columns], meta.astype("str"))
 
 
 # --------------------------------------------------------------------------- shared words

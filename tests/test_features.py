@@ -276,9 +276,10 @@ def _neighbour_matrix() -> sp.csr_matrix:
     return sp.csr_matrix(x)
 
 
+@pytest.mark.parametrize("method", ["auto", "exact"])
 @pytest.mark.parametrize("hide_sparse_dot_topn", [False, True])
 def test_nearest_neighbours_are_the_exact_top_k(monkeypatch: pytest.MonkeyPatch,
-                                                hide_sparse_dot_topn: bool) -> None:
+                                                hide_sparse_dot_topn: bool, method: str) -> None:
     import sys
 
     if hide_sparse_dot_topn:  # the scikit-learn path must give the same answer
@@ -287,7 +288,7 @@ def test_nearest_neighbours_are_the_exact_top_k(monkeypatch: pytest.MonkeyPatch,
     labels = pd.Index([f"a{i}" for i in range(x.shape[0])], name="outlet")
     res = TfidfResult(matrix=x, terms=np.array([f"t{j}" for j in range(x.shape[1])]),
                       labels=labels, vectorizer=None)  # type: ignore[arg-type]
-    nn = nearest_neighbours(res, k=4, n_jobs=2)
+    nn = nearest_neighbours(res, k=4, n_jobs=2, method=method)
     want_rows, want_sims = _exact_neighbours(x.toarray(), 4)
     assert nn["neighbour_row"].to_numpy().reshape(-1, 4).tolist() == want_rows.tolist()
     assert np.allclose(nn["similarity"].to_numpy().reshape(-1, 4), want_sims, atol=1e-12)
@@ -335,3 +336,116 @@ def test_article_labels_are_unique_and_start_with_the_outlet(rows: list[tuple[st
 def test_article_labels_never_collide_with_an_outlet_name() -> None:
     corpus = pd.DataFrame({"doc_id": ["1", "2", "3"], "outlet": ["A", "A", "A · 1"]})
     assert article_labels(corpus)["article"].tolist() == ["A · 1", "A · 2", "A · 1 · 3"]
+
+
+# --------------------------------------------------------------------------- neighbour methods
+def _result(x: sp.csr_matrix) -> TfidfResult:
+    return TfidfResult(matrix=sp.csr_matrix(x), terms=np.array([f"t{j}" for j in range(x.shape[1])]),
+                       labels=pd.Index([f"a{i}" for i in range(x.shape[0])], name="outlet"),
+                       vectorizer=None)  # type: ignore[arg-type]
+
+
+def _window_brute_force(x: np.ndarray, days: np.ndarray, window: float, k: int) -> dict:
+    """Each row's k most similar rows within the window (dense, by hand): {row: [(nbr, sim)]}."""
+    unit = x / np.linalg.norm(x, axis=1)[:, None]
+    s = unit @ unit.T
+    out = {}
+    for i in range(len(x)):
+        same = [j for j in range(len(x)) if j != i and (
+            (np.isnan(days[i]) and np.isnan(days[j])) or abs(days[i] - days[j]) <= window)]
+        best = sorted(same, key=lambda j: (-s[i, j], j))[:k]
+        if best:
+            out[i] = [(j, s[i, j]) for j in best]
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 5), window=st.sampled_from([0, 1, 2.5]))
+def test_window_neighbours_never_leave_the_window(seed: int, k: int, window: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.random((25, 8)) + 0.01  # random positive weights: every pair similar, no ties
+    days = rng.integers(0, 8, size=25).astype(float)
+    days[rng.random(25) < 0.2] = np.nan  # some undated: compared with each other only
+    dates = [None if np.isnan(d) else f"2024-01-{int(d) + 1:02d}" for d in days]
+    nn = nearest_neighbours(_result(sp.csr_matrix(x)), k=k, dates=dates, window_days=window)
+    want = _window_brute_force(x, days, window, k)
+    got = {i: list(zip(g["neighbour_row"], g["similarity"])) for i, g in nn.groupby("row")}
+    assert sorted(got) == sorted(want)
+    for i in want:
+        assert [j for j, _ in got[i]] == [j for j, _ in want[i]]
+        assert np.allclose([v for _, v in got[i]], [v for _, v in want[i]], atol=1e-12)
+    gap = np.abs(days[nn["row"]] - days[nn["neighbour_row"]])
+    undated = np.isnan(days[nn["row"]])
+    assert (gap[~undated] <= window).all() and np.isnan(days[nn["neighbour_row"]][undated]).all()
+    assert (nn.groupby("row")["rank"].apply(list) == nn.groupby("row")["rank"].apply(
+        lambda r: list(range(1, len(r) + 1)))).all()
+
+
+def test_window_fills_with_zero_similarity_rows_of_the_window_only() -> None:
+    # rows 0-2 on day 0, row 3 alone on day 9: row 0 shares no term with rows 1 and 2
+    x = sp.csr_matrix([[1.0, 0, 0], [0, 1.0, 0], [0, 1.0, 1.0], [1.0, 0, 0]])
+    nn = nearest_neighbours(_result(x), k=2, dates=["2024-01-01"] * 3 + ["2024-01-10"],
+                            method="window")
+    assert nn[["row", "neighbour_row"]].values.tolist() == [[0, 1], [0, 2], [1, 2], [1, 0],
+                                                            [2, 1], [2, 0]]
+    assert nn.loc[nn["row"] == 0, "similarity"].tolist() == [0.0, 0.0]
+    assert 3 not in set(nn["row"]) | set(nn["neighbour_row"])  # alone in its window
+
+
+def test_dates_may_name_a_column_and_auto_picks_the_window() -> None:
+    docs = pd.DataFrame({"outlet": ["A", "B", "C"], "text": ["nato kyiv summit", "nato kyiv summit", "nato kyiv"],
+                         "date": ["2024-11-29", "2024-11-29", "2024-12-29"]})
+    nn = nearest_neighbours(docs, k=1, dates="date")
+    assert nn[["outlet", "neighbour_outlet"]].values.tolist() == [["A", "B"], ["B", "A"]]
+    exact = nearest_neighbours(docs, k=1, method="exact")  # the date plays no part
+    assert exact["outlet"].tolist() == ["A", "B", "C"]
+    assert exact["neighbour_outlet"].tolist()[:2] == ["B", "A"]
+
+
+def test_approximate_finds_the_planted_neighbours() -> None:
+    # 60 planted groups of 5 articles: each a shared sparse profile plus noise of its own
+    rng = np.random.default_rng(7)
+    base = sp.random(60, 2000, density=0.01, random_state=rng, format="csr")
+    rows = sp.vstack([base[g] for g in range(60) for _ in range(5)], format="csr")
+    noise = sp.random(300, 2000, density=0.004, random_state=rng, format="csr") * 0.5
+    res = _result(sp.csr_matrix(rows + noise))
+    approx = nearest_neighbours(res, k=4, method="approximate", n_components=64,
+                                n_candidates=20)
+    exact = nearest_neighbours(res, k=4, method="exact")
+    from framelens.neighbours import recall_at_k
+
+    a = approx["neighbour_row"].to_numpy().reshape(-1, 4)
+    e = exact["neighbour_row"].to_numpy().reshape(-1, 4)
+    assert recall_at_k(e, a) >= 0.95
+    group = np.arange(300) // 5
+    assert (group[a] == group[:, None]).mean() >= 0.95  # the planted group-mates
+    same = a == e
+    assert np.allclose(approx["similarity"].to_numpy().reshape(-1, 4)[same],
+                       exact["similarity"].to_numpy().reshape(-1, 4)[same], atol=1e-12)
+
+
+def test_auto_searches_undated_corpora_exactly_up_to_a_size(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import framelens.features as features
+
+    x = _neighbour_matrix()
+    exact = nearest_neighbours(_result(x), k=3)
+    assert exact.equals(nearest_neighbours(_result(x), k=3, method="exact"))
+    monkeypatch.setattr(features, "EXACT_MAX_DOCS", 5)
+    approx = nearest_neighbours(_result(x), k=3, n_components=8)
+    assert approx.equals(nearest_neighbours(_result(x), k=3, method="approximate",
+                                            n_components=8))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"method": "fast"}, r"method='fast' is not supported; choose one of "
+                         r"\['auto', 'window', 'approximate', 'exact'\]"),
+    ({"method": "window"}, "method='window' needs dates="),
+    ({"dates": ["2024-01-01"]}, "dates has 1 values for 3 documents"),
+    ({"dates": "when"}, "dates='when' names no column"),
+    ({"window_days": -1}, "window_days=-1 must be a number >= 0"),
+    ({"n_candidates": 0}, "n_candidates=0 must be a positive integer"),
+])
+def test_neighbour_options_are_validated(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        nearest_neighbours(["nato kyiv", "nato kyiv summit", "rain snow"], k=1, **kwargs)

@@ -141,6 +141,10 @@ def test_story_summary_counts_articles_outlets_and_dates() -> None:
     ({"window_days": -1}, "window_days=-1 must be a number >= 0"),
     ({"n_jobs": 0}, "n_jobs=0 must be None, -1 or a positive integer"),
     ({"date_col": "published"}, "date_col='published' is not a column of corpus"),
+    ({"linkage": "single"}, "linkage='single' is not supported; choose one of "
+                            "['average', 'none']"),
+    ({"min_average": -0.1}, "min_average=-0.1 must be a number in [0.0, 1.0]"),
+    ({"max_component": 1}, "max_component=1 must be an integer >= 2"),
 ])
 def test_bad_settings_are_named(kwargs: dict, message: str) -> None:
     df = corpus([POMPEO, TARIFF], ["2018-04-17"] * 2)
@@ -177,3 +181,57 @@ def test_newswcl50_events_are_recovered() -> None:
     assert adjusted_rand_score(urls["event"], out["story"]) >= 0.8
     whole = sum(out.loc[urls["event"] == e, "story"].nunique() == 1 for e in urls["event"].unique())
     assert whole >= 7
+
+
+def _same_day(rows: list[list[float]]) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(rows))],
+                         "date": ["2018-04-17"] * len(rows)})
+
+
+def _chain() -> sp.csr_matrix:
+    """Stories A (rows 0-2, term 0) and B (rows 3-5, term 1), each article with a term of
+    its own at weight 0.3, and row 6 on both (1, 0.9): a bridge between the stories."""
+    x = np.zeros((7, 8))
+    x[0:3, 0] = 1.0
+    x[3:6, 1] = 1.0
+    x[np.arange(6), 2 + np.arange(6)] = 0.3
+    x[6, :2] = [1.0, 0.9]
+    return sp.csr_matrix(x)
+
+
+def test_a_bridge_article_does_not_merge_two_stories() -> None:
+    # cos(A, A) = 1 / 1.09 = 0.917; cos(A, bridge) = 1 / sqrt(1.09 * 1.81) = 0.711;
+    # cos(B, bridge) = 0.9 / sqrt(1.09 * 1.81) = 0.640; cos(A, B) = 0.
+    x = _chain()
+    df = _same_day([[0]] * 7)
+    components = group_stories(df, features=x, linkage="none")
+    assert components["story"].nunique() == 1  # one chain: every link is strong
+    out = group_stories(df, features=x)
+    # {A, bridge} vs B: mean cosine (3 * 0.640 + 9 * 0) / 12 = 0.160 < 0.2: kept apart;
+    # the bridge joins A, to which it is closer (0.711 against 0.640)
+    assert out["story"].tolist() == [0, 0, 0, 1, 1, 1, 0]
+    assert out["story_size"].tolist() == [4, 4, 4, 3, 3, 3, 4]
+    assert out["best_similarity"].iloc[3] == pytest.approx(1 / 1.09)
+    assert out["best_similarity"].iloc[6] == pytest.approx(1 / np.sqrt(1.09 * 1.81))
+    loose = group_stories(df, features=x, min_average=0.15)  # 0.160 >= 0.15: merged
+    assert loose["story"].nunique() == 1
+
+
+def test_an_article_with_a_weak_best_link_joins_its_story() -> None:
+    # rows 0 and 1: one story (cosine 1 / 1.01 = 0.990); row 2's best link is 0.26 / 1.005
+    # = 0.259 to each of them: below the previous 0.3, above the default 0.2
+    x = sp.csr_matrix([[1.0, 0, 0.1, 0], [1.0, 0, 0, 0.1], [0.26, 0.966, 0, 0]])
+    df = _same_day([[0]] * 3)
+    assert group_stories(df, features=x)["story"].tolist() == [0, 0, 0]
+    before = group_stories(df, features=x, threshold=0.3, linkage="none")
+    assert before["story"].tolist() == [0, 0, 1]
+
+
+def test_a_component_too_large_is_split_by_stricter_links_first() -> None:
+    x = _chain()
+    df = _same_day([[0]] * 7)
+    # max_component=4: the 7-article chain is re-linked at 0.25, 0.30, ... within itself;
+    # every link is above 0.6, so it stays one component until 0.65, where row 6 keeps
+    # only its 0.711 links to A: pieces {A, bridge} (4) and B (3), each then clustered
+    out = group_stories(df, features=x, max_component=4)
+    assert out["story"].tolist() == [0, 0, 0, 1, 1, 1, 0]

@@ -550,7 +550,11 @@ class Analysis:
     Attributes
     ----------
     corpus : DataFrame
-        The input corpus with the cleaned ``text`` column added.
+        The input corpus with the cleaned ``text`` column added. With
+        ``engine="dask"`` the texts stay on the workers (only tables cross the
+        network): a pandas corpus is returned as given, without a cleaned ``text``
+        column, and a Dask bag's articles come back as their metadata (``doc_id``,
+        outlet, date, ...) without ``text_raw`` or ``text``.
     audit, mentions, hits, rates, term_counts : DataFrame or None
         As :func:`~framelens.corpus.clean` (audit), :func:`~framelens.actors.find_mentions`,
         :func:`~framelens.lexicon.lexicon_hits`, :func:`~framelens.lexicon.register_rates`
@@ -596,24 +600,37 @@ def _records_to_frame(records: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return frame.astype({c: "str" for c in frame.columns})
 
 
-def _analyse_records(records: Sequence[dict[str, Any]], fn: Any) -> list[dict[str, Any]]:
-    """One Dask bag partition of article records -> [analyse_chunk result + its rows]."""
+def _tables_only(chunk: pd.DataFrame, fn: Any) -> dict[str, Any]:
+    """``fn(chunk)`` without the cleaned texts: what a Dask worker sends back."""
+    result = fn(chunk)
+    result.pop("text", None)
+    return result
+
+
+def _analyse_records(records: Sequence[dict[str, Any]], fn: Any, text_col: str
+                     ) -> list[dict[str, Any]]:
+    """One Dask bag partition of article records -> [its tables + its rows' metadata].
+
+    Runs on the worker; the texts (raw ``text_col`` and cleaned) stay there.
+    """
     frame = _records_to_frame(records)
     if frame.empty:
         return []
-    result = fn(frame)
-    result["frame"] = frame
+    result = _tables_only(frame, fn)
+    result["frame"] = frame.drop(columns=[c for c in (text_col, "text") if c in frame.columns])
     return [result]
 
 
-def _run_dask(corpus: Any, fn: Any, *, chunk_size: int, client: Any) -> list[dict[str, Any]]:
+def _run_dask(corpus: Any, fn: Any, *, chunk_size: int, client: Any, text_col: str
+              ) -> list[dict[str, Any]]:
+    """Per-partition tables from the Dask workers; never an article text (raw or cleaned)."""
     import dask.bag as db
 
     if isinstance(corpus, pd.DataFrame):
         parts = list(chunks(corpus, chunk_size=chunk_size))
-        bag = db.from_sequence(parts, npartitions=len(parts)).map(fn)
+        bag = db.from_sequence(parts, npartitions=len(parts)).map(_tables_only, fn)
     else:
-        bag = corpus.map_partitions(_analyse_records, fn)
+        bag = corpus.map_partitions(_analyse_records, fn, text_col)
     if client is not None:
         return list(client.compute(bag, sync=True))
     return list(bag.compute())
@@ -761,7 +778,8 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
                  term_settings=settings, keep_hits=keep_hits)
     start = time.perf_counter()
     if engine == "dask":
-        results = _run_dask(corpus, fn, chunk_size=int(chunk_size), client=client)
+        results = _run_dask(corpus, fn, chunk_size=int(chunk_size), client=client,
+                            text_col=text_col)
         if not is_pandas:
             if not results:
                 raise ValueError("the Dask bag holds no articles")
@@ -783,11 +801,12 @@ def _combine(corpus: pd.DataFrame, results: list[dict[str, Any]], *, steps: Sequ
     for r in results:
         for step, sec in r.get("seconds", {}).items():
             out.cpu_seconds[step] = out.cpu_seconds.get(step, 0.0) + sec
-    if "clean" in steps:
+    if "clean" in steps and all("text" in r for r in results):  # not from Dask workers
         cleaned = corpus.copy()
         texts = [t for r in results for t in r.pop("text").tolist()]
         cleaned["text"] = pd.Series(texts, index=corpus.index, dtype="str")
         out.corpus = cleaned
+    if "clean" in steps:
         out.audit = _concat([r["audit"] for r in results], ["doc_id", "start"])
     if "actors" in steps:
         mentions = _concat([r.pop("mentions") for r in results], ["doc_id", "start", "actor"])
