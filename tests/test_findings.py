@@ -192,7 +192,7 @@ def test_pairwise_sections_skipped_above_max_docs(make_corpus, tmp_path):
     folder = rich_corpus(make_corpus)
     status = findings.compute_tables(folder, out=tmp_path, n_boot=5, max_docs=3).set_index("section")
     skipped = sorted(status.index[status["status"] == "not computed"])
-    assert skipped == ["coverage", "quotes", "similarity", "stability"]
+    assert skipped == ["coverage", "quotes", "sensitivity", "sentences", "similarity", "stability"]
     assert "4 articles exceed max_docs=3" in status.loc["similarity", "note"]
     assert not (tmp_path / "tables" / "similarity.csv").exists()
     assert (tmp_path / "tables" / "register_rates.csv").is_file()

@@ -71,6 +71,14 @@ TABLES: dict[str, str] = {
     "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
     "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
+    "actor_mentions": "one actor and outlet: how often the outlet names the actor, and how often with a label (title or description)",
+    "sentence_labels": "one sentence of one article: shared-verbatim (word-trigram containment >= 0.5), paraphrased (TF-IDF cosine >= 0.14, mutual best match) or unique, with the outlets sharing it",
+    "alignment": "one matched pair of sentences (shared-verbatim or paraphrased): the sentence, its counterpart in another article, cosine and trigram containment",
+    "unique_by_threshold": "one paraphrase threshold (TF-IDF cosine) and outlet: words in sentences no other version matches at that threshold",
+    "own_words": "one word (no stop word, no digit) that one outlet alone uses: count and the first sentence holding it, with that sentence's alignment label",
+    "stability_checks": "one check (settings grid; bootstrap over the vocabulary with stop words removed / kept), k and pair of articles: share of runs in the same cluster",
+    "stability_partitions": "one check, k and grouping of the articles: how many runs produced it",
+    "similarity_checks": "one pair of articles: TF-IDF cosine with English stop words removed (the main setting) and kept",
     "sections": "one analysis section: computed or not, the tables it wrote, and why not",
     "rejects": "one input article left out of the analysis: its file (FILE:line for a CSV/JSONL corpus) and the reason, with the fix",
 }
@@ -88,18 +96,20 @@ FIGURES: dict[str, str] = {
     "core_share_by_outlet": "share of each version's words shared verbatim, paraphrased or unique",
     "fact_coverage": "which outlet carries which fact of the event",
     "traces_by_outlet": "traces of translation and republishing found in each outlet, by kind",
+    "sensitivity_pairs": "how often each pair of articles shares a cluster under each check (settings grid, bootstrap with stop words removed and kept; k = 2 and 3)",
+    "unique_by_threshold": "share of each version's words in unmatched sentences at several paraphrase thresholds",
 }
 
 _SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling", "quotes",
-             "coverage", "keyness", "traces")
+             "coverage", "keyness", "traces", "sentences", "sensitivity", "mentions")
 
 #: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
-_PAIRWISE = ("similarity", "stability", "quotes", "coverage")
+_PAIRWISE = ("similarity", "stability", "quotes", "coverage", "sentences", "sensitivity")
 
 #: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
 #: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
 #: outlet with several articles: see :func:`framelens.features.article_labels`.)
-_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness")
+_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness", "sentences")
 
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
@@ -228,6 +238,9 @@ def compute_tables(
         "quotes": lambda: _quote_tables(docs, tables),
         "coverage": lambda: _coverage_tables(docs, extras, tables),
         "traces": lambda: _trace_tables(docs, audit, tables),
+        "sentences": lambda: _sentence_tables(docs, tables),
+        "mentions": lambda: _mention_tables(docs, extras, tables),
+        "sensitivity": lambda: _sensitivity_tables(docs, tables, n_boot=n_boot, random_state=random_state),
     }
     rows = []
     for section in _SECTIONS:
@@ -345,6 +358,17 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> tuple[list[
     return ["label_matrix", "actor_labels"], mentions.attrs["note"]
 
 
+def _mention_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+    """Actor x outlet: how often each outlet names each actor, and how often with a label."""
+    mentions = _mentions(docs, corpus)
+    labelled = mentions["label"].notna() & (mentions["label"].astype(str) != "")
+    table = (mentions.assign(labelled=labelled.astype(int))
+             .groupby(["actor", "outlet"], sort=True)
+             .agg(mentions=("labelled", "size"), labelled=("labelled", "sum")).reset_index())
+    _write_csv(table, tables / "actor_mentions.csv")
+    return ["actor_mentions"]
+
+
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
     from framelens.lexicon import lexicon_for_corpus, lexicon_hits, register_rates
 
@@ -392,6 +416,84 @@ def _trace_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> list
 
     _write_csv(traces(docs, audit), tables / "traces.csv")
     return ["traces"]
+
+
+#: Paraphrase thresholds (TF-IDF cosine) at which the sensitivity panel recounts own material.
+THRESHOLDS: tuple[float, ...] = (0.10, 0.14, 0.20, 0.30, 0.40)
+
+
+def _sentence_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
+    """Every sentence with its alignment label; own material at other thresholds; own words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from framelens.align import PARAPHRASE, align, core_share, label_sentences
+    from framelens.text import sentences, words
+
+    sents = sentences(docs)
+    pairs = align(sents)
+    labelled = label_sentences(sents, pairs)
+    matched = pairs[pairs["label"] != "none"].drop(columns=["sentence", "other_sentence"])
+    _write_csv(matched.round({"cosine": 6, "containment": 6}), tables / "alignment.csv")
+    cols = ["doc_id", "outlet", "sent_id", "start", "end", "label", "shared_with", "best_cosine",
+            "best_containment", "n_words", "sentence"]
+    _write_csv(labelled[cols].round({"best_cosine": 6, "best_containment": 6}), tables / "sentence_labels.csv")
+    rows = []
+    for t in sorted(set(THRESHOLDS) | {PARAPHRASE}):
+        share = core_share(label_sentences(sents, align(sents, paraphrase=t)))
+        for outlet, r in share.iterrows():
+            rows.append((t, outlet, int(r["words_unique"]), int(r["n_words"]), round(float(r["share_unique"]), 6)))
+    _write_csv(pd.DataFrame(rows, columns=["threshold", "outlet", "words_unique", "n_words", "share_unique"]),
+               tables / "unique_by_threshold.csv")
+    # words (no stop word, no digit) that one outlet alone uses, with the first sentence holding each
+    seen: dict[str, set[str]] = {}
+    first: dict[tuple[str, str], tuple[int, str, str]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for r in labelled.itertuples():
+        for w in words(str(r.sentence)):
+            w = w[:-2] if w.endswith("'s") else w  # Kyiv's, Kyiv: one word
+            if w in ENGLISH_STOP_WORDS or any(c.isdigit() for c in w) or len(w) < 3:
+                continue
+            seen.setdefault(w, set()).add(str(r.outlet))
+            counts[(str(r.outlet), w)] = counts.get((str(r.outlet), w), 0) + 1
+            first.setdefault((str(r.outlet), w), (int(r.sent_id), str(r.label), str(r.sentence)))
+    own = [(o, w, counts[(o, w)], *first[(o, w)]) for (o, w) in first if seen[w] == {o}]
+    own_table = pd.DataFrame(own, columns=["outlet", "word", "count", "sent_id", "label", "sentence"])
+    _write_csv(own_table.sort_values(["outlet", "sent_id", "word"], kind="mergesort"), tables / "own_words.csv")
+    return ["sentence_labels", "alignment", "unique_by_threshold", "own_words"]
+
+
+def _sensitivity_tables(docs: pd.DataFrame, tables: Path, *, n_boot: int, random_state: int) -> list[str]:
+    """The grouping and the similarity under other settings: the settings grid, stop words kept."""
+    from framelens.clusters import bootstrap_terms, pair_table, partitions, settings_grid
+    from framelens.features import similarity, tfidf
+
+    arts = _by_article(docs)
+    if len(arts) < 3:
+        raise ValueError(f"the sensitivity checks need at least 3 articles; the corpus has {len(arts)}")
+    ks = tuple(k for k in (2, 3) if k < len(arts))
+    grid = settings_grid(arts, text_cols=("text", "text_raw"), ks=ks, label_col="outlet")
+    runs = {
+        f"{grid['run'].nunique()} settings": grid.drop(columns=["text_col", "ngrams", "stop_words", "sublinear_tf"]),
+        "bootstrap, stop words removed": bootstrap_terms(
+            tfidf(arts, text_col="text", stop_words=STOP_WORDS), n_boot=n_boot, ks=ks, random_state=random_state),
+        "bootstrap, stop words kept": bootstrap_terms(
+            tfidf(arts, text_col="text", stop_words=None), n_boot=n_boot, ks=ks, random_state=random_state),
+    }
+    pairs = pd.concat([pair_table(a).assign(check=c) for c, a in runs.items()], ignore_index=True)
+    parts = pd.concat([partitions(a).assign(check=c) for c, a in runs.items()], ignore_index=True)
+    _write_csv(pairs[["check", "k", "outlet_a", "outlet_b", "together", "runs", "share"]].round(6),
+               tables / "stability_checks.csv")
+    _write_csv(parts[["check", "k", "partition", "runs", "share"]].round(6), tables / "stability_partitions.csv")
+    sims = []
+    for check, sw in (("stop words removed", STOP_WORDS), ("stop words kept", None)):
+        sim = similarity(arts, text_col="text", label_col="outlet", stop_words=sw)
+        names = [str(x) for x in sim.index]
+        values = sim.to_numpy(dtype=float)
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                sims.append((check, names[i], names[j], round(float(values[i, j]), 6)))
+    _write_csv(pd.DataFrame(sims, columns=["check", "outlet_a", "outlet_b", "cosine"]), tables / "similarity_checks.csv")
+    return ["stability_checks", "stability_partitions", "similarity_checks"]
 
 
 # --------------------------------------------------------------------------- figures
@@ -447,7 +549,7 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
                 continue
             try:
                 png, svg = _save(fig, figures, name)
-                title = fig.axes[0].get_title() if fig.axes else ""
+                title = (fig.axes[0].get_title() or fig.axes[0].get_title(loc="left")) if fig.axes else ""
                 if getattr(fig, "_suptitle", None) is not None:
                     title = fig._suptitle.get_text()
             finally:
@@ -459,18 +561,30 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
 def _fig_corpus(out: Path) -> Any:
     import matplotlib.pyplot as plt
 
+    from framelens.claims import ties
+    from framelens.viz import colour_ticks
+
     table = _read(out, "corpus")
     if table is None:
         return None
-    t = table.sort_values(["words", "outlet"], kind="mergesort")
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(t) + 1.5))
-    ax.barh(t["outlet"].astype(str), t["words_raw"], color="#cccccc", label="as published")
-    ax.barh(t["outlet"].astype(str), t["words"], label="after cleaning")
-    ax.set_xlabel("words")
-    ax.legend(loc="lower right", frameon=False)
-    lo, hi = t.iloc[0], t.iloc[-1]
-    ax.set_title(f"{hi['outlet']} is the longest version ({hi['words']} words), "
-                 f"{lo['outlet']} the shortest ({lo['words']})", loc="left")
+    colours = _colours(out)
+    t = table.assign(outlet=table["outlet"].astype(str))
+    labels = [f"{o} \u00b7 {d}" if (t["outlet"] == o).sum() > 1 else o for o, d in zip(t["outlet"], t["doc_id"])]
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(t) + 1.6))
+    ax.barh(labels, t["words_raw"], color="#dddddd", label="as published")
+    ax.barh(labels, t["words"], color=[colours.get(o, "#777777") for o in t["outlet"]], label="after cleaning")
+    for y, (w, raw) in enumerate(zip(t["words"], t["words_raw"])):
+        ax.text(max(w, raw), y, f" {int(w)}" + (f" ({int(raw)} as published)" if raw != w else ""),
+                va="center", fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xlim(0, float(t["words_raw"].max()) * 1.45)
+    ax.set_xlabel("words (grey: as published, colour: after cleaning)")
+    colour_ticks(ax, dict(zip(labels, [colours.get(o, "#777777") for o in t["outlet"]])))
+    words = pd.Series(t["words"].to_numpy(), index=labels)
+    longest = [str(x) for x in ties(words, tol=0)]
+    shortest = [str(x) for x in ties(words, tol=0, best="min")]
+    _title(ax, f"{_list(longest)} {'is' if len(longest) == 1 else 'are'} the longest "
+               f"({int(words.max())} words), {_list(shortest)} the shortest ({int(words.min())})", loc="left")
     return fig
 
 
@@ -484,82 +598,121 @@ def _square(out: Path, name: str) -> pd.DataFrame | None:
 
 
 def _fig_similarity(out: Path) -> Any:
-    from framelens.features import plot_similarity
+    from framelens.features import closest_title, plot_similarity
 
-    sim = _square(out, "similarity")
+    sim = _ordered_square(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
-    return plot_similarity(sim).figure
+    ax = plot_similarity(sim, colours=_colours(out), title="")
+    _title(ax, closest_title(sim))
+    return ax.figure
 
 
 def _fig_stability(out: Path) -> Any:
     from framelens.clusters import plot_cooccurrence
 
-    matrix = _square(out, "cluster_cooccurrence_k2")
+    matrix = _ordered_square(out, "cluster_cooccurrence_k2")
     pairs = _read(out, "cluster_pairs")
     if matrix is None or pairs is None or len(matrix) < 2:
         return None
     runs = int(pairs["runs"].iloc[0])
-    return plot_cooccurrence(matrix, runs=runs, source="bootstrap samples").figure
+    ax = plot_cooccurrence(matrix, runs=runs, source="bootstrap samples", colours=_colours(out))
+    _title(ax, ax.get_title() + " (samples redraw the vocabulary, not the articles)")
+    return ax.figure
 
 
 def _fig_keyness(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.keyness import plot_keyness
+    from framelens.keyness import plot_keyness_by_outlet
 
     table = _read(out, "keyness")
     if table is None or table.empty:
         return None
-    outlets = sorted(table["outlet"].astype(str).unique())[:8]
-    ncols = 2 if len(outlets) > 1 else 1
-    nrows = -(-len(outlets) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.2 * nrows), squeeze=False)
-    for ax, outlet in zip(axes.flat, outlets):
-        rows = table[table["outlet"].astype(str) == outlet]
-        plot_keyness(rows[rows["z"] > 0], n=5, ax=ax, title=outlet)
-    for ax in list(axes.flat)[len(outlets):]:
-        ax.set_visible(False)
-    top = table[table["rank"] == 1].sort_values("z", ascending=False, kind="mergesort").iloc[0]
+    order = _order(out)
+    outlets = [o for o in order if o in set(table["outlet"].astype(str))][:8]
+    outlets += sorted(set(table["outlet"].astype(str)) - set(outlets))[:8 - len(outlets)]
+    shown = table[table["outlet"].astype(str).isin(outlets)]
+    axes = plot_keyness_by_outlet(shown, n=5, order=outlets, colours=_colours(out), min_count=_keyness_min_count())
+    fig = axes[0].figure
+    top = table[table["rank"] == 1].sort_values(["z", "outlet"], ascending=[False, True], kind="mergesort").iloc[0]
+    best, z = (str(top["outlet"]), str(top["term"])), float(top["z"])
     strong = int((table["z"] >= 1.96).sum())
-    fig.suptitle(f"Most distinctive word overall: \u201c{top['term']}\u201d for {top['outlet']} "
-                 f"(z = {top['z']:.2f}); {strong} of {len(table)} listed words reach z \u2265 1.96",
-                 fontweight="bold")
-    fig.tight_layout()
-    return fig
+    text = (f"Highest score: \u201c{best[1]}\u201d for {best[0]} (z = {z:.2f}); "
+            f"{strong} of {len(table)} listed words reach z \u2265 1.96")
+    from framelens.viz import wrap_title
 
-
-def _heatmap(matrix: pd.DataFrame, *, title: str, label: str, fmt: str = "{:.0f}") -> Any:
-    """A plain annotated count heatmap (rows x columns), labelled on both axes."""
-    import matplotlib.pyplot as plt
-
-    values = matrix.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 3.0, 0.45 * matrix.shape[0] + 1.8))
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(1.0, float(np.nanmax(values))), aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), labels=[str(c) for c in matrix.columns], rotation=35, ha="right")
-    ax.set_yticks(range(matrix.shape[0]), labels=[str(i) for i in matrix.index])
-    ax.spines[:].set_visible(False)
-    top = float(np.nanmax(values)) if values.size else 0.0
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if values[i, j] > 0.6 * top else "black")
-    fig.colorbar(image, ax=ax, label=label, shrink=0.8)
-    ax.set_title(title, loc="left")
+    fig.suptitle(wrap_title(text, width_in=float(fig.get_size_inches()[0]), fontsize=11), fontweight="bold",
+                 fontsize=11)
     return fig
 
 
 def _fig_labels(out: Path) -> Any:
+    """The labels themselves, actor x outlet, loaded ones marked; "no title" where an outlet names the actor bare."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from framelens.viz import heatmap
+
     labels = _read(out, "actor_labels")
     if labels is None or labels.empty:
         return None
-    variety = labels.pivot_table(index="actor", columns="outlet", values="label", aggfunc="nunique", fill_value=0)
-    order = labels["actor"].drop_duplicates().tolist()
-    variety = variety.reindex([a for a in order if a in variety.index])
-    per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
-    actor = per_actor.index[0]
-    return _heatmap(variety, label="distinct labels",
-                    title=f"{actor} gets the most varied labels: {per_actor.iloc[0]} different ones")
+    outlets = _outlets(out) or sorted(labels["outlet"].astype(str).unique())
+    actors = labels["actor"].astype(str).drop_duplicates().tolist()
+    hits = _read(out, "lexicon_hits")
+    loaded_words: dict[tuple[str, str], list[str]] = {}
+    if hits is not None and not hits.empty:
+        loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
+        for r in loaded.itertuples():
+            loaded_words.setdefault((str(r.actor), str(r.outlet)), []).append(str(r.match).lower())
+    mentions = _read(out, "actor_mentions")
+    named = set()
+    if mentions is not None and not mentions.empty:
+        named = {(str(r.actor), str(r.outlet)) for r in mentions.itertuples() if r.mentions > 0}
+    codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
+    text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
+    for actor in actors:
+        for outlet in outlets:
+            rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
+            if len(rows):
+                words = loaded_words.get((actor, outlet), [])
+                is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
+                codes.loc[actor, outlet] = 3 if is_loaded else 2
+                text.loc[actor, outlet] = "\n".join(
+                    textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
+                    for lab, c in zip(rows["label"], rows["count"]))
+            elif (actor, outlet) in named:
+                codes.loc[actor, outlet] = 1
+                text.loc[actor, outlet] = "named, no label"
+            else:
+                text.loc[actor, outlet] = "\u2013"
+    lines = max(1, max(str(t).count("\n") + 1 for t in text.to_numpy().ravel()))
+    fig, ax = plt.subplots(figsize=(1.35 * len(outlets) + 1.6, 0.2 * lines * len(actors) + 1.6))
+    cmap = ListedColormap(["#ffffff", "#eeeeee", "#d6e6f4", "#f5c6a5"])
+    heatmap(codes, ax=ax, text=text, cmap=cmap, vmin=-0.5, vmax=3.5, colorbar=False, fontsize=9,
+            colours=_colours(out))
+    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=0, ha="center", fontsize=9)
+    ax.set_xticklabels([textwrap.fill(o, 14) for o in outlets])
+    ax.xaxis.tick_top()
+    from framelens.viz import colour_ticks
+
+    colour_ticks(ax, {textwrap.fill(o, 14): c for o, c in _colours(out).items()}, axis="x")
+    ax.legend(handles=[Patch(facecolor="#f5c6a5", label="holds a loaded lexicon term"),
+                       Patch(facecolor="#d6e6f4", label="other labels"),
+                       Patch(facecolor="#eeeeee", label="named, no label")],
+              frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
+    loaded_cells = [(a, o) for a in actors for o in outlets if codes.loc[a, o] == 3]
+    if loaded_cells:
+        by_actor = pd.Series([a for a, _ in loaded_cells]).value_counts()
+        actor = sorted(by_actor[by_actor == by_actor.max()].index)[0]
+        who = [o for a, o in loaded_cells if a == actor]
+        title = (f"Only {who[0]} gives {actor} a loaded label" if len(who) == 1 else
+                 f"{_list(who)} give {actor} loaded labels")
+    else:
+        title = "No label holds a loaded lexicon term"
+    _title(ax, f"{title}: the labels each outlet gives each actor", loc="left")
+    return fig
 
 
 def _fig_register_rates(out: Path) -> Any:
@@ -584,100 +737,396 @@ def _used_variants(out: Path) -> pd.DataFrame | None:
 
 
 def _fig_spelling(out: Path) -> Any:
+    from framelens.viz import heatmap, outlet_order
+
     used = _used_variants(out)
-    if used is None or used.empty:
+    t = _read(out, "spelling_marked")
+    if used is None or used.empty or t is None:
         return None
-    matrix = used.pivot_table(index="outlet", columns=["name", "variant"], values="count",
-                              aggfunc="sum", fill_value=0)
-    matrix.columns = [f"{v} ({m})" for (_, v), m in zip(matrix.columns, [
-        used.set_index(["name", "variant"])["marked_as"].groupby(level=[0, 1]).first().get(c, "")
-        for c in matrix.columns])]
-    n_names = used["name"].nunique()
-    return _heatmap(matrix, label="uses", title=f"{n_names} names are spelled differently across outlets")
+    order = outlet_order(t["outlet"].astype(str), order=_order(out))
+    shown = t[t["name"].isin(used["name"].unique())]
+    shown = shown[shown.groupby(["name", "variant"])["count"].transform("sum") > 0]
+    matrix = shown.pivot_table(index="outlet", columns=["name", "variant"], values="count",
+                               aggfunc="sum", fill_value=0).reindex(order, fill_value=0)
+    marked = shown.set_index(["name", "variant"])["marked_as"].groupby(level=[0, 1]).first()
+    matrix.columns = [f"{v} ({marked.get((n, v), '')})" for n, v in matrix.columns]
+    n_names, n_listed = used["name"].nunique(), t["name"].nunique()
+    ax = heatmap(matrix, label="uses", fmt="{:.0f}", colours=_colours(out))
+    _title(ax, f"{n_names} of the {n_listed} names in the spelling list are spelled differently across outlets "
+               "(names outside the list are not checked here)")
+    return ax.figure
 
 
 def _fig_quotes(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.plots import PALETTE
-
     q = _read(out, "quotes")
     if q is None or q.empty:
         return None
     q = q.assign(speaker=q["speaker"].astype(str).replace("", "(unattributed)"))
     counts = q.pivot_table(index="outlet", columns="speaker", values="quote_id", aggfunc="count", fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
     speakers = counts.sum().sort_values(ascending=False, kind="mergesort").index[:7]
     other = counts.drop(columns=speakers).sum(axis=1)
     counts = counts[speakers].assign(**({"other": other} if other.any() else {}))
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
-    left = np.zeros(len(counts))
-    for colour, speaker in zip(PALETTE * 2, counts.columns):
-        ax.barh(counts.index.astype(str), counts[speaker], left=left, color=colour, label=str(speaker))
-        left += counts[speaker].to_numpy()
-    ax.set_xlabel("quotations")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    top = counts.sum(axis=1).idxmax()
-    ax.set_title(f"{top} keeps the most quotations ({int(counts.sum(axis=1).max())})", loc="left")
-    return fig
+    totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
+    return _stacked_by_outlet(counts, out, xlabel="quotations (spans between quotation marks)",
+                              title=_most_phrase(totals, what="quotations") + ", counting each span between "
+                                    "quotation marks as one")
 
 
 def _fig_core_share(out: Path) -> Any:
-    from framelens.align import plot_core_share
+    from framelens.align import PARAPHRASE, plot_core_share
+    from framelens.claims import SHARE_TOL, ties
+    from framelens.viz import colour_ticks, outlet_order
 
     share = _read(out, "core_share", index_col=0)
     if share is None or share.empty:
         return None
-    return plot_core_share(share).figure  # its title states the finding
+    share.index = share.index.astype(str)
+    share = share.loc[outlet_order(share.index, order=_order(out))]
+    ax = plot_core_share(share)
+    colour_ticks(ax, _colours(out))
+    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
+    _title(ax, f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
+               f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
+               f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
+    return ax.figure
 
 
 def _fig_coverage(out: Path) -> Any:
     from framelens.align import plot_coverage
+    from framelens.viz import colour_ticks, outlet_order
 
     matrix = _read(out, "coverage_matrix", index_col=0)
     if matrix is None or matrix.empty:
         return None
-    return plot_coverage(matrix).figure  # its title states the finding
+    import matplotlib.pyplot as plt
+
+    matrix.columns = matrix.columns.astype(str)
+    _, ax = plt.subplots(figsize=(6.8, 0.45 * min(len(matrix), 30) + 1.8))
+    ax = plot_coverage(matrix[outlet_order(matrix.columns, order=_order(out))], ax=ax)
+    colour_ticks(ax, _colours(out), axis="x")
+    _title(ax, ax.get_title())
+    return ax.figure
 
 
 def _fig_traces(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.plots import PALETTE
-
     t = _read(out, "traces")
     if t is None or t.empty:
         return None
     counts = t.pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count", fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
-    left = np.zeros(len(counts))
-    for colour, kind in zip(PALETTE, counts.columns):
-        ax.barh(counts.index.astype(str), counts[kind], left=left, color=colour, label=str(kind))
-        left += counts[kind].to_numpy()
-    ax.set_xlabel("traces")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    totals = counts.sum(axis=1)
-    ax.set_title(f"{totals.idxmax()} carries the most traces of republishing ({int(totals.max())})", loc="left")
-    return fig
+    totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
+    return _stacked_by_outlet(counts, out, xlabel="traces found",
+                              title=_most_phrase(totals, what="traces of translation and republishing"))
 
 
-_FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
-    "corpus_words_per_article": _fig_corpus,
-    "similarity_heatmap": _fig_similarity,
-    "cluster_stability_k2": _fig_stability,
-    "keyness_by_outlet": _fig_keyness,
-    "actor_label_variety": _fig_labels,
-    "register_rates": _fig_register_rates,
-    "spelling_variants": _fig_spelling,
-    "quotes_by_speaker": _fig_quotes,
-    "core_share_by_outlet": _fig_core_share,
-    "fact_coverage": _fig_coverage,
-    "traces_by_outlet": _fig_traces,
-}
 
 
 # --------------------------------------------------------------------------- findings
+
+
+def _sensitivity_html(out: Path) -> list[str]:
+    """The sensitivity panel's tables: top pairs to 4 decimals, the leading groupings, own material by threshold."""
+    parts: list[str] = []
+    sims = _read(out, "similarity_checks")
+    if sims is not None and not sims.empty:
+        wide = sims.pivot_table(index=["outlet_a", "outlet_b"], columns="check", values="cosine", aggfunc="first")
+        wide = wide.sort_values("stop words removed", ascending=False, kind="mergesort") \
+            if "stop words removed" in wide else wide
+        shown = wide.reset_index().rename(columns={"outlet_a": "article", "outlet_b": "and article"})
+        parts.append("<h3>Cosine of every pair, with stop words removed (the main setting) and kept</h3>")
+        parts.append(shown.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.4f}"))
+    table = _read(out, "stability_partitions")
+    if table is not None and not table.empty:
+        top = table.sort_values(["check", "k", "runs"], ascending=[True, True, False], kind="mergesort") \
+                   .groupby(["check", "k"], sort=False).head(2)
+        top = top.assign(share=[_pct(x) for x in top["share"]])
+        parts.append("<h3>The two most common groupings under each check</h3>")
+        parts.append(top.to_html(index=False, escape=True, border=0))
+    unique = _read(out, "unique_by_threshold")
+    if unique is not None and not unique.empty:
+        wide = unique.pivot_table(index="outlet", columns="threshold", values="share_unique", aggfunc="first")
+        from framelens.viz import outlet_order
+
+        wide = wide.loc[outlet_order(wide.index, order=_order(out))]
+        wide.columns = [f"cosine \u2265 {float(c):.2f}" for c in wide.columns]
+        parts.append("<h3>Share of each version's words in unmatched sentences, by paraphrase threshold</h3>")
+        parts.append(wide.map(_pct).reset_index().to_html(index=False, escape=True, border=0))
+    return parts
+
+
+
+def _state_sensitivity(out: Path) -> tuple[str, ...] | None:
+    from framelens.align import PARAPHRASE
+    from framelens.claims import COSINE_TOL, SHARE_TOL, describe_ties, ties
+
+    parts = _read(out, "stability_partitions")
+    unique = _read(out, "unique_by_threshold")
+    sims = _read(out, "similarity_checks")
+    if parts is None and unique is None and sims is None:
+        return None
+    lines = ["Each finding above rests on choices: which words are counted, how many groups are asked for, "
+             "where a paraphrase begins. Here each choice is changed in turn."]
+    if sims is not None and not sims.empty:
+        main = sims[sims["check"] == "stop words removed"]
+        cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in main.itertuples()}
+        tied = ties(cos, tol=COSINE_TOL)
+        if len(tied) > 1:
+            lines.append(f"Ties: {len(tied)} pairs lie within {COSINE_TOL} cosine of the closest: "
+                         + describe_ties([f"{a} and {b}" for a, b in tied], [cos[t] for t in tied]) + ".")
+        elif len(cos) > 1:
+            second = sorted(cos.values(), reverse=True)[1]
+            lines.append(f"Ties: none; the closest pair leads the next by {cos[tied[0]] - second:.4f} cosine.")
+    if parts is not None and not parts.empty:
+        top = parts.sort_values(["check", "k", "runs"], ascending=[True, True, False], kind="mergesort") \
+                   .groupby(["check", "k"], sort=False).head(1)
+        count = parts.groupby(["check", "k"]).size()
+        grid = [c for c in parts["check"].unique() if str(c).endswith("settings")]
+        if grid:
+            g = top[top["check"] == grid[0]]
+            lines.append(
+                f"Settings grid ({grid[0]}: cleaned or published text \u00d7 single words or word pairs \u00d7 stop "
+                "words removed or kept \u00d7 raw or sublinear term counts): "
+                + "; ".join(f"at k={int(r.k)} the most common grouping, {r.partition}, comes out of "
+                            f"{_pct(r.share)} of them ({count[(grid[0], r.k)]} groupings in all)"
+                            for r in g.itertuples()) + ".")
+        removed = top[top["check"] == "bootstrap, stop words removed"].set_index("k")
+        kept = top[top["check"] == "bootstrap, stop words kept"].set_index("k")
+        flips = []
+        for k in sorted(set(removed.index) & set(kept.index)):
+            a, b = removed.loc[k], kept.loc[k]
+            if a["partition"] == b["partition"]:
+                flips.append(f"at k={k} the same grouping leads ({_pct(a['share'])} and {_pct(b['share'])})")
+            else:
+                flips.append(f"at k={k} the most common grouping changes from {a['partition']} "
+                             f"({_pct(a['share'])} of samples) to {b['partition']} ({_pct(b['share'])})")
+        if flips:
+            lines.append("Stop words: with function words counted instead of left out, " + "; ".join(flips) + ".")
+    if unique is not None and not unique.empty:
+        said = []
+        for thr, g in unique.groupby("threshold", sort=True):
+            shares = g.set_index("outlet")["share_unique"].astype(float)
+            lead = [str(x) for x in ties(shares, tol=SHARE_TOL)]
+            tag = " (the default)" if abs(float(thr) - PARAPHRASE) < 1e-9 else ""
+            verb = "has" if len(lead) == 1 else "tie for"
+            said.append(f"at {float(thr):.2f}{tag} {_list(lead)} {verb} the most "
+                        f"({', '.join(_pct(shares[o]) for o in lead)})")
+        lines.append("Own material (words in sentences no other version matches) by paraphrase threshold: "
+                     + "; ".join(said) + ".")
+        default = unique[(unique["threshold"] - PARAPHRASE).abs() < 1e-9]
+        zero = set(default[default["share_unique"] == 0]["outlet"].astype(str))
+        none = [o for o in _outlets(out) if o in zero] + sorted(zero - set(_outlets(out)))
+        if none:
+            top_thr = float(unique["threshold"].max())
+            at_top = unique[unique["threshold"] == top_thr].set_index("outlet")["share_unique"]
+            rows = unique[unique["outlet"].astype(str).isin(none)]
+            holds = sorted(float(t) for t, g in rows.groupby("threshold") if (g["share_unique"] == 0).all())
+            lines.append(f"{_list(none)} {'has' if len(none) == 1 else 'have'} no unmatched sentence at "
+                         f"{PARAPHRASE:.2f}, but {_list([_pct(at_top[o]) for o in none])} of "
+                         f"{'its' if len(none) == 1 else 'their'} words are unmatched at {top_thr:.2f}: "
+                         "\u201cno sentence of its own\u201d holds at "
+                         f"{_list([f'{t:.2f}' for t in holds])} only.")
+    return tuple(lines)
+
+
+
+def _fig_unique_threshold(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
+    from framelens.align import PARAPHRASE
+    from framelens.claims import SHARE_TOL, ties
+
+    t = _read(out, "unique_by_threshold")
+    if t is None or t.empty:
+        return None
+    colours = _colours(out)
+    order = [o for o in _outlets(out) if o in set(t["outlet"].astype(str))] or sorted(t["outlet"].unique())
+    fig, ax = plt.subplots(figsize=(7.0, 4.2))
+    for outlet in order:
+        g = t[t["outlet"].astype(str) == outlet].sort_values("threshold")
+        ax.plot(g["threshold"], 100 * g["share_unique"], marker="o", color=colours.get(outlet), label=outlet)
+    ax.axvline(PARAPHRASE, color="black", linestyle="--", linewidth=1)
+    ax.text(PARAPHRASE, 101, f" default {PARAPHRASE:.2f}", fontsize=10, va="bottom")
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("paraphrase threshold (TF-IDF cosine with the best counterpart)")
+    ax.set_ylabel("% of words in unmatched sentences")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    leaders = []
+    for thr, g in t.groupby("threshold", sort=True):
+        top = [str(x) for x in ties(g.set_index("outlet")["share_unique"].astype(float), tol=SHARE_TOL)]
+        leaders.append(tuple(top))
+    distinct = list(dict.fromkeys(leaders))
+    if len(distinct) == 1 and len(distinct[0]) == 1:
+        title = f"{distinct[0][0]} has the most own material at every threshold tried"
+    else:
+        title = "Which outlet adds the most of its own depends on the paraphrase threshold"
+    _title(ax, title, loc="left")
+    return fig
+
+
+
+def _fig_sensitivity_pairs(out: Path) -> Any:
+    from framelens.viz import heatmap
+
+    checks = _read(out, "stability_checks")
+    if checks is None or checks.empty:
+        return None
+    short = {"bootstrap, stop words removed": "bootstrap,\nstop words\nremoved", "bootstrap, stop words kept":
+             "bootstrap,\nstop words\nkept"}
+    checks = checks.assign(pair=checks["outlet_a"].astype(str) + " +\n" + checks["outlet_b"].astype(str),
+                           column=checks["check"].astype(str).map(lambda c: short.get(c, c.replace(" ", "\n")))
+                           + "\nk=" + checks["k"].astype(str))
+    columns = list(dict.fromkeys(checks["column"]))
+    wide = checks.pivot_table(index="pair", columns="column", values="share", aggfunc="first")[columns]
+    main = [c for c in columns if "stop words removed" in c]
+    wide = wide.sort_values(main[0] if main else columns[0], ascending=False, kind="mergesort")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.6, 0.55 * len(wide) + 2.2))
+    heatmap(wide * 100, ax=ax, fmt="{:.0f}%", vmin=0, vmax=100, cmap="cividis", colorbar=False, fontsize=9)
+    ax.set_xticks(range(len(columns)), labels=columns, rotation=0, ha="center", fontsize=9)
+    ax.xaxis.tick_top()
+    _title(ax, "How often each pair shares a cluster under each check: no pair is together under every one",
+           loc="left") if (wide.min(axis=1) < 0.8).all() else _title(
+        ax, "How often each pair shares a cluster under each check", loc="left")
+    return fig
+
+
+
+def _ordered_square(out: Path, name: str) -> pd.DataFrame | None:
+    table = _square(out, name)
+    if table is None:
+        return None
+    from framelens.viz import outlet_order
+
+    order = outlet_order(table.index, order=_order(out))
+    return table.loc[order, order]
+
+
+
+def _most_phrase(totals: pd.Series, *, what: str) -> str:
+    """"X carries the most {what} (n)" or "X and Y tie for the most {what} (n each)"."""
+    from framelens.claims import ties
+
+    tied = [str(t) for t in ties(totals, tol=0)]
+    top = int(totals.max())
+    if len(tied) == 1:
+        return f"{tied[0]} has the most {what} ({top})"
+    return f"{_list(tied)} tie for the most {what} ({top} each)"
+
+
+
+def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str) -> Any:
+    """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured."""
+    import matplotlib.pyplot as plt
+
+    from framelens.viz import category_colours, colour_ticks
+
+    order = _outlets(out) or list(counts.index)
+    counts = counts.reindex(order, fill_value=0)
+    colours = category_colours(list(counts.columns))
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(counts) + 2.0))
+    left = np.zeros(len(counts))
+    for cat in counts.columns:
+        ax.barh(counts.index.astype(str), counts[cat], left=left, color=colours[str(cat)], label=str(cat))
+        left += counts[cat].to_numpy()
+    for y, total in enumerate(left):  # every total written, zeros included
+        ax.text(total, y, f" {int(total)}", va="center", ha="left", fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.0, float(left.max())) * 1.12)
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, -0.18))
+    colour_ticks(ax, _colours(out))
+    _title(ax, title, loc="left")
+    return fig
+
+
+
+def _title(ax: Any, text: str, *, loc: str = "center", fontsize: float = 11) -> None:
+    """Set a title wrapped to the figure's width (a wider title would shrink the whole figure)."""
+    from framelens.viz import wrap_title
+
+    width = float(ax.figure.get_size_inches()[0]) * float(ax.get_position().width)
+    if loc == "center":  # a centred title may spread over the margins as far as the figure's edge
+        width = float(ax.figure.get_size_inches()[0]) * min(1.0, 2 * min(ax.get_position().x0 +
+                                                                        ax.get_position().width / 2, 1 - ax.get_position().x0 - ax.get_position().width / 2))
+    ax.set_title(wrap_title(text, width_in=max(width, 2.5), fontsize=fontsize), loc=loc, fontsize=fontsize)
+
+
+
+def _keyness_min_count() -> int:
+    """The minimum count below which keyness marks a word (the default the page's tables use)."""
+    import inspect
+
+    from framelens.keyness import keyness_by_outlet
+
+    return int(inspect.signature(keyness_by_outlet).parameters["min_count"].default)
+
+
+
+def _separates(partition: str, a: str, b: str) -> bool:
+    """Whether a partition string (``{A, B} | {C}``) puts ``a`` and ``b`` in different groups."""
+    groups = [set(g.strip("{}").split(", ")) for g in partition.split(" | ")]
+    return not any(a in g and b in g for g in groups)
+
+
+
+def _furthest(values: dict[tuple[str, str], float]) -> tuple[list[str], dict[str, float]]:
+    """Articles with the lowest mean cosine to the others (ties within COSINE_TOL), and every mean."""
+    from framelens.claims import COSINE_TOL, ties
+
+    names = sorted({x for pair in values for x in pair})
+    means = {o: float(np.mean([v for p, v in values.items() if o in p])) for o in names}
+    return [str(x) for x in ties(means, tol=COSINE_TOL, best="min")], means
+
+
+
+def _pairs_phrase(values: dict[tuple[str, str], float], *, kind: str, best: str) -> str:
+    """"A and B are the most alike (cosine 0.53)", or the pairs that tie for it."""
+    from framelens.claims import COSINE_TOL, describe_ties, ties
+
+    tied = ties(values, tol=COSINE_TOL, best=best)
+    if len(tied) == 1:
+        a, b = tied[0]
+        return f"{a} and {b} are the {kind} alike (cosine {values[tied[0]]:.2f})"
+    return (f"{len(tied)} pairs tie as the {kind} alike, within {COSINE_TOL} of each other: "
+            + describe_ties([f"{a} and {b}" for a, b in tied], [values[t] for t in tied])
+            + f", so no single pair is the {kind} alike")
+
+
+
+def _outlets(out: Path) -> list[str]:
+    """The outlets of the corpus, in corpus order."""
+    t = _read(out, "corpus")
+    return [] if t is None else t["outlet"].astype(str).drop_duplicates().tolist()
+
+
+def _colours(out: Path) -> dict[str, str]:
+    """Outlet (and article label) -> its one colour (:func:`framelens.viz.outlet_colours`)."""
+    from framelens.viz import outlet_colours
+
+    t = _read(out, "corpus")
+    if t is None:
+        return {}
+    colours = outlet_colours(t["outlet"].astype(str).drop_duplicates().tolist())
+    for outlet, doc in zip(t["outlet"].astype(str), t["doc_id"].astype(str)):
+        colours.setdefault(f"{outlet} \u00b7 {doc}", colours[outlet])
+    return colours
+
+
+
+def _order(out: Path) -> list[str]:
+    """The outlet order of every figure and table on the page: the corpus order (tables/corpus.csv).
+
+    Article labels of an outlet with several articles (``outlet · doc_id``) follow their outlet.
+    """
+    t = _read(out, "corpus")
+    if t is None:
+        return []
+    order: list[str] = []
+    for outlet, doc in zip(t["outlet"].astype(str), t["doc_id"].astype(str)):
+        order += [outlet, f"{outlet} \u00b7 {doc}"]
+    return list(dict.fromkeys(order))
+
 
 
 def _pct(x: float) -> str:
@@ -727,52 +1176,117 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
     if sim is None or len(sim) < 2:
         return None
     pairs = _off_diagonal_pairs(sim)
-    top, low = pairs.iloc[0], pairs.iloc[-1]
-    per_outlet = {o: pairs[(pairs["a"] == o) | (pairs["b"] == o)]["cosine"].mean() for o in sim.index}
-    odd = min(per_outlet, key=lambda o: (per_outlet[o], o))
-    return (
-        f"{top['a']} and {top['b']} are the most alike (cosine similarity {top['cosine']:.2f}); "
-        f"{low['a']} and {low['b']} the least ({low['cosine']:.2f}).",
-        f"{odd} stands furthest from the others (mean cosine {per_outlet[odd]:.2f} "
-        f"against {pairs['cosine'].mean():.2f} over all {len(pairs)} pairs).",
-    )
+    cos = {(str(r.a), str(r.b)): float(r.cosine) for r in pairs.itertuples()}
+    lines = [
+        f"Cosine similarity of the TF-IDF word profiles (English stop words left out; 1 is the same profile, "
+        f"0 no word in common) lies between {min(cos.values()):.2f} and {max(cos.values()):.2f} for all "
+        f"{_n(len(cos), 'pair')}.",
+        _pairs_phrase(cos, kind="most", best="max") + "; " + _pairs_phrase(cos, kind="least", best="min") + ".",
+    ]
+    if len(sim) < 3:
+        return tuple(lines)
+    odd, means = _furthest(cos)
+    overall = float(np.mean(list(cos.values())))
+    verb = "stands" if len(odd) == 1 else "tie as standing"
+    lines.append(f"{_list(odd)} {verb} furthest from the others (mean cosine "
+                 f"{_list([f'{means[o]:.2f}' for o in odd])} against {overall:.2f} over all pairs)")
+    checks = _read(out, "similarity_checks")
+    if checks is not None and not checks.empty:
+        kept = checks[checks["check"].astype(str) == "stop words kept"]
+        kept_cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in kept.itertuples()}
+        if kept_cos:
+            odd_kept, means_kept = _furthest(kept_cos)
+            who = _list(odd_kept)
+            if set(odd_kept) == set(odd):
+                lines[-1] += f", and still with stop words kept ({who}, {means_kept[odd_kept[0]]:.2f})."
+            else:
+                lines[-1] += (f"; with stop words kept (function words counted) {who} "
+                              f"{'does' if len(odd_kept) == 1 else 'do'} instead (mean cosine "
+                              f"{means_kept[odd_kept[0]]:.2f}): which version stands apart depends on that choice.")
+    if not lines[-1].endswith("."):
+        lines[-1] += "."
+    return tuple(lines)
 
 
 def _state_stability(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import overlapping, wilson
+
     pairs = _read(out, "cluster_pairs")
     if pairs is None or pairs.empty:
         return None
     k = int(pairs["k"].min())
-    kp = pairs[pairs["k"] == k].sort_values(["share", "together"], ascending=False, kind="mergesort")
+    kp = pairs[pairs["k"] == k]
     label = next(c[:-2] for c in kp.columns if c.endswith("_a"))
     runs = int(kp["runs"].iloc[0])
-    top = kp.iloc[0]
-    strong = int((kp["share"] >= 0.8).sum())
-    weak = int((kp["share"] <= 0.2).sum())
-    middle = len(kp) - strong - weak
-    return (
-        f"Splitting the articles into {k} groups over {runs} bootstrap samples of the vocabulary, "
-        f"{top[f'{label}_a']} and {top[f'{label}_b']} share a group in {_pct(top['share'])} of samples.",
-        f"{strong} of {len(kp)} pairs stay together in at least 80% of samples and {weak} are "
-        "together in at most 20%; "
-        + (f"the other {middle} pairs' grouping depends on which words are counted."
-           if middle else "no pair is in between, so at this k the grouping does not hinge on a few words."),
-    )
+    together = {(str(r[f"{label}_a"]), str(r[f"{label}_b"])): int(r["together"]) for _, r in kp.iterrows()}
+    tied = overlapping({p: wilson(t, runs) for p, t in together.items()})
+    a, b = tied[0]
+    lines = [
+        f"The bootstrap redraws the vocabulary, not the articles: each of {runs} samples counts a random "
+        "draw of the words (with replacement) and clusters the same articles again (average linkage on "
+        "cosine distance). It shows how far a grouping rests on particular words; it is not a confidence "
+        "level, and says nothing about other articles by these outlets.",
+    ]
+    top = (f"Split into {k} groups, {a} and {b} share a group in {_pct(together[tied[0]] / runs)} of "
+           "samples")
+    if len(tied) > 1:
+        others = [f"{x} and {y} {_pct(together[(x, y)] / runs)}" for x, y in tied[1:]]
+        top += (f", but the 95% intervals over the {runs} samples of {_n(len(tied) - 1, 'other pair')} "
+                f"overlap theirs ({'; '.join(others)}), so the samples single out no one pair")
+    lines.append(top + ".")
+    checks = _read(out, "stability_checks")
+    parts = _read(out, "stability_partitions")
+    if checks is not None and parts is not None and not checks.empty:
+        mine = checks[((checks["outlet_a"].astype(str) == a) & (checks["outlet_b"].astype(str) == b))]
+        said, unsettled = [], False
+        for r in mine.itertuples():
+            common = parts[(parts["check"] == r.check) & (parts["k"] == r.k)]
+            split = len(common) > 0 and _separates(str(common["partition"].iloc[0]), a, b)
+            unsettled |= split or r.share < 0.8
+            if str(r.check).startswith("bootstrap, stop words removed") and int(r.k) == k:
+                continue  # the finding itself
+            text = f"{r.check}, k={int(r.k)}: together in {_pct(r.share)}"
+            if split:
+                text += (f" (the most common grouping there, in {_pct(common['share'].iloc[0])} of runs, "
+                         "separates them)")
+            said.append(text)
+        if said:
+            lines.append(f"Under the other checks the same pair is: {'; '.join(said)}. "
+                         + ("Whether they belong together depends on which words are counted and how many "
+                            "groups are asked for; no check here settles it." if unsettled else
+                            "Every check keeps them together in at least 80% of runs."))
+    return tuple(lines)
 
 
 def _state_keyness(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import overlapping
+
     t = _read(out, "keyness")
     if t is None or t.empty:
         return None
-    firsts = t[t["rank"] == 1].sort_values("outlet", kind="mergesort")
-    parts = [f"{r.outlet}: \u201c{r.term}\u201d (z = {r.z:.2f})" for r in firsts.itertuples()]
+    order = _order(out)
+    firsts = t[t["rank"] == 1].set_index("outlet")
+    firsts = firsts.loc[[o for o in order if o in firsts.index] + sorted(set(firsts.index) - set(order))]
+    parts = [f"{o}: \u201c{r.term}\u201d (z = {r.z:.2f})" for o, r in firsts.iterrows()]
     small = int(firsts["small_sample"].astype(str).str.lower().eq("true").sum())
     low = int(t["low_count"].astype(str).str.lower().eq("true").sum())
-    return (
-        "The most distinctive word of each outlet against the rest: " + "; ".join(parts) + ".",
-        f"{small} of {len(firsts)} outlets have too few words for these scores to mean much, and "
-        f"{low} of the {len(t)} listed words occur fewer than 5 times: read them as leads, not results.",
-    )
+    unsettled = 0
+    for outlet, g in t.groupby("outlet"):
+        g = g[g["rank"] <= 2]
+        if len(g) < 2:
+            continue
+        half = 1.96 * np.sqrt(g["variance"].astype(float))
+        iv = {r: (d - h, d + h) for r, d, h in zip(g["rank"], g["delta"].astype(float), half)}
+        unsettled += len(overlapping(iv)) > 1
+    lines = ["The highest-scoring word of each outlet against the rest (z-score of the log-odds ratio with an "
+             "informative Dirichlet prior): " + "; ".join(parts) + "."]
+    if unsettled:
+        lines.append(f"For {unsettled} of {len(firsts)} outlets the top word's 95% interval overlaps the second "
+                     "word's, so which word is \u201cmost\u201d distinctive is not settled.")
+    lines.append(f"{small} of {len(firsts)} outlets have too few words for these scores to mean much, and "
+                 f"{low} of the {len(t)} listed words occur fewer than {_keyness_min_count()} times in all texts: "
+                 "read them as leads, not results.")
+    return tuple(lines)
 
 
 _LOADED = ("delegitimising", "legitimising")
@@ -808,26 +1322,40 @@ def _state_labels(out: Path) -> tuple[str, ...] | None:
     if hits is not None and not hits.empty:
         loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
     if loaded is None or loaded.empty:
-        per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
-        actor = per_actor.index[0]
+        from framelens.claims import ties
+
+        per_actor = labels.groupby("actor")["label"].nunique()
+        tied = [str(a) for a in ties(per_actor, tol=0)]
+        actor = tied[0]
         names = labels[labels["actor"] == actor].sort_values("count", ascending=False, kind="mergesort")
-        return (f"{actor} gets the most varied labels, {per_actor.iloc[0]} in all: "
+        lead = (f"{actor} gets the most varied labels" if len(tied) == 1 else
+                f"{_list(tied)} tie for the most varied labels; {actor} has")
+        return (f"{lead}, {per_actor[actor]} in all: "
                 f"{_quoted(names['label'].drop_duplicates().head(6).tolist())}.", closing)
     counts = loaded["actor"].value_counts()
     actor = sorted(counts[counts == counts.max()].index)[0]
     mine = loaded[loaded["actor"] == actor]
-    outlets = sorted(mine["outlet"].astype(str).unique())
+    order = _order(out)
+    outlets = [o for o in order if o in set(mine["outlet"].astype(str))]
     rows = labels[(labels["actor"] == actor) & labels["outlet"].isin(outlets)]
     words = [m.lower() for m in mine["match"].astype(str)]
     chosen = rows[rows["label"].astype(str).str.lower().apply(lambda l: any(w in l for w in words))]
     shown = chosen["label"].drop_duplicates().tolist() or mine["match"].drop_duplicates().tolist()
-    others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
-    others = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
     verb = "calls" if len(outlets) == 1 else "call"
     first = f"{_list(outlets)} {verb} {actor} {_quoted(shown)}"
+    others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
     if len(others):
-        n_other = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]["outlet"].nunique()
-        first += f"; the other {n_other} outlets that name {actor} say {_quoted(others.index[:4].tolist())}"
+        titled = [o for o in order if o in set(others["outlet"].astype(str))]
+        said = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
+        first += (f"; {_list(titled)} {'calls' if len(titled) == 1 else 'call'} {actor} "
+                  f"{_quoted(said.index[:4].tolist())}")
+    mentions = _read(out, "actor_mentions")
+    if mentions is not None and not mentions.empty:
+        m = mentions[(mentions["actor"].astype(str) == actor) & (mentions["mentions"] > 0)]
+        bare = [o for o in order if o in set(m[m["labelled"] == 0]["outlet"].astype(str))]
+        if bare:
+            first += (f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title "
+                      f"({_list([str(int(m.loc[m['outlet'] == o, 'mentions'].iloc[0])) + chr(215) for o in bare])})")
     example = chosen["example"].iloc[0] if len(chosen) else mine["sentence"].iloc[0]
     return first + ".", f"Evidence: \u201c{example}\u201d", closing
 
@@ -877,32 +1405,69 @@ def _state_spelling(out: Path) -> tuple[str, ...] | None:
 
 
 def _state_quotes(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import ties
+
     att = _read(out, "attribution")
     q = _read(out, "quotes")
     if att is None or q is None:
         return None
+    order = _order(out)
     parts = []
     for to, g in att.groupby("attributed_to", sort=True):
-        parts.append(f"to {to} by {_list(sorted(g['outlet'].astype(str)))}")
+        parts.append(f"to {to} by {_list([o for o in order if o in set(g['outlet'].astype(str))])}")
     first = "The report is credited " + "; ".join(parts) + "."
     matches = _read(out, "quote_matches")
     speakers = q[q["speaker"].astype(str) != ""]["speaker"].value_counts()
-    second = f"{_n(len(q), 'quotation')} found"
+    second = f"{_n(len(q), 'quotation')} found (a quotation is one span between quotation marks)"
     if matches is not None:
         second += f", {len(matches)} of them kept by two or more outlets"
     if len(speakers):
-        second += f"; most quoted: {speakers.index[0]} ({_n(int(speakers.iloc[0]), 'quotation')})"
+        tied = [str(s) for s in ties(speakers, tol=0)]
+        second += (f"; most quoted: {tied[0]} ({_n(int(speakers.iloc[0]), 'quotation')})" if len(tied) == 1 else
+                   f"; {_list(tied)} tie as the most quoted ({int(speakers.iloc[0])} each)")
     return first, second + "."
 
 
 def _state_coverage(out: Path) -> tuple[str, ...] | None:
+    from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM
+    from framelens.claims import SHARE_TOL, ties
+
     share = _read(out, "core_share", index_col=0)
     if share is None or share.empty:
         return None
+    share.index = share.index.astype(str)
     unique = share["share_unique"].astype(float)
+    most = [str(x) for x in ties(unique, tol=SHARE_TOL)]
+    least = [str(x) for x in ties(unique, tol=SHARE_TOL, best="min")]
+    lines = [f"Each sentence of at least {MIN_WORDS} words is matched with the sentences of the other versions: "
+             f"shared verbatim when at least {_pct(VERBATIM)} of its word trigrams recur in one of them, "
+             f"paraphrased when its TF-IDF cosine with its best counterpart is at least {PARAPHRASE:.2f} and the "
+             "two are each other's best match, and unique otherwise."]
+    if len(most) == 1:
+        text = (f"{most[0]} adds the most of its own: {_pct(unique[most[0]])} of its words are in sentences "
+                "no other version matches")
+    else:
+        text = (f"{_list(most)} tie for the most material of their own ("
+                + ", ".join(_pct(unique[o]) for o in most) + " of their words in unmatched sentences)")
+    zero = [o for o in least if unique[o] == 0]
+    if zero:
+        text += f"; {_list(zero)} {'has' if len(zero) == 1 else 'have'} none (every sentence has a counterpart)"
+    else:
+        text += f"; {_list(least)} the least ({', '.join(_pct(unique[o]) for o in least)})"
+    lines.append(text + ".")
+    own = _read(out, "own_words")
+    if zero and own is not None and not own.empty:
+        said = []
+        for outlet in zero:
+            words_ = own[own["outlet"].astype(str) == outlet]
+            if words_.empty:
+                continue
+            best = words_.groupby("sent_id").size().sort_values(ascending=False, kind="mergesort").index[0]
+            w = words_[words_["sent_id"] == best]
+            said.append(f"{outlet}: {_quoted(w['word'].head(5).tolist())} in \u201c{w['sentence'].iloc[0]}\u201d")
+        if said:
+            lines.append("A matched sentence can still carry words no other version uses: " + "; ".join(said) + ".")
     verbatim = share["share_shared-verbatim"].astype(float) if "share_shared-verbatim" in share else None
-    lines = [f"{unique.idxmax()} adds the most of its own: {_pct(unique.max())} of its words match no other "
-             f"version; {unique.idxmin()} the least ({_pct(unique.min())})."]
     if verbatim is not None:
         text = (f"Word-for-word overlap covers {_pct(verbatim.min())} to {_pct(verbatim.max())} of each "
                 "version's words")
@@ -912,13 +1477,15 @@ def _state_coverage(out: Path) -> tuple[str, ...] | None:
         lines.append(text + ".")
     matrix = _read(out, "coverage_matrix", index_col=0)
     if matrix is not None and not matrix.empty:
+        order = _order(out)
         present = matrix > 0
         full = int(present.all(axis=1).sum())
-        gaps = [f"{fact} (missing in {_list(list(present.columns[~row]))})"
+        gaps = [f"{fact} (missing in {_list([o for o in order if o in set(present.columns[~row])])})"
                 for fact, row in present.iterrows() if not row.all()]
-        text = f"{full} of {len(matrix)} listed facts {'appears' if full == 1 else 'appear'} in every version"
+        text = (f"{full} of {len(matrix)} listed facts (a fact counts when a sentence matches one of its "
+                f"patterns in facts.csv) {'appears' if full == 1 else 'appear'} in every version")
         if gaps:
-            text += "; the others: " + "; ".join(gaps[:4]) + ("; \u2026" if len(gaps) > 4 else "")
+            text += f"; the other {len(gaps)}: " + "; ".join(gaps)
         lines.append(text + ".")
     return tuple(lines)
 
@@ -929,15 +1496,36 @@ def _state_traces(out: Path) -> tuple[str, ...] | None:
         return None
     if t.empty:
         return ("No trace of translation or republishing was found.",)
+    outlets = _outlets(out) or sorted(t["outlet"].astype(str).unique())
     kinds = t["kind"].value_counts().sort_index()
-    first = (f"{_n(len(t), 'trace')} of translation or republishing in {t['outlet'].nunique()} of the outlets: "
-             + ", ".join(f"{int(n)} {k}" for k, n in kinds.items()) + ".")
+    none = [o for o in outlets if o not in set(t["outlet"].astype(str))]
+    first = (f"{_n(len(t), 'trace')} of translation or republishing in {t['outlet'].nunique()} of the "
+             f"{len(outlets)} outlets: "
+             + ", ".join(f"{int(n)} {k}" for k, n in kinds.items())
+             + (f"; none in {_list(none)}" if none else "") + ".")
     examples = [f"{r.outlet}: {r.evidence}" for r in
                 t[t["kind"].astype(str) != "page-furniture"].drop_duplicates("kind").itertuples()]
     lines = [first]
     if examples:
         lines.append("Beyond page furniture: " + "; ".join(examples) + ".")
     return tuple(lines)
+
+
+_FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
+    "corpus_words_per_article": _fig_corpus,
+    "similarity_heatmap": _fig_similarity,
+    "cluster_stability_k2": _fig_stability,
+    "keyness_by_outlet": _fig_keyness,
+    "actor_label_variety": _fig_labels,
+    "register_rates": _fig_register_rates,
+    "spelling_variants": _fig_spelling,
+    "quotes_by_speaker": _fig_quotes,
+    "core_share_by_outlet": _fig_core_share,
+    "fact_coverage": _fig_coverage,
+    "traces_by_outlet": _fig_traces,
+    "sensitivity_pairs": _fig_sensitivity_pairs,
+    "unique_by_threshold": _fig_unique_threshold,
+}
 
 
 #: section -> (heading, statement function, figure stem, notebook keywords, heading keywords, tables)
@@ -964,6 +1552,9 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
                 ("keyness", "vocab", "distinct", "words"), ("against the rest", "keyness", "distinct"), ("keyness",)),
     "traces": ("Traces of translation and republishing", _state_traces, "traces_by_outlet",
                ("sources", "corpus"), ("trace", "translat", "republish"), ("traces",)),
+    "sensitivity": ("How much the findings depend on the settings", _state_sensitivity,
+                    "sensitivity_pairs,unique_by_threshold", ("cluster", "tfidf"), ("grid", "settings", "stab"),
+                    ("similarity_checks", "stability_checks", "stability_partitions", "unique_by_threshold")),
 }
 
 
@@ -1189,6 +1780,12 @@ def findings_page(
         tables = ", ".join(f'<a href="tables/{_e(t)}.csv">{_e(t)}.csv</a>' for t in row.tables.split(",")
                            if (out / "tables" / f"{t}.csv").is_file())
         parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
+        if row.section == "sensitivity":
+            parts += _sensitivity_html(out)
+        if row.section == "coverage" and (out / "side_by_side.html").is_file():
+            parts.append('<p><a href="side_by_side.html">The versions side by side</a>: every sentence '
+                         "marked shared, paraphrased or unique, with labels, lexicon hits, spellings and traces "
+                         "highlighted.</p>")
         if row.section == "corpus":
             t = _read(out, "corpus")
             if t is not None:
@@ -1258,6 +1855,12 @@ def write_findings(
                    min_words=min_words, verbose=verbose)
     draw_figures(out, verbose=verbose)
     _step(f"writing {out / 'index.html'}", verbose)
+    from framelens.side_by_side import PAGE_NAME, side_by_side_page
+
+    aligned = side_by_side_page(out, order=_order(out), colours=_colours(out))
+    (out / PAGE_NAME).unlink(missing_ok=True)
+    if aligned is not None:
+        (out / PAGE_NAME).write_text(aligned, encoding="utf-8")
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")

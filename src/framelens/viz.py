@@ -174,7 +174,7 @@ def heatmap(
     fmt: str = "{:.2f}",
     vmin: float | None = None,
     vmax: float | None = None,
-    cmap: str = "Blues",
+    cmap: Any = "Blues",
     blank_diagonal: bool = False,
     annotate: bool = True,
     max_annotated: int = 20,
@@ -182,6 +182,7 @@ def heatmap(
     zero: str | None = None,
     colorbar: bool = True,
     fontsize: float = 10,
+    text: pd.DataFrame | None = None,
 ) -> Axes:
     """Annotated heatmap of a rows x columns table: every cell written in.
 
@@ -197,7 +198,7 @@ def heatmap(
         Format of the annotation.
     vmin, vmax : float, optional
         Colour scale; default 0 and the largest value (at least 1).
-    cmap : str, default "Blues"
+    cmap : str or Colormap, default "Blues"
     blank_diagonal : bool, default False
         Leave the diagonal blank (an article with itself).
     annotate : bool, default True
@@ -210,6 +211,9 @@ def heatmap(
     colorbar : bool, default True
     fontsize : float, default 10
         Points for ticks and cell text.
+    text : DataFrame, optional
+        Same shape as ``matrix``: the text to write in each cell instead of the
+        formatted number (e.g. the labels themselves); empty strings leave a cell blank.
 
     Returns
     -------
@@ -249,10 +253,13 @@ def heatmap(
                 v = shown[i, j]
                 if not np.isfinite(v):
                     continue
-                text = zero if (zero is not None and v == 0) else fmt.format(v)
+                if text is not None:
+                    cell = str(text.iat[i, j])
+                else:
+                    cell = zero if (zero is not None and v == 0) else fmt.format(v)
                 r, g, b, _ = image.cmap(image.norm(v))
                 dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45  # relative luminance of the cell
-                ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
+                ax.text(j, i, cell, ha="center", va="center", fontsize=fontsize,
                         color="white" if dark else "black")
     if colours:
         colour_ticks(ax, colours, axis="both")
