@@ -42,6 +42,11 @@ __all__ = [
     "caveats",
     "findings_page",
     "write_findings",
+    "readme_summary",
+    "write_readme",
+    "README_BEGIN",
+    "README_END",
+    "THRESHOLDS",
 ]
 
 #: The question the page answers (the first thing a reader sees).
@@ -50,6 +55,11 @@ RESEARCH_QUESTION: str = (
     "several outlets (some machine-translated), which versions are alike, what does each "
     "keep, add or change, and which words set one outlet apart from the rest?"
 )
+
+#: Markers around the README's generated summary (``README.md``, "What the seed case shows").
+README_BEGIN: str = ("<!-- findings:begin: written by `make findings` from reports/tables "
+                     "(framelens.findings.readme_summary); do not edit by hand -->")
+README_END: str = "<!-- findings:end -->"
 
 #: CSV tables written under ``OUT/tables/``: file stem -> what one row is.
 TABLES: dict[str, str] = {
@@ -458,7 +468,9 @@ def _sentence_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
             first.setdefault((str(r.outlet), w), (int(r.sent_id), str(r.label), str(r.sentence)))
     own = [(o, w, counts[(o, w)], *first[(o, w)]) for (o, w) in first if seen[w] == {o}]
     own_table = pd.DataFrame(own, columns=["outlet", "word", "count", "sent_id", "label", "sentence"])
-    _write_csv(own_table.sort_values(["outlet", "sent_id", "word"], kind="mergesort"), tables / "own_words.csv")
+    at = [str(t).lower().replace("\u2019", "'").find(w) for w, t in zip(own_table["word"], own_table["sentence"])]
+    own_table = own_table.assign(_at=at).sort_values(["outlet", "sent_id", "_at", "word"], kind="mergesort")
+    _write_csv(own_table.drop(columns="_at"), tables / "own_words.csv")
     return ["sentence_labels", "alignment", "unique_by_threshold", "own_words"]
 
 
@@ -692,12 +704,11 @@ def _fig_labels(out: Path) -> Any:
     cmap = ListedColormap(["#ffffff", "#eeeeee", "#d6e6f4", "#f5c6a5"])
     heatmap(codes, ax=ax, text=text, cmap=cmap, vmin=-0.5, vmax=3.5, colorbar=False, fontsize=9,
             colours=_colours(out))
-    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=0, ha="center", fontsize=9)
-    ax.set_xticklabels([textwrap.fill(o, 14) for o in outlets])
     ax.xaxis.tick_top()
+    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=30, ha="left", rotation_mode="anchor", fontsize=9)
     from framelens.viz import colour_ticks
 
-    colour_ticks(ax, {textwrap.fill(o, 14): c for o, c in _colours(out).items()}, axis="x")
+    colour_ticks(ax, _colours(out), axis="x")
     ax.legend(handles=[Patch(facecolor="#f5c6a5", label="holds a loaded lexicon term"),
                        Patch(facecolor="#d6e6f4", label="other labels"),
                        Patch(facecolor="#eeeeee", label="named, no label")],
@@ -822,6 +833,213 @@ def _fig_traces(out: Path) -> Any:
 
 
 # --------------------------------------------------------------------------- findings
+
+
+def write_readme(readme: str | Path, out: str | Path) -> bool:
+    """Replace the block between :data:`README_BEGIN` and :data:`README_END` with :func:`readme_summary`.
+
+    Parameters
+    ----------
+    readme : str or Path
+        The README holding both markers once each.
+    out : str or Path
+        Report folder holding ``tables/``.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+
+    Raises
+    ------
+    ValueError
+        When a marker is missing or repeated (the file is left as it was).
+    """
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    if text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
+        raise ValueError(f"{readme} must hold the markers {README_BEGIN!r} and {README_END!r} once each; "
+                         "put them around the summary the findings should fill")
+    head, rest = text.split(README_BEGIN)
+    _, tail = rest.split(README_END)
+    new = f"{head}{README_BEGIN}\n{readme_summary(out)}{README_END}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+
+def readme_summary(out: str | Path) -> str:
+    """The README's "What the seed case shows" bullets, every number and outlet read from the tables.
+
+    The same guards as the page (:func:`framelens.claims.ties`, :func:`framelens.claims.overlapping`)
+    decide every "only", "most" and "closest"; a bullet whose tables are missing is left out.
+
+    Parameters
+    ----------
+    out : str or Path
+        Report folder holding ``tables/``.
+
+    Returns
+    -------
+    str
+        Markdown, one bullet per finding, ending in a newline ("" when no table is there).
+    """
+    from framelens.align import PARAPHRASE
+    from framelens.claims import COSINE_TOL, SHARE_TOL, describe_ties, ties
+
+    out = Path(out)
+    bullets: list[str] = []
+    outlets = _outlets(out)
+    ordered = lambda names: [o for o in outlets if o in set(names)] + sorted(set(names) - set(outlets))  # noqa: E731
+
+    labels, hits, rates = _read(out, "actor_labels"), _read(out, "lexicon_hits"), _read(out, "register_rates")
+    if labels is not None and hits is not None and not labels.empty:
+        loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
+        if not loaded.empty:
+            actor = sorted(loaded["actor"].value_counts().pipe(lambda c: c[c == c.max()]).index)[0]
+            mine = loaded[loaded["actor"] == actor]
+            who = ordered(mine["outlet"].astype(str).unique())
+            words_ = [m.lower() for m in mine["match"].astype(str)]
+            rows = labels[(labels["actor"] == actor) & labels["outlet"].isin(who)]
+            shown = [l for l in rows["label"].drop_duplicates() if any(w in str(l).lower() for w in words_)]
+            text = (f"{'Only ' if len(who) == 1 else ''}{_list(who)} {'calls' if len(who) == 1 else 'call'} "
+                    f"{actor} {_quoted(shown or mine['match'].drop_duplicates().tolist())}")
+            others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(who)]
+            if len(others):
+                titled = ordered(others["outlet"].astype(str).unique())
+                text += (f"; {_list(titled)} call {actor} "
+                         f"{_quoted(others.groupby('label')['count'].sum().sort_values(ascending=False, kind='mergesort').index[:3].tolist())}")
+            mentions = _read(out, "actor_mentions")
+            if mentions is not None:
+                m = mentions[(mentions["actor"] == actor) & (mentions["mentions"] > 0) & (mentions["labelled"] == 0)]
+                bare = ordered(m["outlet"].astype(str))
+                if bare:
+                    text += f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title"
+            if rates is not None and not rates.empty:
+                reg = rates[rates["register"] == "delegitimising"].set_index("outlet")
+                if len(reg) and float(reg["rate"].max()) > 0:
+                    top = [str(x) for x in ties(reg["rate"].astype(float), tol=0.05)]
+                    r = reg.loc[top[0]]
+                    text += (f". {_list(top)} {'has' if len(top) == 1 else 'tie for'} the most delegitimising "
+                             f"lexicon hits per 1,000 words ({r['rate']:.1f}: {int(r['hits'])} in {int(r['words'])} "
+                             "words), quotations included")
+            bullets.append(f"- **Labels.** {text}.")
+
+    spelling = _used_variants(out)
+    corpus = _read(out, "corpus")
+    if spelling is not None and not spelling.empty:
+        lang = {} if corpus is None else dict(zip(corpus["outlet"].astype(str), corpus["origin_language"].astype(str)))
+        parts = []
+        for name, g in spelling.groupby("name", sort=True):
+            said = []
+            for variant, v in g.groupby("variant", sort=True):
+                who = ordered(v["outlet"].astype(str))
+                counts = dict(zip(v["outlet"].astype(str), v["count"].astype(int)))
+                langs = sorted({lang.get(o, "unknown") for o in who} - {"unknown"})
+                said.append(f"{_list(who)} {'writes' if len(who) == 1 else 'write'} *{variant}* "
+                            f"({', '.join(str(counts[o]) for o in who)} {'time' if len(who) == 1 and counts[who[0]] == 1 else 'times'})"
+                            + (f", translated from {_list(langs)}" if langs and len(langs) == len(who) else ""))
+            parts.append(f"{name}: " + "; ".join(said))
+        bullets.append("- **Spelling.** " + ". ".join(parts) + ".")
+
+    sims = _read(out, "similarity_checks")
+    pairs = _read(out, "cluster_pairs")
+    checks, parts_t = _read(out, "stability_checks"), _read(out, "stability_partitions")
+    if sims is not None and not sims.empty:
+        main = sims[sims["check"] == "stop words removed"]
+        cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in main.itertuples()}
+        tied = ties(cos, tol=COSINE_TOL)
+        text = f"All pairs have TF-IDF cosine {min(cos.values()):.2f} to {max(cos.values()):.2f}"
+        if len(tied) > 1:
+            text += (f", and the {len(tied)} closest pairs tie within {COSINE_TOL} ("
+                     + describe_ties([f"{a} with {b}" for a, b in tied], [cos[t] for t in tied]) + ")")
+        if pairs is not None and checks is not None and parts_t is not None and not pairs.empty:
+            k = int(pairs["k"].min())
+            kp = pairs[pairs["k"] == k].sort_values("share", ascending=False, kind="mergesort").iloc[0]
+            a, b = str(kp["outlet_a"]), str(kp["outlet_b"])
+            mine = checks[(checks["outlet_a"] == a) & (checks["outlet_b"] == b)]
+            said = [f"{_pct(r.share)} of {r.check.replace('bootstrap, ', 'bootstrap samples with ')} at k={int(r.k)}"
+                    for r in mine.itertuples()]
+            text += (f". {a} and {b} share a cluster in " + ", ".join(said)
+                     + f" (the bootstrap redraws the vocabulary, not the articles)")
+            split = [r for r in parts_t.sort_values("runs", ascending=False, kind="mergesort")
+                     .groupby(["check", "k"], sort=False).head(1).itertuples()
+                     if _separates(str(r.partition), a, b)]
+            if split:
+                text += ("; the most common grouping separates them under "
+                         + ", ".join(f"{r.check}, k={int(r.k)} ({_pct(r.share)})" for r in split))
+        odd, _ = _furthest(cos)
+        kept = sims[sims["check"] == "stop words kept"]
+        if len(kept):
+            odd_kept, _ = _furthest({(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in kept.itertuples()})
+            if set(odd_kept) != set(odd):
+                text += (f". Which article stands apart depends on the settings: {_list(odd)} with stop words "
+                         f"left out, {_list(odd_kept)} with them kept")
+        bullets.append(f"- **Similarity is weak evidence.** {text}.")
+
+    att, share = _read(out, "attribution"), _read(out, "core_share", index_col=0)
+    if att is not None and share is not None and not share.empty:
+        credits = [f"{_list(ordered(g['outlet'].astype(str)))} {'credits' if len(g) == 1 else 'credit'} {to}"
+                   for to, g in att.groupby("attributed_to", sort=True)]
+        share.index = share.index.astype(str)
+        unique = share["share_unique"].astype(float)
+        adders = [o for o in ordered(unique.index) if unique[o] > 0]
+        adders.sort(key=lambda o: -unique[o])
+        text = "; ".join(credits) + ". "
+        text += (_list([f"{o} {_pct(unique[o])}" for o in adders])
+                 + f" of {'its' if len(adders) == 1 else 'their'} words are in sentences no other version "
+                 f"matches (paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+        most = [str(x) for x in ties(unique, tol=SHARE_TOL)]
+        if len(most) > 1:
+            text += f"; {_list(most)} tie for the most"
+        sents = _read(out, "sentence_labels")
+        if sents is not None:
+            for o in adders:
+                own = sents[(sents["outlet"].astype(str) == o) & (sents["label"] == "unique")]
+                if len(own):
+                    text += (f"; {o}'s {len(own)} own sentence{'' if len(own) == 1 else 's'} include "
+                             + ", ".join(f"\u201c{_short(s)}\u201d" for s in own["sentence"].head(3)))
+        zero = [o for o in ordered(unique.index) if unique[o] == 0]
+        own_words = _read(out, "own_words")
+        if zero:
+            text += f". {_list(zero)} {'has' if len(zero) == 1 else 'have'} no unmatched sentence at that threshold"
+            unique_t = _read(out, "unique_by_threshold")
+            if unique_t is not None and not unique_t.empty:
+                top_thr = float(unique_t["threshold"].max())
+                at_top = unique_t[unique_t["threshold"] == top_thr].set_index("outlet")["share_unique"]
+                text += f" ({_list([_pct(at_top[o]) for o in zero])} at {top_thr:.2f})"
+            if own_words is not None and not own_words.empty:
+                said = []
+                for o in zero:
+                    w = own_words[own_words["outlet"].astype(str) == o]
+                    if w.empty:
+                        continue
+                    per = w.groupby("sent_id").size()
+                    first, most = int(per.index.min()), int(per.sort_values(ascending=False, kind="mergesort").index[0])
+                    shown = [first] if first == most or per[first] >= 2 else []
+                    shown += [most] if most != first else []
+                    said.append(f"{o} " + ", ".join(
+                        f"{_quoted(w[w['sent_id'] == i]['word'].head(6).tolist())} in "
+                        f"\u201c{_short(w[w['sent_id'] == i]['sentence'].iloc[0], 12)}\u201d" for i in shown))
+                if said:
+                    text += ", yet words of their own remain: " + "; ".join(said)
+        bullets.append(f"- **Attribution and selection.** {text}.")
+
+    traces = _read(out, "traces")
+    if traces is not None and not traces.empty:
+        real = traces[traces["kind"].astype(str) != "page-furniture"]
+        if len(real):
+            bullets.append("- **Translation traces.** " + "; ".join(
+                f"{r.outlet}: {r.kind} ({r.evidence})" for r in real.itertuples()) + ".")
+    return "\n".join(bullets) + ("\n" if bullets else "")
+
+
+
+def _short(sentence: str, n_words: int = 9) -> str:
+    words_ = str(sentence).split()
+    return " ".join(words_[:n_words]) + (" \u2026" if len(words_) > n_words else "")
+
 
 
 def _sensitivity_html(out: Path) -> list[str]:
@@ -1449,7 +1667,8 @@ def _state_coverage(out: Path) -> tuple[str, ...] | None:
     else:
         text = (f"{_list(most)} tie for the most material of their own ("
                 + ", ".join(_pct(unique[o]) for o in most) + " of their words in unmatched sentences)")
-    zero = [o for o in least if unique[o] == 0]
+    zero = [o for o in _order(out) if o in least and unique[o] == 0] + sorted(
+        o for o in least if unique[o] == 0 and o not in _order(out))
     if zero:
         text += f"; {_list(zero)} {'has' if len(zero) == 1 else 'have'} none (every sentence has a counterpart)"
     else:
@@ -1464,7 +1683,7 @@ def _state_coverage(out: Path) -> tuple[str, ...] | None:
                 continue
             best = words_.groupby("sent_id").size().sort_values(ascending=False, kind="mergesort").index[0]
             w = words_[words_["sent_id"] == best]
-            said.append(f"{outlet}: {_quoted(w['word'].head(5).tolist())} in \u201c{w['sentence'].iloc[0]}\u201d")
+            said.append(f"{outlet}: {_quoted(w['word'].head(6).tolist())} in \u201c{w['sentence'].iloc[0]}\u201d")
         if said:
             lines.append("A matched sentence can still carry words no other version uses: " + "; ".join(said) + ".")
     verbatim = share["share_shared-verbatim"].astype(float) if "share_shared-verbatim" in share else None
@@ -1533,9 +1752,10 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
     "corpus": ("The corpus", _state_corpus, "corpus_words_per_article",
                ("corpus",), ("removed", "clean", "corpus"), ("corpus", "cleaning_audit")),
     "similarity": ("Which versions are alike", _state_similarity, "similarity_heatmap",
-                   ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity",)),
+                   ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity", "similarity_checks")),
     "stability": ("How stable the grouping is", _state_stability, "cluster_stability_k2",
-                  ("cluster", "tfidf"), ("bootstrap", "stab"), ("cluster_pairs", "cluster_cooccurrence_k2")),
+                  ("cluster", "tfidf"), ("bootstrap", "stab"),
+                  ("cluster_pairs", "cluster_cooccurrence_k2", "stability_checks", "stability_partitions")),
     "labels": ("How each outlet names the actors", _state_labels, "actor_label_variety",
                ("label", "actor"), ("matrix", "putin", "label"), ("label_matrix", "actor_labels")),
     "lexicon": ("Loaded versus neutral wording", _state_lexicon, "register_rates",

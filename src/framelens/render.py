@@ -549,6 +549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
+    parser.add_argument("--readme", default=None,
+                        help="also rewrite the findings summary between the markers of this README "
+                             "(framelens.findings.write_readme); make findings passes README.md for the seeds")
     args = parser.parse_args(argv)
 
     from framelens import findings
@@ -570,6 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
         index = findings.write_findings(corpus, out=out, notebooks=pages, n_boot=args.n_boot,
                                         max_docs=args.max_docs)
+        if args.readme:
+            findings.write_readme(args.readme, out)
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         print(f"framelens.render: {err}", file=sys.stderr)
         return 1
