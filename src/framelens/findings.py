@@ -1195,7 +1195,7 @@ def _fig_sensitivity_pairs(out: Path) -> Any:
                            + "\nk=" + checks["k"].astype(str))
     columns = list(dict.fromkeys(checks["column"]))
     wide = checks.pivot_table(index="pair", columns="column", values="share", aggfunc="first")[columns]
-    main = [c for c in columns if "stop words removed" in c]
+    main = [c for c in columns if "removed" in c]
     wide = wide.sort_values(main[0] if main else columns[0], ascending=False, kind="mergesort")
     import matplotlib.pyplot as plt
 
@@ -1203,9 +1203,10 @@ def _fig_sensitivity_pairs(out: Path) -> Any:
     heatmap(wide * 100, ax=ax, fmt="{:.0f}%", vmin=0, vmax=100, cmap="cividis", colorbar=False, fontsize=9)
     ax.set_xticks(range(len(columns)), labels=columns, rotation=0, ha="center", fontsize=9)
     ax.xaxis.tick_top()
-    _title(ax, "How often each pair shares a cluster under each check: no pair is together under every one",
-           loc="left") if (wide.min(axis=1) < 0.8).all() else _title(
-        ax, "How often each pair shares a cluster under each check", loc="left")
+    steady = wide.index[(wide >= 0.8).all(axis=1)]
+    _title(ax, "How often each pair shares a cluster under each check: "
+           + (f"only {len(steady)} of {len(wide)} pairs stay together in 80% of runs under every check"
+              if len(steady) else "no pair stays together in 80% of runs under every check"), loc="left")
     return fig
 
 
@@ -1395,6 +1396,10 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
         return None
     pairs = _off_diagonal_pairs(sim)
     cos = {(str(r.a), str(r.b)): float(r.cosine) for r in pairs.itertuples()}
+    if len(cos) == 1:
+        (a, b), v = next(iter(cos.items()))
+        return (f"{a} and {b} have a cosine similarity of {v:.2f} between their TF-IDF word profiles (English "
+                "stop words left out; 1 is the same profile, 0 no word in common).",)
     lines = [
         f"Cosine similarity of the TF-IDF word profiles (English stop words left out; 1 is the same profile, "
         f"0 no word in common) lies between {min(cos.values()):.2f} and {max(cos.values()):.2f} for all "
@@ -1801,7 +1806,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     ...     pd.DataFrame([[1.0, 0.4], [0.4, 1.0]], index=pd.Index(["A", "B"], name="outlet"),
     ...                  columns=["A", "B"]).to_csv(Path(d, "tables", "similarity.csv"))
     ...     print(summarize(d)["statement"].iloc[0])
-    A and B are the most alike (cosine similarity 0.40); A and B the least (0.40). A stands furthest from the others (mean cosine 0.40 against 0.40 over all 1 pairs).
+    A and B have a cosine similarity of 0.40 between their TF-IDF word profiles (English stop words left out; 1 is the same profile, 0 no word in common).
     """
     out = Path(out)
     rows = []

@@ -503,7 +503,6 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
 
     from framelens.viz import outlet_order
 
@@ -539,11 +538,11 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
         words_n = int(part["n_words"].iloc[0]) if "n_words" in part and len(part) else None
         ax.set_title(f"{outlet} ({words_n} words)" if words_n is not None else outlet,
                      fontsize=10, loc="left", color=colour, fontweight="bold")
-    axes[-1].set_xlabel("z-score of the log-odds ratio, outlet vs the rest (dotted line: z = 1.96)")
-    if any_low:
-        gate = f"fewer than {min_count} occurrences" if min_count is not None else "too few occurrences"
-        axes[0].legend(handles=[Patch(facecolor="#999999", alpha=0.35, hatch="///", label=f"hatched: {gate}")],
-                       frameon=False, loc="lower right", fontsize=9)
+    label = "z-score of the log-odds ratio, outlet vs the rest (dotted line: z = 1.96)"
+    if any_low:  # said under the axis, where no bar can hide it
+        gate = f"fewer than {min_count} occurrences in all texts" if min_count is not None else "too few occurrences"
+        label += f"\nhatched, pale bars: {gate}"
+    axes[-1].set_xlabel(label)
     return axes
 
 
