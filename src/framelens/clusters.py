@@ -745,8 +745,12 @@ def describe_stability(
 
     For each ``k``: the most frequent grouping and its share of runs (a group of
     more than six articles is shown by its first three and a count), every pair
-    that falls together in at least ``high`` of the runs, and the count of pairs
-    that are together in at most ``low`` of them.
+    that falls together in at least ``high`` of the runs, how many other pairs'
+    Wilson intervals over the runs overlap the top pair's
+    (:func:`framelens.claims.overlapping`: then the runs do not single it out), and
+    the count of pairs that are together in at most ``low`` of them. A run of
+    :func:`bootstrap_terms` redraws the vocabulary, not the articles: the shares
+    say how far a grouping rests on particular words, not how confident one may be.
 
     Parameters
     ----------
@@ -773,6 +777,7 @@ def describe_stability(
     ...     print(line)
     k=2: the most common grouping, {A, B} | {C}, appears in 100% of 2 settings (1 distinct grouping in all).
     k=2: A and B fall together in 100% of 2 settings.
+    k=2: the 95% intervals over the 2 settings of 2 other pairs overlap the top pair's, so the settings do not single it out.
     k=2: 2 of 3 pairs are together in at most 20% of 2 settings.
     """
     if not 0.0 <= low <= high <= 1.0:
@@ -805,6 +810,14 @@ def describe_stability(
                 f"k={k}: no pair falls together in {_pct(high)} or more of {runs} {source}; "
                 f"the most stable, {best[f'{label}_a']} and {best[f'{label}_b']}, in {_pct(best['share'])}."
             )
+        from framelens.claims import overlapping, wilson
+
+        tied = overlapping({(a, b): wilson(int(t), int(r)) for a, b, t, r in
+                            kp[[f"{label}_a", f"{label}_b", "together", "runs"]].itertuples(index=False)})
+        if len(tied) > 1:
+            lines.append(f"k={k}: the 95% intervals over the {runs} {source} of {len(tied) - 1} other "
+                         f"pair{'s' if len(tied) > 2 else ''} overlap the top pair's, so the {source} do not "
+                         "single it out.")
         weak = int((kp["share"] <= low).sum())
         lines.append(f"k={k}: {weak} of {len(kp)} pairs are together in at most {_pct(low)} of {runs} {source}.")
     return lines
