@@ -1050,6 +1050,9 @@ def _sensitivity_html(out: Path) -> list[str]:
         wide = sims.pivot_table(index=["outlet_a", "outlet_b"], columns="check", values="cosine", aggfunc="first")
         wide = wide.sort_values("stop words removed", ascending=False, kind="mergesort") \
             if "stop words removed" in wide else wide
+        wide = wide[[c for c in ("stop words removed", "stop words kept") if c in wide] +
+                    [c for c in wide.columns if c not in ("stop words removed", "stop words kept")]]
+        wide.columns = [f"cosine, {c}" for c in wide.columns]
         shown = wide.reset_index().rename(columns={"outlet_a": "article", "outlet_b": "and article"})
         parts.append("<h3>Cosine of every pair, with stop words removed (the main setting) and kept</h3>")
         parts.append(shown.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.4f}"))
