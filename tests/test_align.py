@@ -209,3 +209,23 @@ def test_facts_are_found_next_to_a_single_file_corpus(tmp_path) -> None:
     facts = A.facts_or_empty(tmp_path / "articles.csv")
     assert facts["fact"].tolist() == ["letter"]
     assert facts.attrs["note"] == "Facts from the corpus's facts.csv (1 facts)."
+
+
+def test_thresholds_are_carried_into_the_tables() -> None:
+    pairs = A.align(SENTS, paraphrase=0.2)
+    assert set(pairs["paraphrase_threshold"]) == {0.2} and set(pairs["verbatim_threshold"]) == {A.VERBATIM}
+    share = A.core_share(A.label_sentences(SENTS, pairs))
+    assert set(share["paraphrase_threshold"]) == {0.2}
+
+
+def test_seed_omitted_facts_listed_in_full(seed: dict[str, pd.DataFrame], seed_corpus: pd.DataFrame) -> None:
+    om = A.omitted_facts(seed["cov"], outlets=list(seed_corpus["outlet"]))
+    code = {o: d[:3] for o, d in zip(seed_corpus["outlet"], seed_corpus["doc_id"])}
+    by_fact = om.assign(o=om["outlet"].map(code)).groupby("fact")["o"].agg(list).to_dict()
+    # read against facts.csv: the NATO-umbrella idea is missing in CNN Brasil and 003, "awaiting
+    # Trump" in 000, 003 and VTC News (the page's sentence cut these off with "...")
+    assert by_fact["Zelensky's NATO-umbrella idea"] == ["001", "003"]
+    assert by_fact["awaiting Trump"] == ["000", "002", "003"]
+    assert by_fact["not an escalation"] == ["000", "003"]
+    assert by_fact["North Korean troops"] == ["002"]
+    assert len(om) == 11 and "004" not in set(om["outlet"].map(code))

@@ -172,3 +172,54 @@ def test_marked_evidence_has_one_row_per_counted_occurrence(texts: list[str]) ->
     want = counted[counted["count"] > 0].set_index(["variant", "outlet"])["count"]
     assert got.sort_index().tolist() == want.sort_index().tolist()
     assert all(m in s for m, s in zip(ev["match"], ev["sentence"]))
+
+
+# --- the table behind the spelling figure ---------------------------------------------------
+
+def test_seed_spelling_table_counts_every_name_spelled_differently(seed_corpus: pd.DataFrame) -> None:
+    from framelens.spelling import spelling_table
+    t = spelling_table(seed_corpus)
+    code = {o: d[:3] for o, d in zip(seed_corpus["outlet"], seed_corpus["doc_id"])}
+    used = t[t["count"] > 0]
+    got = {(n, v, code[o]): c for n, v, o, c in used[["name", "variant", "outlet", "count"]].itertuples(index=False)}
+    # counted by hand in seeds/*.txt (Sybiha 003: "Andrij Sybiha", "Sybiha expressed", "emphasized",
+    # "wrote"; Zelensky 000: "Volodymyr Zelensky", "What is Zelensky saying"; Zelenskyi 000: the
+    # voiced sentence and the block quote's signature; Zelenskyy 004: "Zelenskyy's", "Zelenskyy, in")
+    assert got == {
+        ("Andrii", "Andrii", "000"): 1, ("Andrii", "Andrii", "001"): 1, ("Andrii", "Andrii", "002"): 1,
+        ("Andrii", "Andrii", "004"): 1, ("Andrii", "Andrij", "003"): 1,
+        ("Kyiv", "Kyiv", "000"): 3, ("Kyiv", "Kiev", "001"): 1, ("Kyiv", "Kiev", "002"): 7,
+        ("Kyiv", "Kyiv", "003"): 2, ("Kyiv", "Kyiv", "004"): 1,
+        ("Olha", "Olga", "001"): 1, ("Olha", "Olga", "002"): 1, ("Olha", "Olha", "003"): 1,
+        ("Olha", "Olga", "004"): 1,
+        ("Sybiha", "Sybiga", "000"): 2, ("Sybiha", "Sybiha", "001"): 3, ("Sybiha", "Sybiha", "002"): 2,
+        ("Sybiha", "Sybiha", "003"): 4, ("Sybiha", "Sybiha", "004"): 3,
+        ("Zelensky", "Zelensky", "000"): 2, ("Zelensky", "Zelenskyi", "000"): 2,
+        ("Zelensky", "Zelensky", "001"): 2, ("Zelensky", "Zelensky", "002"): 3,
+        ("Zelensky", "Zelensky", "003"): 1, ("Zelensky", "Zelenskyy", "004"): 2,
+    }
+    assert t["name"].nunique() == 5
+    assert len(t) == sum(t.groupby("name")["variant"].nunique()) * 5  # zeros for every outlet
+    kyiv = t[t["name"] == "Kyiv"].drop_duplicates("variant").set_index("variant")["marked_as"].to_dict()
+    assert kyiv == {"Kiev": "Russian-based", "Kyiv": "Ukrainian-based"}
+    mixed = t[t["mixed"]]
+    assert set(zip(mixed["name"], mixed["outlet"].map(code))) == {("Zelensky", "000")}
+
+
+def test_seed_mixed_spellings_within_one_text(seed_corpus: pd.DataFrame) -> None:
+    from framelens.spelling import mixed_spellings
+    m = mixed_spellings(seed_corpus)
+    assert m[["name", "variant", "count"]].values.tolist() == [["Zelensky", "Zelensky", 2],
+                                                               ["Zelensky", "Zelenskyi", 2]]
+    assert set(m["doc_id"].str[:3]) == {"000"}
+    assert m["sentence"].iloc[1].startswith("Head of State Volodymyr Zelenskyi voiced")
+
+
+def test_first_names_of_different_people_are_not_variants() -> None:
+    df = pd.DataFrame({"outlet": ["A", "B"], "text": ["Vladimir Putin met Volodymyr Zelensky.",
+                                                      "Vladimir Putin and Volodymyr Zelenskyy."]})
+    v = spelling_variants(df)
+    assert not {"Vladimir", "Volodymyr"} <= set(v["variant"])
+    assert sorted(set(v["variant"])) == ["Zelensky", "Zelenskyy"]
+    same = pd.DataFrame({"outlet": ["A", "B"], "text": ["Olga Stefanishyna spoke.", "Olha Stefanishyna spoke."]})
+    assert sorted(set(spelling_variants(same)["variant"])) == ["Olga", "Olha"]

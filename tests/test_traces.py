@@ -93,3 +93,63 @@ def test_before_after_of_nothing_removed_is_empty() -> None:
     c = pd.DataFrame({"doc_id": ["a"], "text_raw": ["Plain text."], "text": ["Plain text."]})
     audit = pd.DataFrame(columns=["doc_id", "outlet", "rule", "start", "end", "removed"])
     assert T.before_after(c, audit).empty
+
+
+# --- calques, categories, every outlet counted -------------------------------------------
+
+def test_weekday_date_in_brackets_and_its_negatives() -> None:
+    got = T.calques(doc("The letter was seen this Friday (29) by Reuters."))
+    assert got[["rule", "start", "end"]].values.tolist() == [["weekday-date", 25, 36]]
+    for text in ("It met on Friday (Nov. 29).", "Friday (42) is no date.", "The Friday (29th) rally."):
+        assert T.calques(doc(text)).empty, text
+
+
+def test_reversed_argument_needs_the_subject_reading_elsewhere() -> None:
+    swapped = "Kyiv wants an invitation to join Ukraine. Ukraine cannot join NATO while the war goes on."
+    got = T.calques(doc(swapped))
+    assert got["rule"].tolist() == ["reversed-argument"]
+    assert "'Ukraine cannot join NATO'" in got["evidence"].item()
+    assert T.calques(doc("Kyiv wants an invitation to join NATO. Ukraine cannot join NATO yet.")).empty
+    assert T.calques(doc("Leaders flew to meet Macron. Biden met the press.")).empty
+
+
+def test_construction_table_is_data_and_validated() -> None:
+    got = T.calques(doc("A letter to which the agency Reuters had access on Friday."))
+    assert got["rule"].tolist() == ["construction"]
+    own = pd.DataFrame({"pattern": [r"\bit became known\b"], "language": ["Russian"],
+                        "english": ["it emerged"], "note": [""]})
+    assert T.calques(doc("It became known that he left."), constructions=own)["rule"].tolist() == ["construction"]
+    import pytest
+    with pytest.raises(ValueError, match="line 2: pattern"):
+        T.load_calques(own.assign(pattern=["(unclosed"]))
+
+
+def test_language_codes_are_named() -> None:
+    assert T.language_name("de, pt") == "German or Portuguese"
+    assert T.language_name("vi") == "Vietnamese"
+    got = T.untranslated_fragments(doc("An escalation [das tensões] now."))
+    assert "das (German or Portuguese)" in got["evidence"].item()
+
+
+def test_seed_traces_split_furniture_from_translation(seed_corpus: pd.DataFrame,
+                                                      seed_audit: pd.DataFrame) -> None:
+    t = T.traces(seed_corpus, seed_audit)
+    t = t.assign(doc=t["doc_id"].str[:3])
+    # the 8 spans cleaning removed plus 001's "August. ." seam are page furniture
+    assert (t["category"] == "furniture").sum() == 9
+    trans = t[t["category"] == "translation"]
+    assert sorted(zip(trans["doc"], trans["rule"])) == [
+        ("000", "reversed-argument"),   # "invitation to join Ukraine" / "Ukraine cannot join NATO"
+        ("001", "bracketed-foreign"),   # [das tensões]
+        ("001", "construction"),        # "to which the agency shows Reuters news section had access"
+        ("001", "pronoun-gender"),      # Olga Stefanishyna ... "he stated"
+        ("001", "weekday-date"),        # "this Friday (29)"
+    ]
+    assert "'Friday (29)'" in trans.loc[trans["rule"] == "weekday-date", "evidence"].item()
+    by = T.traces_by_outlet(t, seed_corpus)
+    assert len(by) == 2 * 5  # every outlet, both categories
+    counts = {(o[-4:-1] if o.endswith(")") and o[-4:-1].isdigit() else o, c): n
+              for o, c, n in by[["outlet", "category", "count"]].itertuples(index=False)}
+    assert counts[("004", "translation")] == 0 and counts[("004", "furniture")] == 0
+    assert counts[("000", "translation")] == 1 and counts[("CNN Brasil (republished)", "translation")] == 4
+    assert list(dict.fromkeys(by["outlet"])) == list(seed_corpus["outlet"])

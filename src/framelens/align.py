@@ -53,7 +53,7 @@ from framelens.text import words
 __all__ = [
     "VERBATIM", "PARAPHRASE", "CLUSTER", "MIN_WORDS", "LABELS",
     "align", "label_sentences", "core_share", "load_facts", "facts_or_empty", "fact_coverage",
-    "coverage_matrix", "fact_pairs", "threshold_curve", "core_clusters", "core_matrix", "check_facts",
+    "coverage_matrix", "omitted_facts", "fact_pairs", "threshold_curve", "core_clusters", "core_matrix", "check_facts",
     "additions", "plot_scores", "plot_threshold_curve", "plot_coverage", "plot_core_share",
 ]
 
@@ -159,7 +159,9 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
         word (cosine > 0): ``doc_id``, ``outlet``, ``sent_id``, ``other_doc_id``,
         ``other_outlet``, ``other_sent_id``, ``cosine``, ``containment``,
         ``mutual`` (bool), ``label`` (``shared-verbatim``, ``paraphrased``, ``none``),
-        ``sentence``, ``other_sentence``.
+        ``sentence``, ``other_sentence``, ``paraphrase_threshold`` and
+        ``verbatim_threshold`` (the thresholds that decided ``label``, so a table
+        built from it can state them).
 
     Examples
     --------
@@ -183,7 +185,8 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
     if between not in ("outlets", "documents"):
         raise ValueError(f"between={between!r}; allowed: 'outlets' or 'documents'")
     cols = ["doc_id", "outlet", "sent_id", "other_doc_id", "other_outlet", "other_sent_id",
-            "cosine", "containment", "mutual", "label", "sentence", "other_sentence"]
+            "cosine", "containment", "mutual", "label", "sentence", "other_sentence",
+            "paraphrase_threshold", "verbatim_threshold"]
     s = sents.reset_index(drop=True)
     docs = s["doc_id"].astype(str).to_numpy()
     uniq = sorted(set(docs))
@@ -235,7 +238,8 @@ def align(sents: pd.DataFrame, *, ngram: int = 3, verbatim: float = VERBATIM,
         "other_sent_id": s["sent_id"].to_numpy()[J].astype("int64"),
         "cosine": np.round(cos, 6), "containment": np.round(cont, 6), "mutual": is_mutual,
         "label": label, "sentence": s["sentence"].to_numpy()[I],
-        "other_sentence": s["sentence"].to_numpy()[J]})
+        "other_sentence": s["sentence"].to_numpy()[J],
+        "paraphrase_threshold": float(paraphrase), "verbatim_threshold": float(verbatim)})
     return out[cols]
 
 
@@ -257,7 +261,8 @@ def label_sentences(sents: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``sents`` plus ``label``, ``n_words``, ``n_outlets`` (other outlets
         sharing the sentence), ``shared_with`` (their outlet names, sorted, joined
-        by ``"; "``), ``best_cosine`` and ``best_containment``.
+        by ``"; "``), ``best_cosine`` and ``best_containment``; with ``pairs`` from
+        :func:`align`, also its ``paraphrase_threshold`` and ``verbatim_threshold``.
 
     Examples
     --------
@@ -285,6 +290,9 @@ def label_sentences(sents: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     out["best_cosine"] = out["best_cosine"].fillna(0.0)
     out["best_containment"] = out["best_containment"].fillna(0.0)
     out["n_words"] = [len(words(t)) for t in out["sentence"]]
+    for col in ("paraphrase_threshold", "verbatim_threshold"):
+        if col in pairs.columns and len(pairs):
+            out[col] = float(pairs[col].iloc[0])
     return out
 
 
@@ -301,7 +309,9 @@ def core_share(labelled: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Index ``outlet``; for each label in :data:`LABELS` the words in such
         sentences (``words_<label>``) and their share of the outlet's words
-        (``share_<label>``, summing to 1), plus ``n_sentences`` and ``n_words``.
+        (``share_<label>``, summing to 1), plus ``n_sentences`` and ``n_words``,
+        and the ``paraphrase_threshold`` / ``verbatim_threshold`` of the labels when
+        ``labelled`` carries them (:func:`label_sentences` of :func:`align` output).
         Sorted by the core share (verbatim + paraphrased), largest first.
 
     Examples
@@ -327,6 +337,9 @@ def core_share(labelled: pd.DataFrame) -> pd.DataFrame:
         out[f"words_{lab}"] = w[lab].astype("int64")
     for lab in LABELS:
         out[f"share_{lab}"] = (w[lab] / total.where(total > 0)).fillna(0.0)
+    for col in ("paraphrase_threshold", "verbatim_threshold"):
+        if col in labelled.columns:
+            out[col] = float(labelled[col].iloc[0])
     core = out["share_shared-verbatim"] + out["share_paraphrased"]
     out = out.assign(_core=core).sort_values(["_core"], ascending=False, kind="stable").drop(columns="_core")
     out.index.name = "outlet"
@@ -423,6 +436,41 @@ def coverage_matrix(coverage: pd.DataFrame, *, outlets: Sequence[str] | None = N
     m = m.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
     m.index.name, m.columns.name = "fact", "outlet"
     return m
+
+
+def omitted_facts(coverage: pd.DataFrame, *, outlets: Sequence[str]) -> pd.DataFrame:
+    """Every (outlet, fact) where the outlet carries none of a fact another outlet carries.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        Output of :func:`fact_coverage`.
+    outlets : sequence of str
+        All outlets of the corpus, in order (an outlet with no fact at all omits every fact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``fact``, ``n_carrying`` (outlets carrying the fact), ``n_outlets``,
+        ``carried_by`` (those outlets, in ``outlets`` order, ``", "``-joined); outlets
+        in order, facts in coverage order. Listed in full: a page states all of them.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"fact": ["f", "g", "g"], "outlet": ["A", "A", "B"]})
+    >>> omitted_facts(cov, outlets=["A", "B", "C"])[["outlet", "fact", "carried_by"]].values.tolist()
+    [['B', 'f', 'A'], ['C', 'f', 'A'], ['C', 'g', 'A, B']]
+    """
+    order = list(dict.fromkeys(map(str, outlets)))
+    facts = list(dict.fromkeys(coverage["fact"]))
+    have = coverage.assign(outlet=coverage["outlet"].astype(str)).groupby("fact")["outlet"].agg(set)
+    rows = []
+    for o in order:
+        for f in facts:
+            if o not in have[f]:
+                by = [x for x in order if x in have[f]]
+                rows.append((o, f, len(by), len(order), ", ".join(by)))
+    return pd.DataFrame(rows, columns=["outlet", "fact", "n_carrying", "n_outlets", "carried_by"])
 
 
 def fact_pairs(coverage: pd.DataFrame) -> pd.DataFrame:

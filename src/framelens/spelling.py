@@ -25,8 +25,8 @@ import pandas as pd
 from framelens.text import sentence_spans
 
 __all__ = ["fold", "name_key", "name_distance", "same_name", "proper_names",
-           "spelling_variants", "variant_table", "marked_spellings", "count_marked",
-           "marked_evidence"]
+           "spelling_variants", "spelling_table", "mixed_spellings", "variant_table",
+           "marked_spellings", "count_marked", "marked_evidence"]
 
 #: Transliteration folds applied in order to a lower-cased, accent-free name: the
 #: spellings that Ukrainian/Russian romanisation systems disagree on.
@@ -177,7 +177,9 @@ def spelling_variants(corpus: pd.DataFrame, *, text_col: str = "text",
     new group. Groups with at least ``min_forms`` distinct spellings are returned.
     A name written in capitals (a headline's ``WASHINGTON``) counts as its
     capitalised form (``Washington``) when the corpus also writes it that way:
-    capitals are typography, not spelling.
+    capitals are typography, not spelling. Spellings of a first name that are
+    followed by the names of different people (``Vladimir Putin``, ``Volodymyr
+    Zelensky``) are different names, not variants (:func:`_split_by_referent`).
 
     Parameters
     ----------
@@ -224,12 +226,167 @@ def spelling_variants(corpus: pd.DataFrame, *, text_col: str = "text",
             bucket.append(n)
             head = n
         group_of[n] = head
+    group_of = _split_by_referent(group_of, corpus[text_col].tolist())
     names["group"] = names["name"].map(group_of)
     n_forms = names.groupby("group")["name"].nunique()
     keep = set(n_forms[n_forms >= min_forms].index)
     out = names[names["group"].isin(keep)].rename(columns={"name": "variant", "group": "name"})
     out = out[["name", "variant", "outlet", "count"]].astype({"name": "string"})
     return out.sort_values(["name", "variant", "outlet"], kind="mergesort").reset_index(drop=True)
+
+
+def _split_by_referent(group_of: dict[str, str], texts: list[str]) -> dict[str, str]:
+    """Split groups whose spellings are first names of different people.
+
+    For each spelling, the names written right after it ("Vladimir" -> Putin,
+    "Volodymyr" -> Zelensky, each mapped to its own group) are its referents.
+    Within a group, spellings whose referent sets overlap stay together; a
+    spelling never followed by a name joins the group's most frequent part; a
+    part whose referents share nothing with the head's becomes its own group,
+    named by its first spelling (in ``group_of`` order: most frequent first).
+    """
+    follows: dict[str, set[str]] = {}
+    pair = re.compile(r"\b([^\W\d_][\w'\u2019-]*)(?=[ \t]+([^\W\d_][\w'\u2019-]*))")
+    for t in texts:
+        for m in pair.finditer(t):
+            a, b = m.group(1), _POSSESSIVE.sub("", m.group(2))
+            if a in group_of and b[0].isupper():
+                follows.setdefault(a, set()).add(group_of.get(b, b))
+    members: dict[str, list[str]] = {}
+    for n, h in group_of.items():
+        members.setdefault(h, []).append(n)
+    out = dict(group_of)
+    for head, forms in members.items():
+        parts: list[tuple[list[str], set[str]]] = []
+        for f in forms:
+            ref = follows.get(f, set())
+            if not ref:
+                continue
+            hit = next((p for p in parts if p[1] & ref), None)
+            if hit is None:
+                parts.append(([f], set(ref)))
+            else:
+                hit[0].append(f)
+                hit[1].update(ref)
+        for forms_, _ in parts[1:]:
+            for f in forms_:
+                out[f] = forms_[0]
+    return out
+
+
+def spelling_table(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   marked: pd.DataFrame | None = None, max_distance: float = 0.34) -> pd.DataFrame:
+    """Every name spelled differently across the corpus, per outlet: the table behind a spelling figure.
+
+    The union of the general groups of :func:`spelling_variants` (Sybiha / Sybiga,
+    Andrii / Andrij, Zelensky / Zelenskyy / Zelenskyi, ...) and the curated marked
+    pairs :func:`count_marked` finds in two or more spellings (Kyiv / Kiev,
+    "the Ukraine"). A general group holding a curated spelling takes the curated
+    name and each variant its ``marked_as``; other variants are ``unmarked``.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus.
+    text_col, label_col : str
+        Text and outlet columns.
+    marked : pandas.DataFrame, optional
+        Output of :func:`marked_spellings` (default: the shipped list).
+    max_distance : float, default 0.34
+        See :func:`same_name`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``variant``, ``marked_as``, ``outlet``, ``count`` (every outlet for
+        every variant, zeros included), ``mixed`` (bool: this outlet writes two or
+        more spellings of the name, e.g. 000's Zelensky and Zelenskyi); sorted by
+        name, variant, outlet. ``table["name"].nunique()`` is the number of names
+        spelled differently.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"outlet": ["A", "B"], "text": ["Kyiv asked Sybiha and Sybiga.", "Kiev asked Sybiha."]})
+    >>> t = spelling_table(df)
+    >>> t[t["outlet"] == "A"][["name", "variant", "marked_as", "count", "mixed"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['Kyiv', 'Kiev', 'Russian-based', 0, False], ['Kyiv', 'Kyiv', 'Ukrainian-based', 1, False],
+     ['Sybiha', 'Sybiga', 'unmarked', 1, True], ['Sybiha', 'Sybiha', 'unmarked', 1, True]]
+    """
+    _check(corpus, text_col, label_col)
+    marked = marked_spellings() if marked is None else marked
+    general = spelling_variants(corpus, text_col=text_col, label_col=label_col,
+                                max_distance=max_distance)
+    curated = count_marked(corpus, text_col=text_col, label_col=label_col, marked=marked)
+    used = curated[curated["count"] > 0].groupby("name")["variant"].nunique()
+    curated = curated[curated["name"].isin(used[used >= 2].index)]
+    as_marked = {str(v): (str(n), str(m)) for n, v, m in zip(marked["name"], marked["variant"],
+                                                             marked["marked_as"])}
+    rows = []
+    for head, g in general.groupby("name", sort=False):
+        cur = next((as_marked[v][0] for v in g["variant"] if v in as_marked), None)
+        name = cur or str(head)
+        if cur and name in set(curated["name"]):
+            continue  # the curated count covers it (its patterns, e.g. "the Ukraine")
+        for r in g.itertuples(index=False):
+            rows.append((name, str(r.variant), as_marked.get(str(r.variant), ("", "unmarked"))[1],
+                         str(r.outlet), int(r.count)))
+    rows += [(str(r.name), str(r.variant), str(r.marked_as), str(r.outlet), int(r.count))
+             for r in curated.itertuples(index=False)]
+    cols = ["name", "variant", "marked_as", "outlet", "count"]
+    t = pd.DataFrame(rows, columns=cols)
+    outlets = list(dict.fromkeys(corpus[label_col].astype(str)))
+    full = (t.groupby(["name", "variant", "marked_as"])["count"].sum().reset_index()[["name", "variant", "marked_as"]]
+            .merge(pd.DataFrame({"outlet": outlets}), how="cross"))
+    t = full.merge(t.groupby(["name", "variant", "marked_as", "outlet"], as_index=False)["count"].sum(),
+                   on=["name", "variant", "marked_as", "outlet"], how="left")
+    t["count"] = t["count"].fillna(0).astype("int64")
+    forms = t[t["count"] > 0].groupby(["name", "outlet"])["variant"].nunique()
+    t["mixed"] = [bool(forms.get((n, o), 0) >= 2) for n, o in zip(t["name"], t["outlet"])]
+    return t.sort_values(["name", "variant", "outlet"], kind="mergesort").reset_index(drop=True)
+
+
+def mixed_spellings(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                    marked: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Texts that write one name in two or more spellings, with each spelling's sentences.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus (``doc_id`` column, else the index, identifies texts).
+    text_col, label_col : str
+        Text and outlet columns.
+    marked : pandas.DataFrame, optional
+        Output of :func:`marked_spellings`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (text, name, spelling) of a mixed name: ``doc_id``, ``outlet``,
+        ``name``, ``variant``, ``count``, ``sentence`` (the first sentence with the
+        spelling).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+    ...     "text": ["Zelensky spoke. Later Zelenskyi left.", "Zelenskyy spoke."]})
+    >>> mixed_spellings(df)[["doc_id", "variant", "count", "sentence"]].values.tolist()
+    [['a', 'Zelensky', 1, 'Zelensky spoke.'], ['a', 'Zelenskyi', 1, 'Later Zelenskyi left.']]
+    """
+    _check(corpus, text_col, label_col)
+    ids = corpus["doc_id"] if "doc_id" in corpus.columns else pd.Series(corpus.index, index=corpus.index)
+    per_doc = corpus.assign(_doc=ids.astype(str).to_numpy())
+    t = spelling_table(per_doc, text_col=text_col, label_col="_doc", marked=marked)
+    t = t[t["mixed"] & (t["count"] > 0)]
+    outlet = dict(zip(ids.astype(str), corpus[label_col].astype(str)))
+    text = dict(zip(ids.astype(str), corpus[text_col]))
+    rows = []
+    for r in t.itertuples(index=False):
+        body = text[r.outlet]
+        m = re.search(r"\b" + re.escape(r.variant) + r"\b", body)
+        sentence = next((body[a:b] for a, b in sentence_spans(body) if m and a <= m.start() < b), "")
+        rows.append((r.outlet, outlet[r.outlet], r.name, r.variant, int(r.count), sentence))
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "name", "variant", "count", "sentence"])
 
 
 def variant_table(variants: pd.DataFrame, *, outlets: list[str] | None = None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Traces of translation and republishing, each hit with its evidence.
 
-Three general rules, no per-file lists:
+General rules, no per-file lists:
 
 * :func:`untranslated_fragments`: a bracketed or parenthesised phrase, or a run
   of words, made of another language's function words ("das", "dos", "của") or
@@ -11,11 +11,19 @@ Three general rules, no per-file lists:
   followed by ``he stated``. Surnames inherit the gender of the first name they
   were introduced with. First names are a data file
   (``framelens/data/first_names.csv``).
+* :func:`calques`: constructions of another language rendered word for word: a
+  day of the month in brackets after a weekday (``Friday (29)``, the Brazilian
+  and Spanish press convention ``sexta-feira (29)``), an argument swapped against
+  the rest of the text (``invitation to join Ukraine`` where the text elsewhere
+  says ``Ukraine cannot join NATO``), and the constructions of
+  ``framelens/data/calques.csv`` (``a letter to which the agency ... had access``).
 * :func:`furniture`: what :func:`framelens.corpus.clean` removed (author
   biographies, republication notices, source lines, share buttons, comment
   counters), plus copy-paste seams left in the cleaned text (``August. .``).
 
-:func:`traces` stacks all three into one table.
+:func:`traces` stacks them into one table whose ``category`` keeps page
+furniture (``furniture``) apart from traces of translation (``translation``);
+:func:`traces_by_outlet` counts both for every outlet, zeros included.
 """
 from __future__ import annotations
 
@@ -27,16 +35,37 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from framelens.quotes import quoted_spans
 from framelens.text import sentence_spans, words
 
-__all__ = ["untranslated_fragments", "pronoun_slips", "furniture", "traces", "load_first_names",
-           "load_foreign_stopwords", "before_after"]
+__all__ = ["untranslated_fragments", "pronoun_slips", "calques", "furniture", "traces",
+           "traces_by_outlet", "load_first_names", "load_foreign_stopwords", "load_calques",
+           "language_name", "before_after", "CATEGORY", "LANGUAGES"]
 
 _COLS = ["doc_id", "outlet", "kind", "rule", "evidence", "context", "column", "start", "end"]
 #: Letters with diacritics that English text (outside names) does not use.
 _FOREIGN_LETTERS = re.compile(r"[ãõçñßäöüœæøåàèìòùâêîôûëïÿáíóúéčšžřěůłńśźżđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]",
                               re.IGNORECASE)
 _ENGLISH = frozenset(ENGLISH_STOP_WORDS)
+#: Trace kind -> category: page furniture is no trace of translation.
+CATEGORY: dict[str, str] = {"untranslated": "translation", "pronoun-slip": "translation",
+                            "calque": "translation", "page-furniture": "furniture"}
+#: ISO 639-1 codes of the packaged foreign function words, by name.
+LANGUAGES: dict[str, str] = {"de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
+                             "pt": "Portuguese", "vi": "Vietnamese", "ru": "Russian", "uk": "Ukrainian",
+                             "pl": "Polish", "nl": "Dutch"}
+
+
+def language_name(codes: str) -> str:
+    """Language names for a comma-separated list of ISO 639-1 codes (unknown codes kept).
+
+    Examples
+    --------
+    >>> language_name("de, pt")
+    'German or Portuguese'
+    """
+    names = [LANGUAGES.get(c.strip(), c.strip()) for c in codes.split(",") if c.strip()]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _read_data(name: str) -> pd.DataFrame:
@@ -143,11 +172,11 @@ def untranslated_fragments(corpus: pd.DataFrame, *, text_col: str = "text",
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
     ...                    "text": ["It is not an escalation [das tensões], he said (29)."]})
     >>> untranslated_fragments(df)[["rule", "evidence"]].values.tolist()
-    [['bracketed-foreign', "'das tensões': function words das (de, pt); diacritics tensões"]]
+    [['bracketed-foreign', "'das tensões': function words das (German or Portuguese); diacritics tensões"]]
     """
     _check(corpus, text_col, label_col)
     sw = load_foreign_stopwords(stopwords)
-    langs = sw.groupby("word")["language"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
+    langs = sw.groupby("word")["language"].agg(lambda s: language_name(", ".join(sorted(set(s))))).to_dict()
     rows = []
     for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
         spans = sentence_spans(text)
@@ -285,10 +314,10 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
         raise ValueError(f"scope={scope!r}; allowed: {list(_SCOPES)}")
     nm = load_first_names(names)
     gender = dict(zip(nm["name"], nm["gender"]))
-    from framelens.quotes import _NAME, _attribution, _verb_regex, load_reporting_verbs
+    from framelens.quotes import NAME_PATTERN, find_attribution, load_reporting_verbs, verb_pattern
     forms = list(load_reporting_verbs()["form"])
     verb_alt = "|".join(sorted(forms, key=len, reverse=True))
-    verb_re = _verb_regex(forms)
+    verb_re = verb_pattern(forms)
     if scope == "speech":
         close = "[\u201d\"\u2019']"
         pron_re = re.compile(close + r"\s*,?\s*(?:(?P<a>he|she)\s+(?:" + verb_alt + r")\b|(?:"
@@ -336,7 +365,7 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
             if not any(s < b and a < e for s, e, *_ in mentions):
                 mentions.append((a, b, text[a:b], "capitalised words", ""))
         # names inside quotation marks are not the speaker of the quote
-        quoted = _quoted_spans(text)
+        quoted = quoted_spans(text)
         mentions = sorted(x for x in mentions if not any(qa <= x[0] < qb for qa, qb in quoted))
         for m in pron_re.finditer(text):
             grp = "a" if m.group("a") else "b"
@@ -350,9 +379,9 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
                     continue
                 qs, qe = spans[si - 1]
                 prev = text[qs:qe]
-                raw, _ = _attribution(prev, "", verb_re, last=True)
+                raw, _ = find_attribution(prev, "", verb_re, last=True)
                 if not raw or raw.lower() in _PRONOUNS:
-                    inv = re.search(r"\b(?:" + verb_alt + r")\s+(" + _NAME + ")", prev)
+                    inv = re.search(r"\b(?:" + verb_alt + r")\s+(" + NAME_PATTERN + ")", prev)
                     raw = inv.group(1) if inv else ""
                 if not raw:
                     continue
@@ -371,12 +400,99 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
     return pd.DataFrame(rows, columns=_COLS)
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    from framelens.quotes import _find_quotes
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        out += [(m.start() + a, m.start() + b) for a, b in _find_quotes(m.group(0))]
-    return out
+def load_calques(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Calque constructions (``pattern``, ``language``, ``english``, ``note``); packaged list when None.
+
+    ``pattern`` is a regular expression matched case-insensitively; ``english`` is
+    what an English writer would say instead.
+
+    Examples
+    --------
+    >>> load_calques()["language"].tolist()
+    ['Portuguese or Spanish']
+    """
+    df = _load(source, "calques.csv", ("pattern", "language", "english", "note"))
+    for i, p in enumerate(df["pattern"], start=2):
+        try:
+            re.compile(p)
+        except re.error as err:
+            raise ValueError(f"calque table, line {i}: pattern {p!r} is invalid: {err}") from err
+    return df
+
+
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*\(\s*(\d{1,2})\s*\)")
+#: Between a subject and its verb in the "subject" reading of :func:`calques`' argument rule.
+_AUX = (r"(?:\s+(?:cannot|can|could|will|would|shall|should|must|may|might|not|to|wants|want|seeks|"
+        r"hopes|plans|is|was|never|also|eventually|soon|still))")
+
+
+def calques(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+            constructions: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Constructions of another language rendered word for word.
+
+    Three rules:
+
+    * ``weekday-date``: a weekday followed by a day of the month in brackets,
+      ``Friday (29)``: the Brazilian and Spanish press convention ("nesta
+      sexta-feira (29)"), which English news does not use. No hit in the first
+      3,000 article-bias-prediction articles.
+    * ``reversed-argument``: ``NOUN to VERB X`` ("an invitation to join
+      Ukraine") while the same text has ``X [aux] VERB Y`` with another
+      capitalised ``Y`` ("Ukraine cannot join NATO"): the one who does the verb
+      everywhere else is its object here, a case-role slip of translation from a
+      language that marks roles by case (Russian or Ukrainian "приглашение
+      Украине вступить", an invitation *to Ukraine* to join). One hit in the first
+      6,000 article-bias-prediction articles ("to push Beijing to push North
+      Korea"): read each hit's context.
+    * ``construction``: a pattern of ``constructions`` (default
+      ``framelens/data/calques.csv``), e.g. a document "to which the agency ... had
+      access" (Portuguese "à qual ... teve acesso"; English: "seen by").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`traces`; ``kind`` ``calque``, ``evidence`` naming the rule's
+        reading, ``context`` the sentence.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": [
+    ...     "They want an invitation to join Ukraine. Ukraine cannot join NATO yet, he said on Friday (29)."]})
+    >>> calques(df)["rule"].tolist()
+    ['reversed-argument', 'weekday-date']
+    """
+    _check(corpus, text_col, label_col)
+    table = load_calques(constructions)
+    compiled = [(re.compile(r.pattern, re.IGNORECASE), r.language, r.english)
+                for r in table.itertuples(index=False)]
+    rows = []
+    for doc_id, outlet, text in zip(_ids(corpus), corpus[label_col], corpus[text_col]):
+        spans = sentence_spans(text)
+
+        def add(rule: str, a: int, b: int, evidence: str) -> None:
+            rows.append((doc_id, outlet, "calque", rule, evidence, _sentence_at(text, spans, a),
+                         text_col, a, b))
+        for m in _WEEKDAY.finditer(text):
+            if 1 <= int(m.group(2)) <= 31:
+                add("weekday-date", m.start(), m.end(),
+                    f"{m.group(0)!r}: the day of the month in brackets after the weekday, the "
+                    "Portuguese and Spanish press convention (\u201csexta-feira (29)\u201d)")
+        for m in re.finditer(r"\b[a-z]+ to ([a-z]+) ([A-Z][\w'\u2019-]*[\w])", text):
+            verb, x = m.group(1), re.sub(r"(?:'|\u2019)s$", "", m.group(2))
+            if verb in _ENGLISH:
+                continue
+            subj = re.search(r"\b" + re.escape(x) + r"\b" + _AUX + r"{1,3}\s+" + re.escape(verb)
+                             + r"\s+(?:the\s+)?(?!" + re.escape(x) + r"\b)[A-Z][\w-]+", text)
+            if subj:
+                add("reversed-argument", m.start(), m.end(),
+                    f"{m.group(0)!r}: {x} is the one who does '{verb}' elsewhere in the text "
+                    f"({subj.group(0)!r}), here its object")
+        for pat, language, english in compiled:
+            for m in pat.finditer(text):
+                add("construction", m.start(), m.end(),
+                    f"{m.group(0)!r}: a {language} construction word for word; English: {english}")
+    return pd.DataFrame(rows, columns=_COLS).sort_values(["doc_id", "start"], kind="stable",
+                                                          ignore_index=True)
 
 
 def furniture(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col: str = "text",
@@ -413,22 +529,71 @@ def traces(corpus: pd.DataFrame, audit: pd.DataFrame | None = None, *, text_col:
            label_col: str = "outlet") -> pd.DataFrame:
     """All translation and republishing traces, one row per hit, with evidence.
 
-    Stacks :func:`untranslated_fragments`, :func:`pronoun_slips` and
-    :func:`furniture`, sorted by document, kind and position.
+    Stacks :func:`untranslated_fragments`, :func:`pronoun_slips`, :func:`calques`
+    and :func:`furniture`, sorted by document, kind and position; ``category``
+    (:data:`CATEGORY`) tells page furniture (``furniture``: what cleaning removed,
+    copy-paste seams) from traces of translation (``translation``).
 
     Examples
     --------
     >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
-    ...     "text": ["Olga Kuleba said no [das tensões]. “We stay,” he added."]})
-    >>> traces(df)["kind"].tolist()
-    ['pronoun-slip', 'untranslated']
+    ...     "text": ["Olga Kuleba said no [das tensões] on Friday (29). “We stay,” he added."]})
+    >>> traces(df)[["kind", "category"]].values.tolist()
+    [['calque', 'translation'], ['pronoun-slip', 'translation'], ['untranslated', 'translation']]
     """
     parts = [untranslated_fragments(corpus, text_col=text_col, label_col=label_col),
              pronoun_slips(corpus, text_col=text_col, label_col=label_col),
+             calques(corpus, text_col=text_col, label_col=label_col),
              furniture(corpus, audit, text_col=text_col, label_col=label_col)]
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=_COLS)
-    return out.sort_values(["doc_id", "kind", "start"], kind="stable", ignore_index=True)
+    out = out.sort_values(["doc_id", "kind", "start"], kind="stable", ignore_index=True)
+    out.insert(3, "category", out["kind"].map(CATEGORY).fillna("translation"))
+    return out
+
+
+def traces_by_outlet(found: pd.DataFrame, corpus: pd.DataFrame, *,
+                     label_col: str = "outlet") -> pd.DataFrame:
+    """Traces per outlet and category, every outlet of the corpus listed (zeros included).
+
+    Parameters
+    ----------
+    found : pandas.DataFrame
+        Output of :func:`traces`.
+    corpus : pandas.DataFrame
+        The corpus it was found in: its outlets, in order, are the rows.
+    label_col : str
+        Outlet column of ``corpus``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``outlet``, ``category`` (``translation``, ``furniture``), ``count``,
+        ``kinds`` (the kinds counted with their numbers, e.g. ``"calque 2; untranslated 1"``),
+        ``examples`` (evidence of each hit, `` | ``); one row per outlet and category.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "text": ["On Friday (29).", "Fine."]})
+    >>> traces_by_outlet(traces(c), c)[["outlet", "category", "count"]].values.tolist()
+    [['A', 'translation', 1], ['A', 'furniture', 0], ['B', 'translation', 0], ['B', 'furniture', 0]]
+    """
+    if label_col not in corpus.columns:
+        raise ValueError(f"label_col={label_col!r} is not a column of corpus; "
+                         f"available columns: {sorted(map(str, corpus.columns))}")
+    for col in ("outlet", "kind", "category", "evidence"):
+        if col not in found.columns:
+            raise ValueError(f"found lacks column {col!r}; pass the output of traces()")
+    rows = []
+    for outlet in dict.fromkeys(corpus[label_col].astype(str)):
+        mine = found[found["outlet"].astype(str) == outlet]
+        for cat in ("translation", "furniture"):
+            sub = mine[mine["category"] == cat]
+            kinds = sub["kind"].value_counts().sort_index()
+            rows.append((outlet, cat, len(sub), "; ".join(f"{k} {n}" for k, n in kinds.items()),
+                         " | ".join(sub["evidence"].astype(str))))
+    out = pd.DataFrame(rows, columns=["outlet", "category", "count", "kinds", "examples"])
+    return out.astype({"count": "int64"})
 
 
 def _squeeze(text: str) -> str:
