@@ -81,7 +81,11 @@ TABLES: dict[str, str] = {
     "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
     "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
-    "actor_mentions": "one actor and outlet: how often the outlet names the actor, and how often with a label (title or description)",
+    "actor_titles": "one actor, outlet and label, a bare name counted as (no title): count, share of the outlet's mentions, whether the outlet never gives a title, example",
+    "who_said_what": "one speaker and outlet: quoted verbatim, paraphrased (reported speech, or a sentence aligned with a quotation) or absent, with the passages",
+    "framing_choices": "one outlet's headline, lead, subhead, omitted core fact or added sentence, with the sentence as evidence",
+    "spelling_table": "one name spelled in more than one way, spelling and outlet: how often (zeros included), whether the outlet mixes spellings",
+    "mixed_spellings": "one text that writes a name in two or more spellings: each spelling with its sentences",
     "sentence_labels": "one sentence of one article: shared-verbatim (word-trigram containment >= 0.5), paraphrased (TF-IDF cosine >= 0.14, mutual best match) or unique, with the outlets sharing it",
     "alignment": "one matched pair of sentences (shared-verbatim or paraphrased): the sentence, its counterpart in another article, cosine and trigram containment",
     "unique_by_threshold": "one paraphrase threshold (TF-IDF cosine) and outlet: words in sentences no other version matches at that threshold",
@@ -108,18 +112,19 @@ FIGURES: dict[str, str] = {
     "traces_by_outlet": "traces of translation and republishing found in each outlet, by kind",
     "sensitivity_pairs": "how often each pair of articles shares a cluster under each check (settings grid, bootstrap with stop words removed and kept; k = 2 and 3)",
     "unique_by_threshold": "share of each version's words in unmatched sentences at several paraphrase thresholds",
+    "who_said_what": "each speaker in each version: quoted verbatim, paraphrased or absent",
 }
 
 _SECTIONS = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling", "quotes",
-             "coverage", "keyness", "traces", "sentences", "sensitivity", "mentions")
+             "coverage", "keyness", "traces", "sentences", "sensitivity", "mentions", "framing", "variants")
 
 #: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
-_PAIRWISE = ("similarity", "stability", "quotes", "coverage", "sentences", "sensitivity")
+_PAIRWISE = ("similarity", "stability", "quotes", "coverage", "sentences", "sensitivity", "framing")
 
 #: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
 #: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
 #: outlet with several articles: see :func:`framelens.features.article_labels`.)
-_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness", "sentences")
+_BETWEEN_OUTLETS = ("spelling", "quotes", "coverage", "keyness", "sentences", "framing", "variants")
 
 #: Stop-word list used by every table, as in notebook 02 (scikit-learn's English list):
 #: function words (the, of, in) would otherwise dominate similarity and keyness.
@@ -250,6 +255,8 @@ def compute_tables(
         "traces": lambda: _trace_tables(docs, audit, tables),
         "sentences": lambda: _sentence_tables(docs, tables),
         "mentions": lambda: _mention_tables(docs, extras, tables),
+        "framing": lambda: _framing_tables(docs, extras, tables),
+        "variants": lambda: _spelling_variant_tables(docs, tables),
         "sensitivity": lambda: _sensitivity_tables(docs, tables, n_boot=n_boot, random_state=random_state),
     }
     rows = []
@@ -369,14 +376,31 @@ def _label_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> tuple[list[
 
 
 def _mention_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
-    """Actor x outlet: how often each outlet names each actor, and how often with a label."""
-    mentions = _mentions(docs, corpus)
-    labelled = mentions["label"].notna() & (mentions["label"].astype(str) != "")
-    table = (mentions.assign(labelled=labelled.astype(int))
-             .groupby(["actor", "outlet"], sort=True)
-             .agg(mentions=("labelled", "size"), labelled=("labelled", "sum")).reset_index())
-    _write_csv(table, tables / "actor_mentions.csv")
-    return ["actor_mentions"]
+    """How each outlet names each actor, a bare name counted as "(no title)" (framing.actor_titles)."""
+    from framelens.framing import actor_titles
+
+    order = list(dict.fromkeys(docs["outlet"].astype(str)))
+    _write_csv(actor_titles(_mentions(docs, corpus), outlets=order), tables / "actor_titles.csv")
+    return ["actor_titles"]
+
+
+def _framing_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
+    """Who said what (speaker x outlet) and each outlet's framing choices (framing module)."""
+    from framelens.framing import framing_choices, who_said_what
+
+    actors, facts = corpus / "actors.csv", corpus / "facts.csv"
+    _write_csv(who_said_what(docs, actors=actors if actors.is_file() else None), tables / "who_said_what.csv")
+    _write_csv(framing_choices(docs, facts=facts if facts.is_file() else None), tables / "framing_choices.csv")
+    return ["who_said_what", "framing_choices"]
+
+
+def _spelling_variant_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
+    """Every name spelled in more than one way (general and curated), and the texts that mix spellings."""
+    from framelens.spelling import mixed_spellings, spelling_table
+
+    _write_csv(spelling_table(docs), tables / "spelling_table.csv")
+    _write_csv(mixed_spellings(docs), tables / "mixed_spellings.csv")
+    return ["spelling_table", "mixed_spellings"]
 
 
 def _lexicon_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
@@ -678,10 +702,8 @@ def _fig_labels(out: Path) -> Any:
         loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
         for r in loaded.itertuples():
             loaded_words.setdefault((str(r.actor), str(r.outlet)), []).append(str(r.match).lower())
-    mentions = _read(out, "actor_mentions")
-    named = set()
-    if mentions is not None and not mentions.empty:
-        named = {(str(r.actor), str(r.outlet)) for r in mentions.itertuples() if r.mentions > 0}
+    titles = _read(out, "actor_titles")
+    named = set() if titles is None else {(str(a), str(o)) for a, o in zip(titles["actor"], titles["outlet"])}
     codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
     text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
     for actor in actors:
@@ -738,8 +760,14 @@ def _fig_register_rates(out: Path) -> Any:
     return plot_register_rates(rates, title=title).figure
 
 
+def _spellings(out: Path) -> pd.DataFrame | None:
+    """Every name spelled in more than one way (spelling_table.csv), else the curated list's counts."""
+    t = _read(out, "spelling_table")
+    return _read(out, "spelling_marked") if t is None else t
+
+
 def _used_variants(out: Path) -> pd.DataFrame | None:
-    t = _read(out, "spelling_marked")
+    t = _spellings(out)
     if t is None or t.empty:
         return None
     used = t[t["count"] > 0]
@@ -751,7 +779,7 @@ def _fig_spelling(out: Path) -> Any:
     from framelens.viz import heatmap, outlet_order
 
     used = _used_variants(out)
-    t = _read(out, "spelling_marked")
+    t = _spellings(out)
     if used is None or used.empty or t is None:
         return None
     order = outlet_order(t["outlet"].astype(str), order=_order(out))
@@ -763,8 +791,15 @@ def _fig_spelling(out: Path) -> Any:
     matrix.columns = [f"{v} ({marked.get((n, v), '')})" for n, v in matrix.columns]
     n_names, n_listed = used["name"].nunique(), t["name"].nunique()
     ax = heatmap(matrix, label="uses", fmt="{:.0f}", colours=_colours(out))
-    _title(ax, f"{n_names} of the {n_listed} names in the spelling list are spelled differently across outlets "
-               "(names outside the list are not checked here)")
+    if "mixed" in t.columns:  # spelling_table: every name spelled in more than one way
+        mixed = [o for o in order if o in set(t[t["mixed"].astype(str).str.lower() == "true"]["outlet"].astype(str))]
+        title = (f"{_n(n_names, 'name')} {'is' if n_names == 1 else 'are'} spelled in more than one way"
+                 + (f"; {_list(mixed)} {'mixes' if len(mixed) == 1 else 'mix'} spellings within one text"
+                    if mixed else ""))
+    else:
+        title = (f"{n_names} of the {n_listed} names in the spelling list are spelled differently across "
+                 "outlets (names outside the list are not checked here)")
+    _title(ax, title)
     return ax.figure
 
 
@@ -772,15 +807,16 @@ def _fig_quotes(out: Path) -> Any:
     q = _read(out, "quotes")
     if q is None or q.empty:
         return None
-    q = q.assign(speaker=q["speaker"].astype(str).replace("", "(unattributed)"))
-    counts = q.pivot_table(index="outlet", columns="speaker", values="quote_id", aggfunc="count", fill_value=0)
+    p = _passages(q)
+    p = p.assign(speaker=p["speaker"].astype(str).replace("", "(unattributed)"))
+    counts = p.pivot_table(index="outlet", columns="speaker", values="passage_id", aggfunc="count", fill_value=0)
     speakers = counts.sum().sort_values(ascending=False, kind="mergesort").index[:7]
     other = counts.drop(columns=speakers).sum(axis=1)
     counts = counts[speakers].assign(**({"other": other} if other.any() else {}))
     totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
-    return _stacked_by_outlet(counts, out, xlabel="quotations (spans between quotation marks)",
-                              title=_most_phrase(totals, what="quotations") + ", counting each span between "
-                                    "quotation marks as one")
+    return _stacked_by_outlet(counts, out, xlabel="quoted passages (one speaker's words, however many quotation "
+                                                  "marks split them)",
+                              title=_most_phrase(totals, what="quoted passages") + ", by speaker")
 
 
 def _fig_core_share(out: Path) -> Any:
@@ -824,15 +860,149 @@ def _fig_traces(out: Path) -> Any:
     t = _read(out, "traces")
     if t is None or t.empty:
         return None
-    counts = t.pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count", fill_value=0)
-    totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
+    cat = t["category"].astype(str) if "category" in t.columns else \
+        t["kind"].astype(str).map(lambda k: "furniture" if k == "page-furniture" else "translation")
+    kind = t["kind"].astype(str).where(cat == "translation", "page furniture (not translation)")
+    counts = t.assign(kind=kind).pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count",
+                                             fill_value=0)
+    cols = [c for c in counts.columns if c != "page furniture (not translation)"]
+    counts = counts[cols + [c for c in counts.columns if c not in cols]]
+    totals = counts[cols].reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
     return _stacked_by_outlet(counts, out, xlabel="traces found",
-                              title=_most_phrase(totals, what="traces of translation and republishing"))
-
-
+                              title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)")
 
 
 # --------------------------------------------------------------------------- findings
+
+
+def _who_said_html(out: Path) -> list[str]:
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return []
+    shown = w[w["status"] != "absent"][["speaker", "outlet", "status", "rule", "passages", "evidence"]]
+    return ["<h3>The passages behind each cell</h3>", shown.to_html(index=False, escape=True, border=0)]
+
+
+
+def _framing_html(out: Path) -> list[str]:
+    f = _read(out, "framing_choices")
+    if f is None or f.empty:
+        return []
+    rows = []
+    for outlet in [o for o in _outlets(out) if o in set(f["outlet"].astype(str))]:
+        g = f[f["outlet"].astype(str) == outlet]
+        pick = lambda c: " | ".join(s for s in g[g["choice"] == c]["sentence"].astype(str) if s) or "\u2013"  # noqa: E731
+        omitted = "; ".join(g[g["choice"] == "omitted"]["item"].astype(str)) or "none"
+        added = g[g["choice"] == "added"]
+        rows.append((outlet, pick("headline"), pick("lead"), pick("subhead"), omitted,
+                     f"{len(added)}: " + " | ".join(added["sentence"].astype(str)) if len(added) else "0"))
+    table = pd.DataFrame(rows, columns=["outlet", "headline", "lead", "subheads", "omits (core facts)",
+                                        "adds (sentences with no counterpart)"])
+    return ["<h3>Framing choices, version by version</h3>", table.to_html(index=False, escape=True, border=0)]
+
+
+
+def _state_framing(out: Path) -> tuple[str, ...] | None:
+    f = _read(out, "framing_choices")
+    if f is None or f.empty:
+        return None
+    order = [o for o in _outlets(out) if o in set(f["outlet"].astype(str))]
+    heads = f[(f["choice"] == "headline") & (f["sentence"].astype(str) != "")]
+    with_head = [o for o in order if o in set(heads["outlet"].astype(str))]
+    lines = []
+    if with_head:
+        shown = "; ".join(f"{o}: \u201c{heads[heads['outlet'] == o]['sentence'].iloc[0]}\u201d" for o in with_head)
+        rest = [o for o in order if o not in with_head]
+        lines.append(f"{'Only ' if len(with_head) == 1 and rest else ''}{_list(with_head)} "
+                     f"{'opens' if len(with_head) == 1 else 'open'} with a headline line ({shown})"
+                     + (f"; {_list(rest)} {'opens' if len(rest) == 1 else 'open'} with {'its' if len(rest) == 1 else 'their'} lead." if rest else "."))
+    omitted = f[f["choice"] == "omitted"]
+    if len(omitted):
+        lines.append("Core facts each version leaves out (carried by another): " + "; ".join(
+            f"{o}: {_list(omitted[omitted['outlet'] == o]['item'].astype(str).tolist())}"
+            for o in order if (omitted["outlet"] == o).any()) + ".")
+        full = [o for o in order if not (omitted["outlet"] == o).any()]
+        if full:
+            lines[-1] += f" {_list(full)} {'omits' if len(full) == 1 else 'omit'} none."
+    added = f[f["choice"] == "added"]
+    counts = {o: int((added["outlet"] == o).sum()) for o in order}
+    lines.append("Sentences each adds (no counterpart in another version): "
+                 + ", ".join(f"{o} {counts[o]}" for o in order)
+                 + "; every one is listed with the reason (its best scores against the thresholds) below and in "
+                   "framing_choices.csv.")
+    return tuple(lines)
+
+
+
+def _fig_who_said(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from framelens.viz import heatmap
+
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return None
+    outlets = [o for o in _outlets(out) if o in set(w["outlet"].astype(str))] or sorted(w["outlet"].unique())
+    speakers = list(dict.fromkeys(w["speaker"].astype(str)))
+    code = {"verbatim": 2, "paraphrase": 1, "absent": 0}
+    w = w.assign(speaker=w["speaker"].astype(str), outlet=w["outlet"].astype(str))
+    codes = w.pivot_table(index="speaker", columns="outlet", values="status", aggfunc=lambda s: code[s.iloc[0]])
+    codes = codes.reindex(index=speakers, columns=outlets).fillna(0)
+    text = w.assign(cell=[f"{s}\n({int(n)} passage{'s' if n != 1 else ''})" if s == "verbatim" else
+                          ("paraphrase" if s == "paraphrase" else "\u2013")
+                          for s, n in zip(w["status"], w["n_passages"])]) \
+        .pivot_table(index="speaker", columns="outlet", values="cell", aggfunc="first").reindex(
+            index=speakers, columns=outlets).fillna("\u2013")
+    fig, ax = plt.subplots(figsize=(1.3 * len(outlets) + 1.8, 0.55 * len(speakers) + 1.9))
+    heatmap(codes, ax=ax, text=text, cmap=ListedColormap(["#ffffff", "#88CCEE", "#332288"]), vmin=-0.5, vmax=2.5,
+            colorbar=False, fontsize=9, colours=_colours(out))
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=30, ha="left", rotation_mode="anchor", fontsize=9)
+    from framelens.viz import colour_ticks
+
+    colour_ticks(ax, _colours(out), axis="x")
+    ax.legend(handles=[Patch(facecolor="#332288", label="verbatim (quotation marks, block quote)"),
+                       Patch(facecolor="#88CCEE", label="paraphrase (reported speech)"),
+                       Patch(facecolor="#ffffff", edgecolor="#999999", label="absent")],
+              frameon=False, ncol=2, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
+    everywhere = [s for s in speakers if (codes.loc[s] == 2).all()]
+    title = (f"{_list(everywhere)} {'is' if len(everywhere) == 1 else 'are'} quoted verbatim in every version"
+             if everywhere else "No speaker is quoted verbatim in every version")
+    _title(ax, f"Who said what: {title}", loc="left")
+    return fig
+
+
+
+def _state_who_said(out: Path) -> tuple[str, ...] | None:
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return None
+    order = _order(out)
+    lines = ["Each speaker in each version: verbatim (words in quotation marks or a block quote), paraphrase "
+             "(the words reported without quotation marks, by a reporting verb naming the speaker or in a sentence "
+             "that aligns with another version's quotation at TF-IDF cosine \u2265 "
+             f"{float(w['paraphrase_threshold'].iloc[0]):.2f}) or absent."]
+    said = []
+    for speaker, g in w.groupby("speaker", sort=False):
+        parts = []
+        for status in ("verbatim", "paraphrase", "absent"):
+            who = [o for o in order if o in set(g[g["status"] == status]["outlet"].astype(str))]
+            if who:
+                parts.append(f"{status} in {_list(who)}")
+        said.append(f"{speaker}: " + ", ".join(parts))
+    lines.append("; ".join(said) + ".")
+    return tuple(lines)
+
+
+
+def _passages(q: pd.DataFrame) -> pd.DataFrame:
+    """One row per quoted passage (a speaker's words however many quotation marks split them)."""
+    if "passage_id" not in q.columns:
+        return q.assign(passage_id=q["quote_id"])
+    return q.drop_duplicates(["doc_id", "passage_id"])
+
 
 
 def write_readme(readme: str | Path, out: str | Path) -> bool:
@@ -910,12 +1080,9 @@ def readme_summary(out: str | Path) -> str:
                 titled = ordered(others["outlet"].astype(str).unique())
                 text += (f"; {_list(titled)} call {actor} "
                          f"{_quoted(others.groupby('label')['count'].sum().sort_values(ascending=False, kind='mergesort').index[:3].tolist())}")
-            mentions = _read(out, "actor_mentions")
-            if mentions is not None:
-                m = mentions[(mentions["actor"] == actor) & (mentions["mentions"] > 0) & (mentions["labelled"] == 0)]
-                bare = ordered(m["outlet"].astype(str))
-                if bare:
-                    text += f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title"
+            bare = ordered(_untitled(out, actor))
+            if bare:
+                text += f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title"
             if rates is not None and not rates.empty:
                 reg = rates[rates["register"] == "delegitimising"].set_index("outlet")
                 if len(reg) and float(reg["rate"].max()) > 0:
@@ -1530,6 +1697,16 @@ def _quoted(items: list[str]) -> str:
     return _list([f"\u201c{i}\u201d" for i in items])
 
 
+def _untitled(out: Path, actor: str) -> dict[str, int]:
+    """Outlets that name ``actor`` but never with a title (actor_titles.csv), with their mentions."""
+    titles = _read(out, "actor_titles")
+    if titles is None or titles.empty:
+        return {}
+    rows = titles[(titles["actor"].astype(str) == actor)
+                  & titles["only_untitled"].astype(str).str.lower().eq("true")]
+    return {str(o): int(c) for o, c in rows.groupby("outlet")["count"].sum().items()}
+
+
 def _state_labels(out: Path) -> tuple[str, ...] | None:
     labels = _read(out, "actor_labels")
     if labels is None or labels.empty:
@@ -1575,13 +1752,11 @@ def _state_labels(out: Path) -> tuple[str, ...] | None:
         said = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
         first += (f"; {_list(titled)} {'calls' if len(titled) == 1 else 'call'} {actor} "
                   f"{_quoted(said.index[:4].tolist())}")
-    mentions = _read(out, "actor_mentions")
-    if mentions is not None and not mentions.empty:
-        m = mentions[(mentions["actor"].astype(str) == actor) & (mentions["mentions"] > 0)]
-        bare = [o for o in order if o in set(m[m["labelled"] == 0]["outlet"].astype(str))]
-        if bare:
-            first += (f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title "
-                      f"({_list([str(int(m.loc[m['outlet'] == o, 'mentions'].iloc[0])) + chr(215) for o in bare])})")
+    untitled = _untitled(out, actor)
+    bare = [o for o in order if o in untitled]
+    if bare:
+        first += (f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title "
+                  f"({_list([f'{untitled[o]}' + chr(215) for o in bare])})")
     example = chosen["example"].iloc[0] if len(chosen) else mine["sentence"].iloc[0]
     return first + ".", f"Evidence: \u201c{example}\u201d", closing
 
@@ -1623,6 +1798,13 @@ def _state_spelling(out: Path) -> tuple[str, ...] | None:
             variants.append(f"\u201c{variant}\u201d ({marked}) in {who}")
         parts.append(f"{name}: " + " versus ".join(variants))
     lines = ["Spelling sets the outlets apart. " + "; ".join(parts) + "."]
+    mixed = _read(out, "mixed_spellings")
+    if mixed is not None and not mixed.empty:
+        said = []
+        for (outlet, name), g in mixed.groupby(["outlet", "name"], sort=True):
+            said.append(f"{outlet} writes {name} as "
+                        + _list([f"\u201c{v}\u201d ({int(c)}\u00d7)" for v, c in zip(g["variant"], g["count"])]))
+        lines.append("Within one text: " + "; ".join(said) + ".")
     russian = sorted(used[used["marked_as"].astype(str) == "Russian-based"]["variant"].astype(str).unique())
     if russian:
         lines.append(f"Russian-based forms ({_quoted(russian)}) hint at a text that passed through Russian "
@@ -1643,14 +1825,16 @@ def _state_quotes(out: Path) -> tuple[str, ...] | None:
         parts.append(f"to {to} by {_list([o for o in order if o in set(g['outlet'].astype(str))])}")
     first = "The report is credited " + "; ".join(parts) + "."
     matches = _read(out, "quote_matches")
-    speakers = q[q["speaker"].astype(str) != ""]["speaker"].value_counts()
-    second = f"{_n(len(q), 'quotation')} found (a quotation is one span between quotation marks)"
+    p = _passages(q)
+    speakers = p[p["speaker"].astype(str) != ""]["speaker"].value_counts()
+    second = (f"{_n(len(p), 'quoted passage')} found (a passage is one speaker's words, however many quotation "
+              f"marks split it; {_n(len(q), 'quotation')} in all)")
     if matches is not None:
         second += f", {len(matches)} of them kept by two or more outlets"
     if len(speakers):
         tied = [str(s) for s in ties(speakers, tol=0)]
-        second += (f"; most quoted: {tied[0]} ({_n(int(speakers.iloc[0]), 'quotation')})" if len(tied) == 1 else
-                   f"; {_list(tied)} tie as the most quoted ({int(speakers.iloc[0])} each)")
+        second += (f"; most quoted: {tied[0]} ({_n(int(speakers.iloc[0]), 'passage')})" if len(tied) == 1 else
+                   f"; {_list(tied)} tie as the most quoted ({int(speakers.iloc[0])} passages each)")
     return first, second + "."
 
 
@@ -1724,17 +1908,20 @@ def _state_traces(out: Path) -> tuple[str, ...] | None:
     if t.empty:
         return ("No trace of translation or republishing was found.",)
     outlets = _outlets(out) or sorted(t["outlet"].astype(str).unique())
-    kinds = t["kind"].value_counts().sort_index()
-    none = [o for o in outlets if o not in set(t["outlet"].astype(str))]
-    first = (f"{_n(len(t), 'trace')} of translation or republishing in {t['outlet'].nunique()} of the "
-             f"{len(outlets)} outlets: "
-             + ", ".join(f"{int(n)} {k}" for k, n in kinds.items())
-             + (f"; none in {_list(none)}" if none else "") + ".")
-    examples = [f"{r.outlet}: {r.evidence}" for r in
-                t[t["kind"].astype(str) != "page-furniture"].drop_duplicates("kind").itertuples()]
-    lines = [first]
-    if examples:
-        lines.append("Beyond page furniture: " + "; ".join(examples) + ".")
+    cat = t["category"].astype(str) if "category" in t.columns else \
+        t["kind"].astype(str).map(lambda k: "furniture" if k == "page-furniture" else "translation")
+    real, furniture = t[cat == "translation"], t[cat != "translation"]
+    none = [o for o in outlets if o not in set(real["outlet"].astype(str))]
+    kinds = real["kind"].value_counts().sort_index()
+    lines = [f"{_n(len(real), 'trace')} of translation in {real['outlet'].nunique()} of the {len(outlets)} outlets"
+             + (": " + ", ".join(f"{int(n)} {k}" for k, n in kinds.items()) if len(kinds) else "")
+             + (f"; none in {_list(none)}" if none else "") + "."]
+    if len(real):
+        lines.append("Each with its evidence: " + "; ".join(f"{r.outlet}: {r.evidence}" for r in real.itertuples()) + ".")
+    if len(furniture):
+        lines.append(f"Apart from these, {_n(len(furniture), 'piece')} of page furniture (date lines, share buttons, "
+                     "source lines, republishing notices, an author biography), which cleaning removed before the "
+                     "comparison: republishing, not translation.")
     return tuple(lines)
 
 
@@ -1752,6 +1939,7 @@ _FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
     "traces_by_outlet": _fig_traces,
     "sensitivity_pairs": _fig_sensitivity_pairs,
     "unique_by_threshold": _fig_unique_threshold,
+    "who_said_what": _fig_who_said,
 }
 
 
@@ -1769,7 +1957,8 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
     "lexicon": ("Loaded versus neutral wording", _state_lexicon, "register_rates",
                 ("loaded", "lexicon"), ("lexicon", "loaded", "kwic"), ("register_rates", "lexicon_hits", "lexicon_used")),
     "spelling": ("Spelling and transliteration", _state_spelling, "spelling_variants",
-                 ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"), ("spelling_marked",)),
+                 ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"),
+                 ("spelling_table", "mixed_spellings", "spelling_marked")),
     "quotes": ("Sources and attribution", _state_quotes, "quotes_by_speaker",
                ("quote", "source", "attribution"), ("credit", "attribut", "quote"), ("attribution", "quotes", "quote_matches")),
     "coverage": ("The shared core and what each outlet added", _state_coverage,
@@ -1780,6 +1969,10 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
                 ("keyness", "vocab", "distinct", "words"), ("against the rest", "keyness", "distinct"), ("keyness",)),
     "traces": ("Traces of translation and republishing", _state_traces, "traces_by_outlet",
                ("sources", "corpus"), ("trace", "translat", "republish"), ("traces",)),
+    "who_said": ("Who said what", _state_who_said, "who_said_what", ("source", "quote"), ("who", "quot", "speaker"),
+                 ("who_said_what", "quotes")),
+    "framing": ("Framing choices: headline, lead, what each left out and added", _state_framing, "",
+                ("source", "core"), ("framing", "added", "core", "shared"), ("framing_choices",)),
     "sensitivity": ("How much the findings depend on the settings", _state_sensitivity,
                     "sensitivity_pairs,unique_by_threshold", ("cluster", "tfidf"), ("grid", "settings", "stab"),
                     ("similarity_checks", "stability_checks", "stability_partitions", "unique_by_threshold")),
@@ -2010,6 +2203,10 @@ def findings_page(
         parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
         if row.section == "sensitivity":
             parts += _sensitivity_html(out)
+        if row.section == "who_said":
+            parts += _who_said_html(out)
+        if row.section == "framing":
+            parts += _framing_html(out)
         if row.section == "coverage" and (out / "side_by_side.html").is_file():
             parts.append('<p><a href="side_by_side.html">The versions side by side</a>: every sentence '
                          "marked shared, paraphrased or unique, with labels, lexicon hits, spellings and traces "

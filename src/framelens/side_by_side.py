@@ -156,7 +156,8 @@ def sentence_marks(sent: pd.Series, tables: dict[str, pd.DataFrame | None]) -> l
     sent : Series
         One row of ``sentence_labels.csv`` (``doc_id``, ``outlet``, ``start``, ``end``, ``sentence``).
     tables : dict
-        ``actor_labels``, ``lexicon_hits``, ``quotes``, ``spelling_marked``, ``traces`` (any may be None).
+        ``actor_labels``, ``lexicon_hits``, ``quotes``, ``spelling_marked`` (or the same columns of
+        ``spelling_table.csv``), ``traces`` (any may be None).
 
     Returns
     -------
@@ -264,6 +265,8 @@ def side_by_side_page(out: str | Path, *, order: Sequence[str] | None = None,
         pairs = pd.DataFrame(columns=["doc_id", "sent_id", "other_doc_id", "other_sent_id"])
     tables = {name: _read(out, name) for name in ("actor_labels", "lexicon_hits", "quotes",
                                                   "spelling_marked", "traces")}
+    if (out / "tables" / "spelling_table.csv").is_file():  # every name spelled in more than one way
+        tables["spelling_marked"] = _read(out, "spelling_table")
     from framelens.viz import outlet_order
 
     grouped = passage_groups(labels, pairs)
