@@ -867,9 +867,14 @@ def _fig_traces(out: Path) -> Any:
                                              fill_value=0)
     cols = [c for c in counts.columns if c != "page furniture (not translation)"]
     counts = counts[cols + [c for c in counts.columns if c not in cols]]
-    totals = counts[cols].reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
-    return _stacked_by_outlet(counts, out, xlabel="traces found",
-                              title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)")
+    order = _outlets(out) or list(counts.index)
+    totals = counts[cols].reindex(order, fill_value=0).sum(axis=1)
+    furn = counts.drop(columns=cols).reindex(order, fill_value=0).sum(axis=1)
+    written = pd.Series([f"{int(t)}" + (f" (+{int(f)} furniture)" if f else "") for t, f in zip(totals, furn)],
+                        index=order)
+    return _stacked_by_outlet(counts, out, xlabel="traces found (grey: page furniture, not translation)",
+                              title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)",
+                              grey="page furniture (not translation)", totals=written)
 
 
 # --------------------------------------------------------------------------- findings
@@ -1404,22 +1409,30 @@ def _most_phrase(totals: pd.Series, *, what: str) -> str:
 
 
 
-def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str) -> Any:
-    """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured."""
+def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str,
+                       grey: str | None = None, totals: pd.Series | None = None) -> Any:
+    """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured.
+
+    ``grey`` names a column drawn in grey (counted apart); ``totals`` the numbers written at the
+    bar ends (default the row sums).
+    """
     import matplotlib.pyplot as plt
 
     from framelens.viz import category_colours, colour_ticks
 
     order = _outlets(out) or list(counts.index)
     counts = counts.reindex(order, fill_value=0)
-    colours = category_colours(list(counts.columns))
+    colours = category_colours([c for c in counts.columns if c != grey])
+    if grey is not None:
+        colours[str(grey)] = "#cccccc"
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(counts) + 2.0))
     left = np.zeros(len(counts))
     for cat in counts.columns:
         ax.barh(counts.index.astype(str), counts[cat], left=left, color=colours[str(cat)], label=str(cat))
         left += counts[cat].to_numpy()
-    for y, total in enumerate(left):  # every total written, zeros included
-        ax.text(total, y, f" {int(total)}", va="center", ha="left", fontsize=10)
+    written = [f"{int(t)}" for t in left] if totals is None else [str(t) for t in totals.reindex(counts.index)]
+    for y, (end, label) in enumerate(zip(left, written)):  # every total written, zeros included
+        ax.text(end, y, f" {label}", va="center", ha="left", fontsize=10)
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(left.max())) * 1.12)
     ax.set_xlabel(xlabel)
