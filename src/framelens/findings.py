@@ -460,7 +460,7 @@ def _sentence_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
     """Every sentence with its alignment label; own material at other thresholds; own words."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from framelens.align import PARAPHRASE, align, core_share, label_sentences
+    from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM, align, core_share, label_sentences
     from framelens.text import sentences, words
 
     sents = sentences(docs)
@@ -472,8 +472,13 @@ def _sentence_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
             "best_containment", "n_words", "sentence"]
     _write_csv(labelled[cols].round({"best_cosine": 6, "best_containment": 6}), tables / "sentence_labels.csv")
     rows = []
+    # the best counterparts and their scores do not depend on the threshold: relabel, do not re-align
+    short = np.array([len(words(str(t))) for t in pairs["sentence"]]) < MIN_WORDS
     for t in sorted(set(THRESHOLDS) | {PARAPHRASE}):
-        share = core_share(label_sentences(sents, align(sents, paraphrase=t)))
+        label = np.select([short, pairs["containment"] >= VERBATIM, (pairs["cosine"] >= t) & pairs["mutual"]],
+                          ["none", "shared-verbatim", "paraphrased"], default="none")
+        relabelled = pairs.assign(label=label, **({"paraphrase_threshold": t} if "paraphrase_threshold" in pairs else {}))
+        share = core_share(label_sentences(sents, relabelled))
         for outlet, r in share.iterrows():
             rows.append((t, outlet, int(r["words_unique"]), int(r["n_words"]), round(float(r["share_unique"]), 6)))
     _write_csv(pd.DataFrame(rows, columns=["threshold", "outlet", "words_unique", "n_words", "share_unique"]),
