@@ -216,7 +216,7 @@ h1{font-size:1.5rem}p.meta{color:#555;max-width:60rem}
 table{border-collapse:collapse;table-layout:fixed;width:100%;font-size:.9rem}
 th{position:sticky;top:0;background:#fff;border-bottom:2px solid #333;text-align:left;padding:.3rem}
 td{vertical-align:top;border-bottom:1px solid #ddd;padding:.3rem}
-td.group{width:3rem;color:#777;font-size:.8rem}
+td.group,th.group{width:3rem;color:#777;font-size:.8rem}
 .s{display:block;margin:.15rem 0;padding:.15rem .3rem;border-left:4px solid transparent}
 .shared-verbatim{border-left-color:#332288;background:#eceaf6}
 .paraphrased{border-left-color:#88CCEE;background:#f1f8fc}
@@ -312,6 +312,8 @@ def side_by_side_page(out: str | Path, *, order: Sequence[str] | None = None,
             cell = []
             for _, s in mine.iterrows():
                 title = f"{s['label']}"
+                if int(s["n_words"]) < MIN_WORDS:
+                    title += f" (under {MIN_WORDS} words: never matched)"
                 if s["shared_with"]:
                     title += f" with {s['shared_with']} (best cosine {float(s['best_cosine']):.2f})"
                 body = mark_spans(str(s["sentence"]), sentence_marks(s, tables))
