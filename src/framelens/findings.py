@@ -1203,6 +1203,18 @@ def readme_summary(out: str | Path) -> str:
                     text += ", yet words of their own remain: " + "; ".join(said)
         bullets.append(f"- **Attribution and selection.** {text}.")
 
+    wsw = _read(out, "who_said_what")
+    if wsw is not None and not wsw.empty:
+        said = []
+        for speaker, g in wsw.groupby("speaker", sort=False):
+            verbatim = ordered(g[g["status"] == "verbatim"]["outlet"].astype(str))
+            para = ordered(g[g["status"] == "paraphrase"]["outlet"].astype(str))
+            text = f"{speaker} is quoted verbatim in {len(verbatim)} of {g['outlet'].nunique()} versions"
+            if para:
+                text += f" and reported without quotation marks in {_list(para)}"
+            said.append(text)
+        bullets.append("- **Who said what.** " + "; ".join(said) + " (who_said_what.csv lists the passages).")
+
     traces = _read(out, "traces")
     if traces is not None and not traces.empty:
         real = traces[traces["kind"].astype(str) != "page-furniture"]
