@@ -46,7 +46,6 @@ __all__ = [
     "write_readme",
     "README_BEGIN",
     "README_END",
-    "THRESHOLDS",
 ]
 
 #: The question the page answers (the first thing a reader sees).
@@ -452,89 +451,26 @@ def _trace_tables(docs: pd.DataFrame, audit: pd.DataFrame, tables: Path) -> list
     return ["traces"]
 
 
-#: Paraphrase thresholds (TF-IDF cosine) at which the sensitivity panel recounts own material.
-THRESHOLDS: tuple[float, ...] = (0.10, 0.14, 0.20, 0.30, 0.40)
+def _write_tables(found: dict[str, pd.DataFrame], tables: Path) -> list[str]:
+    """Save each table of ``found`` as ``tables/NAME.csv``; the stems written."""
+    for name, table in found.items():
+        _write_csv(table, tables / f"{name}.csv")
+    return list(found)
 
 
 def _sentence_tables(docs: pd.DataFrame, tables: Path) -> list[str]:
-    """Every sentence with its alignment label; own material at other thresholds; own words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """Sentence labels, matched pairs, own material by threshold, own words (framelens.checks)."""
+    from framelens.checks import sentence_tables
 
-    from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM, align, core_share, label_sentences
-    from framelens.text import sentences, words
-
-    sents = sentences(docs)
-    pairs = align(sents)
-    labelled = label_sentences(sents, pairs)
-    matched = pairs[pairs["label"] != "none"].drop(columns=["sentence", "other_sentence"])
-    _write_csv(matched.round({"cosine": 6, "containment": 6}), tables / "alignment.csv")
-    cols = ["doc_id", "outlet", "sent_id", "start", "end", "label", "shared_with", "best_cosine",
-            "best_containment", "n_words", "sentence"]
-    _write_csv(labelled[cols].round({"best_cosine": 6, "best_containment": 6}), tables / "sentence_labels.csv")
-    rows = []
-    # the best counterparts and their scores do not depend on the threshold: relabel, do not re-align
-    short = np.array([len(words(str(t))) for t in pairs["sentence"]]) < MIN_WORDS
-    for t in sorted(set(THRESHOLDS) | {PARAPHRASE}):
-        label = np.select([short, pairs["containment"] >= VERBATIM, (pairs["cosine"] >= t) & pairs["mutual"]],
-                          ["none", "shared-verbatim", "paraphrased"], default="none")
-        relabelled = pairs.assign(label=label, **({"paraphrase_threshold": t} if "paraphrase_threshold" in pairs else {}))
-        share = core_share(label_sentences(sents, relabelled))
-        for outlet, r in share.iterrows():
-            rows.append((t, outlet, int(r["words_unique"]), int(r["n_words"]), round(float(r["share_unique"]), 6)))
-    _write_csv(pd.DataFrame(rows, columns=["threshold", "outlet", "words_unique", "n_words", "share_unique"]),
-               tables / "unique_by_threshold.csv")
-    # words (no stop word, no digit) that one outlet alone uses, with the first sentence holding each
-    seen: dict[str, set[str]] = {}
-    first: dict[tuple[str, str], tuple[int, str, str]] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for r in labelled.itertuples():
-        for w in words(str(r.sentence)):
-            w = w[:-2] if w.endswith("'s") else w  # Kyiv's, Kyiv: one word
-            if w in ENGLISH_STOP_WORDS or any(c.isdigit() for c in w) or len(w) < 3:
-                continue
-            seen.setdefault(w, set()).add(str(r.outlet))
-            counts[(str(r.outlet), w)] = counts.get((str(r.outlet), w), 0) + 1
-            first.setdefault((str(r.outlet), w), (int(r.sent_id), str(r.label), str(r.sentence)))
-    own = [(o, w, counts[(o, w)], *first[(o, w)]) for (o, w) in first if seen[w] == {o}]
-    own_table = pd.DataFrame(own, columns=["outlet", "word", "count", "sent_id", "label", "sentence"])
-    at = [str(t).lower().replace("\u2019", "'").find(w) for w, t in zip(own_table["word"], own_table["sentence"])]
-    own_table = own_table.assign(_at=at).sort_values(["outlet", "sent_id", "_at", "word"], kind="mergesort")
-    _write_csv(own_table.drop(columns="_at"), tables / "own_words.csv")
-    return ["sentence_labels", "alignment", "unique_by_threshold", "own_words"]
+    return _write_tables(sentence_tables(docs), tables)
 
 
 def _sensitivity_tables(docs: pd.DataFrame, tables: Path, *, n_boot: int, random_state: int) -> list[str]:
-    """The grouping and the similarity under other settings: the settings grid, stop words kept."""
-    from framelens.clusters import bootstrap_terms, pair_table, partitions, settings_grid
-    from framelens.features import similarity, tfidf
+    """The grouping and the similarity under other settings (framelens.checks)."""
+    from framelens.checks import sensitivity_tables
 
-    arts = _by_article(docs)
-    if len(arts) < 3:
-        raise ValueError(f"the sensitivity checks need at least 3 articles; the corpus has {len(arts)}")
-    ks = tuple(k for k in (2, 3) if k < len(arts))
-    grid = settings_grid(arts, text_cols=("text", "text_raw"), ks=ks, label_col="outlet")
-    runs = {
-        f"{grid['run'].nunique()} settings": grid.drop(columns=["text_col", "ngrams", "stop_words", "sublinear_tf"]),
-        "bootstrap, stop words removed": bootstrap_terms(
-            tfidf(arts, text_col="text", stop_words=STOP_WORDS), n_boot=n_boot, ks=ks, random_state=random_state),
-        "bootstrap, stop words kept": bootstrap_terms(
-            tfidf(arts, text_col="text", stop_words=None), n_boot=n_boot, ks=ks, random_state=random_state),
-    }
-    pairs = pd.concat([pair_table(a).assign(check=c) for c, a in runs.items()], ignore_index=True)
-    parts = pd.concat([partitions(a).assign(check=c) for c, a in runs.items()], ignore_index=True)
-    _write_csv(pairs[["check", "k", "outlet_a", "outlet_b", "together", "runs", "share"]].round(6),
-               tables / "stability_checks.csv")
-    _write_csv(parts[["check", "k", "partition", "runs", "share"]].round(6), tables / "stability_partitions.csv")
-    sims = []
-    for check, sw in (("stop words removed", STOP_WORDS), ("stop words kept", None)):
-        sim = similarity(arts, text_col="text", label_col="outlet", stop_words=sw)
-        names = [str(x) for x in sim.index]
-        values = sim.to_numpy(dtype=float)
-        for i in range(len(names)):
-            for j in range(i + 1, len(names)):
-                sims.append((check, names[i], names[j], round(float(values[i, j]), 6)))
-    _write_csv(pd.DataFrame(sims, columns=["check", "outlet_a", "outlet_b", "cosine"]), tables / "similarity_checks.csv")
-    return ["stability_checks", "stability_partitions", "similarity_checks"]
+    return _write_tables(sensitivity_tables(_by_article(docs), n_boot=n_boot, random_state=random_state,
+                                            stop_words=STOP_WORDS), tables)
 
 
 # --------------------------------------------------------------------------- figures
