@@ -985,29 +985,9 @@ def write_readme(readme: str | Path, out: str | Path) -> bool:
 
 
 
-def readme_summary(out: str | Path) -> str:
-    """The README's "What the seed case shows" bullets, every number and outlet read from the tables.
-
-    The same guards as the page (:func:`framelens.claims.ties`, :func:`framelens.claims.overlapping`)
-    decide every "only", "most" and "closest"; a bullet whose tables are missing is left out.
-
-    Parameters
-    ----------
-    out : str or Path
-        Report folder holding ``tables/``.
-
-    Returns
-    -------
-    str
-        Markdown, one bullet per finding, ending in a newline ("" when no table is there).
-    """
-    from framelens.align import PARAPHRASE
-    from framelens.claims import COSINE_TOL, SHARE_TOL, describe_ties, ties
-
-    out = Path(out)
-    bullets: list[str] = []
-    outlets = _outlets(out)
-    ordered = lambda names: [o for o in outlets if o in set(names)] + sorted(set(names) - set(outlets))  # noqa: E731
+def _readme_labels(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "labels" bullet (None when its tables are missing)."""
+    from framelens.claims import ties
 
     labels, hits, rates = _read(out, "actor_labels"), _read(out, "lexicon_hits"), _read(out, "register_rates")
     if labels is not None and hits is not None and not labels.empty:
@@ -1037,8 +1017,12 @@ def readme_summary(out: str | Path) -> str:
                     text += (f". {_list(top)} {'has' if len(top) == 1 else 'tie for'} the most delegitimising "
                              f"lexicon hits per 1,000 words ({r['rate']:.1f}: {int(r['hits'])} in {int(r['words'])} "
                              "words), quotations included")
-            bullets.append(f"- **Labels.** {text}.")
+            return (f"- **Labels.** {text}.")
+    return None
 
+
+def _readme_spelling(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "spelling" bullet (None when its tables are missing)."""
     spelling = _used_variants(out)
     corpus = _read(out, "corpus")
     if spelling is not None and not spelling.empty:
@@ -1054,7 +1038,13 @@ def readme_summary(out: str | Path) -> str:
                             f"({', '.join(str(counts[o]) for o in who)} {'time' if len(who) == 1 and counts[who[0]] == 1 else 'times'})"
                             + (f", translated from {_list(langs)}" if langs and len(langs) == len(who) else ""))
             parts.append(f"{name}: " + "; ".join(said))
-        bullets.append("- **Spelling.** " + ". ".join(parts) + ".")
+        return ("- **Spelling.** " + ". ".join(parts) + ".")
+    return None
+
+
+def _readme_similarity(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "similarity" bullet (None when its tables are missing)."""
+    from framelens.claims import COSINE_TOL, describe_ties, ties
 
     sims = _read(out, "similarity_checks")
     pairs = _read(out, "cluster_pairs")
@@ -1089,7 +1079,14 @@ def readme_summary(out: str | Path) -> str:
             if set(odd_kept) != set(odd):
                 text += (f". Which article stands apart depends on the settings: {_list(odd)} with stop words "
                          f"left out, {_list(odd_kept)} with them kept")
-        bullets.append(f"- **Similarity is weak evidence.** {text}.")
+        return (f"- **Similarity is weak evidence.** {text}.")
+    return None
+
+
+def _readme_selection(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "selection" bullet (None when its tables are missing)."""
+    from framelens.align import PARAPHRASE
+    from framelens.claims import SHARE_TOL, ties
 
     att, share = _read(out, "attribution"), _read(out, "core_share", index_col=0)
     if att is not None and share is not None and not share.empty:
@@ -1137,8 +1134,12 @@ def readme_summary(out: str | Path) -> str:
                         f"\u201c{_short(w[w['sent_id'] == i]['sentence'].iloc[0], 12)}\u201d" for i in shown))
                 if said:
                     text += ", yet words of their own remain: " + "; ".join(said)
-        bullets.append(f"- **Attribution and selection.** {text}.")
+        return (f"- **Attribution and selection.** {text}.")
+    return None
 
+
+def _readme_sources(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "sources" bullet (None when its tables are missing)."""
     wsw = _read(out, "who_said_what")
     if wsw is not None and not wsw.empty:
         said = []
@@ -1149,14 +1150,44 @@ def readme_summary(out: str | Path) -> str:
             if para:
                 text += f" and reported without quotation marks in {_list(para)}"
             said.append(text)
-        bullets.append("- **Who said what.** " + "; ".join(said) + " (who_said_what.csv lists the passages).")
+        return ("- **Who said what.** " + "; ".join(said) + " (who_said_what.csv lists the passages).")
+    return None
 
+
+def _readme_traces(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "traces" bullet (None when its tables are missing)."""
     traces = _read(out, "traces")
     if traces is not None and not traces.empty:
         real = traces[traces["kind"].astype(str) != "page-furniture"]
         if len(real):
-            bullets.append("- **Translation traces.** " + "; ".join(
+            return ("- **Translation traces.** " + "; ".join(
                 f"{r.outlet}: {r.kind} ({r.evidence})" for r in real.itertuples()) + ".")
+    return None
+
+
+def readme_summary(out: str | Path) -> str:
+    """The README's "What the seed case shows" bullets, every number and outlet read from the tables.
+
+    The same guards as the page (:func:`framelens.claims.ties`, :func:`framelens.claims.overlapping`)
+    decide every "only", "most" and "closest"; a bullet whose tables are missing is left out.
+
+    Parameters
+    ----------
+    out : str or Path
+        Report folder holding ``tables/``.
+
+    Returns
+    -------
+    str
+        Markdown, one bullet per finding, ending in a newline ("" when no table is there).
+    """
+    out = Path(out)
+    outlets = _outlets(out)
+    ordered = lambda names: [o for o in outlets if o in set(names)] + sorted(set(names) - set(outlets))  # noqa: E731
+
+    steps = (_readme_labels, _readme_spelling, _readme_similarity, _readme_selection, _readme_sources,
+             _readme_traces)
+    bullets = [b for b in (step(out, ordered) for step in steps) if b]
     return "\n".join(bullets) + ("\n" if bullets else "")
 
 
