@@ -223,3 +223,9 @@ def test_first_names_of_different_people_are_not_variants() -> None:
     assert sorted(set(v["variant"])) == ["Zelensky", "Zelenskyy"]
     same = pd.DataFrame({"outlet": ["A", "B"], "text": ["Olga Stefanishyna spoke.", "Olha Stefanishyna spoke."]})
     assert sorted(set(spelling_variants(same)["variant"])) == ["Olga", "Olha"]
+
+
+def test_spelling_table_without_zeros_keeps_counted_rows(seed_corpus: pd.DataFrame) -> None:
+    from framelens.spelling import spelling_table
+    full, lean = spelling_table(seed_corpus), spelling_table(seed_corpus, zeros=False)
+    assert lean.equals(full[full["count"] > 0].reset_index(drop=True))

@@ -153,3 +153,21 @@ def test_seed_traces_split_furniture_from_translation(seed_corpus: pd.DataFrame,
     assert counts[("004", "translation")] == 0 and counts[("004", "furniture")] == 0
     assert counts[("000", "translation")] == 1 and counts[("CNN Brasil (republished)", "translation")] == 4
     assert list(dict.fromkeys(by["outlet"])) == list(seed_corpus["outlet"])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["Friday (29)", "Monday (", "to join", "Ukraine", "cannot join",
+                                           "NATO", "invitation", "to which", "had access", ".", "\n", " "]),
+                          st.text(max_size=6)), max_size=30))
+def test_calque_offsets_point_at_the_evidence(parts: list[str]) -> None:
+    text = " ".join(parts)
+    got = T.calques(doc(text))
+    for r in got.itertuples():
+        assert 0 <= r.start < r.end <= len(text)
+        assert repr(text[r.start:r.end]) in r.evidence
+    by = T.traces_by_outlet(T.traces(doc(text)), doc(text))
+    assert by["category"].tolist() == ["translation", "furniture"]

@@ -22,7 +22,8 @@ import pandas as pd
 
 from framelens.align import (MIN_WORDS, PARAPHRASE, VERBATIM, align, fact_coverage, label_sentences,
                              omitted_facts)
-from framelens.quotes import passages, quotes, reporting_verbs, resolve_speakers
+from framelens.quotes import passages, quotes
+from framelens.speech import reporting_verbs, resolve_speakers
 from framelens.spelling import same_name
 from framelens.text import sentences, words
 
@@ -159,15 +160,20 @@ def _aligned_with_quotes(docs: pd.DataFrame, q: pd.DataFrame, rv: pd.DataFrame,
     sents = sentences(docs)
     if sents["outlet"].nunique() < 2:
         return {}
-    key = list(zip(sents["doc_id"], sents["start"], sents["end"]))
+    spans_of: dict[object, list[tuple[int, int, str]]] = {}
+    for d, a, b, who in q[["doc_id", "start", "end", "speaker"]].itertuples(index=False):
+        if who:
+            spans_of.setdefault(d, []).append((int(a), int(b), str(who)))
+    verbs_at: dict[object, list[int]] = {}
+    for d, a in rv[["doc_id", "start"]].itertuples(index=False):
+        verbs_at.setdefault(d, []).append(int(a))
     quoted_in: dict[tuple[object, int], set[str]] = {}
-    for (d, a, b), sid in zip(key, sents["sent_id"]):
-        who = q[(q["doc_id"] == d) & (q["start"] < b) & (q["end"] > a) & (q["speaker"] != "")]["speaker"]
-        if len(who):
-            quoted_in[(d, sid)] = set(who)
     reporting = set()
-    for (d, a, b), sid in zip(key, sents["sent_id"]):
-        if ((rv["doc_id"] == d) & (rv["start"] >= a) & (rv["start"] < b)).any():
+    for d, sid, a, b in sents[["doc_id", "sent_id", "start", "end"]].itertuples(index=False):
+        who = {w for qa, qb, w in spans_of.get(d, ()) if qa < b and qb > a}
+        if who:
+            quoted_in[(d, sid)] = who
+        if any(a <= v < b for v in verbs_at.get(d, ())):
             reporting.add((d, sid))
     pairs = align(sents, paraphrase=paraphrase)
     pairs = pairs[pairs["label"] != "none"]
@@ -227,6 +233,11 @@ def framing_choices(corpus: pd.DataFrame, *, facts: pd.DataFrame | str | Path | 
         Shortest sentence aligned, and shortest lead.
     text_col, label_col : str
         Text and outlet columns.
+
+    Raises
+    ------
+    framelens.notes.NotEnoughData
+        With fewer than two outlets: nothing is "added" or "omitted" relative to itself.
 
     Returns
     -------

@@ -1,42 +1,47 @@
 """Direct quotations, their speakers and reporting verbs, matched across outlets; attribution.
 
 * :func:`quotes` finds direct quotations (curly ``“…”``, straight ``"…"``,
-  guillemets ``«…»``, low-high ``„…“``) in each article, with the speaker and
+  guillemets ``«…»``, low-high ``„…“``, single ``‘…’``, quotes inside quotes kept
+  inside, and block quotes without marks) in each article, with the speaker and
   the reporting verb read from the same sentence (``“…,” Sybiha wrote``,
-  ``stated Sybiha``, ``Sybiha stated: "…"``), or else carried over from the
-  previous sentence; pronoun speakers (``he added``) are resolved to the
-  previous named speaker and kept as written in ``speaker_raw``.
+  ``stated Sybiha``, ``Sybiha stated: "…"``), a block quote's signature, or else
+  carried over from the previous sentence; pronoun speakers (``he added``) are
+  resolved to the previous named speaker and kept as written in ``speaker_raw``;
+  one person is one speaker whatever the spelling (``Olga``/``Olha
+  Stefanishyna``).
 * :func:`match_quotes` splits quotations into sentences and groups the same
   words across outlets and translations (``should not be seen as`` /
   ``should not be considered``) by TF-IDF cosine and average-linkage clustering;
   :func:`quote_table` lays a group out outlet by outlet.
 * :func:`attribution` names whom each article credits for the report (a news
   organisation or a generic "British journalists"), or ``nobody``.
-* :func:`reporting_verbs` counts the verbs that introduce speech per outlet.
+* :func:`passages` counts quotations by the passage kept, not the quote-mark span.
 
-Verb and source lists are data files in ``framelens/data`` (``reporting_verbs.csv``,
+The shared pieces (quotation marks, block quotes, attribution, speaker names,
+:func:`reporting_verbs`) live in :mod:`framelens.speech` and are importable from
+here too. Verb and source lists are data files in ``framelens/data`` (``reporting_verbs.csv``,
 ``news_sources.csv``) that a researcher can extend.
 """
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from framelens.notes import NotEnoughData
-from framelens.spelling import name_key, same_name
+from framelens.speech import (NAME_PATTERN, PRONOUN_PATTERN, QUOTE_PAIRS, attribution_after,
+                              block_quotes, clean_speaker, find_attribution, is_anaphor,
+                              load_reporting_verbs, load_sources, quote_spans, quoted_spans,
+                              reporting_verbs, resolve_speakers, verb_pattern)
 from framelens.text import sentence_spans, words
 
-__all__ = ["quotes", "passages", "match_quotes", "quote_table", "attribution", "reporting_verbs",
+__all__ = ["quotes", "passages", "quoted_regions", "match_quotes", "quote_table", "attribution", "reporting_verbs",
            "load_reporting_verbs", "load_sources", "QUOTE_MATCH", "QUOTE_PAIRS", "NAME_PATTERN",
            "PRONOUN_PATTERN", "quote_spans", "quoted_spans", "block_quotes", "verb_pattern",
            "find_attribution", "is_anaphor", "resolve_speakers"]
@@ -46,395 +51,6 @@ __all__ = ["quotes", "passages", "match_quotes", "quote_table", "attribution", "
 #: on the seeds, translations of one sentence of Sybiha's letter score 0.35-0.8
 #: against each other and different sentences of the letter below 0.25.
 QUOTE_MATCH: float = 0.3
-
-#: Opening quotation marks and the mark that closes each (``„…“`` is German/Polish style,
-#: ``‘…’`` British style and quotes inside quotes). Straight ``"`` pairs with itself.
-QUOTE_PAIRS: dict[str, str] = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c",
-                               "\u2018": "\u2019"}
-#: A run of capitalised words: a speaker's name with any titles before it.
-NAME_PATTERN = r"(?:[A-Z][\w\u2019'-]*\.?)(?:\s+(?:[A-Z][\w\u2019'-]*\.?))*"
-#: Subject pronouns that stand for the last named speaker.
-PRONOUN_PATTERN = r"(?:he|she|they|He|She|They)"
-_PRONOUNS = frozenset({"he", "she", "they"})
-_ROLE_WORDS = frozenset({
-    "president", "minister", "foreign", "prime", "deputy", "ukrainian", "russian", "head",
-    "secretary", "general", "spokesman", "spokeswoman", "chancellor", "ambassador", "mr", "mrs",
-    "ms", "dr", "the", "state", "defence", "defense", "nato", "of", "for", "and", "european",
-    "euro-atlantic", "integration", "ukraine's", "ukraine", "us", "u.s.", "president-elect",
-    "in", "however", "meanwhile", "but", "according", "to",
-})
-#: Nouns of office that make a definite description ("according to the president",
-#: "the Ukrainian leader said") an anaphor for the last named speaker.
-_OFFICE_NOUNS = ("president", "leader", "minister", "diplomat", "official", "spokesman",
-                 "spokeswoman", "spokesperson", "chancellor", "ambassador", "secretary",
-                 "head of state", "premier", "prime minister")
-_DESCRIPTION = (r"(?:the|The)\s+(?:[A-Za-z-]+\s+){0,2}?(?:" + "|".join(_OFFICE_NOUNS) + r")\b")
-#: A common noun after a name makes the speaker a group or a thing ("NATO diplomats",
-#: "Sybiha's letter"), not the named one (see :func:`resolve_speakers`).
-_GROUP_NOUN = (r"(?:\s+(?!(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b)[a-z]+(?<!ly)"
-               r"(?=\s))?")
-#: Dates are no speakers ("said Friday").
-_TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                         "january", "february", "march", "april", "may", "june", "july", "august",
-                         "september", "october", "november", "december", "today", "yesterday",
-                         "tomorrow", "tonight"})
-_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|us|[Oo]ur|[Mm]y|me|ours|ourselves|myself)\b")
-_ANY_MARK = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018]")
-
-
-_MARK = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019]")
-
-
-def _closing(para: str, marks: list[int], k: int) -> int:
-    """Index into ``marks`` of the mark closing the quotation opened at ``para[marks[k]]``, or -1.
-
-    The same opening mark inside counts as a quote inside the quote (depth);
-    a ``’`` followed by a letter is an apostrophe (``Moscow’s``), not a closing mark.
-    """
-    opener = para[marks[k]]
-    closer = QUOTE_PAIRS[opener]
-    depth = 0
-    for j in range(k + 1, len(marks)):
-        ch = para[marks[j]]
-        if ch == closer:
-            pos = marks[j]
-            if closer == "\u2019" and pos + 1 < len(para) and para[pos + 1].isalpha():
-                continue
-            if depth == 0:
-                return j
-            depth -= 1
-        elif ch == opener and opener != closer:
-            depth += 1
-    return -1
-
-
-def quote_spans(para: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of the quotations in one paragraph, quote marks included.
-
-    Curly, guillemet, low-high and single curly marks pair with their closing
-    mark, counting a quote inside a quote (``“He called it ‘a response’ today”``
-    is one span); straight ``"`` marks pair in order. A ``‘`` opens a quotation
-    only at the start of a word after white space or an opening bracket (else it
-    is an apostrophe: ``‘90s`` after a letter). Only the quotation marks are
-    visited, so a paragraph costs one scan for them.
-
-    Examples
-    --------
-    >>> quote_spans('“Moscow’s ‘response’ came,” he said. "Yes."')
-    [(0, 27), (37, 43)]
-    """
-    marks = [m.start() for m in _MARK.finditer(para)]
-    spans: list[tuple[int, int]] = []
-    k = 0
-    straight_open = -1
-    while k < len(marks):
-        i = marks[k]
-        ch = para[i]
-        if ch in QUOTE_PAIRS and (ch != "\u2018" or i == 0 or para[i - 1].isspace()
-                                  or para[i - 1] in "([{\u2014\u2013"):
-            j = _closing(para, marks, k)
-            if j > 0:
-                spans.append((i, marks[j] + 1))
-                k = j + 1
-                continue
-        elif ch == '"':
-            if straight_open < 0:
-                straight_open = i
-            else:
-                spans.append((straight_open, i + 1))
-                straight_open = -1
-        k += 1
-    return sorted(spans)
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """:func:`quote_spans` of every line of ``text``, as offsets into ``text`` (marks included).
-
-    Examples
-    --------
-    >>> quoted_spans('A said "yes".\\nB said “no”.')
-    [(7, 12), (21, 25)]
-    """
-    out: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        out += [(m.start() + a, m.start() + b) for a, b in quote_spans(m.group(0))]
-    return out
-
-
-def block_quotes(text: str) -> list[tuple[int, int, str]]:
-    """Quotations set off as their own paragraph without quotation marks.
-
-    A paragraph (line) is a block quote when it holds no quotation mark, speaks
-    in the first person (``I``, ``we``, ``our``, ...: at least two such words, in
-    at least half of its sentences) while most other unmarked paragraphs of the
-    article do not (so a first-person column is not one long quote), and is set
-    off as a quotation: it ends in a signature, a trailing run of capitalised
-    words after its last full stop (``... means. Volodymyr Zelenskyi President of
-    Ukraine``, the speaker), or the paragraph before ends with a colon (``He
-    wrote:``). A reporter's own first-person paragraph has neither.
-
-    Returns
-    -------
-    list of (start, end, signature)
-        Offsets of the quoted words (signature excluded) and the signature (``""``
-        when there is none).
-
-    Examples
-    --------
-    >>> t = "He spoke.\\nWe will go on with it. We need this now. Ann Lee Minister\\nIt rained."
-    >>> [(t[a:b], s) for a, b, s in block_quotes(t)]
-    [('We will go on with it. We need this now.', 'Ann Lee Minister')]
-    """
-    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    unmarked = [(a, b) for a, b in paras if not _ANY_MARK.search(text[a:b])]
-    found = []
-    n_first = 0
-    for a, b in unmarked:
-        para = text[a:b]
-        sig = re.search(r"(?<=[.!?])\s+((?:[A-Z][\w\u2019'-]*|of|the|for)"
-                        r"(?:\s+(?:[A-Z][\w\u2019'-]*|of|the|for)){1,9})\s*$", para)
-        body_end = a + (sig.start() if sig else len(para.rstrip()))
-        body = text[a:body_end]
-        sents = [body[s:e] for s, e in sentence_spans(body)]
-        fp = [len(_FIRST_PERSON.findall(s)) for s in sents]
-        if not sum(fp) or 2 * sum(1 for n in fp if n) < len(sents):
-            continue
-        n_first += 1
-        intro = text[:a].rstrip()
-        if len(words(body)) >= 8 and sum(fp) >= 2 and (sig or intro.endswith(":")):
-            found.append((a, body_end, sig.group(1) if sig else ""))
-    if n_first * 2 > len(unmarked):
-        return []
-    return found
-
-
-def _clean_speaker(raw: str) -> str:
-    """Drop role and function words from a capitalised run: 'Ukrainian Foreign Minister Sybiha' -> 'Sybiha'."""
-    toks = [t for t in re.split(r"\s+", raw.strip()) if t]
-    toks = [re.sub(r"(?:\u2019|')s$", "", t).strip(".,") for t in toks]
-    kept = [t for t in toks if t[:1].isupper() and t.lower() not in _ROLE_WORDS
-            and t.lower() not in ENGLISH_STOP_WORDS and t.lower() not in _TIME_WORDS]
-    return " ".join(kept[-2:]) if kept else ""
-
-
-def verb_pattern(forms: Sequence[str]) -> str:
-    """Regular expression matching any of ``forms`` as a whole word (longest first).
-
-    Examples
-    --------
-    >>> bool(re.search(verb_pattern(["said", "say"]), "she said so"))
-    True
-    """
-    return r"\b(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b"
-
-
-def _after_pattern(verb_re: str) -> str:
-    return (r"\s*[,.]?\s*(?:(?P<s1>" + NAME_PATTERN + "|" + PRONOUN_PATTERN + "|" + _DESCRIPTION
-            + r")\s+(?P<v1>" + verb_re + r")|(?P<v2>" + verb_re + r")\s+(?P<s2>" + NAME_PATTERN + "|"
-            + PRONOUN_PATTERN + "|" + _DESCRIPTION + r"))")
-
-
-def is_anaphor(speaker: str) -> bool:
-    """Whether a speaker as written stands for the last named one: a pronoun or a
-    definite description of office ("the president", "the Ukrainian leader").
-
-    Examples
-    --------
-    >>> is_anaphor("he"), is_anaphor("the Ukrainian leader"), is_anaphor("Sybiha")
-    (True, True, False)
-    """
-    return speaker.lower() in _PRONOUNS or bool(re.fullmatch(_DESCRIPTION, speaker))
-
-
-def find_attribution(left: str, right: str, verb_re: str,
-                     is_ok: Callable[[str], bool] = lambda s: True,
-                     last: bool = False) -> tuple[str, str]:
-    """(speaker as written, verb) from the text around a quotation, or ``('', '')``.
-
-    After the quote: ``, Sybiha wrote`` / ``, stated Sybiha`` / ``, he added`` /
-    ``, the president said``. Before it: the first (``last``: the last)
-    ``NAME[,] [w w] VERB``, ``NAME, apposition, [w w] VERB`` or ``according to
-    NAME`` / ``according to the <office>`` whose name passes ``is_ok`` (not a news
-    organisation; an actor when known). Pronouns and descriptions of office are
-    returned as written (see :func:`is_anaphor`); ``according to`` is returned as
-    the verb.
-
-    Examples
-    --------
-    >>> v = verb_pattern(["said", "wrote"])
-    >>> find_attribution("", ", Sybiha wrote.", v), find_attribution("According to the president, it is ", "", v)
-    (('Sybiha', 'wrote'), ('the president', 'according to'))
-    """
-    after = re.match(_after_pattern(verb_re), right)
-    if after:
-        spk = after.group("s1") or after.group("s2")
-        verb = after.group("v1") or after.group("v2")
-        if is_ok(spk) or is_anaphor(spk):
-            return spk.rstrip("."), verb
-    cands: list[tuple[int, int, str, str]] = []
-    for rank, pat in enumerate((
-            r"(?P<s>" + NAME_PATTERN + _GROUP_NOUN + "|" + PRONOUN_PATTERN
-            + r")(?:\u2019s|'s)?,?(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")",
-            r"(?P<s>" + NAME_PATTERN + r")(?:\u2019s|'s)?,[^,]{1,100},(?:\s+[a-z]+){0,2}?\s+(?P<v>" + verb_re + ")",
-            r"(?P<v>[Aa]ccording to)\s+(?P<s>" + _DESCRIPTION + "|" + NAME_PATTERN + ")")):
-        for m in re.finditer(pat, left):
-            s = m.group("s")
-            if is_ok(s) or (rank == 2 and is_anaphor(s)):
-                cands.append((m.start("v"), rank, s.rstrip("."), m.group("v").lower()
-                              if rank == 2 else m.group("v")))
-    if cands:
-        _, _, spk, verb = max(cands) if last else min(cands)
-        return spk, verb
-    return "", ""
-
-
-@lru_cache(maxsize=None)
-def _default_verbs() -> pd.DataFrame:
-    with resources.files("framelens").joinpath("data/reporting_verbs.csv").open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
-
-
-def load_reporting_verbs(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
-    """Reporting verbs (``form``, ``lemma``); the packaged list when ``source`` is None.
-
-    Examples
-    --------
-    >>> v = load_reporting_verbs()
-    >>> v.loc[v["form"] == "stressed", "lemma"].item()
-    'stress'
-    """
-    if source is None:
-        df = _default_verbs().copy()
-        where = "framelens/data/reporting_verbs.csv"
-    else:
-        where = str(source) if not isinstance(source, pd.DataFrame) else "the verb table"
-        df = source.copy() if isinstance(source, pd.DataFrame) else pd.read_csv(
-            source, dtype=str, keep_default_na=False)
-    for c in ("form", "lemma"):
-        if c not in df.columns:
-            raise ValueError(f"{where}: missing column {c!r}; needs 'form' and 'lemma'")
-    bad = df.index[~df["form"].astype(str).str.fullmatch(r"[a-z]+")]
-    if len(bad):
-        raise ValueError(f"{where}, line {int(bad[0]) + 2}: form {df.loc[bad[0], 'form']!r} must be "
-                         "one lowercase word")
-    return df[["form", "lemma"]].reset_index(drop=True)
-
-
-def load_sources(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
-    """News sources (``source``, ``pattern``, ``note``); the packaged list when None.
-
-    A ``source`` containing ``<`` (e.g. ``<Nationality> journalists``) is
-    generic: the matched words themselves name the source ("British journalists").
-
-    Examples
-    --------
-    >>> "Reuters" in set(load_sources()["source"])
-    True
-    """
-    if source is None:
-        with resources.files("framelens").joinpath("data/news_sources.csv").open(encoding="utf-8") as f:
-            df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        where = "framelens/data/news_sources.csv"
-    else:
-        where = str(source) if not isinstance(source, pd.DataFrame) else "the source table"
-        df = source.copy() if isinstance(source, pd.DataFrame) else pd.read_csv(
-            source, dtype=str, keep_default_na=False)
-    for c in ("source", "pattern"):
-        if c not in df.columns:
-            raise ValueError(f"{where}: missing column {c!r}; needs 'source' and 'pattern'")
-    if "note" not in df.columns:
-        df["note"] = ""
-    for i, row in enumerate(df.itertuples(index=False), start=2):
-        try:
-            re.compile(row.pattern)
-        except re.error as err:
-            raise ValueError(f"{where}, line {i}: pattern {row.pattern!r} is invalid: {err}") from err
-    return df[["source", "pattern", "note"]].reset_index(drop=True)
-
-
-def resolve_speakers(names: Sequence[str], texts: Sequence[str], *,
-                     actors: pd.DataFrame | None = None) -> dict[str, str]:
-    """One canonical name per person, whatever the spelling or transliteration.
-
-    A name is the actor whose alias pattern it matches (``actors``, e.g. the
-    corpus's ``actors.csv``: "Olha Stefanishyna" -> "Stefanishyna"). Otherwise
-    its surname (last word once role and function words are dropped:
-    "Ukrainian Foreign Minister Andrij Sybiha" -> "Sybiha"; "Sybiga's letter" is
-    Sybiga's) is grouped with the
-    other surnames it matches by :func:`framelens.spelling.same_name`
-    (transliteration folds and edit distance: Zelensky / Zelenskyy / Zelenskyi),
-    and the group is named by its spelling most frequent in ``texts`` (ties:
-    alphabetical), or by the actor whose name it matches the same way. A name
-    followed by a common noun ("NATO diplomats", "Russian sources") is a group,
-    not the named entity, and is kept as written. A last word the texts also
-    write in lower case is no surname ("Democratic Party", "White House"): such a
-    name is kept whole, role words dropped.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Speakers as written (anaphors such as "he" map to ``""``).
-    texts : sequence of str
-        The corpus's texts, to find each group's most frequent spelling.
-    actors : DataFrame, optional
-        Actor table (``actor``, ``pattern``).
-
-    Returns
-    -------
-    dict
-        Name as written -> canonical name (``""`` when no name is left).
-
-    Examples
-    --------
-    >>> resolve_speakers(["Volodymyr Zelenskyi", "President Zelensky", "Zelenskyy"],
-    ...                  ["Zelensky said. Zelensky left. Zelenskyy spoke."])
-    {'Volodymyr Zelenskyi': 'Zelensky', 'President Zelensky': 'Zelensky', 'Zelenskyy': 'Zelensky'}
-    """
-    out: dict[str, str] = {}
-    pending: dict[str, str] = {}
-    act = [] if actors is None else list(zip(actors["actor"].astype(str), actors["pattern"].astype(str)))
-    for raw in dict.fromkeys(names):
-        if not raw or is_anaphor(raw):
-            out[raw] = ""
-            continue
-        owner = re.fullmatch(r"(.+?)(?:\u2019s|'s)\s+[a-z-]+", raw)  # "Sybiga's letter": Sybiga
-        name = owner.group(1) if owner else raw
-        if not owner and re.search(r"\s[a-z-]+$", raw):  # "NATO diplomats": a group, kept as written
-            out[raw] = raw
-            continue
-        hit = next((a for a, p in act if re.search(p, name)), None)
-        if hit is not None:
-            out[raw] = hit
-            continue
-        cleaned = _clean_speaker(name)
-        pending[raw] = cleaned.split()[-1] if cleaned else ""
-    counts: Counter[str] = Counter()
-    lower: set[str] = set()
-    for t in texts:  # one pass over the texts: every capitalised word, possessive dropped
-        counts.update(re.sub(r"(?:\u2019|')s$", "", w) for w in re.findall(r"\b[A-Z][\w'\u2019-]*", t))
-        lower.update(re.findall(r"\b[a-z][\w'-]*", t))
-    for raw, surname in list(pending.items()):
-        if surname.lower() in lower:  # "Democratic Party", "White House": not a surname, kept whole
-            out[raw] = _clean_speaker(re.sub(r"(?:\u2019|')s\s+[a-z-]+$", "", raw))
-            del pending[raw]
-    surnames = sorted(set(pending.values()) - {""})
-    heads: dict[str, list[str]] = {}  # name_key -> group heads (only equal keys can match)
-    head_of: dict[str, str] = {}
-    for s in sorted(surnames, key=lambda s: (-counts[s], s)):
-        bucket = heads.setdefault(name_key(s), [])
-        h = next((h for h in bucket if same_name(s, h)), None)
-        if h is None:
-            bucket.append(s)
-            h = s
-        head_of[s] = h
-    actor_of = {}
-    for a, _ in act:
-        actor_of.setdefault(name_key(a), []).append(a)
-    for raw, s in pending.items():
-        h = head_of.get(s, "")
-        out[raw] = next((a for a in actor_of.get(name_key(h), []) if h and same_name(h, a)), h)
-    return {raw: out[raw] for raw in dict.fromkeys(names)}
-
 
 _QUOTE_COLS = ["doc_id", "outlet", "quote_id", "passage_id", "start", "end", "form", "quote",
                "n_words", "speaker", "speaker_raw", "verb", "verb_lemma", "attributed_in", "sentence"]
@@ -553,7 +169,7 @@ def _speaker_check(act: pd.DataFrame | None) -> Callable[[str], bool]:
             return False
         if act is not None:
             return any(re.search(p, name) for p in act["pattern"])
-        return bool(_clean_speaker(name))
+        return bool(clean_speaker(name))
     return is_ok
 
 
@@ -626,7 +242,7 @@ def _joins(text: str, prev: tuple, cur: tuple, verb_re: str) -> bool:
     if c_first != p_last + 1:
         return False
     gap = text[p_end:c_start]
-    return not re.search(r"\w", gap) or bool(re.match(_after_pattern(verb_re), gap))
+    return not re.search(r"\w", gap) or bool(re.match(attribution_after(verb_re), gap))
 
 
 def passages(q: pd.DataFrame) -> pd.DataFrame:
@@ -836,134 +452,50 @@ def attribution(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str 
     return out.set_index("doc_id")
 
 
-#: Words before a verb form that make it a noun ("the reports", "his claims").
-_NOUN_BEFORE = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its",
-                          "their", "our", "my", "your", "some", "many", "such", "of", "all", "both",
-                          "each", "every", "no", "any", "several", "other"})
-#: Forms of "be" before a participle make it a passive with no speaker ("could be concluded").
-_BE = frozenset({"be", "been", "being", "is", "are", "was", "were", "am"})
-_TOKEN = re.compile(r"[\w'\u2019-]+")
-#: Finite verbs that, right after an -s form, make it a plural noun (the subject).
-_FINITE = frozenset({"will", "would", "can", "could", "should", "must", "may", "might", "have",
-                     "has", "had", "are", "were", "do", "did", "agree", "want", "need"})
+def quoted_regions(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   actors: pd.DataFrame | str | Path | None = None,
+                   quoted: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every stretch of quoted text, for splitting an outlet's own voice from what it quotes.
 
+    The quotations of :func:`quotes` (with speaker and passage) plus every other
+    span between quotation marks that :func:`quotes` leaves out: scare quotes and
+    unattributed short quotes ("victory plan", "irreversible"), which are still
+    someone else's words, not the outlet's narration.
 
-def reporting_verbs(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
-                    verbs: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
-    """Every reporting verb in attribution position (direct and indirect speech), with its sentence.
-
-    A word form from ``verbs`` counts when it is used as a verb that reports
-    someone's words, in the outlet's own voice:
-
-    * outside quotation marks (a verb inside a quote is the speaker's own word);
-    * written in lower case, or capitalised only as a sentence's first word
-      ("United States" is a name);
-    * not a noun: not after a determiner, possessive or ``of`` ("the reports",
-      "his claims"), not followed by a possessive apostrophe ("member states’
-      positions"), not an -s form followed by a finite verb ("member states
-      agreed"), and not closing its sentence unless a quotation precedes it
-      there ("32 NATO member states." against "…,” he said.");
-    * not a passive, which has no speaker: not after a form of *be*, with at
-      most one adverb between ("could be concluded", "was widely reported").
-
-    ``speaker`` is the name, pronoun or description before the verb (``NAME
-    [aux] VERB``, ``NAME, apposition, VERB``) or right after it (``stated
-    Sybiha``), as written; ``""`` when none is found.
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Articles with ``doc_id``, ``text_col`` and ``label_col``.
+    text_col, label_col : str
+        Text and outlet columns.
+    actors : DataFrame or path, optional
+        Actor table, passed to :func:`quotes`.
+    quoted : DataFrame, optional
+        Output of :func:`quotes` on ``corpus``, if already computed.
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``verb`` (as written, lowercased), ``lemma``,
-        ``start``, ``end`` (offsets of the verb in ``text_col``), ``speaker``,
-        ``sentence``. Count with ``pd.crosstab(t["lemma"], t["outlet"])``.
+        ``doc_id``, ``outlet``, ``start``, ``end`` (character offsets of the quoted
+        words in ``text_col``, marks excluded), ``form`` (``"marks"``, ``"block"``),
+        ``speaker`` (``""`` when unknown), ``passage_id`` (of :func:`quotes`; -1 for
+        a span :func:`quotes` does not count), sorted by document and offset.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": [
-    ...     "He said no. The United States and member states agreed. A deal could be concluded. "
-    ...     "She stressed it and admitted more."]})
-    >>> reporting_verbs(df)[["verb", "speaker"]].values.tolist()
-    [['said', 'He'], ['stressed', 'She'], ['admitted', '']]
+    >>> df = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"],
+    ...     "text": ['The "victory plan" stands. "We will not give up," Sybiha said.']})
+    >>> quoted_regions(df)[["start", "end", "speaker", "passage_id"]].values.tolist()
+    [[5, 17, '', -1], [28, 48, 'Sybiha', 0]]
     """
-    for name, col in (("text_col", text_col), ("label_col", label_col)):
-        if col not in corpus.columns:
-            raise ValueError(f"{name}={col!r} is not a column of corpus; "
-                             f"available columns: {sorted(map(str, corpus.columns))}")
-    vt = load_reporting_verbs(verbs)
-    lemma = dict(zip(vt["form"], vt["lemma"]))
-    verb_re = verb_pattern(list(lemma))
+    q = quotes(corpus, text_col=text_col, label_col=label_col, actors=actors) if quoted is None else quoted
+    cols = ["doc_id", "outlet", "start", "end", "form", "speaker", "passage_id"]
+    rows = [tuple(r) for r in q[cols].itertuples(index=False)]
+    have = {(r[0], r[2], r[3]) for r in rows}
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows = []
     for doc_id, outlet, text in zip(ids, corpus[label_col], corpus[text_col]):
-        quoted = quoted_spans(text) + [(a, b) for a, b, _ in block_quotes(text)]
-        for s, e in sentence_spans(text):
-            sent = text[s:e]
-            toks = list(_TOKEN.finditer(sent))
-            for k, m in enumerate(toks):
-                w = m.group(0)
-                form = w.lower()
-                if form not in lemma or (w != form and not (k == 0 and w == form.capitalize())):
-                    continue
-                a, b = s + m.start(), s + m.end()
-                if any(qa <= a < qb for qa, qb in quoted) or _not_speech(sent, toks, k, quoted, s):
-                    continue
-                rows.append((doc_id, outlet, form, lemma[form], a, b,
-                             _verb_speaker(sent, m.start(), m.end()), sent))
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "verb", "lemma", "start", "end", "speaker",
-                                       "sentence"])
-
-
-def _not_speech(sent: str, toks: list[re.Match[str]], k: int, quoted: list[tuple[int, int]],
-                offset: int) -> bool:
-    """A verb form used as a noun, a name part or a passive (see :func:`reporting_verbs`)."""
-    m = toks[k]
-    before = [t.group(0).lower() for t in toks[max(0, k - 2):k]]
-    if before and before[-1] in _NOUN_BEFORE:
-        return True
-    if before and (before[-1] in _BE or (len(before) == 2 and before[0] in _BE and before[1].endswith("ly"))):
-        return True
-    if re.match(r"['\u2019](?![a-zA-Z])", sent[m.end():]):
-        return True
-    after = toks[k + 1].group(0).lower() if k + 1 < len(toks) else ""
-    if m.group(0).endswith("s") and (after in _FINITE or after.endswith("ed")):
-        return True  # "member states agreed": a plural noun, subject of the next verb
-    if not re.search(r"\w", sent[m.end():]):
-        a = offset + m.start()
-        return not any(qb <= a and qb > offset for _, qb in quoted)
-    return False
-
-
-@lru_cache(maxsize=None)
-def _speaker_patterns() -> tuple[re.Pattern[str], ...]:
-    stop = "|".join(sorted(ENGLISH_STOP_WORDS))
-    noun = r"(?:\s+(?!(?:" + stop + r")\b)[a-z]+(?<!ly))?"
-    aux = r"(?:\s+(?:has|have|had|also|then|later|again|previously|repeatedly|[a-z]+ly)){0,2}\s+$"
-    return (re.compile(r"(?P<s>(?:" + NAME_PATTERN + ")" + noun + "|" + _DESCRIPTION + "|" + PRONOUN_PATTERN
-                       + r"|[Tt]he\s+[a-z-]+|(?<![\w-])(?!(?:" + stop + r")\b)[a-z]+s)(?:\u2019s|'s)?" + aux),
-            re.compile(r",\s*(?P<s>" + NAME_PATTERN + r"),\s*$"),
-            re.compile(r"(?P<s>" + NAME_PATTERN + r")(?:\u2019s|'s)?,[^,]{1,100}," + aux),
-            re.compile(r"\s+(" + NAME_PATTERN + "|" + _DESCRIPTION + ")"))
-
-
-def _verb_speaker(sent: str, vs: int, ve: int) -> str:
-    """The speaker of the reporting verb at ``sent[vs:ve]``, as written, or ``""``.
-
-    Tried in order, in the 200 characters before the verb: a name, pronoun or
-    description right before it, with a common noun after a name kept ("NATO
-    diplomats", a group, not NATO) and up to two auxiliaries or adverbs between
-    ("has said", "also threatened"); an appositive name (", Olha Stefanishyna,
-    told"); a name with an apposition ("Putin, who replaced ..., has said"); then a
-    name right after the verb ("stated Sybiha"), when a comma or quotation
-    precedes the verb and it is not an -ing form.
-    """
-    left = sent[max(0, vs - 200):vs]
-    *before_pats, inv_pat = _speaker_patterns()
-    for pat in before_pats:
-        m = pat.search(left)
-        if m:
-            return m.group("s").rstrip(".")
-    inv = inv_pat.match(sent, ve)
-    before = left.rstrip()
-    if inv and not sent[vs:ve].endswith("ing") and (not before or before[-1] in ",\u201d\"\u2019"):
-        return inv.group(1).rstrip(".")
-    return ""
+        for a, b in quoted_spans(text):
+            if b - a > 2 and (doc_id, a + 1, b - 1) not in have:
+                rows.append((doc_id, outlet, a + 1, b - 1, "marks", "", -1))
+    out = pd.DataFrame(rows, columns=cols).astype({"start": "int64", "end": "int64", "passage_id": "int64"})
+    return out.sort_values(["doc_id", "start"], kind="stable", ignore_index=True)

@@ -275,7 +275,8 @@ def _split_by_referent(group_of: dict[str, str], texts: list[str]) -> dict[str, 
 
 
 def spelling_table(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
-                   marked: pd.DataFrame | None = None, max_distance: float = 0.34) -> pd.DataFrame:
+                   marked: pd.DataFrame | None = None, max_distance: float = 0.34,
+                   zeros: bool = True) -> pd.DataFrame:
     """Every name spelled differently across the corpus, per outlet: the table behind a spelling figure.
 
     The union of the general groups of :func:`spelling_variants` (Sybiha / Sybiga,
@@ -294,12 +295,15 @@ def spelling_table(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
         Output of :func:`marked_spellings` (default: the shipped list).
     max_distance : float, default 0.34
         See :func:`same_name`.
+    zeros : bool, default True
+        List every outlet for every variant, zeros included (a figure shows them);
+        False keeps the rows with a count only (many outlets: the table stays small).
 
     Returns
     -------
     pandas.DataFrame
-        ``name``, ``variant``, ``marked_as``, ``outlet``, ``count`` (every outlet for
-        every variant, zeros included), ``mixed`` (bool: this outlet writes two or
+        ``name``, ``variant``, ``marked_as``, ``outlet``, ``count`` (with ``zeros``,
+        every outlet for every variant), ``mixed`` (bool: this outlet writes two or
         more spellings of the name, e.g. 000's Zelensky and Zelenskyi); sorted by
         name, variant, outlet. ``table["name"].nunique()`` is the number of names
         spelled differently.
@@ -335,12 +339,16 @@ def spelling_table(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
              for r in curated.itertuples(index=False)]
     cols = ["name", "variant", "marked_as", "outlet", "count"]
     t = pd.DataFrame(rows, columns=cols)
-    outlets = list(dict.fromkeys(corpus[label_col].astype(str)))
-    full = (t.groupby(["name", "variant", "marked_as"])["count"].sum().reset_index()[["name", "variant", "marked_as"]]
-            .merge(pd.DataFrame({"outlet": outlets}), how="cross"))
-    t = full.merge(t.groupby(["name", "variant", "marked_as", "outlet"], as_index=False)["count"].sum(),
-                   on=["name", "variant", "marked_as", "outlet"], how="left")
-    t["count"] = t["count"].fillna(0).astype("int64")
+    if not isinstance(zeros, bool):
+        raise ValueError(f"zeros={zeros!r} must be True or False")
+    key = ["name", "variant", "marked_as"]
+    t = t.groupby(key + ["outlet"], as_index=False)["count"].sum()
+    if zeros:
+        outlets = pd.DataFrame({"outlet": list(dict.fromkeys(corpus[label_col].astype(str)))})
+        t = t[key].drop_duplicates().merge(outlets, how="cross").merge(t, on=key + ["outlet"], how="left")
+        t["count"] = t["count"].fillna(0).astype("int64")
+    else:
+        t = t[t["count"] > 0].astype({"count": "int64"})
     forms = t[t["count"] > 0].groupby(["name", "outlet"])["variant"].nunique()
     t["mixed"] = [bool(forms.get((n, o), 0) >= 2) for n, o in zip(t["name"], t["outlet"])]
     return t.sort_values(["name", "variant", "outlet"], kind="mergesort").reset_index(drop=True)
@@ -376,7 +384,7 @@ def mixed_spellings(corpus: pd.DataFrame, *, text_col: str = "text", label_col: 
     _check(corpus, text_col, label_col)
     ids = corpus["doc_id"] if "doc_id" in corpus.columns else pd.Series(corpus.index, index=corpus.index)
     per_doc = corpus.assign(_doc=ids.astype(str).to_numpy())
-    t = spelling_table(per_doc, text_col=text_col, label_col="_doc", marked=marked)
+    t = spelling_table(per_doc, text_col=text_col, label_col="_doc", marked=marked, zeros=False)
     t = t[t["mixed"] & (t["count"] > 0)]
     outlet = dict(zip(ids.astype(str), corpus[label_col].astype(str)))
     text = dict(zip(ids.astype(str), corpus[text_col]))

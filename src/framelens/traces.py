@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from framelens.quotes import quoted_spans
+from framelens.speech import quoted_spans
 from framelens.text import sentence_spans, words
 
 __all__ = ["untranslated_fragments", "pronoun_slips", "calques", "furniture", "traces",
@@ -314,7 +314,7 @@ def pronoun_slips(corpus: pd.DataFrame, *, text_col: str = "text", label_col: st
         raise ValueError(f"scope={scope!r}; allowed: {list(_SCOPES)}")
     nm = load_first_names(names)
     gender = dict(zip(nm["name"], nm["gender"]))
-    from framelens.quotes import NAME_PATTERN, find_attribution, load_reporting_verbs, verb_pattern
+    from framelens.speech import NAME_PATTERN, find_attribution, load_reporting_verbs, verb_pattern
     forms = list(load_reporting_verbs()["form"])
     verb_alt = "|".join(sorted(forms, key=len, reverse=True))
     verb_re = verb_pattern(forms)
