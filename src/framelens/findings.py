@@ -82,6 +82,7 @@ TABLES: dict[str, str] = {
     "traces": "one trace of translation (untranslated fragment, pronoun slip, calque) or piece of page furniture (category says which), with its evidence",
     "actor_titles": "one actor, outlet and label, a bare name counted as (no title): count, share of the outlet's mentions, whether the outlet never gives a title, example",
     "who_said_what": "one speaker and outlet: quoted verbatim, paraphrased (reported speech, or a sentence aligned with a quotation) or absent, with the passages",
+    "quoted_regions": "one stretch of quoted words (a quotation, a block quote or scare quotes): offsets into the cleaned text, speaker, passage",
     "framing_choices": "one outlet's headline, lead, subhead, omitted core fact or added sentence, with the sentence as evidence",
     "spelling_table": "one name spelled in more than one way, spelling and outlet: how often (zeros included), whether the outlet mixes spellings",
     "mixed_spellings": "one text that writes a name in two or more spellings: each spelling with its sentences",
@@ -386,11 +387,14 @@ def _mention_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]
 def _framing_tables(docs: pd.DataFrame, corpus: Path, tables: Path) -> list[str]:
     """Who said what (speaker x outlet) and each outlet's framing choices (framing module)."""
     from framelens.framing import framing_choices, who_said_what
+    from framelens.quotes import quoted_regions
 
     actors, facts = corpus / "actors.csv", corpus / "facts.csv"
-    _write_csv(who_said_what(docs, actors=actors if actors.is_file() else None), tables / "who_said_what.csv")
+    actors_or_none = actors if actors.is_file() else None
+    _write_csv(who_said_what(docs, actors=actors_or_none), tables / "who_said_what.csv")
     _write_csv(framing_choices(docs, facts=facts if facts.is_file() else None), tables / "framing_choices.csv")
-    return ["who_said_what", "framing_choices"]
+    _write_csv(quoted_regions(docs, actors=actors_or_none), tables / "quoted_regions.csv")
+    return ["who_said_what", "framing_choices", "quoted_regions"]
 
 
 def _spelling_variant_tables(docs: pd.DataFrame, tables: Path) -> list[str]:

@@ -13,7 +13,7 @@ findings page counts:
 * Highlights inside the sentences, from the tables: the labels each outlet gives an
   actor (``actor_labels.csv``), lexicon hits (``lexicon_hits.csv``; loaded registers
   stronger, and marked as in the outlet's own voice or inside a quotation from
-  ``quotes.csv``), the marked spellings an outlet uses (``spelling_marked.csv``) and
+  ``quoted_regions.csv``, else ``quotes.csv``), the marked spellings an outlet uses (``spelling_marked.csv``) and
   traces of translation (``traces.csv``, those in the cleaned text).
 
 :func:`mark_spans` writes a text with its highlights as HTML: every piece of article text
@@ -265,6 +265,8 @@ def side_by_side_page(out: str | Path, *, order: Sequence[str] | None = None,
         pairs = pd.DataFrame(columns=["doc_id", "sent_id", "other_doc_id", "other_sent_id"])
     tables = {name: _read(out, name) for name in ("actor_labels", "lexicon_hits", "quotes",
                                                   "spelling_marked", "traces")}
+    if (out / "tables" / "quoted_regions.csv").is_file():  # quotations and scare quotes: not the outlet's voice
+        tables["quotes"] = _read(out, "quoted_regions")
     if (out / "tables" / "spelling_table.csv").is_file():  # every name spelled in more than one way
         tables["spelling_marked"] = _read(out, "spelling_table")
     from framelens.viz import outlet_order
