@@ -15,8 +15,8 @@ def _canon(name: str) -> str:
 def _lock_pins() -> dict[str, str]:
     pins: dict[str, str] = {}
     for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
+        line = line.strip().removesuffix("\\").strip()
+        if not line or line.startswith("#") or line.startswith("--hash="):
             continue
         m = PIN.match(line)
         assert m, f"requirements.lock: {line!r} is not an exact 'name==version' pin"
@@ -69,3 +69,21 @@ def test_core_packages_are_pinned():
     lock = _lock_pins()
     for pkg in ["jupyterlab", "pandas", "scikit-learn", "matplotlib", "nbval", "pytest"]:
         assert pkg in lock, f"{pkg} missing from requirements.lock"
+
+
+def test_every_pin_carries_sha256_hashes():
+    """`pip install --require-hashes -r requirements.lock` needs a hash under every pin."""
+    current, hashes = None, {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        s = line.strip().removesuffix("\\").strip()
+        if not s or s.startswith("#"):
+            continue
+        if s.startswith("--hash="):
+            assert current is not None, f"hash before any pin: {s}"
+            assert re.fullmatch(r"--hash=sha256:[0-9a-f]{64}", s), s
+            hashes[current] += 1
+        else:
+            current = s
+            hashes[current] = 0
+    assert len(hashes) > 100
+    assert not [pin for pin, n in hashes.items() if n == 0]

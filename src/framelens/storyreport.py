@@ -1,0 +1,475 @@
+"""The report of a many-story corpus: overview, across-story contrasts, one page per story.
+
+A corpus of several stories (events) is analysed story by story
+(:func:`framelens.contrasts.within_stories`), and outlets are compared only on the
+stories both cover (:mod:`framelens.contrasts`). :func:`many_story_tables`
+computes the tables; :func:`write_many_story_report` writes them as CSV, draws
+the figures (never taller than :data:`MAX_FIGURE_PX` pixels: long lists show the
+top N and say how many were left out) and writes an overview page plus one page
+per story (all stories up to ``max_story_pages``, then the largest), every piece
+of article text escaped.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framelens.contrasts import (contrast_evidence, coverage, keyness_within_stories,
+                                 paired_contrasts, rate_contrasts, within_stories)
+from framelens.notes import NotEnoughData
+from framelens.plots import PALETTE, style
+
+__all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "page_name",
+           "story_overview", "many_story_tables",
+           "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
+
+#: No figure of the many-story report is taller than this (pixels, as saved).
+MAX_FIGURE_PX = 2000
+_DPI = 150
+_MAX_ROWS = 30  # rows of a long figure (stories, contrast pairs) before "N more not shown"
+
+
+#: Where stories come from (``Settings.stories``): ``auto`` (a ``story`` or ``event``
+#: column if the corpus has one, else found), ``column`` (the column, required), ``found``
+#: (:func:`framelens.stories.group_stories` whatever the corpus holds), ``one`` (the whole
+#: corpus is one story).
+STORY_SOURCES = ("auto", "column", "found", "one")
+
+#: With ``stories="auto"`` and no story column, a corpus of fewer articles is read as one
+#: story (the seeds: five versions of one report); give a ``story`` column to split it.
+MIN_ARTICLES_TO_FIND = 10
+
+
+def story_ids(articles: pd.DataFrame, *, source: str = "auto") -> tuple[pd.Series, str]:
+    """Each article's story id, and a sentence saying where the ids came from.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Cleaned articles (``text``, optionally ``story``/``event``, ``date``).
+    source : {"auto", "column", "found", "one"}
+        See :data:`STORY_SOURCES`.
+
+    Returns
+    -------
+    (ids, how) : (pandas.Series of str, str)
+        ``ids`` aligned with ``articles``; ``how`` for the page, e.g. "Stories from the
+        corpus's story column." or "Stories found by group_stories ...: 120 articles
+        share a story with another, 80 stand alone."
+
+    >>> a = pd.DataFrame({"text": ["x", "y"], "story": ["s1", "s2"]})
+    >>> ids, how = story_ids(a)
+    >>> ids.tolist(), how
+    (['s1', 's2'], "Stories from the corpus's story column.")
+    >>> story_ids(a.drop(columns="story"))[0].tolist()
+    ['all', 'all']
+    """
+    if source not in STORY_SOURCES:
+        raise ValueError(f"stories={source!r}: expected one of {list(STORY_SOURCES)}")
+    col = next((c for c in ("story", "event") if c in articles.columns), None)
+    if source == "column" and col is None:
+        raise ValueError("stories='column' but the corpus has no 'story' or 'event' column; "
+                         "add one to the manifest (or put each story's files in a sub-folder)")
+    if source in ("auto", "column") and col is not None:
+        ids = articles[col].astype("string")
+        empty = ids.isna() | (ids.str.strip() == "")
+        if empty.any():
+            where = articles.loc[empty, "doc_id"].astype(str).tolist()[:5] if "doc_id" in articles else []
+            raise ValueError(f"the {col!r} column is empty for {int(empty.sum())} article(s) "
+                             f"({', '.join(where)}); give every article a story id")
+        return ids.astype(str), f"Stories from the corpus's {col} column."
+    if source == "one" or (source == "auto" and len(articles) < MIN_ARTICLES_TO_FIND):
+        reason = ("" if source == "one" else
+                  f" (fewer than {MIN_ARTICLES_TO_FIND} articles and no story column)")
+        return pd.Series(["all"] * len(articles), index=articles.index, dtype=str), \
+            f"The whole corpus is one story{reason}."
+    from framelens.stories import group_stories
+
+    found = group_stories(articles, date_col="date" if "date" in articles.columns else None)
+    alone = int((found["story_size"] == 1).sum())
+    ids = ("found-" + found["story"].astype(str)).astype(str)
+    return ids, (f"Stories found by group_stories (TF-IDF cosine >= 0.3 within a 3-day date window): "
+                 f"{len(articles) - alone} articles share a story with another, {alone} stand alone.")
+
+
+def page_name(story: object) -> str:
+    """A safe, unique file name for a story's page; the story id is still shown as given.
+
+    ASCII letters, digits and ``-`` from the id (at most 40), then 8 hex digits of
+    its SHA-256, so ids that differ only in unsafe characters get different pages.
+
+    >>> page_name("event_1")
+    'event-1-41bda90b.html'
+    >>> page_name("../../etc/passwd").startswith("etc-passwd-")
+    True
+    """
+    text = str(story)
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "story"
+    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}.html"
+
+
+def _headline(text: str, limit: int = 90) -> str:
+    first = next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
+
+
+def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
+                   text_col: str = "text") -> pd.DataFrame:
+    """One row per story: ``story``, ``title``, ``n_articles``, ``n_outlets``, ``outlets``, ``page``.
+
+    ``title`` is the first line of the story's first article (by ``doc_id``), a
+    readable name for axes and links. Sorted by ``n_articles`` descending, then story.
+    """
+    rows = []
+    for story, part in articles.groupby(articles[story_col].astype(str), sort=True):
+        part = part.sort_values("doc_id") if "doc_id" in part.columns else part
+        outlets = sorted(map(str, part[outlet_col].unique()))
+        rows.append({"story": story, "title": _headline(part[text_col].iloc[0]),
+                     "n_articles": len(part), "n_outlets": len(outlets),
+                     "outlets": "; ".join(outlets), "page": page_name(story)})
+    out = pd.DataFrame(rows, columns=["story", "title", "n_articles", "n_outlets", "outlets", "page"])
+    return out.sort_values(["n_articles", "story"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _core_share(part: pd.DataFrame) -> pd.DataFrame:
+    from framelens.align import align, core_share, label_sentences
+    from framelens.text import sentences
+
+    sents = sentences(part)
+    if sents["outlet"].nunique() < 2:
+        raise NotEnoughData("fewer than 2 outlets have sentences")
+    return core_share(label_sentences(sents, align(sents))).reset_index()
+
+
+def _per_article_counts(articles: pd.DataFrame, hits: pd.DataFrame, *, story_col: str,
+                        outlet_col: str) -> pd.DataFrame:
+    from framelens.text import count_words
+
+    per = articles[["doc_id", story_col, outlet_col]].copy()
+    per["words"] = articles["text"].map(count_words).to_numpy()
+    for register, part in hits.groupby("register", sort=True):
+        per[str(register)] = per["doc_id"].map(part["doc_id"].value_counts()).fillna(0).astype(int)
+    return per
+
+
+def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+                      story_col: str = "story", outlet_col: str = "outlet",
+                      group_col: str | None = None, n_boot: int = 1000, random_state: int = 0,
+                      top_words: int = 10, min_count: int = 5,
+                      max_evidence: int = 5) -> dict[str, pd.DataFrame]:
+    """Every table of the many-story report, computed within stories.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Cleaned articles: ``doc_id``, ``text``, ``story_col``, ``outlet_col`` (and
+        ``group_col`` when given, e.g. ``lean``).
+    lexicon : pandas.DataFrame, optional
+        For the register rates (default: the shipped lexicon).
+    group_col : str, optional
+        A column grouping articles by their outlet's kind (e.g. AllSides ``lean``);
+        groups are compared like outlets, on the stories both groups cover. It is
+        read per article: an outlet rated differently over time has articles in
+        several groups. Empty values become ``"unknown"``.
+    n_boot, random_state : bootstrap over stories (see :func:`framelens.contrasts.paired_contrasts`).
+    top_words, min_count : distinctive words kept per outlet, and their count gate.
+    max_evidence : evidence sentences kept per contrast.
+
+    Returns
+    -------
+    dict of str -> pandas.DataFrame
+        ``stories`` (:func:`story_overview`), ``story_coverage`` (articles per story
+        and outlet), ``skipped_stories`` (not compared, with the reason),
+        ``story_core_share`` (shared/paraphrased/unique word shares per story and
+        outlet), ``story_hits`` (lexicon hits with their story), ``contrasts`` (one
+        row per measure, level and pair: ``measure``, ``level`` (outlet or group),
+        ``a``, ``b``, ``n_stories``, ``n_differing``, ``mean_a``, ``mean_b``,
+        ``difference``, ``ci_low``, ``ci_high``, ``stories``), ``contrast_evidence``
+        (the hits behind each register contrast), ``distinctive_within`` and
+        ``house_style_set_aside`` (:func:`framelens.contrasts.keyness_within_stories`).
+    """
+    from framelens.lexicon import lexicon_hits
+    from framelens.text import word_matrix
+
+    for col in ("doc_id", "text", story_col, outlet_col):
+        if col not in articles.columns:
+            raise ValueError(f"articles lack column {col!r}; they have {sorted(map(str, articles.columns))}")
+    articles = articles.reset_index(drop=True)
+    if group_col is not None:
+        if group_col not in articles.columns:
+            raise ValueError(f"group_col={group_col!r} is not a column; they are {sorted(map(str, articles.columns))}")
+        articles = articles.assign(**{group_col: articles[group_col].fillna("unknown").astype(str)})
+    tables: dict[str, pd.DataFrame] = {
+        "stories": story_overview(articles, story_col=story_col, outlet_col=outlet_col),
+        "story_coverage": coverage(articles, story_col=story_col, outlet_col=outlet_col).reset_index(),
+    }
+    core, skipped = within_stories(articles, _core_share, story_col=story_col, outlet_col=outlet_col)
+    tables["skipped_stories"] = skipped
+    tables["story_core_share"] = core
+    hits = lexicon_hits(articles, lexicon=lexicon, label_col=outlet_col)
+    keep = ["doc_id", story_col] + ([group_col] if group_col is not None else [])
+    hits = hits.merge(articles[keep], on="doc_id", how="left")
+    tables["story_hits"] = hits
+    # outlets, then groups (an article's group: an outlet rated differently over time has
+    # articles in several groups), each compared on the stories both sides cover
+    levels = [("outlet", outlet_col)] + ([("group", group_col)] if group_col is not None else [])
+    per = _per_article_counts(articles, hits, story_col=story_col, outlet_col=outlet_col)
+    if group_col is not None:
+        per[group_col] = articles[group_col].to_numpy()
+    frames, evidence = [], []
+    for level, col in levels:
+        for register in sorted(hits["register"].dropna().unique()):
+            t = rate_contrasts(per, count_col=str(register), story_col=story_col, outlet_col=col,
+                               n_boot=n_boot, random_state=random_state)
+            t.insert(0, "level", level)
+            t.insert(0, "measure", f"{register} hits per 1,000 words")
+            frames.append(t)
+            ev = contrast_evidence(t, hits[hits["register"] == register], story_col=story_col,
+                                   outlet_col=col, max_per_contrast=max_evidence)
+            if len(ev):
+                evidence.append(ev.assign(measure=t["measure"].iloc[0], level=level))
+        if len(core):
+            unit = core[[story_col, "outlet", "share_unique"]].rename(columns={"outlet": outlet_col})
+            if col != outlet_col:  # an outlet's group in a story: that of most of its articles there
+                mode = (articles.groupby([story_col, outlet_col])[col]
+                        .agg(lambda x: x.value_counts().index[0]).rename(col).reset_index())
+                mode[story_col] = mode[story_col].astype(str)
+                unit = unit.merge(mode, on=[story_col, outlet_col], how="inner")
+            t = paired_contrasts(unit, value_col="share_unique", story_col=story_col, outlet_col=col,
+                                 n_boot=n_boot, random_state=random_state)
+            t.insert(0, "level", level)
+            t.insert(0, "measure", "share of own (unique) words")
+            frames.append(t)
+    tables["contrasts"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence"]
+    tables["contrast_evidence"] = (pd.concat(evidence, ignore_index=True)[ev_cols] if evidence
+                                   else pd.DataFrame(columns=ev_cols))
+    types, counts = word_matrix(articles["text"])
+    try:
+        dist, aside = keyness_within_stories(
+            types, counts, stories=articles[story_col].astype(str).tolist(),
+            outlets=articles[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
+    except NotEnoughData:
+        dist, aside = pd.DataFrame(), pd.DataFrame()
+    tables["distinctive_within"] = dist
+    tables["house_style_set_aside"] = aside
+    return tables
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _height(rows: int) -> float:
+    """Figure height in inches for ``rows`` rows, capped so the saved PNG stays under MAX_FIGURE_PX."""
+    return float(min(1.6 + 0.28 * rows, (MAX_FIGURE_PX - 50) / _DPI))
+
+
+def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: int = _MAX_ROWS) -> Any:
+    """Articles per story (rows, by title) and outlet: the largest ``max_rows`` stories."""
+    import matplotlib.pyplot as plt
+
+    matrix = cov.set_index(cov.columns[0])
+    order = stories["story"].tolist()[:max_rows]
+    shown = matrix.loc[[s for s in order if s in matrix.index]]
+    titles = stories.set_index("story")["title"]
+    left_out = len(matrix) - len(shown)
+    with style():
+        fig, ax = plt.subplots(figsize=(min(2.2 + 0.9 * shown.shape[1], 10.0), _height(len(shown))))
+        ax.imshow(shown.to_numpy(), aspect="auto", cmap="Blues", vmin=0)
+        for (i, j), v in np.ndenumerate(shown.to_numpy()):
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=9,
+                    color="white" if v > shown.to_numpy().max() / 2 else "black")
+        ax.set_xticks(range(shown.shape[1]), [str(c) for c in shown.columns], rotation=30, ha="right")
+        ax.set_yticks(range(len(shown)), [str(titles.get(s, s))[:48] for s in shown.index])
+        more = f" ({left_out} smaller stories not shown)" if left_out else ""
+        ax.set_title(f"Articles per story and outlet: {len(matrix)} stories{more}", loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def plot_contrasts(contrasts: pd.DataFrame, *, measure: str, level: str = "outlet",
+                   max_rows: int = _MAX_ROWS) -> Any:
+    """Paired differences with their bootstrap intervals, one row per pair (largest |difference| first)."""
+    import matplotlib.pyplot as plt
+
+    t = contrasts[(contrasts["measure"] == measure) & (contrasts["level"] == level)].copy()
+    t = t.reindex(t["difference"].abs().sort_values(ascending=False, kind="stable").index)
+    shown = t.head(max_rows).iloc[::-1]
+    left_out = len(t) - len(shown)
+    with style():
+        fig, ax = plt.subplots(figsize=(7.5, _height(len(shown))))
+        y = np.arange(len(shown))
+        lo = (shown["difference"] - shown["ci_low"]).clip(lower=0).fillna(0)
+        hi = (shown["ci_high"] - shown["difference"]).clip(lower=0).fillna(0)
+        ax.errorbar(shown["difference"], y, xerr=[lo, hi], fmt="o", color=PALETTE[0], ecolor="#999", capsize=3)
+        ax.axvline(0, color="#444", lw=0.8)
+        ax.set_yticks(y, [f"{r.a} − {r.b} (n={r.n_stories})" for r in shown.itertuples()])
+        ax.set_xlabel("difference on the stories both cover (95% bootstrap interval over stories)")
+        more = f"; {left_out} smaller differences not shown" if left_out else ""
+        ax.set_title(f"{measure}, by {level} pair{more}", loc="left")
+        fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- pages
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:62rem;margin:2rem auto;
+padding:0 1rem;color:#1a1a1a;line-height:1.5}h2{border-bottom:1px solid #ddd;margin-top:2rem}
+figure img{max-width:min(100%,48rem);height:auto;border:1px solid #eee}.meta{font-size:.9rem;color:#555}
+table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}th,td{border:1px solid #ddd;padding:.25rem .5rem;
+text-align:left;vertical-align:top}mark{background:#ffe08a}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _doc(title: str, body: list[str]) -> str:
+    return "\n".join(["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>", *body,
+                      "</body></html>"]) + "\n"
+
+
+def _table(df: pd.DataFrame, max_rows: int = 50) -> str:
+    shown = df.head(max_rows)
+    more = f'<p class="meta">{len(df) - max_rows} more rows in the CSV.</p>' if len(df) > max_rows else ""
+    return shown.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}") + more
+
+
+def _save(fig: Any, figures: Path, name: str) -> str:
+    import matplotlib.pyplot as plt
+
+    figures.mkdir(parents=True, exist_ok=True)
+    fig.savefig(figures / f"{name}.png", dpi=_DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(figures / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return f"{name}.png"
+
+
+def _mark(sentence: str, term: str) -> str:
+    """The sentence escaped, with the first occurrence of ``term`` in <mark>."""
+    i = sentence.lower().find(str(term).lower()) if term else -1
+    if i < 0:
+        return _e(sentence)
+    j = i + len(str(term))
+    return f"{_e(sentence[:i])}<mark>{_e(sentence[i:j])}</mark>{_e(sentence[j:])}"
+
+
+def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path, *,
+                            articles: pd.DataFrame, story_col: str = "story",
+                            outlet_col: str = "outlet", max_story_pages: int = 50,
+                            corpus_name: str = "", how_found: str = "") -> Path:
+    """Write the tables (CSV), figures, ``index.html`` and ``stories/*.html`` under ``out``.
+
+    ``how_found`` says where the stories came from (a column, sub-folders, or
+    :func:`framelens.stories.group_stories`), shown on the overview. Story pages:
+    all stories if there are at most ``max_story_pages``, else the largest that
+    many (the overview says how many have no page). Returns ``out/index.html``.
+    """
+    if isinstance(max_story_pages, bool) or not isinstance(max_story_pages, int) or max_story_pages < 0:
+        raise ValueError(f"max_story_pages must be an integer >= 0, got {max_story_pages!r}")
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    for name, df in sorted(tables.items()):
+        df.to_csv(out / "tables" / f"{name}.csv", index=False, lineterminator="\n")
+    figures = out / "figures"
+    stories = tables["stories"]
+    contrasts = tables["contrasts"]
+    body = [f"<header><h1>How outlets framed {len(stories)} stories: findings</h1>",
+            f'<p class="meta">Corpus: {_e(corpus_name)}. {len(articles)} articles from '
+            f"{articles[outlet_col].nunique()} outlets in {len(stories)} stories. {_e(how_found)} "
+            "Outlets are compared only on the stories both cover; every number is read from the tables in "
+            '<a href="tables/">tables/</a>.</p></header><main>']
+    body.append("<section id='coverage'><h2>Stories and outlets</h2>")
+    body.append(f'<figure><img src="figures/{_save(plot_story_coverage(tables["story_coverage"], stories), figures, "story_coverage")}" '
+                'alt="articles per story and outlet"></figure>')
+    skipped = tables["skipped_stories"]
+    if len(skipped):
+        body.append(f"<p>{len(skipped)} stories are not compared (one outlet, or too little text):</p>")
+        body.append(_table(skipped))
+    body.append("</section><section id='contrasts'><h2>Across-story contrasts</h2>")
+    body.append("<p>Each row compares two outlets (or groups) on the stories both cover: the mean of the "
+                "per-story differences, the number of shared stories (n), how many of them differ, and a "
+                "95% percentile bootstrap interval that resamples stories. An interval that includes 0 does "
+                "not separate the two. The intervals are not corrected for the number of pairs and measures "
+                "compared: with many pairs, a few intervals exclude 0 by chance.</p>")
+    quiet = []
+    for (measure, level), part in contrasts.groupby(["measure", "level"], sort=True) if len(contrasts) else []:
+        clear = part[(part["ci_low"] > 0) | (part["ci_high"] < 0)]
+        if not len(clear):
+            quiet.append(f"{measure} ({level}s, {len(part)} pairs)")
+            continue
+        stem = "contrast_" + re.sub(r"[^a-z0-9]+", "_", f"{measure}_{level}".lower()).strip("_")
+        body.append(f"<h3>{_e(measure)} ({_e(level)}s)</h3>")
+        body.append(f'<figure><img src="figures/{_save(plot_contrasts(contrasts, measure=measure, level=level), figures, stem)}" '
+                    f'alt="{_e(measure)}"></figure>')
+        body.append(f"<p>{len(clear)} of {len(part)} pairs have an interval that excludes 0:</p>")
+        body.append(_table(clear.drop(columns=["stories"])))
+    if quiet:
+        body.append("<p>No pair has an interval that excludes 0 for: " + _e("; ".join(quiet))
+                    + " (all pairs are in <a href='tables/contrasts.csv'>contrasts.csv</a>).</p>")
+    ev = tables["contrast_evidence"]
+    if len(ev):
+        body.append("<h3>Evidence sentences behind the register contrasts</h3>")
+        body.append("<table><tr><th>measure</th><th>pair</th><th>story</th><th>outlet</th><th>sentence</th></tr>")
+        for r in ev.head(60).itertuples(index=False):
+            rd = r._asdict()
+            page = page_name(rd[story_col])
+            body.append(f"<tr><td>{_e(r.measure)}</td><td>{_e(r.a)} − {_e(r.b)}</td>"
+                        f'<td><a href="stories/{_e(page)}">{_e(rd[story_col])}</a></td><td>{_e(r.outlet)}</td>'
+                        f"<td>{_mark(str(r.sentence), str(r.term))}</td></tr>")
+        body.append("</table>")
+    body.append("</section><section id='distinctive'><h2>Distinctive words within stories</h2>")
+    body.append("<p>Log-odds with an informative Dirichlet prior (Monroe, Colaresi and Quinn 2008) of each outlet "
+                "against the same stories' other outlets, each story weighted as in the outlet's own text, so the "
+                "mix of events cannot make a word distinctive. House style (honorifics, abbreviated titles, credit "
+                "lines, the outlet's own name; <code>framelens/data/house_style.csv</code>) is set aside.</p>")
+    dist = tables["distinctive_within"]
+    body.append(_table(dist) if len(dist) else "<p>No story is covered by two outlets.</p>")
+    aside = tables["house_style_set_aside"]
+    if len(aside):
+        body.append(f"<p>Set aside as house style ({len(aside)} words with z ≥ 1.96):</p>")
+        body.append(_table(aside))
+    body.append("</section><section id='stories'><h2>One page per story</h2>")
+    paged = stories.head(max_story_pages)
+    if len(stories) > len(paged):
+        body.append(f"<p>The {len(paged)} largest of {len(stories)} stories have a page "
+                    f"(max_story_pages={max_story_pages}); the others are in the tables.</p>")
+    body.append("<ul>" + "".join(f'<li><a href="stories/{_e(r.page)}">{_e(r.title)}</a> '
+                                 f"({_e(r.story)}: {r.n_articles} articles, {r.n_outlets} outlets)</li>"
+                                 for r in paged.itertuples()) + "</ul></section></main>")
+    index = out / "index.html"
+    index.write_text(_doc("framelens findings", body), encoding="utf-8")
+    (out / "stories").mkdir(exist_ok=True)
+    core = tables["story_core_share"]
+    hits = tables["story_hits"]
+    for r in paged.itertuples():
+        mine = articles[articles[story_col].astype(str) == r.story]
+        page = [f'<p><a href="../index.html">All stories</a></p><h1>{_e(r.title)}</h1>',
+                f'<p class="meta">Story {_e(r.story)}: {r.n_articles} articles from {r.n_outlets} outlets '
+                f"({_e(r.outlets)}). Everything on this page compares only this story's articles.</p>",
+                "<h2>Articles</h2>",
+                _table(pd.DataFrame({"doc_id": mine["doc_id"].astype(str), "outlet": mine[outlet_col].astype(str),
+                                     "headline": mine["text"].map(_headline)}))]
+        c = core[core[story_col] == r.story] if len(core) else core
+        if len(c):
+            page += ["<h2>Shared core and own material</h2>",
+                     _table(c.drop(columns=[story_col]))]
+        h = hits[hits[story_col].astype(str) == r.story]
+        if len(h):
+            page.append(f"<h2>Lexicon hits ({len(h)})</h2><table><tr><th>outlet</th><th>register</th><th>sentence</th></tr>")
+            page += [f"<tr><td>{_e(x.outlet)}</td><td>{_e(x.register)}</td><td>{_mark(str(x.sentence), str(x.match))}</td></tr>"
+                     for x in h.head(200).itertuples(index=False)]
+            page.append("</table>")
+        (out / "stories" / r.page).write_text(_doc(f"{r.story}: framelens", page), encoding="utf-8")
+    return index
