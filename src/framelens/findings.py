@@ -919,7 +919,7 @@ def _fig_who_said(out: Path) -> Any:
               frameon=False, ncol=2, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
     everywhere = [s for s in speakers if (codes.loc[s] == 2).all()]
     title = (f"{_list(everywhere)} {'is' if len(everywhere) == 1 else 'are'} quoted verbatim in every version"
-             if everywhere else "No speaker is quoted verbatim in every version")
+             if everywhere else "no speaker is quoted verbatim in every version")
     _title(ax, f"Who said what: {title}", loc="left")
     return fig
 
