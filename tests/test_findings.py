@@ -582,3 +582,26 @@ def test_seed_who_said_what_framing_spellings_and_traces(seed_report):
     page = (seed_report / "index.html").read_text(encoding="utf-8")
     assert 'id="finding-who_said"' in page and 'id="finding-framing"' in page
     assert "Framing choices, version by version" in page
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=6, max_size=6))
+def test_similarity_names_one_closest_pair_only_when_no_tie(tmp_path_factory, values):
+    """Whatever the cosines, "are the most alike" (one pair) is said exactly when claims.ties finds one pair."""
+    from framelens.claims import COSINE_TOL, ties
+
+    out = tmp_path_factory.mktemp("ties")
+    (out / "tables").mkdir(exist_ok=True)
+    names = ["A", "B", "C", "D"]
+    m = np.eye(4)
+    pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    for (i, j), v in zip(pairs, values):
+        m[i, j] = m[j, i] = round(v, 6)
+    pd.DataFrame(m, index=pd.Index(names, name="outlet"), columns=names).to_csv(out / "tables" / "similarity.csv")
+    said = findings.summarize(out).set_index("section").loc["similarity", "statement"]
+    tied = ties({p: round(v, 6) for p, v in zip(pairs, values)}, tol=COSINE_TOL)
+    if len(tied) == 1:
+        a, b = tied[0]
+        assert f"{names[a]} and {names[b]} are the most alike" in said and "tie as the most alike" not in said
+    else:
+        assert f"{len(tied)} pairs tie as the most alike" in said and "are the most alike (cosine" not in said
