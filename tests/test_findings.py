@@ -605,3 +605,22 @@ def test_similarity_names_one_closest_pair_only_when_no_tie(tmp_path_factory, va
         assert f"{names[a]} and {names[b]} are the most alike" in said and "tie as the most alike" not in said
     else:
         assert f"{len(tied)} pairs tie as the most alike" in said and "are the most alike (cosine" not in said
+
+
+def test_every_number_in_the_readme_summary_is_in_the_tables(seed_report):
+    """The README block (generated) holds no number the seed tables do not hold or imply."""
+    from framelens.align import PARAPHRASE
+    from framelens.claims import COSINE_TOL
+
+    text = findings.readme_summary(seed_report)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert text in readme  # the committed README carries exactly this block
+    corpus = pd.read_csv(seed_report / "tables" / "corpus.csv", keep_default_na=False)
+    for name in sorted(corpus["outlet"].astype(str), key=len, reverse=True):
+        text = text.replace(name, "OUTLET")
+    text = re.sub(r"\u201c[^\u201d]*\u201d", "", text)
+    text = re.sub(r"(?<=[\s(:])'[^']+'(?=[\s:;,.)])", "", text)
+    text = re.sub(r"k=\d", "", text).replace("1,000", "")
+    tables = [pd.read_csv(p, keep_default_na=False) for p in sorted((seed_report / "tables").glob("*.csv"))]
+    allowed = _admissible(tables) | {f"{PARAPHRASE:.2f}", str(COSINE_TOL)}
+    assert [n for n in _NUMBER.findall(text) if n not in allowed] == []
