@@ -22,7 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 ## Execute every notebook in place (fresh kernel, top to bottom) and render the findings under $(OUT)/
 ## (CORPUS=other/folder runs them on another corpus: executed copies go to $(OUT)/notebooks/)
 findings: env
-	$(BIN)/python -m framelens.render --notebooks notebooks --out $(OUT) $(if $(filter-out seeds seeds/,$(CORPUS)),--corpus $(CORPUS))
+	$(BIN)/python -m framelens.render --notebooks notebooks --out $(OUT) $(if $(filter-out seeds seeds/,$(CORPUS)),--corpus $(CORPUS),$(if $(filter reports reports/,$(OUT)),--readme README.md))
 
 ## Unit tests + doctests (incl. headless Chromium on the rendered pages), then strict nbval over every notebook.
 ## Debian's chromium is installed first when missing and root or sudo is available; otherwise the

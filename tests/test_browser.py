@@ -160,3 +160,33 @@ def test_hostile_corpus_runs_nothing(browser, make_corpus, tmp_path):
         record = visit(browser, page, screenshot=f"hostile-{page.stem}.png")
         assert_clean(record)
         assert not [h for h in record["links"] if h.strip().lower().startswith("javascript")]
+
+
+def test_side_by_side_offline(browser, seed_report):
+    index, _ = seed_report
+    page = index.parent / "side_by_side.html"
+    record = visit(browser, page, screenshot="side_by_side.png")
+    assert_clean(record)
+    assert "index.html" in record["links"]
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    view = context.new_page()
+    view.goto(page.resolve().as_uri())
+    # five columns of text, each wide enough to read (at least 200 CSS px at a 1600 px window)
+    widths = view.eval_on_selector_all("thead th:not(.group)", "els => els.map(e => e.getBoundingClientRect().width)")
+    marks = view.eval_on_selector_all("td mark", "els => els.length")
+    context.close()
+    assert len(widths) == 5 and min(widths) >= 200
+    assert marks > 0
+
+
+def test_figures_shown_at_most_the_page_width(browser, seed_report):
+    index, _ = seed_report
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    page = context.new_page()
+    page.goto(index.resolve().as_uri(), wait_until="load")
+    shown = page.evaluate("Array.from(document.images).map(i => [i.naturalWidth, i.clientWidth])")  # inside the border
+    context.close()
+    # what tests/test_findings.py assumes to size the text: no figure is shown wider than 736 px
+    assert shown and all(width <= 736.5 for _, width in shown)

@@ -5,6 +5,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -192,7 +193,7 @@ def test_pairwise_sections_skipped_above_max_docs(make_corpus, tmp_path):
     folder = rich_corpus(make_corpus)
     status = findings.compute_tables(folder, out=tmp_path, n_boot=5, max_docs=3).set_index("section")
     skipped = sorted(status.index[status["status"] == "not computed"])
-    assert skipped == ["coverage", "quotes", "similarity", "stability"]
+    assert skipped == ["coverage", "framing", "quotes", "sensitivity", "sentences", "similarity", "stability"]
     assert "4 articles exceed max_docs=3" in status.loc["similarity", "note"]
     assert not (tmp_path / "tables" / "similarity.csv").exists()
     assert (tmp_path / "tables" / "register_rates.csv").is_file()
@@ -344,3 +345,284 @@ def test_labels_without_actors_csv_use_proposed_actors_and_the_page_says_so(make
     assert set(labels["actor"]) == {"Kovach"}  # proposed actors are named by the surname
     assert set(labels["label"]) == {"Foreign Minister"}
     assert re.search(r"Foreign Minister”\. .*No actors\.csv in the corpus folder: using \d+ proposed actors", page)
+
+
+# ------------------------------------------------------------------ the seed page: claims that follow from the numbers
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory) -> Path:
+    """The seeds rendered as ``make findings`` does (200 bootstrap samples), into a temporary folder."""
+    out = tmp_path_factory.mktemp("seed-report")
+    findings.write_findings(Path(__file__).resolve().parents[1] / "seeds", out=out, n_boot=200)
+    return out
+
+
+def _statements(out: Path) -> pd.Series:
+    return findings.summarize(out).set_index("section")["statement"]
+
+
+def test_seed_similarity_names_the_tie_not_one_closest_pair(seed_report):
+    said = _statements(seed_report)["similarity"]
+    # similarity.csv: 003-004 0.532701, VTC-004 0.529756, CNN-VTC 0.529377 lie within 0.005; next 0.495997
+    assert ("3 pairs tie as the most alike, within 0.005 of each other: Unnamed site (003) and Reuters-based "
+            "(004) (0.5327), VTC News and Reuters-based (004) (0.5298) and CNN Brasil (republished) and VTC News "
+            "(0.5294), so no single pair is the most alike") in said
+    assert "Unnamed site (000) and CNN Brasil (republished) are the least alike (cosine 0.40)" in said
+    # with stop words kept 004 stands apart instead of 000: the page says so
+    assert "with stop words kept (function words counted) Reuters-based (004) does instead" in said
+    svg = (seed_report / "figures" / "similarity_heatmap.svg").read_text(encoding="utf-8")
+    assert "closest pair" not in svg and "3 pairs tie as the closest" in svg
+
+
+def test_seed_stability_says_what_the_bootstrap_is_and_where_the_grouping_breaks(seed_report):
+    said = _statements(seed_report)["stability"]
+    assert "redraws the vocabulary, not the articles" in said and "not a confidence" in said
+    assert "does not hinge on a few words" not in said
+    # 191/200 = 96%; Wilson intervals of 186, 181 and 179 of 200 overlap [0.917, 0.976]
+    assert "CNN Brasil (republished) and VTC News share a group in 96% of samples" in said
+    assert "3 other pairs overlap theirs" in said
+    assert "16 settings, k=3: together in 62%" in said
+    assert ("bootstrap, stop words kept, k=3: together in 24% (the most common grouping there, in 47% of runs, "
+            "separates them)") in said
+
+
+def test_seed_labels_list_003_as_naming_putin_without_a_title(seed_report):
+    said = _statements(seed_report)["labels"]
+    assert "Unnamed site (003) names Putin without a title (1\u00d7)" in said
+    assert "the other 3 outlets that name Putin" not in said
+    assert "CNN Brasil (republished), VTC News and Reuters-based (004) call Putin" in said
+
+
+def test_seed_coverage_states_its_thresholds_and_every_missing_fact(seed_report):
+    said = _statements(seed_report)["coverage"]
+    assert "TF-IDF cosine with its best counterpart is at least 0.14" in said
+    assert "at least 50% of its word trigrams" in said
+    # core_share.csv: 003 and 004 both 0.0 -> a tie at the bottom, named together
+    assert "Unnamed site (003) and Reuters-based (004) have none" in said
+    assert "\u2026" not in said  # the fact list is complete
+    assert "Zelensky's NATO-umbrella idea (missing in CNN Brasil (republished) and Unnamed site (003))" in said
+    assert "awaiting Trump (missing in Unnamed site (000), VTC News and Unnamed site (003))" in said
+    assert "\u201cdefy\u201d" not in said or "Ukraine urges NATO to defy Russia" in said
+
+
+def test_seed_sensitivity_panel(seed_report):
+    said = _statements(seed_report)["sensitivity"]
+    assert "(0.5327), VTC News and Reuters-based (004) (0.5298)" in said
+    assert "16 settings: cleaned or published text" in said
+    # stop words kept, k=3: {CNN, 000, 003} | {004} | {VTC} in 94 of 200 samples = 47%
+    assert ("{CNN Brasil (republished), Unnamed site (000), Unnamed site (003)} | {Reuters-based (004)} | "
+            "{VTC News} (47%)") in said
+    assert "at 0.20 CNN Brasil (republished) and Unnamed site (000) tie for the most (37%, 36%)" in said
+    assert "holds at 0.10 and 0.14 only" in said
+    page = (seed_report / "index.html").read_text(encoding="utf-8")
+    assert 'id="finding-sensitivity"' in page and "0.5327" in page
+
+
+_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+
+
+def _admissible(tables: list[pd.DataFrame]) -> set[str]:
+    """Every rendering of every number a table holds or directly implies (means, sums, counts)."""
+    values: set[float] = set()
+    for t in tables:
+        values.add(float(len(t)))
+        num = t.select_dtypes("number")
+        values.update(float(v) for v in num.to_numpy().ravel())
+        for col in num.columns:
+            s = num[col].astype(float)
+            values.update({s.mean(), s.median(), s.sum(), s.min(), s.max()})
+        text_cols = list(t.select_dtypes(exclude="number").columns)
+        for i, a in enumerate(text_cols):  # distinct combinations (e.g. actor x label)
+            for b in text_cols[i + 1:]:
+                values.add(float(len(t.drop_duplicates([a, b]))))
+        if {"outlet_a", "outlet_b"} <= set(t.columns) and len(num.columns):  # each article's mean over its pairs
+            rest = [c for c in text_cols if c not in ("outlet_a", "outlet_b")]
+            for _, g in (t.groupby(rest[0]) if rest else [(None, t)]):
+                for name in set(g["outlet_a"]) | set(g["outlet_b"]):
+                    rows = g[(g["outlet_a"] == name) | (g["outlet_b"] == name)]
+                    values.update(float(v) for v in rows[num.columns].mean())
+        if len(num.columns):  # rows with a zero / with none (e.g. facts missing somewhere)
+            values.update({float((num == 0).any(axis=1).sum()), float((num > 0).all(axis=1).sum())})
+        for col in text_cols:
+            values.add(float(t[col].nunique()))
+            values.update(float(v) for v in t[col].value_counts())
+            for other in num.columns:  # per-outlet means (e.g. mean cosine of each article)
+                values.update(float(v) for v in t.groupby(col)[other].mean())
+        if len(num.columns) == len(t) and len(t) > 1:  # a square matrix: row means off the diagonal
+            m = num.to_numpy(dtype=float)
+            off = m[~np.eye(len(m), dtype=bool)].reshape(len(m), -1)
+            values.update(off.mean(axis=1).tolist())
+            values.add(float(off.mean()))
+    out = set()
+    for v in values:
+        if not np.isfinite(v):
+            continue
+        out |= {f"{v:.0f}", f"{v:.1f}", f"{v:.2f}", f"{v:.3f}", f"{v:.4f}", f"{100 * v:.0f}%", f"{v:,.0f}"}
+    return out
+
+
+def test_every_number_on_the_seed_page_is_in_its_tables(seed_report):
+    import numpy as np  # noqa: F401  (used by _admissible)
+    from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM
+    from framelens.claims import COSINE_TOL
+
+    found = findings.summarize(seed_report)
+    corpus = pd.read_csv(seed_report / "tables" / "corpus.csv", keep_default_na=False)
+    constants = {f"{PARAPHRASE:.2f}", f"{100 * VERBATIM:.0f}%", str(MIN_WORDS), str(COSINE_TOL), "1.96", "95%",
+                 "80%", "1,000", "5", "2", "3", "1", "0.10", "0.20", "0.30", "0.40"}
+    names = sorted(corpus["outlet"].astype(str), key=len, reverse=True)
+    unexplained = {}
+    for row in found.itertuples():
+        text = re.sub(r"\u201c[^\u201d]*\u201d", "", row.statement)  # quoted article text is evidence, not a number
+        text = re.sub(r"(?<=[\s(:])'[^']+'(?=[\s:;,.)])", "", text)  # evidence quoted in the traces table
+        for name in names:
+            text = text.replace(name, "OUTLET")
+        text = re.sub(r"k=\d", "", text)
+        tables = [pd.read_csv(seed_report / "tables" / f"{t}.csv", keep_default_na=False)
+                  for t in row.tables.split(",") if (seed_report / "tables" / f"{t}.csv").is_file()]
+        for t in [tbl for tbl in tables if "outlet" in tbl.columns and tbl.columns[0] == "outlet"]:
+            tables.append(t.set_index("outlet"))
+        allowed = _admissible(tables + [corpus]) | constants
+        missing = [n for n in _NUMBER.findall(text) if n not in allowed]
+        if missing:
+            unexplained[row.section] = missing
+    assert unexplained == {}
+
+
+def test_a_broken_tie_is_then_stated(seed_report, tmp_path):
+    import shutil
+
+    out = tmp_path / "edited"
+    shutil.copytree(seed_report / "tables", out / "tables")
+    sim = pd.read_csv(out / "tables" / "similarity.csv", index_col=0)
+    sim.loc["Unnamed site (003)", "Reuters-based (004)"] = sim.loc["Reuters-based (004)", "Unnamed site (003)"] = 0.61
+    sim.to_csv(out / "tables" / "similarity.csv")
+    said = _statements(out)["similarity"]
+    assert "Unnamed site (003) and Reuters-based (004) are the most alike (cosine 0.61)" in said
+    assert "tie as the most alike" not in said
+
+
+def test_seed_figures_are_readable_at_the_page_width_and_show_every_outlet(seed_report):
+    from framelens.viz import MIN_TEXT_PX, PAGE_PX
+
+    names = pd.read_csv(seed_report / "tables" / "corpus.csv")["outlet"].astype(str)
+    small, absent = {}, {}
+    for svg in sorted((seed_report / "figures").glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        width_pt = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', text).group(1))
+        shown = min(PAGE_PX, width_pt * 150 / 72)  # the PNG is saved at 150 dpi, shown at most PAGE_PX wide
+        px = min(float(s) for s in re.findall(r"font-size: ([\d.]+)px", text)) * shown / width_pt
+        if px < MIN_TEXT_PX and svg.stem != "register_rates":  # register_rates belongs to the lexicon work
+            small[svg.stem] = round(px, 1)
+        if svg.stem not in {"sensitivity_pairs"}:
+            lost = [n for n in names if html.escape(n) not in text and n not in text]
+            if lost:
+                absent[svg.stem] = lost
+    assert small == {}
+    assert absent == {}
+    traces = (seed_report / "figures" / "traces_by_outlet.svg").read_text(encoding="utf-8")
+    assert "Reuters-based (004)" in traces  # no trace: a bar of 0, not a missing row
+
+
+def test_side_by_side_view_of_the_seeds(seed_report):
+    page = (seed_report / "side_by_side.html").read_text(encoding="utf-8")
+    p = assert_inert(page)
+    text = "".join(p.text)
+    assert "Ukraine urges NATO to defy Russia with membership invite" in text
+    marks = [(a.get("class", ""), a.get("title", "")) for t, a in p.tags if t == "mark"]
+    assert ("loaded", "delegitimising (dictator), in the outlet's own voice") in marks
+    assert any(c == "spelling" and "Kiev (Russian-based)" in ti for c, ti in marks)
+    assert any(c == "trace" and "das tens" in ti for c, ti in marks)
+    labels = pd.read_csv(seed_report / "tables" / "sentence_labels.csv", keep_default_na=False)
+    spans = [a.get("class", "") for t, a in p.tags
+             if t == "span" and a.get("class", "").startswith("s ") and "title" in a]  # the legend has no title
+    assert len(spans) == len(labels)  # every sentence once
+    assert spans.count("s unique") == int((labels["label"] == "unique").sum())
+    assert 'href="side_by_side.html"' in (seed_report / "index.html").read_text(encoding="utf-8")
+
+
+def test_side_by_side_escapes_article_text(xss_corpus, tmp_path):
+    out = tmp_path / "out"
+    findings.write_findings(xss_corpus, out=out, n_boot=10)
+    page = (out / "side_by_side.html").read_text(encoding="utf-8")
+    p = assert_inert(page)
+    text = "".join(p.text)
+    for payload in PAYLOADS:
+        assert f"quoted {payload} in full" in text
+    assert external_references(page).empty
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_characters="\r\x00", exclude_categories=("Cs",)), max_size=60),
+       st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70), st.sampled_from(["a", "b<"]),
+                          st.text(max_size=5)), max_size=6))
+def test_marked_text_stays_the_text(text, spans):
+    from framelens.side_by_side import mark_spans
+
+    markup = mark_spans(text, spans)
+    p = parse(f"<p>{markup}</p>")
+    assert "".join(p.text) == text
+    assert {t for t, _ in p.tags} <= {"p", "mark"}
+    assert markup.count("<mark") == markup.count("</mark>")
+
+
+def test_seed_who_said_what_framing_spellings_and_traces(seed_report):
+    said = _statements(seed_report)
+    # who_said_what.csv: Stefanishyna quoted by CNN, 003, 004; reported without quotation marks by VTC News
+    assert ("Stefanishyna: verbatim in CNN Brasil (republished), Unnamed site (003) and Reuters-based (004), "
+            "paraphrase in VTC News, absent in Unnamed site (000)") in said["who_said"]
+    assert "Only Unnamed site (003) opens with a headline line" in said["framing"]
+    assert "Reuters-based (004) omits none" in said["framing"]
+    assert "Unnamed site (000) writes Zelensky as \u201cZelensky\u201d (2\u00d7) and \u201cZelenskyi\u201d (2\u00d7)" in said["spelling"]
+    assert "\u201cSybiga\u201d (unmarked) in Unnamed site (000) (2\u00d7)" in said["spelling"]
+    assert "none in VTC News, Unnamed site (003) and Reuters-based (004)" in said["traces"]
+    assert "9 pieces of page furniture" in said["traces"] and "Friday (29)" in said["traces"]
+    assert "a passage is one speaker's words" in said["quotes"]
+    page = (seed_report / "index.html").read_text(encoding="utf-8")
+    assert 'id="finding-who_said"' in page and 'id="finding-framing"' in page
+    assert "Framing choices, version by version" in page
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=6, max_size=6))
+def test_similarity_names_one_closest_pair_only_when_no_tie(tmp_path_factory, values):
+    """Whatever the cosines, "are the most alike" (one pair) is said exactly when claims.ties finds one pair."""
+    from framelens.claims import COSINE_TOL, ties
+
+    out = tmp_path_factory.mktemp("ties")
+    (out / "tables").mkdir(exist_ok=True)
+    names = ["A", "B", "C", "D"]
+    m = np.eye(4)
+    pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    for (i, j), v in zip(pairs, values):
+        m[i, j] = m[j, i] = round(v, 6)
+    pd.DataFrame(m, index=pd.Index(names, name="outlet"), columns=names).to_csv(out / "tables" / "similarity.csv")
+    said = findings.summarize(out).set_index("section").loc["similarity", "statement"]
+    tied = ties({p: round(v, 6) for p, v in zip(pairs, values)}, tol=COSINE_TOL)
+    if len({round(round(v, 6), 2) for v in values}) == 1:  # every pair alike: nobody stands apart
+        assert said.startswith("Every pair of the 4 has cosine similarity") and "most alike" not in said
+    elif len(tied) == 1:
+        a, b = tied[0]
+        assert f"{names[a]} and {names[b]} are the most alike" in said and "tie as the most alike" not in said
+    else:
+        assert f"{len(tied)} pairs tie as the most alike" in said and "are the most alike (cosine" not in said
+
+
+def test_every_number_in_the_readme_summary_is_in_the_tables(seed_report):
+    """The README block (generated) holds no number the seed tables do not hold or imply."""
+    from framelens.align import PARAPHRASE
+    from framelens.claims import COSINE_TOL
+
+    text = findings.readme_summary(seed_report)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert text in readme  # the committed README carries exactly this block
+    corpus = pd.read_csv(seed_report / "tables" / "corpus.csv", keep_default_na=False)
+    for name in sorted(corpus["outlet"].astype(str), key=len, reverse=True):
+        text = text.replace(name, "OUTLET")
+    text = re.sub(r"\u201c[^\u201d]*\u201d", "", text)
+    text = re.sub(r"(?<=[\s(:])'[^']+'(?=[\s:;,.)])", "", text)
+    text = re.sub(r"k=\d", "", text).replace("1,000", "")
+    tables = [pd.read_csv(p, keep_default_na=False) for p in sorted((seed_report / "tables").glob("*.csv"))]
+    allowed = _admissible(tables) | {f"{PARAPHRASE:.2f}", str(COSINE_TOL)}
+    assert [n for n in _NUMBER.findall(text) if n not in allowed] == []

@@ -840,18 +840,13 @@ def plot_coverage(matrix: pd.DataFrame, *, max_rows: int = 30, ax: Axes | None =
         spread = (matrix > 0).sum(axis=1).to_numpy()
         keep = sorted(np.argsort(-spread, kind="stable")[:max_rows])
         matrix = matrix.iloc[keep]
-    ax = new_axes(ax, figsize=(min(1.4 * matrix.shape[1] + 3, 13.0), 0.45 * matrix.shape[0] + 1.5))
-    vals = matrix.to_numpy()
-    ax.imshow(vals > 0, cmap="Blues", vmin=0, vmax=1.6, aspect="auto")
-    for (i, j), v in np.ndenumerate(vals):
-        ax.text(j, i, str(v) if v else "–", ha="center", va="center", fontsize=9,
-                color="black" if v else "#888888")
-    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
-    ax.set_yticks(range(matrix.shape[0]), [str(r) for r in matrix.index])
+    from framelens.viz import heatmap
+
+    ax = new_axes(ax, figsize=(min(0.95 * matrix.shape[1] + 3, 9.0), 0.45 * matrix.shape[0] + 1.5))
+    text = matrix.astype(int).astype(str).where(matrix.to_numpy() > 0, "\u2013")  # a fact not carried: a dash
     shown = f" ({matrix.shape[0]} most widely carried shown)" if total > matrix.shape[0] else ""
-    ax.set_title(f"{n_full} of {total} core facts appear in every outlet{shown}")
-    ax.spines[:].set_visible(False)
-    ax.tick_params(length=0)
+    heatmap((matrix > 0).astype(float), ax=ax, text=text, cmap="Blues", vmin=0, vmax=1.6, colorbar=False,
+            fontsize=9, title=f"{n_full} of {total} core facts appear in every outlet{shown}")
     return ax
 
 
@@ -867,7 +862,9 @@ def plot_core_share(share: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     ax = new_axes(ax, figsize=(6.5, 0.5 * len(share) + 1.5))
     left = np.zeros(len(share))
-    colours = {"shared-verbatim": PALETTE[3], "paraphrased": PALETTE[0], "unique": PALETTE[1]}
+    from framelens.viz import CATEGORY_PALETTE  # not the outlet colours: these bars are kinds of sentence
+
+    colours = dict(zip(LABELS, (CATEGORY_PALETTE[0], CATEGORY_PALETTE[1], CATEGORY_PALETTE[5])))
     names = [str(i) for i in share.index]
     for lab in LABELS:
         v = share[f"share_{lab}"].to_numpy()

@@ -745,8 +745,12 @@ def describe_stability(
 
     For each ``k``: the most frequent grouping and its share of runs (a group of
     more than six articles is shown by its first three and a count), every pair
-    that falls together in at least ``high`` of the runs, and the count of pairs
-    that are together in at most ``low`` of them.
+    that falls together in at least ``high`` of the runs, how many other pairs'
+    Wilson intervals over the runs overlap the top pair's
+    (:func:`framelens.claims.overlapping`: then the runs do not single it out), and
+    the count of pairs that are together in at most ``low`` of them. A run of
+    :func:`bootstrap_terms` redraws the vocabulary, not the articles: the shares
+    say how far a grouping rests on particular words, not how confident one may be.
 
     Parameters
     ----------
@@ -773,6 +777,7 @@ def describe_stability(
     ...     print(line)
     k=2: the most common grouping, {A, B} | {C}, appears in 100% of 2 settings (1 distinct grouping in all).
     k=2: A and B fall together in 100% of 2 settings.
+    k=2: the 95% intervals over the 2 settings of 2 other pairs overlap the top pair's, so the settings do not single it out.
     k=2: 2 of 3 pairs are together in at most 20% of 2 settings.
     """
     if not 0.0 <= low <= high <= 1.0:
@@ -805,6 +810,14 @@ def describe_stability(
                 f"k={k}: no pair falls together in {_pct(high)} or more of {runs} {source}; "
                 f"the most stable, {best[f'{label}_a']} and {best[f'{label}_b']}, in {_pct(best['share'])}."
             )
+        from framelens.claims import overlapping, wilson
+
+        tied = overlapping({(a, b): wilson(int(t), int(r)) for a, b, t, r in
+                            kp[[f"{label}_a", f"{label}_b", "together", "runs"]].itertuples(index=False)})
+        if len(tied) > 1:
+            lines.append(f"k={k}: the 95% intervals over the {runs} {source} of {len(tied) - 1} other "
+                         f"pair{'s' if len(tied) > 2 else ''} overlap the top pair's, so the {source} do not "
+                         "single it out.")
         weak = int((kp["share"] <= low).sum())
         lines.append(f"k={k}: {weak} of {len(kp)} pairs are together in at most {_pct(low)} of {runs} {source}.")
     return lines
@@ -817,6 +830,7 @@ def plot_cooccurrence(
     source: str = "runs",
     ax: Axes | None = None,
     title: str | None = None,
+    colours: dict[str, str] | None = None,
 ) -> Axes:
     """Heatmap of a :func:`cooccurrence` matrix, cells annotated in percent.
 
@@ -832,7 +846,11 @@ def plot_cooccurrence(
         What a run is ("bootstrap samples", "settings").
     ax : Axes, optional
     title : str, optional
-        Defaults to a title naming the most stable pair and its share.
+        Defaults to a title naming the most stable pair and its share, and how many
+        other pairs' Wilson intervals over the ``runs`` overlap it
+        (:func:`framelens.claims.overlapping`): those are not told apart.
+    colours : dict, optional
+        Label -> colour for the tick labels (:func:`framelens.viz.outlet_colours`).
 
     Returns
     -------
@@ -849,31 +867,29 @@ def plot_cooccurrence(
     if matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
         raise NotEnoughData(f"a co-clustering heatmap needs a square matrix of at least 2 x 2; "
                             f"got shape {matrix.shape}")
+    from framelens.claims import overlapping, wilson
+    from framelens.viz import heatmap
+
     n = len(matrix)
-    ax = new_axes(ax, figsize=(min(1.2 * n + 2.5, 13.0), min(1.0 * n + 1.5, 11.0)))
+    if ax is None:
+        ax = new_axes(None, figsize=(min(0.95 * n + 2.6, 9.0), min(0.5 * n + 1.6, 9.0)))
     values = matrix.to_numpy(dtype=float)
-    shown = values.copy()
-    np.fill_diagonal(shown, np.nan)  # an article is always with itself: leave it blank
-    image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="cividis")
     labels = [str(v) for v in matrix.index]
-    size = 9 if n <= 20 else max(4, int(180 / n))
-    ax.set_xticks(range(n), labels=[str(v) for v in matrix.columns], rotation=35, ha="right",
-                  fontsize=size)
-    ax.set_yticks(range(n), labels=labels, fontsize=size)
-    ax.spines[:].set_visible(False)
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            if i == j or n > 20:  # past 20 rows the percentages would not fit
-                continue
-            colour = "black" if values[i, j] > 0.6 else "white"
-            ax.text(j, i, _pct(values[i, j]), ha="center", va="center", color=colour, fontsize=9)
     of = f" of {runs} {source}" if runs is not None else f" of {source}"
-    ax.figure.colorbar(image, ax=ax, label=f"share{of} in the same cluster", shrink=0.8)
+    size = 10 if n <= 20 else max(4, int(180 / n))
+    heatmap(matrix * 100, ax=ax, label=f"% {of.strip()} in the same cluster", fmt="{:.0f}%",
+            vmin=0.0, vmax=100.0, cmap="cividis", blank_diagonal=True, annotate=n <= 20,
+            colours=colours, fontsize=size)
     if title is None:
-        off = values.copy()
-        np.fill_diagonal(off, -np.inf)
-        i, j = np.unravel_index(int(np.argmax(off)), off.shape)
-        a, b = sorted((labels[i], labels[j]))
-        title = f"{a} and {b} share a cluster in {_pct(values[i, j])}{of}"
+        i, j = np.triu_indices(n, k=1)
+        shares = {(labels[a], labels[b]): float(values[a, b]) for a, b in zip(i, j)}
+        if runs is not None:  # pairs whose interval over the runs overlaps the top pair's
+            tied = overlapping({p: wilson(int(round(v * runs)), int(runs)) for p, v in shares.items()})
+        else:
+            tied = [max(shares, key=shares.get)]
+        a, b = sorted(tied[0])
+        title = f"{a} and {b} share a cluster in {_pct(shares[tied[0]])}{of}"
+        if len(tied) > 1:
+            title += f"; {len(tied) - 1} more pair{'s' if len(tied) > 2 else ''} as often within the run-to-run error"
     ax.set_title(title)
     return ax

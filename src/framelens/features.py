@@ -35,6 +35,7 @@ __all__ = [
     "nearest_neighbours",
     "top_terms",
     "plot_similarity",
+    "closest_title",
     "article_labels",
     "outlet_means",
 ]
@@ -597,6 +598,7 @@ def plot_similarity(
     title: str | None = None,
     annotate: bool = True,
     within: bool = False,
+    colours: dict[str, str] | None = None,
 ) -> Axes:
     """Heatmap of a :func:`similarity` table, each cell annotated with its value.
 
@@ -612,14 +614,17 @@ def plot_similarity(
     ax : Axes, optional
         Where to draw; a new figure when omitted.
     title : str, optional
-        Defaults to a title naming the most similar pair and its cosine; with
-        ``within=True``, to one comparing the mean within outlets to the mean between.
+        Defaults to :func:`closest_title` (the most similar pair and its cosine, or the
+        pairs that tie for it); with ``within=True``, to one comparing the mean within
+        outlets to the mean between.
     annotate : bool, default True
         Write the value in each cell (two decimals); only up to 20 rows, past
         that the numbers would not fit.
     within : bool, default False
         Draw the diagonal (within-outlet means of :func:`outlet_means`); empty
         (NaN) cells stay blank.
+    colours : dict, optional
+        Label -> colour for the tick labels (:func:`framelens.viz.outlet_colours`).
 
     Returns
     -------
@@ -637,42 +642,60 @@ def plot_similarity(
     "2 of 2 outlets' articles are more alike among themselves than to others' (most: A, 0.60 vs 0.30)"
     >>> plt.close("all")
     """
+    from framelens.viz import heatmap
+
     if sim.shape[0] != sim.shape[1] or sim.shape[0] < 2:
         raise NotEnoughData(f"a similarity heatmap needs a square table of at least 2 x 2; "
                             f"got shape {sim.shape}")
     n = len(sim)
-    ax = new_axes(ax, figsize=(min(1.2 * n + 2.5, 13.0), min(1.0 * n + 1.5, 11.0)))
     values = sim.to_numpy(dtype=float)
-    shown = values.copy()
-    if not within:
-        np.fill_diagonal(shown, np.nan)  # self-similarity is 1 by definition: leave it blank
-    image = ax.imshow(shown, vmin=0.0, vmax=1.0, cmap="viridis")
     labels = [str(v) for v in sim.index]
-    size = 9 if n <= 20 else max(4, int(180 / n))
-    ax.set_xticks(range(n), labels=[str(v) for v in sim.columns], rotation=35, ha="right",
-                  fontsize=size)
-    ax.set_yticks(range(n), labels=labels, fontsize=size)
-    ax.spines[:].set_visible(False)
-    if annotate and n <= 20:
-        for i in range(values.shape[0]):
-            for j in range(values.shape[1]):
-                if (i == j and not within) or np.isnan(values[i, j]):
-                    continue
-                colour = "black" if values[i, j] > 0.6 else "white"
-                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center",
-                        color=colour, fontsize=9)
-    label = "mean cosine similarity" if within else "cosine similarity"
-    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
     if title is None and within:
         title = _within_title(values, labels)
     elif title is None:
-        off = values.copy()
-        np.fill_diagonal(off, -np.inf)
-        i, j = np.unravel_index(int(np.argmax(off)), off.shape)
-        a, b = sorted((labels[i], labels[j]))
-        title = f"{a} and {b} are the closest pair (cosine {values[i, j]:.2f})"
-    ax.set_title(title)
+        title = closest_title(sim)
+    if ax is None:
+        ax = new_axes(None, figsize=(min(0.95 * n + 2.6, 9.0), min(0.5 * n + 1.6, 9.0)))
+    size = 10 if n <= 20 else max(4, int(180 / n))
+    heatmap(sim, ax=ax, title=title, label="mean cosine similarity" if within else "cosine similarity",
+            vmin=0.0, vmax=1.0, cmap="viridis", blank_diagonal=not within, annotate=annotate,
+            colours=colours, fontsize=size)
     return ax
+
+
+def closest_title(sim: pd.DataFrame, *, tol: float | None = None) -> str:
+    """The similarity heatmap's title: the closest pair, or the pairs tied for closest.
+
+    Pairs whose cosine is within ``tol`` of the highest (:func:`framelens.claims.ties`)
+    tie: the title then names how many and their range rather than one "closest pair".
+
+    Parameters
+    ----------
+    sim : DataFrame
+        Square similarity table.
+    tol : float, optional
+        Default :data:`framelens.claims.COSINE_TOL`.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame([[1, .5327, .5298], [.5327, 1, .5294], [.5298, .5294, 1]],
+    ...                  index=list("ABC"), columns=list("ABC"))
+    >>> closest_title(s)
+    '3 pairs tie as the closest (cosine 0.529 to 0.533): no single pair stands out'
+    """
+    from framelens.claims import COSINE_TOL, ties
+
+    labels = [str(v) for v in sim.index]
+    values = sim.to_numpy(dtype=float)
+    i, j = np.triu_indices(len(labels), k=1)
+    pairs = {(labels[a], labels[b]): float(values[a, b]) for a, b in zip(i, j)}
+    tied = ties(pairs, tol=COSINE_TOL if tol is None else tol)
+    if len(tied) == 1:
+        a, b = sorted(tied[0])
+        return f"{a} and {b} are the closest pair (cosine {pairs[tied[0]]:.2f})"
+    vals = [pairs[t] for t in tied]
+    return (f"{len(tied)} pairs tie as the closest (cosine {min(vals):.3f} to {max(vals):.3f}): "
+            "no single pair stands out")
 
 
 def _within_title(values: np.ndarray, labels: list[str]) -> str:

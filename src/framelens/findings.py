@@ -47,6 +47,10 @@ __all__ = [
     "caveats",
     "findings_page",
     "write_findings",
+    "readme_summary",
+    "write_readme",
+    "README_BEGIN",
+    "README_END",
 ]
 
 #: The question the page answers (the first thing a reader sees).
@@ -55,6 +59,11 @@ RESEARCH_QUESTION: str = (
     "several outlets (some machine-translated), which versions are alike, what does each "
     "keep, add or change, and which words set one outlet apart from the rest?"
 )
+
+#: Markers around the README's generated summary (``README.md``, "What the seed case shows").
+README_BEGIN: str = ("<!-- findings:begin: written by `make findings` from reports/tables "
+                     "(framelens.findings.readme_summary); do not edit by hand -->")
+README_END: str = "<!-- findings:end -->"
 
 #: CSV tables written under ``OUT/tables/``: file stem -> what one row is.
 TABLES: dict[str, str] = {
@@ -76,7 +85,20 @@ TABLES: dict[str, str] = {
     "attribution": "one article: whom the report is credited to, and the sentence saying so",
     "core_share": "one outlet: share of its words shared verbatim, paraphrased or unique to it",
     "coverage_matrix": "fact x outlet: sentences carrying each fact of the event (needs CORPUS/facts.csv)",
-    "traces": "one trace of translation or republishing (untranslated fragment, pronoun slip, page furniture) with its evidence",
+    "traces": "one trace of translation (untranslated fragment, pronoun slip, calque) or piece of page furniture (category says which), with its evidence",
+    "actor_titles": "one actor, outlet and label, a bare name counted as (no title): count, share of the outlet's mentions, whether the outlet never gives a title, example",
+    "who_said_what": "one speaker and outlet: quoted verbatim, paraphrased (reported speech, or a sentence aligned with a quotation) or absent, with the passages",
+    "quoted_regions": "one stretch of quoted words (a quotation, a block quote or scare quotes): offsets into the cleaned text, speaker, passage",
+    "framing_choices": "one outlet's headline, lead, subhead, omitted core fact or added sentence, with the sentence as evidence",
+    "spelling_table": "one name spelled in more than one way, spelling and outlet: how often (zeros included), whether the outlet mixes spellings",
+    "mixed_spellings": "one text that writes a name in two or more spellings: each spelling with its sentences",
+    "sentence_labels": "one sentence of one article: shared-verbatim (word-trigram containment >= 0.5), paraphrased (TF-IDF cosine >= 0.14, mutual best match) or unique, with the outlets sharing it",
+    "alignment": "one matched pair of sentences (shared-verbatim or paraphrased): the sentence, its counterpart in another article, cosine and trigram containment",
+    "unique_by_threshold": "one paraphrase threshold (TF-IDF cosine) and outlet: words in sentences no other version matches at that threshold",
+    "own_words": "one word (no stop word, no digit) that one outlet alone uses: count and the first sentence holding it, with that sentence's alignment label",
+    "stability_checks": "one check (settings grid; bootstrap over the vocabulary with stop words removed / kept), k and pair of articles: share of runs in the same cluster",
+    "stability_partitions": "one check, k and grouping of the articles: how many runs produced it",
+    "similarity_checks": "one pair of articles: TF-IDF cosine with English stop words removed (the main setting) and kept",
     "sections": "one analysis section: computed or not, the tables it wrote, and why not",
     "rejects": "one input article left out of the analysis: its file (FILE:line for a CSV/JSONL corpus) and the reason, with the fix",
 }
@@ -87,13 +109,16 @@ FIGURES: dict[str, str] = {
     "similarity_heatmap": "cosine similarity of every pair of articles",
     "cluster_stability_k2": "how often each pair shares a cluster (k=2) over bootstrap samples of the vocabulary",
     "keyness_by_outlet": "the most distinctive words of each outlet (z-scores)",
-    "actor_label_variety": "number of distinct labels each outlet uses for each actor",
+    "actor_label_variety": "the labels each outlet gives each actor, loaded ones marked, bare names shown",
     "register_rates": "loaded and neutral wording per 1,000 words, by outlet and register",
     "spelling_variants": "which spelling of each name each outlet uses",
-    "quotes_by_speaker": "quotations kept by each outlet, by speaker",
+    "quotes_by_speaker": "quoted passages in each outlet, by speaker",
     "core_share_by_outlet": "share of each version's words shared verbatim, paraphrased or unique",
     "fact_coverage": "which outlet carries which fact of the event",
-    "traces_by_outlet": "traces of translation and republishing found in each outlet, by kind",
+    "traces_by_outlet": "traces of translation found in each outlet, by kind, page furniture apart",
+    "sensitivity_pairs": "how often each pair of articles shares a cluster under each check (settings grid, bootstrap with stop words removed and kept; k = 2 and 3)",
+    "unique_by_threshold": "share of each version's words in unmatched sentences at several paraphrase thresholds",
+    "who_said_what": "each speaker in each version: quoted verbatim, paraphrased or absent",
 }
 
 def _write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
@@ -234,7 +259,7 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
                 continue
             try:
                 png, svg = _save(fig, figures, name)
-                title = fig.axes[0].get_title() if fig.axes else ""
+                title = (fig.axes[0].get_title() or fig.axes[0].get_title(loc="left")) if fig.axes else ""
                 if getattr(fig, "_suptitle", None) is not None:
                     title = fig._suptitle.get_text()
             finally:
@@ -246,18 +271,30 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
 def _fig_corpus(out: Path) -> Any:
     import matplotlib.pyplot as plt
 
+    from framelens.claims import ties
+    from framelens.viz import colour_ticks
+
     table = _read(out, "corpus")
     if table is None:
         return None
-    t = table.sort_values(["words", "outlet"], kind="mergesort")
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(t) + 1.5))
-    ax.barh(t["outlet"].astype(str), t["words_raw"], color="#cccccc", label="as published")
-    ax.barh(t["outlet"].astype(str), t["words"], label="after cleaning")
-    ax.set_xlabel("words")
-    ax.legend(loc="lower right", frameon=False)
-    lo, hi = t.iloc[0], t.iloc[-1]
-    ax.set_title(f"{hi['outlet']} is the longest version ({hi['words']} words), "
-                 f"{lo['outlet']} the shortest ({lo['words']})", loc="left")
+    colours = _colours(out)
+    t = table.assign(outlet=table["outlet"].astype(str))
+    labels = [f"{o} \u00b7 {d}" if (t["outlet"] == o).sum() > 1 else o for o, d in zip(t["outlet"], t["doc_id"])]
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(t) + 1.6))
+    ax.barh(labels, t["words_raw"], color="#dddddd", label="as published")
+    ax.barh(labels, t["words"], color=[colours.get(o, "#777777") for o in t["outlet"]], label="after cleaning")
+    for y, (w, raw) in enumerate(zip(t["words"], t["words_raw"])):
+        ax.text(max(w, raw), y, f" {int(w)}" + (f" ({int(raw)} as published)" if raw != w else ""),
+                va="center", fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xlim(0, float(t["words_raw"].max()) * 1.45)
+    ax.set_xlabel("words (grey: as published, colour: after cleaning)")
+    colour_ticks(ax, dict(zip(labels, [colours.get(o, "#777777") for o in t["outlet"]])))
+    words = pd.Series(t["words"].to_numpy(), index=labels)
+    longest = [str(x) for x in ties(words, tol=0)]
+    shortest = [str(x) for x in ties(words, tol=0, best="min")]
+    _title(ax, f"{_list(longest)} {'is' if len(longest) == 1 else 'are'} the longest "
+               f"({int(words.max())} words), {_list(shortest)} the shortest ({int(words.min())})", loc="left")
     return fig
 
 
@@ -271,82 +308,118 @@ def _square(out: Path, name: str) -> pd.DataFrame | None:
 
 
 def _fig_similarity(out: Path) -> Any:
-    from framelens.features import plot_similarity
+    from framelens.features import closest_title, plot_similarity
 
-    sim = _square(out, "similarity")
+    sim = _ordered_square(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
-    return plot_similarity(sim).figure
+    ax = plot_similarity(sim, colours=_colours(out), title="")
+    _title(ax, closest_title(sim))
+    return ax.figure
 
 
 def _fig_stability(out: Path) -> Any:
     from framelens.clusters import plot_cooccurrence
 
-    matrix = _square(out, "cluster_cooccurrence_k2")
+    matrix = _ordered_square(out, "cluster_cooccurrence_k2")
     pairs = _read(out, "cluster_pairs")
     if matrix is None or pairs is None or len(matrix) < 2:
         return None
     runs = int(pairs["runs"].iloc[0])
-    return plot_cooccurrence(matrix, runs=runs, source="bootstrap samples").figure
+    ax = plot_cooccurrence(matrix, runs=runs, source="bootstrap samples", colours=_colours(out))
+    _title(ax, ax.get_title() + " (samples redraw the vocabulary, not the articles)")
+    return ax.figure
 
 
 def _fig_keyness(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.keyness import plot_keyness
+    from framelens.keyness import plot_keyness_by_outlet
 
     table = _read(out, "keyness")
     if table is None or table.empty:
         return None
-    outlets = sorted(table["outlet"].astype(str).unique())[:8]
-    ncols = 2 if len(outlets) > 1 else 1
-    nrows = -(-len(outlets) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.2 * nrows), squeeze=False)
-    for ax, outlet in zip(axes.flat, outlets):
-        rows = table[table["outlet"].astype(str) == outlet]
-        plot_keyness(rows[rows["z"] > 0], n=5, ax=ax, title=outlet)
-    for ax in list(axes.flat)[len(outlets):]:
-        ax.set_visible(False)
-    top = table[table["rank"] == 1].sort_values("z", ascending=False, kind="mergesort").iloc[0]
+    order = _order(out)
+    outlets = [o for o in order if o in set(table["outlet"].astype(str))][:8]
+    outlets += sorted(set(table["outlet"].astype(str)) - set(outlets))[:8 - len(outlets)]
+    shown = table[table["outlet"].astype(str).isin(outlets)]
+    axes = plot_keyness_by_outlet(shown, n=5, order=outlets, colours=_colours(out), min_count=_keyness_min_count())
+    fig = axes[0].figure
+    top = table[table["rank"] == 1].sort_values(["z", "outlet"], ascending=[False, True], kind="mergesort").iloc[0]
+    best, z = (str(top["outlet"]), str(top["term"])), float(top["z"])
     strong = int((table["z"] >= 1.96).sum())
-    fig.suptitle(f"Most distinctive word overall: \u201c{top['term']}\u201d for {top['outlet']} "
-                 f"(z = {top['z']:.2f}); {strong} of {len(table)} listed words reach z \u2265 1.96",
-                 fontweight="bold")
-    fig.tight_layout()
-    return fig
+    text = (f"Highest score: \u201c{best[1]}\u201d for {best[0]} (z = {z:.2f}); "
+            f"{strong} of {len(table)} listed words reach z \u2265 1.96")
+    from framelens.viz import wrap_title
 
-
-def _heatmap(matrix: pd.DataFrame, *, title: str, label: str, fmt: str = "{:.0f}") -> Any:
-    """A plain annotated count heatmap (rows x columns), labelled on both axes."""
-    import matplotlib.pyplot as plt
-
-    values = matrix.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(1.1 * matrix.shape[1] + 3.0, 0.45 * matrix.shape[0] + 1.8))
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(1.0, float(np.nanmax(values))), aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), labels=[str(c) for c in matrix.columns], rotation=35, ha="right")
-    ax.set_yticks(range(matrix.shape[0]), labels=[str(i) for i in matrix.index])
-    ax.spines[:].set_visible(False)
-    top = float(np.nanmax(values)) if values.size else 0.0
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if values[i, j] > 0.6 * top else "black")
-    fig.colorbar(image, ax=ax, label=label, shrink=0.8)
-    ax.set_title(title, loc="left")
+    fig.suptitle(wrap_title(text, width_in=float(fig.get_size_inches()[0]), fontsize=11), fontweight="bold",
+                 fontsize=11)
     return fig
 
 
 def _fig_labels(out: Path) -> Any:
+    """The labels themselves, actor x outlet, loaded ones marked; "no title" where an outlet names the actor bare."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from framelens.viz import heatmap
+
     labels = _read(out, "actor_labels")
     if labels is None or labels.empty:
         return None
-    variety = labels.pivot_table(index="actor", columns="outlet", values="label", aggfunc="nunique", fill_value=0)
-    order = labels["actor"].drop_duplicates().tolist()
-    variety = variety.reindex([a for a in order if a in variety.index])
-    per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
-    actor = per_actor.index[0]
-    return _heatmap(variety, label="distinct labels",
-                    title=f"{actor} gets the most varied labels: {per_actor.iloc[0]} different ones")
+    outlets = _outlets(out) or sorted(labels["outlet"].astype(str).unique())
+    actors = labels["actor"].astype(str).drop_duplicates().tolist()
+    hits = _read(out, "lexicon_hits")
+    loaded_words: dict[tuple[str, str], list[str]] = {}
+    if hits is not None and not hits.empty:
+        loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
+        for r in loaded.itertuples():
+            loaded_words.setdefault((str(r.actor), str(r.outlet)), []).append(str(r.match).lower())
+    titles = _read(out, "actor_titles")
+    named = set() if titles is None else {(str(a), str(o)) for a, o in zip(titles["actor"], titles["outlet"])}
+    codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
+    text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
+    for actor in actors:
+        for outlet in outlets:
+            rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
+            if len(rows):
+                words = loaded_words.get((actor, outlet), [])
+                is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
+                codes.loc[actor, outlet] = 3 if is_loaded else 2
+                text.loc[actor, outlet] = "\n".join(
+                    textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
+                    for lab, c in zip(rows["label"], rows["count"]))
+            elif (actor, outlet) in named:
+                codes.loc[actor, outlet] = 1
+                text.loc[actor, outlet] = "named, no label"
+            else:
+                text.loc[actor, outlet] = "\u2013"
+    lines = max(1, max(str(t).count("\n") + 1 for t in text.to_numpy().ravel()))
+    fig, ax = plt.subplots(figsize=(1.35 * len(outlets) + 1.6, 0.2 * lines * len(actors) + 1.6))
+    cmap = ListedColormap(["#ffffff", "#eeeeee", "#d6e6f4", "#f5c6a5"])
+    heatmap(codes, ax=ax, text=text, cmap=cmap, vmin=-0.5, vmax=3.5, colorbar=False, fontsize=9,
+            colours=_colours(out))
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=30, ha="left", rotation_mode="anchor", fontsize=9)
+    from framelens.viz import colour_ticks
+
+    colour_ticks(ax, _colours(out), axis="x")
+    ax.legend(handles=[Patch(facecolor="#f5c6a5", label="holds a loaded lexicon term"),
+                       Patch(facecolor="#d6e6f4", label="other labels"),
+                       Patch(facecolor="#eeeeee", label="named, no label")],
+              frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
+    loaded_cells = [(a, o) for a in actors for o in outlets if codes.loc[a, o] == 3]
+    if loaded_cells:
+        by_actor = pd.Series([a for a, _ in loaded_cells]).value_counts()
+        actor = sorted(by_actor[by_actor == by_actor.max()].index)[0]
+        who = [o for a, o in loaded_cells if a == actor]
+        title = (f"Only {who[0]} gives {actor} a loaded label" if len(who) == 1 else
+                 f"{_list(who)} give {actor} loaded labels")
+    else:
+        title = "No label holds a loaded lexicon term"
+    _title(ax, f"{title}: the labels each outlet gives each actor", loc="left")
+    return fig
 
 
 def _fig_register_rates(out: Path) -> Any:
@@ -389,8 +462,14 @@ def _fig_register_rates(out: Path) -> Any:
     return fig
 
 
+def _spellings(out: Path) -> pd.DataFrame | None:
+    """Every name spelled in more than one way (spelling_table.csv), else the curated list's counts."""
+    t = _read(out, "spelling_table")
+    return _read(out, "spelling_marked") if t is None else t
+
+
 def _used_variants(out: Path) -> pd.DataFrame | None:
-    t = _read(out, "spelling_marked")
+    t = _spellings(out)
     if t is None or t.empty:
         return None
     used = t[t["count"] > 0]
@@ -399,100 +478,804 @@ def _used_variants(out: Path) -> pd.DataFrame | None:
 
 
 def _fig_spelling(out: Path) -> Any:
+    from framelens.viz import heatmap, outlet_order
+
     used = _used_variants(out)
-    if used is None or used.empty:
+    t = _spellings(out)
+    if used is None or used.empty or t is None:
         return None
-    matrix = used.pivot_table(index="outlet", columns=["name", "variant"], values="count",
-                              aggfunc="sum", fill_value=0)
-    matrix.columns = [f"{v} ({m})" for (_, v), m in zip(matrix.columns, [
-        used.set_index(["name", "variant"])["marked_as"].groupby(level=[0, 1]).first().get(c, "")
-        for c in matrix.columns])]
-    n_names = used["name"].nunique()
-    return _heatmap(matrix, label="uses", title=f"{n_names} names are spelled differently across outlets")
+    order = outlet_order(t["outlet"].astype(str), order=_order(out))
+    shown = t[t["name"].isin(used["name"].unique())]
+    shown = shown[shown.groupby(["name", "variant"])["count"].transform("sum") > 0]
+    matrix = shown.pivot_table(index="outlet", columns=["name", "variant"], values="count",
+                               aggfunc="sum", fill_value=0).reindex(order, fill_value=0)
+    marked = shown.set_index(["name", "variant"])["marked_as"].groupby(level=[0, 1]).first()
+    matrix.columns = [f"{v} ({marked.get((n, v), '')})" for n, v in matrix.columns]
+    n_names, n_listed = used["name"].nunique(), t["name"].nunique()
+    ax = heatmap(matrix, label="uses", fmt="{:.0f}", colours=_colours(out))
+    if "mixed" in t.columns:  # spelling_table: every name spelled in more than one way
+        mixed = [o for o in order if o in set(t[t["mixed"].astype(str).str.lower() == "true"]["outlet"].astype(str))]
+        title = (f"{_n(n_names, 'name')} {'is' if n_names == 1 else 'are'} spelled in more than one way"
+                 + (f"; {_list(mixed)} {'mixes' if len(mixed) == 1 else 'mix'} spellings within one text"
+                    if mixed else ""))
+    else:
+        title = (f"{n_names} of the {n_listed} names in the spelling list are spelled differently across "
+                 "outlets (names outside the list are not checked here)")
+    _title(ax, title)
+    return ax.figure
 
 
 def _fig_quotes(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.plots import PALETTE
-
     q = _read(out, "quotes")
     if q is None or q.empty:
         return None
-    q = q.assign(speaker=q["speaker"].astype(str).replace("", "(unattributed)"))
-    counts = q.pivot_table(index="outlet", columns="speaker", values="quote_id", aggfunc="count", fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
+    p = _passages(q)
+    p = p.assign(speaker=p["speaker"].astype(str).replace("", "(unattributed)"))
+    counts = p.pivot_table(index="outlet", columns="speaker", values="passage_id", aggfunc="count", fill_value=0)
     speakers = counts.sum().sort_values(ascending=False, kind="mergesort").index[:7]
     other = counts.drop(columns=speakers).sum(axis=1)
     counts = counts[speakers].assign(**({"other": other} if other.any() else {}))
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
-    left = np.zeros(len(counts))
-    for colour, speaker in zip(PALETTE * 2, counts.columns):
-        ax.barh(counts.index.astype(str), counts[speaker], left=left, color=colour, label=str(speaker))
-        left += counts[speaker].to_numpy()
-    ax.set_xlabel("quotations")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    top = counts.sum(axis=1).idxmax()
-    ax.set_title(f"{top} keeps the most quotations ({int(counts.sum(axis=1).max())})", loc="left")
-    return fig
+    totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
+    return _stacked_by_outlet(counts, out, xlabel="quoted passages (one speaker's words, however many quotation "
+                                                  "marks split them)",
+                              title=_most_phrase(totals, what="quoted passages") + ", by speaker")
 
 
 def _fig_core_share(out: Path) -> Any:
-    from framelens.align import plot_core_share
+    from framelens.align import PARAPHRASE, plot_core_share
+    from framelens.claims import SHARE_TOL, ties
+    from framelens.viz import colour_ticks, outlet_order
 
     share = _read(out, "core_share", index_col=0)
     if share is None or share.empty:
         return None
-    return plot_core_share(share).figure  # its title states the finding
+    share.index = share.index.astype(str)
+    share = share.loc[outlet_order(share.index, order=_order(out))]
+    ax = plot_core_share(share)
+    colour_ticks(ax, _colours(out))
+    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
+    _title(ax, f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
+               f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
+               f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
+    return ax.figure
 
 
 def _fig_coverage(out: Path) -> Any:
     from framelens.align import plot_coverage
+    from framelens.viz import colour_ticks, outlet_order
 
     matrix = _read(out, "coverage_matrix", index_col=0)
     if matrix is None or matrix.empty:
         return None
-    return plot_coverage(matrix).figure  # its title states the finding
+    import matplotlib.pyplot as plt
+
+    matrix.columns = matrix.columns.astype(str)
+    _, ax = plt.subplots(figsize=(6.8, 0.45 * min(len(matrix), 30) + 1.8))
+    ax = plot_coverage(matrix[outlet_order(matrix.columns, order=_order(out))], ax=ax)
+    colour_ticks(ax, _colours(out), axis="x")
+    _title(ax, ax.get_title())
+    return ax.figure
 
 
 def _fig_traces(out: Path) -> Any:
-    import matplotlib.pyplot as plt
-
-    from framelens.plots import PALETTE
-
     t = _read(out, "traces")
     if t is None or t.empty:
         return None
-    counts = t.pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count", fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values(kind="mergesort").index]
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * len(counts) + 1.8))
-    left = np.zeros(len(counts))
-    for colour, kind in zip(PALETTE, counts.columns):
-        ax.barh(counts.index.astype(str), counts[kind], left=left, color=colour, label=str(kind))
-        left += counts[kind].to_numpy()
-    ax.set_xlabel("traces")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    totals = counts.sum(axis=1)
-    ax.set_title(f"{totals.idxmax()} carries the most traces of republishing ({int(totals.max())})", loc="left")
-    return fig
-
-
-_FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
-    "corpus_words_per_article": _fig_corpus,
-    "similarity_heatmap": _fig_similarity,
-    "cluster_stability_k2": _fig_stability,
-    "keyness_by_outlet": _fig_keyness,
-    "actor_label_variety": _fig_labels,
-    "register_rates": _fig_register_rates,
-    "spelling_variants": _fig_spelling,
-    "quotes_by_speaker": _fig_quotes,
-    "core_share_by_outlet": _fig_core_share,
-    "fact_coverage": _fig_coverage,
-    "traces_by_outlet": _fig_traces,
-}
+    cat = t["category"].astype(str) if "category" in t.columns else \
+        t["kind"].astype(str).map(lambda k: "furniture" if k == "page-furniture" else "translation")
+    kind = t["kind"].astype(str).where(cat == "translation", "page furniture (not translation)")
+    counts = t.assign(kind=kind).pivot_table(index="outlet", columns="kind", values="rule", aggfunc="count",
+                                             fill_value=0)
+    cols = [c for c in counts.columns if c != "page furniture (not translation)"]
+    counts = counts[cols + [c for c in counts.columns if c not in cols]]
+    order = _outlets(out) or list(counts.index)
+    totals = counts[cols].reindex(order, fill_value=0).sum(axis=1)
+    furn = counts.drop(columns=cols).reindex(order, fill_value=0).sum(axis=1)
+    written = pd.Series([f"{int(t)}" + (f" (+{int(f)} furniture)" if f else "") for t, f in zip(totals, furn)],
+                        index=order)
+    return _stacked_by_outlet(counts, out, xlabel="traces found (grey: page furniture, not translation)",
+                              title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)",
+                              grey="page furniture (not translation)", totals=written)
 
 
 # --------------------------------------------------------------------------- findings
+
+
+def _who_said_html(out: Path) -> list[str]:
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return []
+    shown = w[w["status"] != "absent"][["speaker", "outlet", "status", "rule", "passages", "evidence"]]
+    return ["<h3>The passages behind each cell</h3>", shown.to_html(index=False, escape=True, border=0)]
+
+
+
+def _framing_html(out: Path) -> list[str]:
+    f = _read(out, "framing_choices")
+    if f is None or f.empty:
+        return []
+    rows = []
+    for outlet in [o for o in _outlets(out) if o in set(f["outlet"].astype(str))]:
+        g = f[f["outlet"].astype(str) == outlet]
+        pick = lambda c: " | ".join(s for s in g[g["choice"] == c]["sentence"].astype(str) if s) or "\u2013"  # noqa: E731
+        omitted = "; ".join(g[g["choice"] == "omitted"]["item"].astype(str)) or "none"
+        added = g[g["choice"] == "added"]
+        rows.append((outlet, pick("headline"), pick("lead"), pick("subhead"), omitted,
+                     f"{len(added)}: " + " | ".join(added["sentence"].astype(str)) if len(added) else "0"))
+    table = pd.DataFrame(rows, columns=["outlet", "headline", "lead", "subheads", "omits (core facts)",
+                                        "adds (sentences with no counterpart)"])
+    return ["<h3>Framing choices, version by version</h3>", table.to_html(index=False, escape=True, border=0)]
+
+
+
+def _state_framing(out: Path) -> tuple[str, ...] | None:
+    f = _read(out, "framing_choices")
+    if f is None or f.empty:
+        return None
+    order = [o for o in _outlets(out) if o in set(f["outlet"].astype(str))]
+    heads = f[(f["choice"] == "headline") & (f["sentence"].astype(str) != "")]
+    with_head = [o for o in order if o in set(heads["outlet"].astype(str))]
+    lines = []
+    if with_head:
+        shown = "; ".join(f"{o}: \u201c{heads[heads['outlet'] == o]['sentence'].iloc[0]}\u201d" for o in with_head)
+        rest = [o for o in order if o not in with_head]
+        lines.append(f"{'Only ' if len(with_head) == 1 and rest else ''}{_list(with_head)} "
+                     f"{'opens' if len(with_head) == 1 else 'open'} with a headline line ({shown})"
+                     + (f"; {_list(rest)} {'opens' if len(rest) == 1 else 'open'} with {'its' if len(rest) == 1 else 'their'} lead." if rest else "."))
+    omitted = f[f["choice"] == "omitted"]
+    if len(omitted):
+        lines.append("Core facts each version leaves out (carried by another): " + "; ".join(
+            f"{o}: {_list(omitted[omitted['outlet'] == o]['item'].astype(str).tolist())}"
+            for o in order if (omitted["outlet"] == o).any()) + ".")
+        full = [o for o in order if not (omitted["outlet"] == o).any()]
+        if full:
+            lines[-1] += f" {_list(full)} {'omits' if len(full) == 1 else 'omit'} none."
+    added = f[f["choice"] == "added"]
+    counts = {o: int((added["outlet"] == o).sum()) for o in order}
+    lines.append("Sentences each adds (no counterpart in another version): "
+                 + ", ".join(f"{o} {counts[o]}" for o in order)
+                 + "; every one is listed with the reason (its best scores against the thresholds) below and in "
+                   "framing_choices.csv.")
+    return tuple(lines)
+
+
+
+def _fig_who_said(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from framelens.viz import heatmap
+
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return None
+    outlets = [o for o in _outlets(out) if o in set(w["outlet"].astype(str))] or sorted(w["outlet"].unique())
+    speakers = list(dict.fromkeys(w["speaker"].astype(str)))
+    code = {"verbatim": 2, "paraphrase": 1, "absent": 0}
+    w = w.assign(speaker=w["speaker"].astype(str), outlet=w["outlet"].astype(str))
+    codes = w.pivot_table(index="speaker", columns="outlet", values="status", aggfunc=lambda s: code[s.iloc[0]])
+    codes = codes.reindex(index=speakers, columns=outlets).fillna(0)
+    text = w.assign(cell=[f"{s}\n({int(n)} passage{'s' if n != 1 else ''})" if s == "verbatim" else
+                          ("paraphrase" if s == "paraphrase" else "\u2013")
+                          for s, n in zip(w["status"], w["n_passages"])]) \
+        .pivot_table(index="speaker", columns="outlet", values="cell", aggfunc="first").reindex(
+            index=speakers, columns=outlets).fillna("\u2013")
+    fig, ax = plt.subplots(figsize=(1.3 * len(outlets) + 1.8, 0.55 * len(speakers) + 1.9))
+    heatmap(codes, ax=ax, text=text, cmap=ListedColormap(["#ffffff", "#88CCEE", "#332288"]), vmin=-0.5, vmax=2.5,
+            colorbar=False, fontsize=9, colours=_colours(out))
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(len(outlets)), labels=outlets, rotation=30, ha="left", rotation_mode="anchor", fontsize=9)
+    from framelens.viz import colour_ticks
+
+    colour_ticks(ax, _colours(out), axis="x")
+    ax.legend(handles=[Patch(facecolor="#332288", label="verbatim (quotation marks, block quote)"),
+                       Patch(facecolor="#88CCEE", label="paraphrase (reported speech)"),
+                       Patch(facecolor="#ffffff", edgecolor="#999999", label="absent")],
+              frameon=False, ncol=2, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
+    everywhere = [s for s in speakers if (codes.loc[s] == 2).all()]
+    title = (f"{_list(everywhere)} {'is' if len(everywhere) == 1 else 'are'} quoted verbatim in every version"
+             if everywhere else "no speaker is quoted verbatim in every version")
+    _title(ax, f"Who said what: {title}", loc="left")
+    return fig
+
+
+
+def _state_who_said(out: Path) -> tuple[str, ...] | None:
+    w = _read(out, "who_said_what")
+    if w is None or w.empty:
+        return None
+    order = _order(out)
+    lines = ["Each speaker in each version: verbatim (words in quotation marks or a block quote), paraphrase "
+             "(the words reported without quotation marks, by a reporting verb naming the speaker or in a sentence "
+             "that aligns with another version's quotation at TF-IDF cosine \u2265 "
+             f"{float(w['paraphrase_threshold'].iloc[0]):.2f}) or absent."]
+    said = []
+    for speaker, g in w.groupby("speaker", sort=False):
+        parts = []
+        for status in ("verbatim", "paraphrase", "absent"):
+            who = [o for o in order if o in set(g[g["status"] == status]["outlet"].astype(str))]
+            if who:
+                parts.append(f"{status} in {_list(who)}")
+        said.append(f"{speaker}: " + ", ".join(parts))
+    lines.append("; ".join(said) + ".")
+    return tuple(lines)
+
+
+
+def _passages(q: pd.DataFrame) -> pd.DataFrame:
+    """One row per quoted passage (a speaker's words however many quotation marks split them)."""
+    if "passage_id" not in q.columns:
+        return q.assign(passage_id=q["quote_id"])
+    return q.drop_duplicates(["doc_id", "passage_id"])
+
+
+
+def write_readme(readme: str | Path, out: str | Path) -> bool:
+    """Replace the block between :data:`README_BEGIN` and :data:`README_END` with :func:`readme_summary`.
+
+    Parameters
+    ----------
+    readme : str or Path
+        The README holding both markers once each.
+    out : str or Path
+        Report folder holding ``tables/``.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+
+    Raises
+    ------
+    ValueError
+        When a marker is missing or repeated (the file is left as it was).
+    """
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    if text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
+        raise ValueError(f"{readme} must hold the markers {README_BEGIN!r} and {README_END!r} once each; "
+                         "put them around the summary the findings should fill")
+    head, rest = text.split(README_BEGIN)
+    _, tail = rest.split(README_END)
+    new = f"{head}{README_BEGIN}\n{readme_summary(out)}{README_END}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+
+def _readme_labels(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "labels" bullet (None when its tables are missing)."""
+    from framelens.claims import ties
+
+    labels, hits, rates = _read(out, "actor_labels"), _read(out, "lexicon_hits"), _read(out, "register_rates")
+    if labels is not None and hits is not None and not labels.empty:
+        loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
+        if not loaded.empty:
+            actor = sorted(loaded["actor"].value_counts().pipe(lambda c: c[c == c.max()]).index)[0]
+            mine = loaded[loaded["actor"] == actor]
+            who = ordered(mine["outlet"].astype(str).unique())
+            words_ = [m.lower() for m in mine["match"].astype(str)]
+            rows = labels[(labels["actor"] == actor) & labels["outlet"].isin(who)]
+            shown = [l for l in rows["label"].drop_duplicates() if any(w in str(l).lower() for w in words_)]
+            text = (f"{'Only ' if len(who) == 1 else ''}{_list(who)} {'calls' if len(who) == 1 else 'call'} "
+                    f"{actor} {_quoted(shown or mine['match'].drop_duplicates().tolist())}")
+            others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(who)]
+            if len(others):
+                titled = ordered(others["outlet"].astype(str).unique())
+                text += (f"; {_list(titled)} call {actor} "
+                         f"{_quoted(others.groupby('label')['count'].sum().sort_values(ascending=False, kind='mergesort').index[:3].tolist())}")
+            bare = ordered(_untitled(out, actor))
+            if bare:
+                text += f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title"
+            if rates is not None and not rates.empty:
+                if "voice" in rates.columns:  # the overall rate, narration and quotation together
+                    rates = rates[rates["voice"].astype(str) == "all"]
+                reg = rates[rates["register"] == "delegitimising"].set_index("outlet")
+                if len(reg) and float(reg["rate"].max()) > 0:
+                    top = [str(x) for x in ties(reg["rate"].astype(float), tol=0.05)]
+                    r = reg.loc[top[0]]
+                    text += (f". {_list(top)} {'has' if len(top) == 1 else 'tie for'} the most delegitimising "
+                             f"lexicon hits per 1,000 words ({r['rate']:.1f}: {int(r['hits'])} in {int(r['words'])} "
+                             "words), quotations included")
+            return (f"- **Labels.** {text}.")
+    return None
+
+
+def _readme_spelling(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "spelling" bullet (None when its tables are missing)."""
+    spelling = _used_variants(out)
+    corpus = _read(out, "corpus")
+    if spelling is not None and not spelling.empty:
+        lang = {} if corpus is None else dict(zip(corpus["outlet"].astype(str), corpus["origin_language"].astype(str)))
+        parts = []
+        for name, g in spelling.groupby("name", sort=True):
+            said = []
+            for variant, v in g.groupby("variant", sort=True):
+                who = ordered(v["outlet"].astype(str))
+                counts = dict(zip(v["outlet"].astype(str), v["count"].astype(int)))
+                langs = sorted({lang.get(o, "unknown") for o in who} - {"unknown"})
+                said.append(f"{_list(who)} {'writes' if len(who) == 1 else 'write'} *{variant}* "
+                            f"({', '.join(str(counts[o]) for o in who)} {'time' if len(who) == 1 and counts[who[0]] == 1 else 'times'})"
+                            + (f", translated from {_list(langs)}" if langs and len(langs) == len(who) else ""))
+            parts.append(f"{name}: " + "; ".join(said))
+        return ("- **Spelling.** " + ". ".join(parts) + ".")
+    return None
+
+
+def _readme_similarity(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "similarity" bullet (None when its tables are missing)."""
+    from framelens.claims import COSINE_TOL, describe_ties, ties
+
+    sims = _read(out, "similarity_checks")
+    pairs = _read(out, "cluster_pairs")
+    checks, parts_t = _read(out, "stability_checks"), _read(out, "stability_partitions")
+    if sims is not None and not sims.empty:
+        main = sims[sims["check"] == "stop words removed"]
+        cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in main.itertuples()}
+        tied = ties(cos, tol=COSINE_TOL)
+        text = f"All pairs have TF-IDF cosine {min(cos.values()):.2f} to {max(cos.values()):.2f}"
+        if len(tied) > 1:
+            text += (f", and the {len(tied)} closest pairs tie within {COSINE_TOL} ("
+                     + describe_ties([f"{a} with {b}" for a, b in tied], [cos[t] for t in tied]) + ")")
+        if pairs is not None and checks is not None and parts_t is not None and not pairs.empty:
+            k = int(pairs["k"].min())
+            kp = pairs[pairs["k"] == k].sort_values("share", ascending=False, kind="mergesort").iloc[0]
+            a, b = str(kp["outlet_a"]), str(kp["outlet_b"])
+            mine = checks[(checks["outlet_a"] == a) & (checks["outlet_b"] == b)]
+            said = [f"{_pct(r.share)} of {r.check.replace('bootstrap, ', 'bootstrap samples with ')} at k={int(r.k)}"
+                    for r in mine.itertuples()]
+            text += (f". {a} and {b} share a cluster in " + ", ".join(said)
+                     + f" (the bootstrap redraws the vocabulary, not the articles)")
+            split = [r for r in parts_t.sort_values("runs", ascending=False, kind="mergesort")
+                     .groupby(["check", "k"], sort=False).head(1).itertuples()
+                     if _separates(str(r.partition), a, b)]
+            if split:
+                text += ("; the most common grouping separates them under "
+                         + ", ".join(f"{r.check}, k={int(r.k)} ({_pct(r.share)})" for r in split))
+        odd, _ = _furthest(cos)
+        kept = sims[sims["check"] == "stop words kept"]
+        if len(kept):
+            odd_kept, _ = _furthest({(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in kept.itertuples()})
+            if set(odd_kept) != set(odd):
+                text += (f". Which article stands apart depends on the settings: {_list(odd)} with stop words "
+                         f"left out, {_list(odd_kept)} with them kept")
+        return (f"- **Similarity is weak evidence.** {text}.")
+    return None
+
+
+def _readme_selection(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "selection" bullet (None when its tables are missing)."""
+    from framelens.align import PARAPHRASE
+    from framelens.claims import SHARE_TOL, ties
+
+    att, share = _read(out, "attribution"), _read(out, "core_share", index_col=0)
+    if att is not None and share is not None and not share.empty:
+        credits = [f"{_list(ordered(g['outlet'].astype(str)))} {'credits' if len(g) == 1 else 'credit'} {to}"
+                   for to, g in att.groupby("attributed_to", sort=True)]
+        share.index = share.index.astype(str)
+        unique = share["share_unique"].astype(float)
+        adders = [o for o in ordered(unique.index) if unique[o] > 0]
+        adders.sort(key=lambda o: -unique[o])
+        text = "; ".join(credits) + ". "
+        text += (_list([f"{o} {_pct(unique[o])}" for o in adders])
+                 + f" of {'its' if len(adders) == 1 else 'their'} words are in sentences no other version "
+                 f"matches (paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+        most = [str(x) for x in ties(unique, tol=SHARE_TOL)]
+        if len(most) > 1:
+            text += f"; {_list(most)} tie for the most"
+        sents = _read(out, "sentence_labels")
+        if sents is not None:
+            for o in adders:
+                own = sents[(sents["outlet"].astype(str) == o) & (sents["label"] == "unique")]
+                if len(own):
+                    text += (f"; {o}'s {len(own)} own sentence{'' if len(own) == 1 else 's'} include "
+                             + ", ".join(f"\u201c{_short(s)}\u201d" for s in own["sentence"].head(3)))
+        zero = [o for o in ordered(unique.index) if unique[o] == 0]
+        own_words = _read(out, "own_words")
+        if zero:
+            text += f". {_list(zero)} {'has' if len(zero) == 1 else 'have'} no unmatched sentence at that threshold"
+            unique_t = _read(out, "unique_by_threshold")
+            if unique_t is not None and not unique_t.empty:
+                top_thr = float(unique_t["threshold"].max())
+                at_top = unique_t[unique_t["threshold"] == top_thr].set_index("outlet")["share_unique"]
+                text += f" ({_list([_pct(at_top[o]) for o in zero])} at {top_thr:.2f})"
+            if own_words is not None and not own_words.empty:
+                said = []
+                for o in zero:
+                    w = own_words[own_words["outlet"].astype(str) == o]
+                    if w.empty:
+                        continue
+                    per = w.groupby("sent_id").size()
+                    first, most = int(per.index.min()), int(per.sort_values(ascending=False, kind="mergesort").index[0])
+                    shown = [first] if first == most or per[first] >= 2 else []
+                    shown += [most] if most != first else []
+                    said.append(f"{o} " + ", ".join(
+                        f"{_quoted(w[w['sent_id'] == i]['word'].head(6).tolist())} in "
+                        f"\u201c{_short(w[w['sent_id'] == i]['sentence'].iloc[0], 12)}\u201d" for i in shown))
+                if said:
+                    text += ", yet words of their own remain: " + "; ".join(said)
+        return (f"- **Attribution and selection.** {text}.")
+    return None
+
+
+def _readme_sources(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "sources" bullet (None when its tables are missing)."""
+    wsw = _read(out, "who_said_what")
+    if wsw is not None and not wsw.empty:
+        said = []
+        for speaker, g in wsw.groupby("speaker", sort=False):
+            verbatim = ordered(g[g["status"] == "verbatim"]["outlet"].astype(str))
+            para = ordered(g[g["status"] == "paraphrase"]["outlet"].astype(str))
+            text = f"{speaker} is quoted verbatim in {len(verbatim)} of {g['outlet'].nunique()} versions"
+            if para:
+                text += f" and reported without quotation marks in {_list(para)}"
+            said.append(text)
+        return ("- **Who said what.** " + "; ".join(said) + " (who_said_what.csv lists the passages).")
+    return None
+
+
+def _readme_traces(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
+    """The README's "traces" bullet (None when its tables are missing)."""
+    traces = _read(out, "traces")
+    if traces is not None and not traces.empty:
+        real = traces[traces["kind"].astype(str) != "page-furniture"]
+        if len(real):
+            return ("- **Translation traces.** " + "; ".join(
+                f"{r.outlet}: {r.kind} ({r.evidence})" for r in real.itertuples()) + ".")
+    return None
+
+
+def readme_summary(out: str | Path) -> str:
+    """The README's "What the seed case shows" bullets, every number and outlet read from the tables.
+
+    The same guards as the page (:func:`framelens.claims.ties`, :func:`framelens.claims.overlapping`)
+    decide every "only", "most" and "closest"; a bullet whose tables are missing is left out.
+
+    Parameters
+    ----------
+    out : str or Path
+        Report folder holding ``tables/``.
+
+    Returns
+    -------
+    str
+        Markdown, one bullet per finding, ending in a newline ("" when no table is there).
+    """
+    out = Path(out)
+    outlets = _outlets(out)
+    ordered = lambda names: [o for o in outlets if o in set(names)] + sorted(set(names) - set(outlets))  # noqa: E731
+
+    steps = (_readme_labels, _readme_spelling, _readme_similarity, _readme_selection, _readme_sources,
+             _readme_traces)
+    bullets = [b for b in (step(out, ordered) for step in steps) if b]
+    return "\n".join(bullets) + ("\n" if bullets else "")
+
+
+
+def _short(sentence: str, n_words: int = 9) -> str:
+    words_ = str(sentence).split()
+    return " ".join(words_[:n_words]) + (" \u2026" if len(words_) > n_words else "")
+
+
+
+def _sensitivity_html(out: Path) -> list[str]:
+    """The sensitivity panel's tables: top pairs to 4 decimals, the leading groupings, own material by threshold."""
+    parts: list[str] = []
+    sims = _read(out, "similarity_checks")
+    if sims is not None and not sims.empty:
+        wide = sims.pivot_table(index=["outlet_a", "outlet_b"], columns="check", values="cosine", aggfunc="first")
+        wide = wide.sort_values("stop words removed", ascending=False, kind="mergesort") \
+            if "stop words removed" in wide else wide
+        wide = wide[[c for c in ("stop words removed", "stop words kept") if c in wide] +
+                    [c for c in wide.columns if c not in ("stop words removed", "stop words kept")]]
+        wide.columns = [f"cosine, {c}" for c in wide.columns]
+        shown = wide.reset_index().rename(columns={"outlet_a": "article", "outlet_b": "and article"})
+        parts.append("<h3>Cosine of every pair, with stop words removed (the main setting) and kept</h3>")
+        parts.append(shown.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.4f}"))
+    table = _read(out, "stability_partitions")
+    if table is not None and not table.empty:
+        top = table.sort_values(["check", "k", "runs"], ascending=[True, True, False], kind="mergesort") \
+                   .groupby(["check", "k"], sort=False).head(2)
+        top = top.assign(share=[_pct(x) for x in top["share"]])
+        parts.append("<h3>The two most common groupings under each check</h3>")
+        parts.append(top.to_html(index=False, escape=True, border=0))
+    unique = _read(out, "unique_by_threshold")
+    if unique is not None and not unique.empty:
+        wide = unique.pivot_table(index="outlet", columns="threshold", values="share_unique", aggfunc="first")
+        from framelens.viz import outlet_order
+
+        wide = wide.loc[outlet_order(wide.index, order=_order(out))]
+        wide.columns = [f"cosine \u2265 {float(c):.2f}" for c in wide.columns]
+        parts.append("<h3>Share of each version's words in unmatched sentences, by paraphrase threshold</h3>")
+        parts.append(wide.map(_pct).reset_index().to_html(index=False, escape=True, border=0))
+    return parts
+
+
+
+def _state_sensitivity(out: Path) -> tuple[str, ...] | None:
+    from framelens.align import PARAPHRASE
+    from framelens.claims import COSINE_TOL, SHARE_TOL, describe_ties, ties
+
+    parts = _read(out, "stability_partitions")
+    unique = _read(out, "unique_by_threshold")
+    sims = _read(out, "similarity_checks")
+    if parts is None and unique is None and sims is None:
+        return None
+    lines = ["Each finding above rests on choices: which words are counted, how many groups are asked for, "
+             "where a paraphrase begins. Here each choice is changed in turn."]
+    if sims is not None and not sims.empty:
+        main = sims[sims["check"] == "stop words removed"]
+        cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in main.itertuples()}
+        tied = ties(cos, tol=COSINE_TOL)
+        if len(tied) > 1:
+            lines.append(f"Ties: {len(tied)} pairs lie within {COSINE_TOL} cosine of the closest: "
+                         + describe_ties([f"{a} and {b}" for a, b in tied], [cos[t] for t in tied]) + ".")
+        elif len(cos) > 1:
+            second = sorted(cos.values(), reverse=True)[1]
+            lines.append(f"Ties: none; the closest pair leads the next by {cos[tied[0]] - second:.4f} cosine.")
+    if parts is not None and not parts.empty:
+        top = parts.sort_values(["check", "k", "runs"], ascending=[True, True, False], kind="mergesort") \
+                   .groupby(["check", "k"], sort=False).head(1)
+        count = parts.groupby(["check", "k"]).size()
+        grid = [c for c in parts["check"].unique() if str(c).endswith("settings")]
+        if grid:
+            g = top[top["check"] == grid[0]]
+            lines.append(
+                f"Settings grid ({grid[0]}: cleaned or published text \u00d7 single words or word pairs \u00d7 stop "
+                "words removed or kept \u00d7 raw or sublinear term counts): "
+                + "; ".join(f"at k={int(r.k)} the most common grouping, {r.partition}, comes out of "
+                            f"{_pct(r.share)} of them ({count[(grid[0], r.k)]} groupings in all)"
+                            for r in g.itertuples()) + ".")
+        removed = top[top["check"] == "bootstrap, stop words removed"].set_index("k")
+        kept = top[top["check"] == "bootstrap, stop words kept"].set_index("k")
+        flips = []
+        for k in sorted(set(removed.index) & set(kept.index)):
+            a, b = removed.loc[k], kept.loc[k]
+            if a["partition"] == b["partition"]:
+                flips.append(f"at k={k} the same grouping leads ({_pct(a['share'])} and {_pct(b['share'])})")
+            else:
+                flips.append(f"at k={k} the most common grouping changes from {a['partition']} "
+                             f"({_pct(a['share'])} of samples) to {b['partition']} ({_pct(b['share'])})")
+        if flips:
+            lines.append("Stop words: with function words counted instead of left out, " + "; ".join(flips) + ".")
+    if unique is not None and not unique.empty:
+        said = []
+        for thr, g in unique.groupby("threshold", sort=True):
+            shares = g.set_index("outlet")["share_unique"].astype(float)
+            lead = [str(x) for x in ties(shares, tol=SHARE_TOL)]
+            tag = " (the default)" if abs(float(thr) - PARAPHRASE) < 1e-9 else ""
+            verb = "has" if len(lead) == 1 else "tie for"
+            said.append(f"at {float(thr):.2f}{tag} {_list(lead)} {verb} the most "
+                        f"({', '.join(_pct(shares[o]) for o in lead)})")
+        lines.append("Own material (words in sentences no other version matches) by paraphrase threshold: "
+                     + "; ".join(said) + ".")
+        default = unique[(unique["threshold"] - PARAPHRASE).abs() < 1e-9]
+        zero = set(default[default["share_unique"] == 0]["outlet"].astype(str))
+        none = [o for o in _outlets(out) if o in zero] + sorted(zero - set(_outlets(out)))
+        if none:
+            top_thr = float(unique["threshold"].max())
+            at_top = unique[unique["threshold"] == top_thr].set_index("outlet")["share_unique"]
+            rows = unique[unique["outlet"].astype(str).isin(none)]
+            holds = sorted(float(t) for t, g in rows.groupby("threshold") if (g["share_unique"] == 0).all())
+            lines.append(f"{_list(none)} {'has' if len(none) == 1 else 'have'} no unmatched sentence at "
+                         f"{PARAPHRASE:.2f}, but {_list([_pct(at_top[o]) for o in none])} of "
+                         f"{'its' if len(none) == 1 else 'their'} words are unmatched at {top_thr:.2f}: "
+                         "\u201cno sentence of its own\u201d holds at "
+                         f"{_list([f'{t:.2f}' for t in holds])} only.")
+    return tuple(lines)
+
+
+
+def _fig_unique_threshold(out: Path) -> Any:
+    import matplotlib.pyplot as plt
+
+    from framelens.align import PARAPHRASE
+    from framelens.claims import SHARE_TOL, ties
+
+    t = _read(out, "unique_by_threshold")
+    if t is None or t.empty:
+        return None
+    colours = _colours(out)
+    order = [o for o in _outlets(out) if o in set(t["outlet"].astype(str))] or sorted(t["outlet"].unique())
+    fig, ax = plt.subplots(figsize=(7.0, 4.2))
+    for outlet in order:
+        g = t[t["outlet"].astype(str) == outlet].sort_values("threshold")
+        ax.plot(g["threshold"], 100 * g["share_unique"], marker="o", color=colours.get(outlet), label=outlet)
+    ax.axvline(PARAPHRASE, color="black", linestyle="--", linewidth=1)
+    ax.text(PARAPHRASE, 101, f" default {PARAPHRASE:.2f}", fontsize=10, va="bottom")
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("paraphrase threshold (TF-IDF cosine with the best counterpart)")
+    ax.set_ylabel("% of words in unmatched sentences")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    leaders = []
+    for thr, g in t.groupby("threshold", sort=True):
+        top = [str(x) for x in ties(g.set_index("outlet")["share_unique"].astype(float), tol=SHARE_TOL)]
+        leaders.append(tuple(top))
+    distinct = list(dict.fromkeys(leaders))
+    if len(distinct) == 1 and len(distinct[0]) == 1:
+        title = f"{distinct[0][0]} has the most own material at every threshold tried"
+    else:
+        title = "Which outlet adds the most of its own depends on the paraphrase threshold"
+    _title(ax, title, loc="left")
+    return fig
+
+
+
+def _fig_sensitivity_pairs(out: Path) -> Any:
+    from framelens.viz import heatmap
+
+    checks = _read(out, "stability_checks")
+    if checks is None or checks.empty:
+        return None
+    short = {"bootstrap, stop words removed": "bootstrap,\nstop words\nremoved", "bootstrap, stop words kept":
+             "bootstrap,\nstop words\nkept"}
+    checks = checks.assign(pair=checks["outlet_a"].astype(str) + " +\n" + checks["outlet_b"].astype(str),
+                           column=checks["check"].astype(str).map(lambda c: short.get(c, c.replace(" ", "\n")))
+                           + "\nk=" + checks["k"].astype(str))
+    columns = list(dict.fromkeys(checks["column"]))
+    wide = checks.pivot_table(index="pair", columns="column", values="share", aggfunc="first")[columns]
+    main = [c for c in columns if "removed" in c]
+    wide = wide.sort_values(main[0] if main else columns[0], ascending=False, kind="mergesort")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.6, 0.55 * len(wide) + 2.2))
+    heatmap(wide * 100, ax=ax, fmt="{:.0f}%", vmin=0, vmax=100, cmap="cividis", colorbar=False, fontsize=9)
+    ax.set_xticks(range(len(columns)), labels=columns, rotation=0, ha="center", fontsize=9)
+    ax.xaxis.tick_top()
+    steady = wide.index[(wide >= 0.8).all(axis=1)]
+    _title(ax, "How often each pair shares a cluster under each check: "
+           + (f"only {len(steady)} of {len(wide)} pairs stay together in 80% of runs under every check"
+              if len(steady) else "no pair stays together in 80% of runs under every check"), loc="left")
+    return fig
+
+
+
+def _ordered_square(out: Path, name: str) -> pd.DataFrame | None:
+    table = _square(out, name)
+    if table is None:
+        return None
+    from framelens.viz import outlet_order
+
+    order = outlet_order(table.index, order=_order(out))
+    return table.loc[order, order]
+
+
+
+def _most_phrase(totals: pd.Series, *, what: str) -> str:
+    """"X carries the most {what} (n)" or "X and Y tie for the most {what} (n each)"."""
+    from framelens.claims import ties
+
+    tied = [str(t) for t in ties(totals, tol=0)]
+    top = int(totals.max())
+    if len(tied) == 1:
+        return f"{tied[0]} has the most {what} ({top})"
+    return f"{_list(tied)} tie for the most {what} ({top} each)"
+
+
+
+def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str,
+                       grey: str | None = None, totals: pd.Series | None = None) -> Any:
+    """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured.
+
+    ``grey`` names a column drawn in grey (counted apart); ``totals`` the numbers written at the
+    bar ends (default the row sums).
+    """
+    import matplotlib.pyplot as plt
+
+    from framelens.viz import category_colours, colour_ticks
+
+    order = _outlets(out) or list(counts.index)
+    counts = counts.reindex(order, fill_value=0)
+    colours = category_colours([c for c in counts.columns if c != grey])
+    if grey is not None:
+        colours[str(grey)] = "#cccccc"
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(counts) + 2.0))
+    left = np.zeros(len(counts))
+    for cat in counts.columns:
+        ax.barh(counts.index.astype(str), counts[cat], left=left, color=colours[str(cat)], label=str(cat))
+        left += counts[cat].to_numpy()
+    written = [f"{int(t)}" for t in left] if totals is None else [str(t) for t in totals.reindex(counts.index)]
+    for y, (end, label) in enumerate(zip(left, written)):  # every total written, zeros included
+        ax.text(end, y, f" {label}", va="center", ha="left", fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.0, float(left.max())) * 1.12)
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, -0.18))
+    colour_ticks(ax, _colours(out))
+    _title(ax, title, loc="left")
+    return fig
+
+
+
+def _title(ax: Any, text: str, *, loc: str = "center", fontsize: float = 11) -> None:
+    """Set a title wrapped to the figure's width (a wider title would shrink the whole figure)."""
+    from framelens.viz import wrap_title
+
+    width = float(ax.figure.get_size_inches()[0]) * float(ax.get_position().width)
+    if loc == "center":  # a centred title may spread over the margins as far as the figure's edge
+        width = float(ax.figure.get_size_inches()[0]) * min(1.0, 2 * min(ax.get_position().x0 +
+                                                                        ax.get_position().width / 2, 1 - ax.get_position().x0 - ax.get_position().width / 2))
+    ax.set_title(wrap_title(text, width_in=max(width, 2.5), fontsize=fontsize), loc=loc, fontsize=fontsize)
+
+
+
+def _keyness_min_count() -> int:
+    """The minimum count below which keyness marks a word (the default the page's tables use)."""
+    import inspect
+
+    from framelens.keyness import keyness_by_outlet
+
+    return int(inspect.signature(keyness_by_outlet).parameters["min_count"].default)
+
+
+
+def _separates(partition: str, a: str, b: str) -> bool:
+    """Whether a partition string (``{A, B} | {C}``) puts ``a`` and ``b`` in different groups."""
+    groups = [set(g.strip("{}").split(", ")) for g in partition.split(" | ")]
+    return not any(a in g and b in g for g in groups)
+
+
+
+def _furthest(values: dict[tuple[str, str], float]) -> tuple[list[str], dict[str, float]]:
+    """Articles with the lowest mean cosine to the others (ties within COSINE_TOL), and every mean."""
+    from framelens.claims import COSINE_TOL, ties
+
+    names = sorted({x for pair in values for x in pair})
+    means = {o: float(np.mean([v for p, v in values.items() if o in p])) for o in names}
+    return [str(x) for x in ties(means, tol=COSINE_TOL, best="min")], means
+
+
+
+def _pairs_phrase(values: dict[tuple[str, str], float], *, kind: str, best: str) -> str:
+    """"A and B are the most alike (cosine 0.53)", or the pairs that tie for it."""
+    from framelens.claims import COSINE_TOL, describe_ties, ties
+
+    tied = ties(values, tol=COSINE_TOL, best=best)
+    if len(tied) == 1:
+        a, b = tied[0]
+        return f"{a} and {b} are the {kind} alike (cosine {values[tied[0]]:.2f})"
+    return (f"{len(tied)} pairs tie as the {kind} alike, within {COSINE_TOL} of each other: "
+            + describe_ties([f"{a} and {b}" for a, b in tied], [values[t] for t in tied])
+            + f", so no single pair is the {kind} alike")
+
+
+
+def _outlets(out: Path) -> list[str]:
+    """The outlets of the corpus, in corpus order."""
+    t = _read(out, "corpus")
+    return [] if t is None else t["outlet"].astype(str).drop_duplicates().tolist()
+
+
+def _colours(out: Path) -> dict[str, str]:
+    """Outlet (and article label) -> its one colour (:func:`framelens.viz.outlet_colours`)."""
+    from framelens.viz import outlet_colours
+
+    t = _read(out, "corpus")
+    if t is None:
+        return {}
+    colours = outlet_colours(t["outlet"].astype(str).drop_duplicates().tolist())
+    for outlet, doc in zip(t["outlet"].astype(str), t["doc_id"].astype(str)):
+        colours.setdefault(f"{outlet} \u00b7 {doc}", colours[outlet])
+    return colours
+
+
+
+def _order(out: Path) -> list[str]:
+    """The outlet order of every figure and table on the page: the corpus order (tables/corpus.csv).
+
+    Article labels of an outlet with several articles (``outlet · doc_id``) follow their outlet.
+    """
+    t = _read(out, "corpus")
+    if t is None:
+        return []
+    order: list[str] = []
+    for outlet, doc in zip(t["outlet"].astype(str), t["doc_id"].astype(str)):
+        order += [outlet, f"{outlet} \u00b7 {doc}"]
+    return list(dict.fromkeys(order))
+
 
 
 def _pct(x: float) -> str:
@@ -542,56 +1325,125 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
     if sim is None or len(sim) < 2:
         return None
     pairs = _off_diagonal_pairs(sim)
-    top, low = pairs.iloc[0], pairs.iloc[-1]
-    per_outlet = {o: pairs[(pairs["a"] == o) | (pairs["b"] == o)]["cosine"].mean() for o in sim.index}
-    odd = min(per_outlet, key=lambda o: (per_outlet[o], o))
-    if len(pairs) == 1 or round(top["cosine"], 2) == round(low["cosine"], 2):
-        # two articles, or all pairs alike (identical texts): nobody stands apart
-        return (f"Every pair of the {len(sim)} has cosine similarity {top['cosine']:.2f}, so no "
+    cos = {(str(r.a), str(r.b)): float(r.cosine) for r in pairs.itertuples()}
+    if len(cos) == 1:
+        (a, b), v = next(iter(cos.items()))
+        return (f"{a} and {b} have a cosine similarity of {v:.2f} between their TF-IDF word profiles (English "
+                "stop words left out; 1 is the same profile, 0 no word in common).",)
+    if round(max(cos.values()), 2) == round(min(cos.values()), 2):
+        # all pairs alike (identical texts): nobody stands apart
+        return (f"Every pair of the {len(sim)} has cosine similarity {max(cos.values()):.2f}, so no "
                 f"article stands closer to or further from the others.",)
-    return (
-        f"{top['a']} and {top['b']} are the most alike (cosine similarity {top['cosine']:.2f}); "
-        f"{low['a']} and {low['b']} the least ({low['cosine']:.2f}).",
-        f"{odd} stands furthest from the others (mean cosine {per_outlet[odd]:.2f} "
-        f"against {pairs['cosine'].mean():.2f} over all {len(pairs)} pairs).",
-    )
+    lines = [
+        f"Cosine similarity of the TF-IDF word profiles (English stop words left out; 1 is the same profile, "
+        f"0 no word in common) lies between {min(cos.values()):.2f} and {max(cos.values()):.2f} for all "
+        f"{_n(len(cos), 'pair')}.",
+        _pairs_phrase(cos, kind="most", best="max") + "; " + _pairs_phrase(cos, kind="least", best="min") + ".",
+    ]
+    if len(sim) < 3:
+        return tuple(lines)
+    odd, means = _furthest(cos)
+    overall = float(np.mean(list(cos.values())))
+    verb = "stands" if len(odd) == 1 else "tie as standing"
+    lines.append(f"{_list(odd)} {verb} furthest from the others (mean cosine "
+                 f"{_list([f'{means[o]:.2f}' for o in odd])} against {overall:.2f} over all pairs)")
+    checks = _read(out, "similarity_checks")
+    if checks is not None and not checks.empty:
+        kept = checks[checks["check"].astype(str) == "stop words kept"]
+        kept_cos = {(str(r.outlet_a), str(r.outlet_b)): float(r.cosine) for r in kept.itertuples()}
+        if kept_cos:
+            odd_kept, means_kept = _furthest(kept_cos)
+            who = _list(odd_kept)
+            if set(odd_kept) == set(odd):
+                lines[-1] += f", and still with stop words kept ({who}, {means_kept[odd_kept[0]]:.2f})."
+            else:
+                lines[-1] += (f"; with stop words kept (function words counted) {who} "
+                              f"{'does' if len(odd_kept) == 1 else 'do'} instead (mean cosine "
+                              f"{means_kept[odd_kept[0]]:.2f}): which version stands apart depends on that choice.")
+    if not lines[-1].endswith("."):
+        lines[-1] += "."
+    return tuple(lines)
 
 
 def _state_stability(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import overlapping, wilson
+
     pairs = _read(out, "cluster_pairs")
     if pairs is None or pairs.empty:
         return None
     k = int(pairs["k"].min())
-    kp = pairs[pairs["k"] == k].sort_values(["share", "together"], ascending=False, kind="mergesort")
+    kp = pairs[pairs["k"] == k]
     label = next(c[:-2] for c in kp.columns if c.endswith("_a"))
     runs = int(kp["runs"].iloc[0])
-    top = kp.iloc[0]
-    strong = int((kp["share"] >= 0.8).sum())
-    weak = int((kp["share"] <= 0.2).sum())
-    middle = len(kp) - strong - weak
-    return (
-        f"Splitting the articles into {k} groups over {runs} bootstrap samples of the vocabulary, "
-        f"{top[f'{label}_a']} and {top[f'{label}_b']} share a group in {_pct(top['share'])} of samples.",
-        f"{strong} of {len(kp)} pairs stay together in at least 80% of samples and {weak} are "
-        "together in at most 20%; "
-        + (f"the other {middle} pairs' grouping depends on which words are counted."
-           if middle else "no pair is in between, so at this k the grouping does not hinge on a few words."),
-    )
+    together = {(str(r[f"{label}_a"]), str(r[f"{label}_b"])): int(r["together"]) for _, r in kp.iterrows()}
+    tied = overlapping({p: wilson(t, runs) for p, t in together.items()})
+    a, b = tied[0]
+    lines = [
+        f"The bootstrap redraws the vocabulary, not the articles: each of {runs} samples counts a random "
+        "draw of the words (with replacement) and clusters the same articles again (average linkage on "
+        "cosine distance). It shows how far a grouping rests on particular words; it is not a confidence "
+        "level, and says nothing about other articles by these outlets.",
+    ]
+    top = (f"Split into {k} groups, {a} and {b} share a group in {_pct(together[tied[0]] / runs)} of "
+           "samples")
+    if len(tied) > 1:
+        others = [f"{x} and {y} {_pct(together[(x, y)] / runs)}" for x, y in tied[1:]]
+        top += (f", but the 95% intervals over the {runs} samples of {_n(len(tied) - 1, 'other pair')} "
+                f"overlap theirs ({'; '.join(others)}), so the samples single out no one pair")
+    lines.append(top + ".")
+    checks = _read(out, "stability_checks")
+    parts = _read(out, "stability_partitions")
+    if checks is not None and parts is not None and not checks.empty:
+        mine = checks[((checks["outlet_a"].astype(str) == a) & (checks["outlet_b"].astype(str) == b))]
+        said, unsettled = [], False
+        for r in mine.itertuples():
+            common = parts[(parts["check"] == r.check) & (parts["k"] == r.k)]
+            split = len(common) > 0 and _separates(str(common["partition"].iloc[0]), a, b)
+            unsettled |= split or r.share < 0.8
+            if str(r.check).startswith("bootstrap, stop words removed") and int(r.k) == k:
+                continue  # the finding itself
+            text = f"{r.check}, k={int(r.k)}: together in {_pct(r.share)}"
+            if split:
+                text += (f" (the most common grouping there, in {_pct(common['share'].iloc[0])} of runs, "
+                         "separates them)")
+            said.append(text)
+        if said:
+            lines.append(f"Under the other checks the same pair is: {'; '.join(said)}. "
+                         + ("Whether they belong together depends on which words are counted and how many "
+                            "groups are asked for; no check here settles it." if unsettled else
+                            "Every check keeps them together in at least 80% of runs."))
+    return tuple(lines)
 
 
 def _state_keyness(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import overlapping
+
     t = _read(out, "keyness")
     if t is None or t.empty:
         return None
-    firsts = t[t["rank"] == 1].sort_values("outlet", kind="mergesort")
-    parts = [f"{r.outlet}: \u201c{r.term}\u201d (z = {r.z:.2f})" for r in firsts.itertuples()]
+    order = _order(out)
+    firsts = t[t["rank"] == 1].set_index("outlet")
+    firsts = firsts.loc[[o for o in order if o in firsts.index] + sorted(set(firsts.index) - set(order))]
+    parts = [f"{o}: \u201c{r.term}\u201d (z = {r.z:.2f})" for o, r in firsts.iterrows()]
     small = int(firsts["small_sample"].astype(str).str.lower().eq("true").sum())
     low = int(t["low_count"].astype(str).str.lower().eq("true").sum())
-    return (
-        "The most distinctive word of each outlet against the rest: " + "; ".join(parts) + ".",
-        f"{small} of {len(firsts)} outlets have too few words for these scores to mean much, and "
-        f"{low} of the {len(t)} listed words occur fewer than 5 times: read them as leads, not results.",
-    )
+    unsettled = 0
+    for outlet, g in t.groupby("outlet"):
+        g = g[g["rank"] <= 2]
+        if len(g) < 2:
+            continue
+        half = 1.96 * np.sqrt(g["variance"].astype(float))
+        iv = {r: (d - h, d + h) for r, d, h in zip(g["rank"], g["delta"].astype(float), half)}
+        unsettled += len(overlapping(iv)) > 1
+    lines = ["The highest-scoring word of each outlet against the rest (z-score of the log-odds ratio with an "
+             "informative Dirichlet prior): " + "; ".join(parts) + "."]
+    if unsettled:
+        lines.append(f"For {unsettled} of {len(firsts)} outlets the top word's 95% interval overlaps the second "
+                     "word's, so which word is \u201cmost\u201d distinctive is not settled.")
+    lines.append(f"{small} of {len(firsts)} outlets have too few words for these scores to mean much, and "
+                 f"{low} of the {len(t)} listed words occur fewer than {_keyness_min_count()} times in all texts: "
+                 "read them as leads, not results.")
+    return tuple(lines)
 
 
 _LOADED = ("delegitimising", "legitimising")
@@ -607,6 +1459,16 @@ def _top_rate(rates: pd.DataFrame) -> pd.Series | None:
 
 def _quoted(items: list[str]) -> str:
     return _list([f"\u201c{i}\u201d" for i in items])
+
+
+def _untitled(out: Path, actor: str) -> dict[str, int]:
+    """Outlets that name ``actor`` but never with a title (actor_titles.csv), with their mentions."""
+    titles = _read(out, "actor_titles")
+    if titles is None or titles.empty:
+        return {}
+    rows = titles[(titles["actor"].astype(str) == actor)
+                  & titles["only_untitled"].astype(str).str.lower().eq("true")]
+    return {str(o): int(c) for o, c in rows.groupby("outlet")["count"].sum().items()}
 
 
 def _state_labels(out: Path) -> tuple[str, ...] | None:
@@ -627,26 +1489,38 @@ def _state_labels(out: Path) -> tuple[str, ...] | None:
     if hits is not None and not hits.empty:
         loaded = hits[hits["register"].astype(str).isin(_LOADED) & (hits["actor"].astype(str) != "")]
     if loaded is None or loaded.empty:
-        per_actor = labels.groupby("actor")["label"].nunique().sort_values(ascending=False, kind="mergesort")
-        actor = per_actor.index[0]
+        from framelens.claims import ties
+
+        per_actor = labels.groupby("actor")["label"].nunique()
+        tied = [str(a) for a in ties(per_actor, tol=0)]
+        actor = tied[0]
         names = labels[labels["actor"] == actor].sort_values("count", ascending=False, kind="mergesort")
-        return (f"{actor} gets the most varied labels, {per_actor.iloc[0]} in all: "
+        lead = (f"{actor} gets the most varied labels" if len(tied) == 1 else
+                f"{_list(tied)} tie for the most varied labels; {actor} has")
+        return (f"{lead}, {per_actor[actor]} in all: "
                 f"{_quoted(names['label'].drop_duplicates().head(6).tolist())}.", closing)
     counts = loaded["actor"].value_counts()
     actor = sorted(counts[counts == counts.max()].index)[0]
     mine = loaded[loaded["actor"] == actor]
-    outlets = sorted(mine["outlet"].astype(str).unique())
+    order = _order(out)
+    outlets = [o for o in order if o in set(mine["outlet"].astype(str))]
     rows = labels[(labels["actor"] == actor) & labels["outlet"].isin(outlets)]
     words = [m.lower() for m in mine["match"].astype(str)]
     chosen = rows[rows["label"].astype(str).str.lower().apply(lambda l: any(w in l for w in words))]
     shown = chosen["label"].drop_duplicates().tolist() or mine["match"].drop_duplicates().tolist()
-    others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
-    others = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
     verb = "calls" if len(outlets) == 1 else "call"
     first = f"{_list(outlets)} {verb} {actor} {_quoted(shown)}"
+    others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
     if len(others):
-        n_other = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]["outlet"].nunique()
-        first += f"; the other {n_other} outlets that name {actor} say {_quoted(others.index[:4].tolist())}"
+        titled = [o for o in order if o in set(others["outlet"].astype(str))]
+        said = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
+        first += (f"; {_list(titled)} {'calls' if len(titled) == 1 else 'call'} {actor} "
+                  f"{_quoted(said.index[:4].tolist())}")
+    untitled = _untitled(out, actor)
+    bare = [o for o in order if o in untitled]
+    if bare:
+        first += (f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title "
+                  f"({_list([f'{untitled[o]}' + chr(215) for o in bare])})")
     example = chosen["example"].iloc[0] if len(chosen) else mine["sentence"].iloc[0]
     return first + ".", f"Evidence: \u201c{example}\u201d", closing
 
@@ -724,6 +1598,13 @@ def _state_spelling(out: Path) -> tuple[str, ...] | None:
             variants.append(f"\u201c{variant}\u201d ({marked}) in {who}")
         parts.append(f"{name}: " + " versus ".join(variants))
     lines = ["Spelling sets the outlets apart. " + "; ".join(parts) + "."]
+    mixed = _read(out, "mixed_spellings")
+    if mixed is not None and not mixed.empty:
+        said = []
+        for (outlet, name), g in mixed.groupby(["outlet", "name"], sort=True):
+            said.append(f"{outlet} writes {name} as "
+                        + _list([f"\u201c{v}\u201d ({int(c)}\u00d7)" for v, c in zip(g["variant"], g["count"])]))
+        lines.append("Within one text: " + "; ".join(said) + ".")
     russian = sorted(used[used["marked_as"].astype(str) == "Russian-based"]["variant"].astype(str).unique())
     if russian:
         lines.append(f"Russian-based forms ({_quoted(russian)}) hint at a text that passed through Russian "
@@ -732,32 +1613,72 @@ def _state_spelling(out: Path) -> tuple[str, ...] | None:
 
 
 def _state_quotes(out: Path) -> tuple[str, ...] | None:
+    from framelens.claims import ties
+
     att = _read(out, "attribution")
     q = _read(out, "quotes")
     if att is None or q is None:
         return None
+    order = _order(out)
     parts = []
     for to, g in att.groupby("attributed_to", sort=True):
-        parts.append(f"to {to} by {_list(sorted(g['outlet'].astype(str)))}")
+        parts.append(f"to {to} by {_list([o for o in order if o in set(g['outlet'].astype(str))])}")
     first = "The report is credited " + "; ".join(parts) + "."
     matches = _read(out, "quote_matches")
-    speakers = q[q["speaker"].astype(str) != ""]["speaker"].value_counts()
-    second = f"{_n(len(q), 'quotation')} found"
+    p = _passages(q)
+    speakers = p[p["speaker"].astype(str) != ""]["speaker"].value_counts()
+    second = (f"{_n(len(p), 'quoted passage')} found (a passage is one speaker's words, however many quotation "
+              f"marks split it; {_n(len(q), 'quotation')} in all)")
     if matches is not None:
         second += f", {len(matches)} of them kept by two or more outlets"
     if len(speakers):
-        second += f"; most quoted: {speakers.index[0]} ({_n(int(speakers.iloc[0]), 'quotation')})"
+        tied = [str(s) for s in ties(speakers, tol=0)]
+        second += (f"; most quoted: {tied[0]} ({_n(int(speakers.iloc[0]), 'passage')})" if len(tied) == 1 else
+                   f"; {_list(tied)} tie as the most quoted ({int(speakers.iloc[0])} passages each)")
     return first, second + "."
 
 
 def _state_coverage(out: Path) -> tuple[str, ...] | None:
+    from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM
+    from framelens.claims import SHARE_TOL, ties
+
     share = _read(out, "core_share", index_col=0)
     if share is None or share.empty:
         return None
+    share.index = share.index.astype(str)
     unique = share["share_unique"].astype(float)
+    most = [str(x) for x in ties(unique, tol=SHARE_TOL)]
+    least = [str(x) for x in ties(unique, tol=SHARE_TOL, best="min")]
+    lines = [f"Each sentence of at least {MIN_WORDS} words is matched with the sentences of the other versions: "
+             f"shared verbatim when at least {_pct(VERBATIM)} of its word trigrams recur in one of them, "
+             f"paraphrased when its TF-IDF cosine with its best counterpart is at least {PARAPHRASE:.2f} and the "
+             "two are each other's best match, and unique otherwise."]
+    if len(most) == 1:
+        text = (f"{most[0]} adds the most of its own: {_pct(unique[most[0]])} of its words are in sentences "
+                "no other version matches")
+    else:
+        text = (f"{_list(most)} tie for the most material of their own ("
+                + ", ".join(_pct(unique[o]) for o in most) + " of their words in unmatched sentences)")
+    zero = [o for o in _order(out) if o in least and unique[o] == 0] + sorted(
+        o for o in least if unique[o] == 0 and o not in _order(out))
+    if zero:
+        text += f"; {_list(zero)} {'has' if len(zero) == 1 else 'have'} none (every sentence has a counterpart)"
+    else:
+        text += f"; {_list(least)} the least ({', '.join(_pct(unique[o]) for o in least)})"
+    lines.append(text + ".")
+    own = _read(out, "own_words")
+    if zero and own is not None and not own.empty:
+        said = []
+        for outlet in zero:
+            words_ = own[own["outlet"].astype(str) == outlet]
+            if words_.empty:
+                continue
+            best = words_.groupby("sent_id").size().sort_values(ascending=False, kind="mergesort").index[0]
+            w = words_[words_["sent_id"] == best]
+            said.append(f"{outlet}: {_quoted(w['word'].head(6).tolist())} in \u201c{w['sentence'].iloc[0]}\u201d")
+        if said:
+            lines.append("A matched sentence can still carry words no other version uses: " + "; ".join(said) + ".")
     verbatim = share["share_shared-verbatim"].astype(float) if "share_shared-verbatim" in share else None
-    lines = [f"{unique.idxmax()} adds the most of its own: {_pct(unique.max())} of its words match no other "
-             f"version; {unique.idxmin()} the least ({_pct(unique.min())})."]
     if verbatim is not None:
         text = (f"Word-for-word overlap covers {_pct(verbatim.min())} to {_pct(verbatim.max())} of each "
                 "version's words")
@@ -767,13 +1688,15 @@ def _state_coverage(out: Path) -> tuple[str, ...] | None:
         lines.append(text + ".")
     matrix = _read(out, "coverage_matrix", index_col=0)
     if matrix is not None and not matrix.empty:
+        order = _order(out)
         present = matrix > 0
         full = int(present.all(axis=1).sum())
-        gaps = [f"{fact} (missing in {_list(list(present.columns[~row]))})"
+        gaps = [f"{fact} (missing in {_list([o for o in order if o in set(present.columns[~row])])})"
                 for fact, row in present.iterrows() if not row.all()]
-        text = f"{full} of {len(matrix)} listed facts {'appears' if full == 1 else 'appear'} in every version"
+        text = (f"{full} of {len(matrix)} listed facts (a fact counts when a sentence matches one of its "
+                f"patterns in facts.csv) {'appears' if full == 1 else 'appear'} in every version")
         if gaps:
-            text += "; the others: " + "; ".join(gaps[:4]) + ("; \u2026" if len(gaps) > 4 else "")
+            text += f"; the other {len(gaps)}: " + "; ".join(gaps)
         lines.append(text + ".")
     return tuple(lines)
 
@@ -784,15 +1707,40 @@ def _state_traces(out: Path) -> tuple[str, ...] | None:
         return None
     if t.empty:
         return ("No trace of translation or republishing was found.",)
-    kinds = t["kind"].value_counts().sort_index()
-    first = (f"{_n(len(t), 'trace')} of translation or republishing in {t['outlet'].nunique()} of the outlets: "
-             + ", ".join(f"{int(n)} {k}" for k, n in kinds.items()) + ".")
-    examples = [f"{r.outlet}: {r.evidence}" for r in
-                t[t["kind"].astype(str) != "page-furniture"].drop_duplicates("kind").itertuples()]
-    lines = [first]
-    if examples:
-        lines.append("Beyond page furniture: " + "; ".join(examples) + ".")
+    outlets = _outlets(out) or sorted(t["outlet"].astype(str).unique())
+    cat = t["category"].astype(str) if "category" in t.columns else \
+        t["kind"].astype(str).map(lambda k: "furniture" if k == "page-furniture" else "translation")
+    real, furniture = t[cat == "translation"], t[cat != "translation"]
+    none = [o for o in outlets if o not in set(real["outlet"].astype(str))]
+    kinds = real["kind"].value_counts().sort_index()
+    lines = [f"{_n(len(real), 'trace')} of translation in {real['outlet'].nunique()} of the {len(outlets)} outlets"
+             + (": " + ", ".join(f"{int(n)} {k}" for k, n in kinds.items()) if len(kinds) else "")
+             + (f"; none in {_list(none)}" if none else "") + "."]
+    if len(real):
+        lines.append("Each with its evidence: " + "; ".join(f"{r.outlet}: {r.evidence}" for r in real.itertuples()) + ".")
+    if len(furniture):
+        lines.append(f"Apart from these, {_n(len(furniture), 'piece')} of page furniture (date lines, share buttons, "
+                     "source lines, republishing notices, an author biography), which cleaning removed before the "
+                     "comparison: republishing, not translation.")
     return tuple(lines)
+
+
+_FIGURE_DRAWERS: dict[str, Callable[[Path], Any]] = {
+    "corpus_words_per_article": _fig_corpus,
+    "similarity_heatmap": _fig_similarity,
+    "cluster_stability_k2": _fig_stability,
+    "keyness_by_outlet": _fig_keyness,
+    "actor_label_variety": _fig_labels,
+    "register_rates": _fig_register_rates,
+    "spelling_variants": _fig_spelling,
+    "quotes_by_speaker": _fig_quotes,
+    "core_share_by_outlet": _fig_core_share,
+    "fact_coverage": _fig_coverage,
+    "traces_by_outlet": _fig_traces,
+    "sensitivity_pairs": _fig_sensitivity_pairs,
+    "unique_by_threshold": _fig_unique_threshold,
+    "who_said_what": _fig_who_said,
+}
 
 
 #: section -> (heading, statement function, figure stem, notebook keywords, heading keywords, tables)
@@ -800,15 +1748,17 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
     "corpus": ("The corpus", _state_corpus, "corpus_words_per_article",
                ("corpus",), ("removed", "clean", "corpus"), ("corpus", "cleaning_audit")),
     "similarity": ("Which versions are alike", _state_similarity, "similarity_heatmap",
-                   ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity",)),
+                   ("cluster", "tfidf", "similar"), ("cosine", "similar"), ("similarity", "similarity_checks")),
     "stability": ("How stable the grouping is", _state_stability, "cluster_stability_k2",
-                  ("cluster", "tfidf"), ("bootstrap", "stab"), ("cluster_pairs", "cluster_cooccurrence_k2")),
+                  ("cluster", "tfidf"), ("bootstrap", "stab"),
+                  ("cluster_pairs", "cluster_cooccurrence_k2", "stability_checks", "stability_partitions")),
     "labels": ("How each outlet names the actors", _state_labels, "actor_label_variety",
                ("label", "actor"), ("matrix", "putin", "label"), ("label_matrix", "actor_labels")),
     "lexicon": ("Loaded versus neutral wording", _state_lexicon, "register_rates",
                 ("loaded", "lexicon"), ("lexicon", "loaded", "kwic"), ("register_rates", "lexicon_hits", "lexicon_used")),
     "spelling": ("Spelling and transliteration", _state_spelling, "spelling_variants",
-                 ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"), ("spelling_marked",)),
+                 ("spelling", "loaded", "label"), ("spelling", "kyiv", "translit"),
+                 ("spelling_table", "mixed_spellings", "spelling_marked")),
     "quotes": ("Sources and attribution", _state_quotes, "quotes_by_speaker",
                ("quote", "source", "attribution"), ("credit", "attribut", "quote"), ("attribution", "quotes", "quote_matches")),
     "coverage": ("The shared core and what each outlet added", _state_coverage,
@@ -819,6 +1769,13 @@ _FINDINGS: dict[str, tuple[str, Callable[[Path], tuple[str, ...] | None], str, t
                 ("keyness", "vocab", "distinct", "words"), ("against the rest", "keyness", "distinct"), ("keyness",)),
     "traces": ("Traces of translation and republishing", _state_traces, "traces_by_outlet",
                ("sources", "corpus"), ("trace", "translat", "republish"), ("traces",)),
+    "who_said": ("Who said what", _state_who_said, "who_said_what", ("source", "quote"), ("who", "quot", "speaker"),
+                 ("who_said_what", "quotes")),
+    "framing": ("Framing choices: headline, lead, what each left out and added", _state_framing, "",
+                ("source", "core"), ("framing", "added", "core", "shared"), ("framing_choices",)),
+    "sensitivity": ("How much the findings depend on the settings", _state_sensitivity,
+                    "sensitivity_pairs,unique_by_threshold", ("cluster", "tfidf"), ("grid", "settings", "stab"),
+                    ("similarity_checks", "stability_checks", "stability_partitions", "unique_by_threshold")),
 }
 
 
@@ -845,7 +1802,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     ...     pd.DataFrame([[1.0, 0.4], [0.4, 1.0]], index=pd.Index(["A", "B"], name="outlet"),
     ...                  columns=["A", "B"]).to_csv(Path(d, "tables", "similarity.csv"))
     ...     print(summarize(d)["statement"].iloc[0])
-    Every pair of the 2 has cosine similarity 0.40, so no article stands closer to or further from the others.
+    A and B have a cosine similarity of 0.40 between their TF-IDF word profiles (English stop words left out; 1 is the same profile, 0 no word in common).
     """
     out = Path(out)
     rows = []
@@ -1045,6 +2002,16 @@ def findings_page(
         tables = ", ".join(f'<a href="tables/{_e(t)}.csv">{_e(t)}.csv</a>' for t in row.tables.split(",")
                            if (out / "tables" / f"{t}.csv").is_file())
         parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
+        if row.section == "sensitivity":
+            parts += _sensitivity_html(out)
+        if row.section == "who_said":
+            parts += _who_said_html(out)
+        if row.section == "framing":
+            parts += _framing_html(out)
+        if row.section == "coverage" and (out / "side_by_side.html").is_file():
+            parts.append('<p><a href="side_by_side.html">The versions side by side</a>: every sentence '
+                         "marked shared, paraphrased or unique, with labels, lexicon hits, spellings and traces "
+                         "highlighted.</p>")
         if row.section == "corpus":
             t = _read(out, "corpus")
             if t is not None:
@@ -1112,6 +2079,12 @@ def write_findings(
     compute_tables(corpus, out=out, settings=settings, columns=columns, verbose=verbose, **changes)
     draw_figures(out, verbose=verbose)
     _step(f"writing {out / 'index.html'}", verbose)
+    from framelens.side_by_side import PAGE_NAME, side_by_side_page
+
+    aligned = side_by_side_page(out, order=_order(out), colours=_colours(out))
+    (out / PAGE_NAME).unlink(missing_ok=True)
+    if aligned is not None:
+        (out / PAGE_NAME).write_text(aligned, encoding="utf-8")
     page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")

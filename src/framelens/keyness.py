@@ -394,7 +394,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
     """Horizontal bars of the ``n`` most and least distinctive words of one comparison.
 
     Bars are z-scores; words below the minimum-count gate are drawn hatched and
-    pale, with "(n<min)" after the word, so a reader sees at a glance which
+    pale (explained in a legend), so a reader sees at a glance which
     "distinctive" words rest on a handful of occurrences.
 
     Parameters
@@ -439,9 +439,13 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
         if low:
             bar.set_alpha(0.35)
             bar.set_hatch("///")
-    labels = [f"{term} (n<min)" if low else str(term)
-              for term, low in zip(shown.index, shown["low_count"])]
-    ax.set_yticks(range(len(shown)), labels)
+    ax.set_yticks(range(len(shown)), [str(term) for term in shown.index])
+    if shown["low_count"].any():
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor=PALETTE[0], alpha=0.35, hatch="///",
+                                 label="hatched: too few occurrences to score")],
+                  frameon=False, loc="lower right", fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
     for x in (-1.96, 1.96):
         ax.axvline(x, color="grey", linewidth=0.6, linestyle=":")
@@ -456,12 +460,15 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, ax: Axes | None = None,
 
 
 def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
-                           axes: Sequence[Axes] | None = None) -> list[Axes]:
-    """Small multiples: each outlet's ``n`` most distinctive words (z > 0), one panel each,
-    stacked vertically on a shared z axis.
+                           axes: Sequence[Axes] | None = None,
+                           order: Sequence[str] | None = None,
+                           colours: dict[str, str] | None = None,
+                           min_count: int | None = None) -> list[Axes]:
+    """Small multiples: each outlet's ``n`` highest-scoring words (z > 0), one panel each,
+    stacked vertically on a shared z axis that starts at 0.
 
-    Words below the minimum-count gate are hatched and marked "(n<min)", as in
-    :func:`plot_keyness`; the panel title gives the outlet and its word count.
+    Words below the minimum-count gate are hatched and pale; the legend says what
+    hatching means. The panel title gives the outlet and its word count.
 
     Parameters
     ----------
@@ -470,7 +477,13 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
     n : int, default 5
         Words per outlet.
     axes : sequence of Axes, optional
-        One per outlet; default a new figure with one row of panels.
+        One per outlet; default a new figure with one column of panels.
+    order : sequence of str, optional
+        Outlet order (:func:`framelens.viz.outlet_order`); default sorted by name.
+    colours : dict, optional
+        Outlet -> bar colour (:func:`framelens.viz.outlet_colours`); default one blue.
+    min_count : int, optional
+        The gate behind ``low_count``, named in the legend ("fewer than 5 occurrences").
 
     Returns
     -------
@@ -480,42 +493,54 @@ def plot_keyness_by_outlet(table: pd.DataFrame, *, n: int = 5,
     --------
     >>> c = pd.DataFrame({"A": [10, 0, 90], "B": [0, 10, 90]},
     ...                  index=pd.Index(["kyiv", "kiev", "the"], name="term"))
-    >>> axs = plot_keyness_by_outlet(keyness_by_outlet(c, alpha0=10, warn=False), n=1)
+    >>> axs = plot_keyness_by_outlet(keyness_by_outlet(c, alpha0=10, warn=False), n=1, order=["B", "A"])
     >>> [ax.get_title(loc="left") for ax in axs]
-    ['A (100 words)', 'B (100 words)']
+    ['B (100 words)', 'A (100 words)']
+    >>> float(axs[0].get_xlim()[0])
+    0.0
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     import matplotlib.pyplot as plt
+
+    from framelens.viz import outlet_order
 
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     for col in ("outlet", "term", "z", "low_count"):
         if col not in table.columns:
             raise ValueError(f"table lacks column {col!r}; pass keyness_by_outlet() output")
-    outlets = sorted(table["outlet"].astype(str).unique())
+    outlets = outlet_order(table["outlet"].astype(str), order=order)
     if axes is None:
         fig, grid = plt.subplots(len(outlets), 1, sharex=True, squeeze=False,
-                                 figsize=(6.5, (0.28 * n + 0.7) * len(outlets) + 0.6),
+                                 figsize=(6.5, (0.3 * n + 0.75) * len(outlets) + 0.9),
                                  layout="constrained")
         axes = list(grid[:, 0])
     axes = list(axes)
     if len(axes) != len(outlets):
         raise ValueError(f"need one Axes per outlet ({len(outlets)}), got {len(axes)}")
+    top = float(table["z"].max()) if len(table) else 1.0
+    any_low = False
     for ax, outlet in zip(axes, outlets):
+        colour = (colours or {}).get(outlet, PALETTE[0])
         part = table[(table["outlet"].astype(str) == outlet) & (table["z"] > 0)]
         part = part.sort_values("z", ascending=False, kind="mergesort").head(n)[::-1]
-        bars = ax.barh(range(len(part)), part["z"], color=PALETTE[0])
+        bars = ax.barh(range(len(part)), part["z"], color=colour)
         for bar, low in zip(bars, part["low_count"]):
             if low:
+                any_low = True
                 bar.set_alpha(0.35)
                 bar.set_hatch("///")
-        ax.set_yticks(range(len(part)), [f"{t} (n<min)" if low else str(t)
-                                         for t, low in zip(part["term"], part["low_count"])])
-        ax.axvline(1.96, color="grey", linewidth=0.6, linestyle=":")
+        ax.set_yticks(range(len(part)), [str(t) for t in part["term"]], fontsize=10)
+        ax.axvline(1.96, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_xlim(0, max(2.2, top * 1.08))
         words_n = int(part["n_words"].iloc[0]) if "n_words" in part and len(part) else None
         ax.set_title(f"{outlet} ({words_n} words)" if words_n is not None else outlet,
-                     fontsize=9, loc="left")
-    axes[-1].set_xlabel("z-score of log-odds ratio, outlet vs the rest (dotted: 1.96)")
+                     fontsize=10, loc="left", color=colour, fontweight="bold")
+    label = "z-score of the log-odds ratio, outlet vs the rest (dotted line: z = 1.96)"
+    if any_low:  # said under the axis, where no bar can hide it
+        gate = f"fewer than {min_count} occurrences in all texts" if min_count is not None else "too few occurrences"
+        label += f"\nhatched, pale bars: {gate}"
+    axes[-1].set_xlabel(label)
     return axes
 
 

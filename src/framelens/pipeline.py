@@ -38,15 +38,18 @@ __all__ = ["Settings", "Results", "SECTIONS", "PAIRWISE", "BETWEEN_OUTLETS", "IN
 
 #: The sections of the analysis, in the order they run (and appear in ``sections.csv``).
 SECTIONS: tuple[str, ...] = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling",
-                             "quotes", "coverage", "keyness", "traces")
+                             "quotes", "coverage", "keyness", "traces", "sentences", "sensitivity",
+                             "mentions", "framing", "variants")
 
 #: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
-PAIRWISE: tuple[str, ...] = ("similarity", "stability", "quotes", "coverage")
+PAIRWISE: tuple[str, ...] = ("similarity", "stability", "quotes", "coverage", "sentences",
+                             "sensitivity", "framing")
 
 #: Sections that compare outlets: not computed, with the reason, when the corpus has one outlet.
 #: (Similarity and stability compare articles, labelled by outlet, or "outlet · doc_id" for an
 #: outlet with several articles: see :func:`framelens.features.article_labels`.)
-BETWEEN_OUTLETS: tuple[str, ...] = ("spelling", "quotes", "coverage", "keyness")
+BETWEEN_OUTLETS: tuple[str, ...] = ("spelling", "quotes", "coverage", "keyness", "sentences",
+                                    "framing", "variants")
 
 #: Tables whose index is data (row labels: an outlet, an actor, a fact): written with it.
 INDEXED_TABLES: frozenset[str] = frozenset({
@@ -256,6 +259,11 @@ _SECTION_TABLES: dict[str, tuple[str, ...]] = {
     "quotes": ("quotes", "quote_matches", "attribution"),
     "coverage": ("core_share", "coverage_matrix"),
     "traces": ("traces",),
+    "sentences": ("sentence_labels", "alignment", "unique_by_threshold", "own_words"),
+    "sensitivity": ("stability_checks", "stability_partitions", "similarity_checks"),
+    "mentions": ("actor_titles",),
+    "framing": ("who_said_what", "framing_choices", "quoted_regions"),
+    "variants": ("spelling_table", "mixed_spellings"),
 }
 
 
@@ -447,6 +455,51 @@ def _trace_section(ctx: _Context) -> dict[str, pd.DataFrame]:
     return {"traces": traces(ctx.docs, ctx.corpus.audit)}
 
 
+def _sentence_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.checks import sentence_tables
+
+    return sentence_tables(ctx.docs)
+
+
+def _sensitivity_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    from framelens.checks import sensitivity_tables
+
+    s = ctx.settings
+    return sensitivity_tables(ctx.by_article, n_boot=s.n_boot, random_state=s.random_state,
+                              stop_words=s.stop_words)
+
+
+def _mention_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    """How each outlet names each actor, a bare name counted as "(no title)"."""
+    from framelens.framing import actor_titles
+
+    order = list(dict.fromkeys(ctx.docs["outlet"].astype(str)))
+    return {"actor_titles": actor_titles(ctx.mentions, outlets=order)}
+
+
+def _alias_file(ctx: _Context, name: str) -> Path | None:
+    path = ctx.corpus.folder / name
+    return path if path.is_file() else None
+
+
+def _framing_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    """Who said what (speaker x outlet) and each outlet's framing choices."""
+    from framelens.framing import framing_choices, who_said_what
+    from framelens.quotes import quoted_regions
+
+    actors = _alias_file(ctx, "actors.csv")
+    return {"who_said_what": who_said_what(ctx.docs, actors=actors),
+            "framing_choices": framing_choices(ctx.docs, facts=_alias_file(ctx, "facts.csv")),
+            "quoted_regions": quoted_regions(ctx.docs, actors=actors)}
+
+
+def _variant_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    """Every name spelled in more than one way, and the texts that mix spellings."""
+    from framelens.spelling import mixed_spellings, spelling_table
+
+    return {"spelling_table": spelling_table(ctx.docs), "mixed_spellings": mixed_spellings(ctx.docs)}
+
+
 _SECTION_FUNCTIONS: dict[str, Section] = {
     "corpus": _corpus_section,
     "similarity": _similarity_section,
@@ -458,6 +511,11 @@ _SECTION_FUNCTIONS: dict[str, Section] = {
     "quotes": _quote_section,
     "coverage": _coverage_section,
     "traces": _trace_section,
+    "sentences": _sentence_section,
+    "sensitivity": _sensitivity_section,
+    "mentions": _mention_section,
+    "framing": _framing_section,
+    "variants": _variant_section,
 }
 
 

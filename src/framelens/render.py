@@ -562,6 +562,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true",
                         help="write into OUT although it is not empty and holds no report written by "
                              "framelens: files of the report's names are replaced, no other is touched")
+    parser.add_argument("--readme", default=None,
+                        help="also rewrite the findings summary between the markers of this README "
+                             "(framelens.findings.write_readme); make findings passes README.md for the seeds")
     args = parser.parse_args(argv)
 
     from framelens import findings
@@ -599,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             written = publish(stage, out)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        if args.readme:  # the README's findings block, from the published tables
+            findings.write_readme(args.readme, out)
     except (RuntimeError, FileNotFoundError, ValueError) as err:
         print(f"framelens.render: {err}\n{_left_as_it_was(out, created)}", file=sys.stderr)
         return 1
