@@ -445,6 +445,21 @@ def test_property_sentence_tokens_and_offsets_as_finditer(text: str, start: int)
     assert all(fast.adjacent(i, i + 1) for i in range(len(fast.toks) - 1))
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.", " ", "\n", "\n\n", "\r", "\u2028", "X"]), max_size=30)
+       .map("".join), st.randoms(use_true_random=False))
+def test_property_paragraph_by_str_find_as_by_line_break_runs(text: str, rnd) -> None:
+    from framelens.actors import _SentenceIndex
+
+    fast, runs = _SentenceIndex(text), _SentenceIndex(text)
+    runs._newlines_only = False  # the general path: runs of any line break, bisected
+    positions = list(range(len(text)))
+    rnd.shuffle(positions)  # any order of lookups: the paragraphs kept stay right
+    assert [fast._paragraph(p) for p in positions] == [runs._paragraph(p) for p in positions]
+    if text and not any(c in text for c in "\r\u2028"):
+        assert fast._newlines_only  # the str.find path was taken
+
+
 ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
 
 
@@ -603,3 +618,26 @@ def test_property_untokenised_mentions_have_no_label(docs: list[list[str]]) -> N
         mp.setattr(actors_module, "_may_have_label", lambda *args: True)
         every = find_mentions(corpus, _LABEL_TABLE)
     pd.testing.assert_frame_equal(fast, every)
+
+
+from datetime import timedelta  # noqa: E402
+
+from test_patterns import HUGE, PATTERNS, _compiled  # noqa: E402
+
+
+@settings(max_examples=25, deadline=timedelta(seconds=60))
+@given(PATTERNS, HUGE, st.booleans())
+def test_property_find_mentions_random_aliases_on_huge_text_is_bounded(pattern: str, text: str,
+                                                                       titles: bool) -> None:
+    """A random alias pattern (nested quantifiers too) next to the seed aliases, over
+    340,000 characters of random unicode on one line: find_mentions ends within the
+    deadline, and every row points into the text."""
+    if _compiled(pattern) is None:
+        return
+    table = pd.concat([load_actors(ALIASES)[["actor", "type", "pattern"]],
+                       pd.DataFrame({"actor": ["X"], "type": ["person"], "pattern": [pattern]})])
+    text = "President Putin met Trump. The president said " + text
+    m = find_mentions(pd.DataFrame({"doc_id": ["d"], "outlet": ["O"], "text": [text]}),
+                      table.reset_index(drop=True), resolve_titles=titles)
+    assert all(text[s:e] == v for s, e, v in zip(m["start"], m["end"], m["surface"]))
+    assert {"Putin", "Trump"} <= set(m["actor"])

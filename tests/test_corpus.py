@@ -1218,3 +1218,25 @@ def test_clean_time_grows_linearly_with_furniture() -> None:
 
     small, big = seconds(250_000), seconds(2_000_000)
     assert big < 20 * max(small, 0.01), (small, big)  # quadratic would be 64 x
+
+
+from datetime import timedelta  # noqa: E402
+
+from test_patterns import HUGE, PATTERNS, _compiled  # noqa: E402
+
+
+@settings(max_examples=25, deadline=timedelta(seconds=60))
+@given(PATTERNS, HUGE, st.booleans())
+def test_property_clean_with_random_rules_on_huge_text_is_bounded(pattern: str, text: str,
+                                                                  trailing: bool) -> None:
+    """A user's rule with a random pattern (nested quantifiers too), after the built-in
+    rules, on 340,000 characters of random unicode: cleaning ends within the deadline and
+    its audit is exact."""
+    if _compiled(pattern) is None:
+        return
+    rules = list(RULES) + [Rule("mine", "A random pattern.", pattern, trailing=trailing)]
+    df = pd.DataFrame({"doc_id": ["d"], "text_raw": [text + "\nShare\nSource: A"]})
+    cleaned, audit = clean(df, rules=rules)
+    raw = df.loc[0, "text_raw"]
+    assert all(raw[s:e] == r for s, e, r in zip(audit["start"], audit["end"], audit["removed"]))
+    assert len(cleaned.loc[0, "text"]) <= len(raw)

@@ -48,7 +48,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from framelens.patterns import CharOffsets, PatternError, PatternSet, WordPattern
-from framelens.text import BREAK_RUN, TITLES, sentence_spans  # same paragraphs
+from framelens.text import BREAK_RUN, LINE_BREAK_CHARS, TITLES, sentence_spans  # same paragraphs
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
            "ALIAS_COLUMNS", "load_actors", "find_mentions", "label_counts", "label_matrix",
@@ -277,18 +277,26 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     return c == "," or (person and c.isupper())
 
 
+_OTHER_BREAKS = LINE_BREAK_CHARS.replace("\n", "")  # line breaks other than "\n"
+
+
 class _SentenceIndex:
     """The sentence (as a :class:`_Sentence`) around a character offset of one text.
 
     Same sentences as :func:`framelens.text.sentence_spans` over the whole text, but
     computed lazily paragraph by paragraph: every line break is a hard break there, so
     a paragraph's sentences do not depend on the rest of the text, and paragraphs
-    without a mention are never split or tokenised. The line breaks are found once
-    (:data:`framelens.text.BREAK_RUN`) and looked up by bisection.
+    without a mention are never split or tokenised. A text whose only line break is
+    ``\\n`` (most texts) finds a paragraph's ends with :meth:`str.find` and
+    :meth:`str.rfind` once and keeps them (so a text of one endless line is scanned
+    once, not once per mention); other texts find every run of line breaks once
+    (:data:`framelens.text.BREAK_RUN`) and bisect them.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._newlines_only = not any(c in text for c in _OTHER_BREAKS)
+        self._found: tuple[list[int], list[int]] = ([], [])  # paragraphs found so far
         self._breaks: tuple[list[int], list[int]] | None = None
         self._paras: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
         self._sents: dict[tuple[int, int], _Sentence] = {}
@@ -298,6 +306,18 @@ class _SentenceIndex:
     def _paragraph(self, pos: int) -> tuple[int, int] | None:
         """Start and end of the paragraph holding ``pos`` (None inside a line break)."""
         text = self.text
+        if self._newlines_only:
+            starts, ends = self._found
+            k = bisect.bisect_right(starts, pos) - 1
+            if k >= 0 and pos < ends[k]:
+                return starts[k], ends[k]
+            if text.startswith("\n", pos):
+                return None
+            end = text.find("\n", pos)
+            para = text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+            starts.insert(k + 1, para[0])
+            ends.insert(k + 1, para[1])
+            return para
         if self._breaks is None:
             found = [m.span() for m in BREAK_RUN.finditer(text)]
             self._breaks = ([a for a, _ in found], [b for _, b in found])

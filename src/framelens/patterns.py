@@ -37,6 +37,7 @@ framelens.patterns.PatternError: lexicon.csv row 7: pattern '(?<=x)a' uses a loo
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -401,27 +402,41 @@ class CharOffsets:
 
     RE2 matches bytes; searching ``bytes`` with a byte offset to start from costs
     nothing, where the ``str`` interface re-encodes the text on every call. An ASCII
-    text's offsets are the same in both; otherwise a character's offset is the number
-    of UTF-8 lead bytes (those not of the form ``0b10xxxxxx``) before it, counted once
-    for the whole text.
+    text's offsets are the same in both. Otherwise a character offset is found by
+    decoding the bytes from the nearest offset already converted (a short text, few
+    matches); for a text over :attr:`COUNT_ABOVE` bytes, by counting once the UTF-8
+    lead bytes (those not of the form ``0b10xxxxxx``) before every byte.
 
     >>> c = CharOffsets("né à")
-    >>> c.data, c(3), c(5)
+    >>> c.data, c(3), c(6)
     (b'n\\xc3\\xa9 \\xc3\\xa0', 2, 4)
     """
+
+    #: Bytes: a longer non-ASCII text gets a table of every byte's character offset.
+    COUNT_ABOVE = 1 << 16
 
     def __init__(self, text: str) -> None:
         self.data = text.encode("utf-8")
         self._ascii = len(self.data) == len(text)
         self._count: np.ndarray | None = None
+        self._bytes: list[int] = [0]  # converted so far, sorted: byte -> character offset
+        self._chars: list[int] = [0]
 
     def __call__(self, offset: int) -> int:
         if self._ascii:
             return offset
-        if self._count is None:
-            lead = (np.frombuffer(self.data, dtype=np.uint8) & 0xC0) != 0x80
-            self._count = np.concatenate(([0], np.cumsum(lead, dtype=np.int64)))
-        return int(self._count[offset])
+        if len(self.data) > self.COUNT_ABOVE:
+            if self._count is None:
+                lead = (np.frombuffer(self.data, dtype=np.uint8) & 0xC0) != 0x80
+                self._count = np.concatenate(([0], np.cumsum(lead, dtype=np.int64)))
+            return int(self._count[offset])
+        j = bisect.bisect_right(self._bytes, offset) - 1
+        b, c = self._bytes[j], self._chars[j]
+        if b != offset:
+            c += len(self.data[b:offset].decode("utf-8"))
+            self._bytes.insert(j + 1, offset)
+            self._chars.insert(j + 1, c)
+        return c
 
 
 class PatternSet:
