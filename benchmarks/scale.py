@@ -5,6 +5,7 @@ Run by hand (not part of ``make test``)::
     .venv/bin/python benchmarks/scale.py            # whole corpus, then 10 % of it
     .venv/bin/python benchmarks/scale.py --n 3000   # first 3,000 articles, then 300
     .venv/bin/python benchmarks/scale.py --n 3000 --frac 0   # skip the small run
+    .venv/bin/python benchmarks/scale.py --stage per-article --frac 0   # load + per-article only
 
 Stages, all through the public API:
 
@@ -133,8 +134,10 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float]]:
-    """Run every stage on the first ``n`` articles.
+def run(n: int, *, chunk_size: int, n_jobs: int, only_per_article: bool = False
+        ) -> tuple[Times, dict[str, float]]:
+    """Run every stage on the first ``n`` articles (only load and per-article when
+    ``only_per_article``).
 
     Returns {stage: (wall seconds, CPU seconds, peak PSS bytes)} and the per-article
     stage's worker CPU seconds by step.
@@ -162,10 +165,12 @@ def run(n: int, *, chunk_size: int, n_jobs: int) -> tuple[Times, dict[str, float
         corpus, steps=("clean", "actors", "lexicon", "term_counts", "vocab"),
         engine="processes", n_jobs=n_jobs, chunk_size=chunk_size, actors=ACTORS,
         keep_hits=False))
-    cpu = ", ".join(f"{k} {v:.0f}" for k, v in res.cpu_seconds.items())
+    cpu = ", ".join(f"{k} {v:.1f}" for k, v in res.cpu_seconds.items())
     print(f"  {'':<12} (worker CPU seconds: {cpu})", flush=True)
     wall = ", ".join(f"{k} {v:.1f}" for k, v in res.wall_seconds.items())
     print(f"  {'':<12} (wall seconds inside: {wall})", flush=True)
+    if only_per_article:
+        return times, dict(res.cpu_seconds)
     tf = res.tfidf
     with sklearn.config_context(working_memory=WORKING_MEMORY):
         stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs))
@@ -230,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run on this fraction of N (0 to skip)")
     parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--stage", choices=("all", "per-article"), default="all",
+                        help="per-article: only load and the per-article stage (cleaning, "
+                             "actors, lexicon, word counts), with its CPU seconds by step")
     args = parser.parse_args(argv)
     if not DATA.is_file():
         print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
@@ -250,8 +258,18 @@ def main(argv: list[str] | None = None) -> int:
     totals = {}
     for n in sizes:
         print(f"n={n}", flush=True)
-        runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs)
+        runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs,
+                      only_per_article=args.stage == "per-article")
+        if args.stage == "per-article":
+            wall, cpu, peak = runs[n][0]["per-article"]
+            print(f"n={n}: per-article {wall:.1f} s wall, {cpu:.1f} s CPU, peak PSS "
+                  f"{peak / 2**30:.2f} GB; load average now "
+                  + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+            continue
         totals[n] = report(n, runs[n][0])
+    if args.stage == "per-article":
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        return 0
     if len(sizes) == 2:
         small, big = sizes
         print(f"scaling: {big / small:.1f}x the articles took "
