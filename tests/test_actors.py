@@ -641,3 +641,9 @@ def test_property_find_mentions_random_aliases_on_huge_text_is_bounded(pattern: 
                       table.reset_index(drop=True), resolve_titles=titles)
     assert all(text[s:e] == v for s, e, v in zip(m["start"], m["end"], m["surface"]))
     assert {"Putin", "Trump"} <= set(m["actor"])
+
+
+def test_mentions_in_a_text_with_a_lone_surrogate() -> None:
+    m = _one("\ud800 Putin met \ud800Putin and Vladimir Putin \ud800.")
+    assert m[["surface", "start"]].values.tolist() == [["Putin", 2], ["Putin", 13],
+                                                      ["Vladimir Putin", 23]]

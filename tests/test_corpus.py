@@ -1240,3 +1240,11 @@ def test_property_clean_with_random_rules_on_huge_text_is_bounded(pattern: str, 
     raw = df.loc[0, "text_raw"]
     assert all(raw[s:e] == r for s, e, r in zip(audit["start"], audit["end"], audit["removed"]))
     assert len(cleaned.loc[0, "text"]) <= len(raw)
+
+
+def test_clean_text_with_a_lone_surrogate() -> None:
+    """A JSON "\\ud800" escape gives a str UTF-8 cannot hold; RE2 still matches around it."""
+    text = "Kyiv \ud800 asked. Share\nComment (0)\nSource: A \ud800"
+    spans = _find_spans(text, RULES)
+    assert spans == _reference_spans(text)
+    assert [text[a:b] for a, b, _ in spans] == ["Share", "Comment (0)", "Source: A \ud800"]

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from framelens.patterns import PatternError, PatternSet, compile_pattern, re2_source
+from framelens.patterns import CharOffsets, PatternError, PatternSet, compile_pattern, re2_source
 from framelens.text import WORD, count_words
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
@@ -1134,13 +1134,17 @@ def _find_spans(text: str, rules: tuple[Rule, ...], plan: _Plan | None = None
     is taken. Each rule runs only when the set of gates says it can match.
     """
     plan = _plan(rules) if plan is None else plan
-    present = plan.gates.present(text)
+    offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
+    present = plan.gates.present(offsets.data)
     taken = _Taken(text)
 
     def found(i: int, rx: Any, group: int) -> list[tuple[int, int]]:
         if i not in present:
             return []
-        return [(s, e) for s, e in (m.span(group) for m in rx.finditer(text)) if e > s]
+        if isinstance(rx, re.Pattern):  # a gated rule, on Python's re
+            return [(s, e) for s, e in (m.span(group) for m in rx.finditer(text)) if e > s]
+        return [(offsets(s), offsets(e)) for s, e in (m.span(group) for m in rx.finditer(offsets.data))
+                if e > s]
 
     for i, (name, rx, group) in plan.ordinary:
         taken.add([(s, e, name) for s, e in found(i, rx, group) if taken.free(s, e)])

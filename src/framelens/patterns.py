@@ -405,7 +405,9 @@ class CharOffsets:
     text's offsets are the same in both. Otherwise a character offset is found by
     decoding the bytes from the nearest offset already converted (a short text, few
     matches); for a text over :attr:`COUNT_ABOVE` bytes, by counting once the UTF-8
-    lead bytes (those not of the form ``0b10xxxxxx``) before every byte.
+    lead bytes (those not of the form ``0b10xxxxxx``) before every byte. A lone
+    surrogate (a JSON ``"\\ud800"`` escape), which UTF-8 cannot hold, is written ``?``,
+    so a text that holds one can still be matched.
 
     >>> c = CharOffsets("né à")
     >>> c.data, c(3), c(6)
@@ -416,7 +418,7 @@ class CharOffsets:
     COUNT_ABOVE = 1 << 16
 
     def __init__(self, text: str) -> None:
-        self.data = text.encode("utf-8")
+        self.data = text.encode("utf-8", "replace")
         self._ascii = len(self.data) == len(text)
         self._count: np.ndarray | None = None
         self._bytes: list[int] = [0]  # converted so far, sorted: byte -> character offset
