@@ -470,6 +470,8 @@ class _ReWords:
         self.rx = re.compile(rf"\b(?:{pattern})\b")
         self.source = "x"
 
+    cached = classmethod(lambda cls, pattern, *, where: cls(pattern, where=where))
+
     def spans(self, data: bytes):
         text = data.decode("utf-8")
         for m in self.rx.finditer(text):
@@ -482,6 +484,8 @@ class _EveryPattern:
 
     def __init__(self, sources: list[str]) -> None:
         self.n = len(sources)
+
+    cached = classmethod(lambda cls, sources: cls(sources))
 
     def present(self, data: bytes) -> set[int]:
         return set(range(self.n))

@@ -169,7 +169,7 @@ def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         if not pattern.strip():
             raise ActorTableError(f"{where}, row {line} ({actor}): empty 'pattern'")
         try:
-            WordPattern(pattern, where=f"{where}, row {line} ({actor})")
+            WordPattern.cached(pattern, where=f"{where}, row {line} ({actor})")
         except PatternError as err:
             raise ActorTableError(str(err)) from None
         table.loc[i, "actor"] = actor
@@ -681,9 +681,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
             raise ValueError(f"{name}={col!r} is not a column of corpus; "
                              f"available columns: {sorted(map(str, corpus.columns))}")
     roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
-    rxs = [(a, str(t).strip().lower(), WordPattern(p, where=f"alias table, actor {a!r}"))
+    rxs = [(a, str(t).strip().lower(), WordPattern.cached(p, where=f"alias table, actor {a!r}"))
            for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
-    gate = PatternSet([rx.source for _, _, rx in rxs])
+    gate = PatternSet.cached([rx.source for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     rows = []

@@ -350,6 +350,21 @@ class WordPattern:
         self._first = re2.compile(self.source, _options())
         self._next = re2.compile(f"[^{_W}]({body})(?:[^{_W}]|\\z)", _options())
 
+    _cache: dict[str, WordPattern] = {}
+
+    @classmethod
+    def cached(cls, pattern: str, *, where: str) -> WordPattern:
+        """The same as ``WordPattern(pattern, where=where)``, compiled once per pattern
+        (compiling RE2's Unicode classes takes milliseconds; a corpus is matched chunk by
+        chunk). A pattern that fails raises each time, with ``where``."""
+        found = cls._cache.get(pattern)
+        if found is None:
+            found = cls(pattern, where=where)
+            if len(cls._cache) >= 4096:
+                cls._cache.clear()
+            cls._cache[pattern] = found
+        return found
+
     def spans(self, data: bytes, pos: int = 0) -> Iterator[tuple[int, int]]:
         """(start, end) byte offsets of every whole-word match in UTF-8 ``data`` that
         starts at or after byte ``pos`` (a character boundary), in order."""
@@ -455,6 +470,20 @@ class PatternSet:
     >>> ps.present("Kyiv asked NATO")
     {0, 1}
     """
+
+    _cache: dict[tuple[str, ...], PatternSet] = {}
+
+    @classmethod
+    def cached(cls, sources: Sequence[str]) -> PatternSet:
+        """The same as ``PatternSet(sources)``, compiled once per list of sources."""
+        key = tuple(sources)
+        found = cls._cache.get(key)
+        if found is None:
+            found = cls(key)
+            if len(cls._cache) >= 256:
+                cls._cache.clear()
+            cls._cache[key] = found
+        return found
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._set = re2.Set.SearchSet(_options())
