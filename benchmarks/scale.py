@@ -6,6 +6,7 @@ Run by hand (not part of ``make test``)::
     .venv/bin/python benchmarks/scale.py --n 3000   # first 3,000 articles, then 300
     .venv/bin/python benchmarks/scale.py --n 3000 --frac 0   # skip the small run
     .venv/bin/python benchmarks/scale.py --stage per-article --frac 0   # load + per-article only
+    .venv/bin/python benchmarks/scale.py --stage bounds --mb 0.25 2 8   # issue 15's long texts
 
 Stages, all through the public API:
 
@@ -187,6 +188,34 @@ def run(n: int, *, chunk_size: int, n_jobs: int, only_per_article: bool = False
     return times, dict(res.cpu_seconds)
 
 
+def bounds(sizes_mb: list[float]) -> None:
+    """Issue 15's two inputs: seed 000 (it holds page furniture) repeated to each size,
+    cleaned as one text; the same on one line with its sentence stops removed (one
+    endless sentence), through find_mentions with seeds/actors.csv, with and without
+    title references. CPU seconds (time.process_time) of this process."""
+    import pandas as pd
+
+    from framelens.actors import find_mentions
+    from framelens.corpus import clean
+
+    seed = (ROOT / "seeds" / "000_a03c4e4ffd75aa5a.txt").read_text(encoding="utf-8")
+    for mb in sizes_mb:
+        n = int(mb * 2**20)
+        text = (seed * (n // len(seed) + 1))[:n]
+        start = time.process_time()
+        _, audit = clean(pd.DataFrame({"doc_id": ["a"], "text_raw": [text]}))
+        print(f"  clean, {mb:g} MB of seed 000: {time.process_time() - start:.2f} CPU s "
+              f"({len(audit)} spans removed)", flush=True)
+        line = " ".join(text.split()).translate(str.maketrans("", "", ".!?"))
+        doc = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": [line]})
+        for titles in (False, True):
+            start = time.process_time()
+            m = find_mentions(doc, ACTORS, resolve_titles=titles)
+            print(f"  find_mentions, {mb:g} MB on one line without sentence stops, "
+                  f"resolve_titles={titles}: {time.process_time() - start:.2f} CPU s "
+                  f"({len(m)} mentions)", flush=True)
+
+
 def report(n: int, times: Times) -> tuple[float, float]:
     pipeline = sum(t for k, (t, _, _) in times.items() if k != "reference")
     cpu = sum(c for k, (_, c, _) in times.items() if k != "reference")
@@ -235,10 +264,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run on this fraction of N (0 to skip)")
     parser.add_argument("--chunk-size", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--stage", choices=("all", "per-article"), default="all",
+    parser.add_argument("--stage", choices=("all", "per-article", "bounds"), default="all",
                         help="per-article: only load and the per-article stage (cleaning, "
-                             "actors, lexicon, word counts), with its CPU seconds by step")
+                             "actors, lexicon, word counts), with its CPU seconds by step; "
+                             "bounds: clean and find_mentions on one long text (--mb)")
+    parser.add_argument("--mb", type=float, nargs="+", default=[0.25, 1, 2],
+                        help="with --stage bounds: text sizes in MB")
     args = parser.parse_args(argv)
+    if args.stage == "bounds":
+        print(f"framelens bounds, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load "
+              "average " + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+        bounds(args.mb)
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        return 0
     if not DATA.is_file():
         print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
         return 2
