@@ -124,6 +124,7 @@ def test_property_random_patterns_on_huge_text_are_bounded(pattern: str, text: s
     words = list(wp.spans(offsets.data))
     assert all(e > s for s, e in words) and all(e1 <= s2 for (_, e1), (s2, _) in zip(words, words[1:]))
     assert PatternSet([wp.source]).present(offsets.data) == ({0} if words else set())
+    assert PatternSet([wp.gate]).present(offsets.data) >= ({0} if words else set())
 
 
 def test_guards_split_only_plain_text_look_behinds() -> None:
@@ -131,3 +132,11 @@ def test_guards_split_only_plain_text_look_behinds() -> None:
     assert split_guards("(?<!\\w)X") == [((), "(?<!\\w)X")]  # not plain text: left in place
     with pytest.raises(PatternError, match="look-around"):
         WordPattern("(?<!\\w)X", where="actors.csv row 2")
+
+
+def test_pattern_set_too_large_reports_every_pattern() -> None:
+    many = [f"(?:{i}x)+y[^a]{{50}}z" for i in range(3000)]
+    ps = PatternSet(many)
+    got = ps.present("nothing")
+    assert got == set() or got == set(range(3000))  # compiled, or too large: all searched
+    assert PatternSet(["NATO", "Kyiv"]).present("NATO") == {0}

@@ -683,7 +683,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
     rxs = [(a, str(t).strip().lower(), WordPattern.cached(p, where=f"alias table, actor {a!r}"))
            for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
-    gate = PatternSet.cached([rx.source for _, _, rx in rxs])
+    gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     rows = []

@@ -342,13 +342,18 @@ class WordPattern:
             self._parts = [(tuple(g.encode("utf-8") for g in guards), WordPattern(alt, where=where))
                            for guards, alt in parts]
             self.source = "|".join(wp.source for _, wp in self._parts)
+            self.gate = "|".join(wp.gate for _, wp in self._parts)
             return
         self._parts = []
         compile_pattern(pattern, where=where)  # the checks and their messages
         body = to_re2(pattern)
         self.source = f"(?:\\A|[^{_W}])({body})(?:[^{_W}]|\\z)"
+        #: The pattern alone, without the characters around it: it matches wherever the
+        #: whole-word pattern does, and is smaller in a :class:`PatternSet`.
+        self.gate = body
         self._first = re2.compile(self.source, _options())
-        self._next = re2.compile(f"[^{_W}]({body})(?:[^{_W}]|\\z)", _options())
+        self._body = body
+        self._next: Any = None  # the same without "\\A", for a search again from byte 0
 
     _cache: dict[str, WordPattern] = {}
 
@@ -372,13 +377,26 @@ class WordPattern:
             yield from self._merged(data, pos)
             return
         n = len(data)
-        m = self._first.search(data) if pos == 0 else self._next.search(data, self._back(data, pos))
+        m = self._first.search(data) if pos == 0 else self._again(data, pos)
         while m is not None:
             s, e = m.span(1)
             yield s, e
             if e >= n:
                 return
-            m = self._next.search(data, self._back(data, e))
+            m = self._again(data, e)
+
+    def _again(self, data: bytes, pos: int) -> Any:
+        """The first match starting at or after byte ``pos`` > 0: searched from the
+        character before it, which the match needs as its left neighbour. From a byte
+        above 0 "\\A" cannot match, so the pattern is the first one; from byte 0 (after
+        a match of one character there) a pattern without "\\A" (compiled when needed:
+        compiling RE2's Unicode classes takes a millisecond or two)."""
+        k = self._back(data, pos)
+        if k > 0:
+            return self._first.search(data, k)
+        if self._next is None:
+            self._next = re2.compile(f"[^{_W}]({self._body})(?:[^{_W}]|\\z)", _options())
+        return self._next.search(data, 0)
 
     @staticmethod
     def _back(data: bytes, pos: int) -> int:
@@ -459,10 +477,14 @@ class CharOffsets:
 class PatternSet:
     """Which of many RE2 patterns occur somewhere in a text, in one pass (``re2.Set``).
 
+    When RE2 cannot compile the set within its memory budget (hundreds of patterns),
+    every pattern is reported present, so a caller that searches the present ones
+    searches them all: slower, never wrong.
+
     Parameters
     ----------
     sources : sequence of str
-        RE2 sources (:func:`re2_source`, :attr:`WordPattern.source`), already checked.
+        RE2 sources (:func:`re2_source`, :attr:`WordPattern.gate`), already checked.
 
     Examples
     --------
@@ -486,14 +508,22 @@ class PatternSet:
         return found
 
     def __init__(self, sources: Sequence[str]) -> None:
-        self._set = re2.Set.SearchSet(_options())
+        options = _options()
+        options.max_mem = 64 << 20  # bytes for the set's program and its DFA (RE2's default: 8 MB)
+        self._set = re2.Set.SearchSet(options)
         for source in sources:
             self._set.Add(source)
         self._empty = not sources
-        self._set.Compile()
+        self._every: set[int] | None = None
+        try:
+            self._set.Compile()
+        except re2.error:  # too large: every pattern may match
+            self._every = set(range(len(sources)))
 
     def present(self, text: str | bytes) -> set[int]:
         """Indices of the patterns with at least one match in ``text``."""
         if self._empty:
             return set()
+        if self._every is not None:
+            return set(self._every)
         return set(self._set.Match(text) or ())
