@@ -5,6 +5,8 @@ Run by hand (not part of ``make test``)::
     .venv/bin/python benchmarks/scale.py            # whole corpus, then 10 % of it
     .venv/bin/python benchmarks/scale.py --n 3000   # first 3,000 articles, then 300
     .venv/bin/python benchmarks/scale.py --n 3000 --frac 0   # skip the small run
+    .venv/bin/python benchmarks/scale.py --stage per-article --frac 0   # load + per-article only
+    .venv/bin/python benchmarks/scale.py --stage bounds --mb 0.25 2 8   # issue 15's long texts
 
 Stages, all through the public API:
 
@@ -142,8 +144,9 @@ EXTRA = ("reference", "10-NN exact")
 
 
 def run(n: int, *, chunk_size: int, n_jobs: int, neighbours: str = "window",
-        exact: bool = True) -> tuple[Times, dict[str, float]]:
-    """Run every stage on the first ``n`` articles.
+        exact: bool = True, only_per_article: bool = False) -> tuple[Times, dict[str, float]]:
+    """Run every stage on the first ``n`` articles (only load and per-article when
+    ``only_per_article``).
 
     Returns {stage: (wall seconds, CPU seconds, peak PSS bytes)} and the per-article
     stage's worker CPU seconds by step.
@@ -171,10 +174,12 @@ def run(n: int, *, chunk_size: int, n_jobs: int, neighbours: str = "window",
         corpus, steps=("clean", "actors", "lexicon", "term_counts", "vocab"),
         engine="processes", n_jobs=n_jobs, chunk_size=chunk_size, actors=ACTORS,
         keep_hits=False))
-    cpu = ", ".join(f"{k} {v:.0f}" for k, v in res.cpu_seconds.items())
+    cpu = ", ".join(f"{k} {v:.1f}" for k, v in res.cpu_seconds.items())
     print(f"  {'':<12} (worker CPU seconds: {cpu})", flush=True)
     wall = ", ".join(f"{k} {v:.1f}" for k, v in res.wall_seconds.items())
     print(f"  {'':<12} (wall seconds inside: {wall})", flush=True)
+    if only_per_article:
+        return times, dict(res.cpu_seconds)
     tf = res.tfidf
     dates = res.corpus["date"] if neighbours == "window" else None
     with sklearn.config_context(working_memory=WORKING_MEMORY):
@@ -194,6 +199,34 @@ def run(n: int, *, chunk_size: int, n_jobs: int, neighbours: str = "window",
     stage("reference", lambda: TfidfVectorizer(sublinear_tf=True, min_df=2,
                                                stop_words="english").fit_transform(texts))
     return times, dict(res.cpu_seconds)
+
+
+def bounds(sizes_mb: list[float]) -> None:
+    """Issue 15's two inputs: seed 000 (it holds page furniture) repeated to each size,
+    cleaned as one text; the same on one line with its sentence stops removed (one
+    endless sentence), through find_mentions with seeds/actors.csv, with and without
+    title references. CPU seconds (time.process_time) of this process."""
+    import pandas as pd
+
+    from framelens.actors import find_mentions
+    from framelens.corpus import clean
+
+    seed = (ROOT / "seeds" / "000_a03c4e4ffd75aa5a.txt").read_text(encoding="utf-8")
+    for mb in sizes_mb:
+        n = int(mb * 2**20)
+        text = (seed * (n // len(seed) + 1))[:n]
+        start = time.process_time()
+        _, audit = clean(pd.DataFrame({"doc_id": ["a"], "text_raw": [text]}))
+        print(f"  clean, {mb:g} MB of seed 000: {time.process_time() - start:.2f} CPU s "
+              f"({len(audit)} spans removed)", flush=True)
+        line = " ".join(text.split()).translate(str.maketrans("", "", ".!?"))
+        doc = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"], "text": [line]})
+        for titles in (False, True):
+            start = time.process_time()
+            m = find_mentions(doc, ACTORS, resolve_titles=titles)
+            print(f"  find_mentions, {mb:g} MB on one line without sentence stops, "
+                  f"resolve_titles={titles}: {time.process_time() - start:.2f} CPU s "
+                  f"({len(m)} mentions)", flush=True)
 
 
 def report(n: int, times: Times) -> tuple[float, float]:
@@ -248,7 +281,19 @@ def main(argv: list[str] | None = None) -> int:
                         default="window", help="method of the 10-NN stage")
     parser.add_argument("--no-exact", action="store_true",
                         help="skip the exact all-pairs search timed for comparison")
+    parser.add_argument("--stage", choices=("all", "per-article", "bounds"), default="all",
+                        help="per-article: only load and the per-article stage (cleaning, "
+                             "actors, lexicon, word counts), with its CPU seconds by step; "
+                             "bounds: clean and find_mentions on one long text (--mb)")
+    parser.add_argument("--mb", type=float, nargs="+", default=[0.25, 1, 2],
+                        help="with --stage bounds: text sizes in MB")
     args = parser.parse_args(argv)
+    if args.stage == "bounds":
+        print(f"framelens bounds, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load "
+              "average " + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+        bounds(args.mb)
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        return 0
     if not DATA.is_file():
         print(f"{DATA} not found: the benchmark needs ../shared/corpora", file=sys.stderr)
         return 2
@@ -269,8 +314,18 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         print(f"n={n}", flush=True)
         runs[n] = run(n, chunk_size=args.chunk_size, n_jobs=args.jobs,
-                      neighbours=args.neighbours, exact=not args.no_exact)
+                      neighbours=args.neighbours, exact=not args.no_exact,
+                      only_per_article=args.stage == "per-article")
+        if args.stage == "per-article":
+            wall, cpu, peak = runs[n][0]["per-article"]
+            print(f"n={n}: per-article {wall:.1f} s wall, {cpu:.1f} s CPU, peak PSS "
+                  f"{peak / 2**30:.2f} GB; load average now "
+                  + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+            continue
         totals[n] = report(n, runs[n][0])
+    if args.stage == "per-article":
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        return 0
     if len(sizes) == 2:
         small, big = sizes
         print(f"scaling: {big / small:.1f}x the articles took "

@@ -65,3 +65,78 @@ def test_to_re2_keeps_other_escapes():
     assert to_re2(r"\.\(\]") == r"\.\(\]"
     assert to_re2(r"[]\w]") == r"[]\p{L}\p{N}_]"
     assert to_re2(r"\u00e9\Z") == r"\x{00e9}\z"
+
+
+# ------------------------------------------------------------- any pattern, any text, bounded
+from datetime import timedelta  # noqa: E402
+
+from framelens.patterns import CharOffsets, PatternSet, WordPattern, split_guards  # noqa: E402
+
+_ATOMS = st.sampled_from(["a", "b", "\u00e9", "\u0416", " ", r"\w", r"\W", r"\s", r"\d", ".",
+                          "[ab]", "[^a]", r"[\w\u00e9]", r"\.", "x"])
+#: Random regular expressions, nested quantifiers included ((a+)+, (a|aa)*: the shapes
+#: that make Python's re backtrack for hours).
+PATTERNS = st.recursive(_ATOMS, lambda inner: st.one_of(
+    st.tuples(inner, inner).map("".join),
+    st.tuples(inner, inner).map(lambda t: f"(?:{t[0]}|{t[1]})"),
+    inner.map(lambda c: f"(?:{c})+"), inner.map(lambda c: f"({c})*"),
+    inner.map(lambda c: f"(?:{c})?"), inner.map(lambda c: f"(?:{c}){{1,3}}"),
+), max_leaves=8)
+#: Huge inputs: a random unicode piece repeated to about 300,000 characters, then runs
+#: that backtracking engines choke on.
+HUGE = st.tuples(st.text(min_size=1, max_size=6), st.sampled_from(["a", "ab", "a b", "\u00e9"])).map(
+    lambda t: t[0] * (300_000 // len(t[0])) + t[1] * 40_000 + "!")
+
+
+def _compiled(pattern: str):
+    try:
+        return compile_pattern(pattern, where="test")
+    except PatternError:
+        return None  # e.g. a pattern that can match the empty string: rejected, with a message
+
+
+@settings(max_examples=300, deadline=timedelta(seconds=30))
+@given(PATTERNS, st.text(max_size=12))
+def test_property_random_patterns_match_as_re(pattern: str, text: str) -> None:
+    """Any random pattern RE2 takes finds the matches Python's re finds, plain and as whole
+    words, on random unicode (short: re itself must finish)."""
+    rx = _compiled(pattern)
+    if rx is None:
+        return
+    assert [m.span() for m in rx.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+    offsets = CharOffsets(text)
+    got = [(offsets(a), offsets(b)) for a, b in WordPattern(pattern, where="t").spans(offsets.data)]
+    assert got == [m.span() for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text)]
+
+
+@settings(max_examples=30, deadline=timedelta(seconds=60))
+@given(PATTERNS, HUGE)
+def test_property_random_patterns_on_huge_text_are_bounded(pattern: str, text: str) -> None:
+    """Any random pattern against 340,000 characters of random unicode and runs of one
+    letter finishes within the deadline, as a plain pattern, as whole words and in a set."""
+    rx = _compiled(pattern)
+    if rx is None:
+        return
+    spans = [m.span() for m in rx.finditer(text)]
+    assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:] + [(len(text), 0)]))
+    offsets = CharOffsets(text)
+    wp = WordPattern(pattern, where="t")
+    words = list(wp.spans(offsets.data))
+    assert all(e > s for s, e in words) and all(e1 <= s2 for (_, e1), (s2, _) in zip(words, words[1:]))
+    assert PatternSet([wp.source]).present(offsets.data) == ({0} if words else set())
+    assert PatternSet([wp.gate]).present(offsets.data) >= ({0} if words else set())
+
+
+def test_guards_split_only_plain_text_look_behinds() -> None:
+    assert split_guards("(?<!a\\.b )X|Y") == [(("a.b ",), "X"), ((), "Y")]
+    assert split_guards("(?<!\\w)X") == [((), "(?<!\\w)X")]  # not plain text: left in place
+    with pytest.raises(PatternError, match="look-around"):
+        WordPattern("(?<!\\w)X", where="actors.csv row 2")
+
+
+def test_pattern_set_too_large_reports_every_pattern() -> None:
+    many = [f"(?:{i}x)+y[^a]{{50}}z" for i in range(3000)]
+    ps = PatternSet(many)
+    got = ps.present("nothing")
+    assert got == set() or got == set(range(3000))  # compiled, or too large: all searched
+    assert PatternSet(["NATO", "Kyiv"]).present("NATO") == {0}

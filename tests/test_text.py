@@ -271,12 +271,12 @@ def test_word_matrix_counts_the_words_of_each_text(texts: list[str]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="a .!?\u2026\u203d\"')\n\r\u2028\x85\u2029\v", max_size=60))
 def test_fast_scanning_patterns_find_the_same_matches(text: str) -> None:
-    """sentence_spans searches with _BREAK_RUN and _TERMINAL_SCAN: the same matches as
-    _LINE_BREAKS and _TERMINAL, found faster."""
-    from framelens.text import _BREAK_RUN, _LINE_BREAKS, _TERMINAL, _TERMINAL_SCAN
+    """sentence_spans searches with BREAK_RUN and _TERMINAL_SCAN: the same matches as
+    LINE_BREAKS and _TERMINAL, found faster."""
+    from framelens.text import _TERMINAL, _TERMINAL_SCAN, BREAK_RUN, LINE_BREAKS
 
-    assert [m.span() for m in _BREAK_RUN.finditer(text)] == \
-        [m.span() for m in _LINE_BREAKS.finditer(text)]
+    assert [m.span() for m in BREAK_RUN.finditer(text)] == \
+        [m.span() for m in LINE_BREAKS.finditer(text)]
     assert [m.span() for m in _TERMINAL_SCAN.finditer(text)] == \
         [m.span() for m in _TERMINAL.finditer(text)]
 

@@ -40,16 +40,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
 from pathlib import Path
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from framelens.corpus import _scanner
-from framelens.text import _BREAK_RUN, _LINE_BREAKS, TITLES, sentence_spans  # same paragraphs
+from framelens.patterns import CharOffsets, PatternError, PatternSet, WordPattern
+from framelens.text import BREAK_RUN, LINE_BREAK_CHARS, TITLES, sentence_spans  # same paragraphs
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
            "ALIAS_COLUMNS", "load_actors", "find_mentions", "label_counts", "label_matrix",
@@ -113,9 +112,13 @@ def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     source : path or pandas.DataFrame
         A CSV file (or a DataFrame with the same columns). Required columns,
         :data:`ALIAS_COLUMNS`: ``actor`` (unique id, e.g. "Putin"), ``type``
-        (person, organisation, country, ...) and ``pattern``, a Python regular
-        expression matching every surface form, applied case-sensitively between
-        word boundaries (``\\b(?:pattern)\\b``). Other columns (``note``) are kept.
+        (person, organisation, country, ...) and ``pattern``, a regular expression
+        in Python's syntax matching every surface form, applied case-sensitively to
+        whole words (no word character right before or after a match:
+        :class:`framelens.patterns.WordPattern`) and matched by RE2 in time linear in
+        the text, so it may not use look-arounds or back-references (except plain-text
+        look-behinds opening an alternative, ``(?<!Melania )Trump``, as
+        :func:`propose_actors` writes them). Other columns (``note``) are kept.
 
     Returns
     -------
@@ -125,9 +128,10 @@ def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     ActorTableError
-        Missing column; empty actor or pattern; a pattern that does not compile or
-        matches the empty string; a duplicate actor id. Rows are named by their
-        1-based line in the CSV (the header is line 1).
+        Missing column; empty actor or pattern; a pattern that does not compile,
+        matches the empty string or needs a construct RE2 cannot run in bounded time
+        (a look-around, a back-reference); a duplicate actor id. Rows are named by
+        their 1-based line in the CSV (the header is line 1).
 
     Examples
     --------
@@ -171,13 +175,9 @@ def load_actors(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         if not pattern.strip():
             raise ActorTableError(f"{where}, row {line} ({actor}): empty 'pattern'")
         try:
-            rx = re.compile(pattern)
-        except re.error as err:
-            raise ActorTableError(f"{where}, row {line} ({actor}): invalid regular expression "
-                                  f"{pattern!r}: {err}; fix the 'pattern' column") from None
-        if rx.fullmatch(""):
-            raise ActorTableError(f"{where}, row {line} ({actor}): pattern {pattern!r} matches "
-                                  "the empty string; it would match everywhere")
+            WordPattern.cached(pattern, where=f"{where}, row {line} ({actor})")
+        except PatternError as err:
+            raise ActorTableError(str(err)) from None
         table.loc[i, "actor"] = actor
     return table
 
@@ -229,6 +229,11 @@ class _Sentence:
 
 
 _JOINERS = "-'\u2019\u2010\u2011."  # characters that can continue a token past a word character
+_CHUNK = 200  # characters: a longer chunk before a mention is tokenised, not read here
+#: Tokens: a run of title or capitalised words longer than this before or after a name is
+#: not followed to its end (a label holds at most _MAX_PHRASE tokens), so the time per
+#: mention stays bounded in a text of one endless sentence.
+_MAX_RUN = 4 * _MAX_PHRASE
 
 
 def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
@@ -244,132 +249,41 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     safe: the mention opens a token (white space before it, none at its start), and
     it closes one (white space or a character no token continues with after it); the
     token before is then the last token of the last white-space-delimited chunk
-    before the mention (white space never lies inside a token).
+    before the mention (white space never lies inside a token). Only the characters
+    next to the mention are read, so the time per mention does not grow with the
+    sentence: a chunk longer than :data:`_CHUNK` characters answers True.
     """
     text, offset = s.text, s.offset
     i, j = start - offset, end - offset
     if i < 0 or i >= len(text) or text[i].isspace() or (i > 0 and not text[i - 1].isspace()):
         return True
-    chunks = text[:i].split()
-    if chunks:
-        t = _TOKEN.findall(chunks[-1])[-1]
+    k = i
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    if k > 0:  # the chunk before: text[a:k]
+        a = k - 1
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+            if k - a > _CHUNK:
+                return True
+        t = _TOKEN.findall(text[a:k])[-1]
         if t == "," or _is_cap(t) or (_is_word(t) and _is_role(t, roles)):
             return True
     if j >= len(text):
         return False  # no token after the mention in its sentence
     c = text[j]
     if c.isspace():
-        rest = text[j:].lstrip()
-        if not rest:
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if j == len(text):
             return False
-        c = rest[0]
+        c = text[j]
     elif c.isalnum() or c == "_" or c in _JOINERS:
         return True  # the mention may end inside a token ("Trump's")
     return c == "," or (person and c.isupper())
 
 
-def _required(items: list, ignorecase: bool) -> frozenset[str] | None:
-    """Literal strings of which every match of a parsed regex sequence holds one, or
-    None when no such set is known (the caller then cannot skip the pattern)."""
-    from re import _constants as sre
-
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def close() -> None:
-        if run:
-            candidates.append(frozenset({"".join(run)}))
-            run.clear()
-
-    for op, av in items:
-        if op is sre.LITERAL and not ignorecase:
-            run.append(chr(av))
-            continue
-        if op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero-width: "\b", look-arounds do not break a literal run
-        close()
-        if op is sre.SUBPATTERN:
-            _group, add, _del, sub = av
-            req = _required(list(sub), ignorecase or bool(add & sre.SRE_FLAG_IGNORECASE))
-        elif op is sre.BRANCH:
-            branches = [_required(list(b), ignorecase) for b in av[1]]
-            req = None if any(b is None for b in branches) else frozenset().union(*branches)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
-            lo, _hi, sub = av
-            req = _required(list(sub), ignorecase) if lo >= 1 else None
-        else:
-            req = None
-        if req:
-            candidates.append(req)
-    close()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
-
-
-def _literal_anchors(rx: re.Pattern[str]) -> frozenset[str] | None:
-    r"""Strings of which every match of ``rx`` contains at least one ("Putin" for
-    ``(?:Vladimir\s+)?Putin``; {"NATO", "Alliance", ...} for an alternation), or None
-    when the pattern does not guarantee any (case-insensitive, or a branch without a
-    literal such as ``\w+``). Used to skip documents a pattern cannot match."""
-    from re import _parser
-
-    if rx.flags & re.IGNORECASE:
-        return None
-    try:
-        parsed = _parser.parse(rx.pattern, rx.flags)
-    except re.error:  # pragma: no cover - rx compiled already
-        return None
-    req = _required(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
-    return req if req and min(map(len, req)) >= 2 else None
-
-
-def _prefilter(rxs: list[re.Pattern[str]]) -> Callable[[str], set[int]]:
-    """A function giving the indices of the patterns that may match a text: those
-    whose literal anchors (:func:`_literal_anchors`) occur in it, found in one
-    Aho-Corasick pass (``pyahocorasick``), plus those without anchors (always run).
-    Without pyahocorasick every pattern is always run."""
-    anchors = [_literal_anchors(rx) for rx in rxs]
-    always = {i for i, a in enumerate(anchors) if a is None}
-    try:
-        import ahocorasick
-    except ImportError:  # pragma: no cover - pyahocorasick is in the lock file
-        every = set(range(len(rxs)))
-        return lambda text: every
-    automaton = ahocorasick.Automaton()
-    owners: dict[str, set[int]] = {}
-    for i, a in enumerate(anchors):
-        for lit in a or ():
-            owners.setdefault(lit, set()).add(i)
-    if not owners:
-        every = set(range(len(rxs)))
-        return lambda text: every
-    for lit, who in owners.items():
-        automaton.add_word(lit, frozenset(who))
-    automaton.make_automaton()
-
-    def present(text: str) -> set[int]:
-        out = set(always)
-        for _end, who in automaton.iter(text):
-            out |= who
-        return out
-    return present
-
-
-@lru_cache(maxsize=1)
-def _other_breaks() -> tuple[str, ...] | None:
-    """The characters of :data:`framelens.text._LINE_BREAKS` other than ``\\n`` (read
-    from the parsed pattern; None if it is not a plain class of characters)."""
-    from re import _constants as sre
-    from re import _parser
-
-    data = _parser.parse(_LINE_BREAKS.pattern, _LINE_BREAKS.flags).data
-    if len(data) != 1 or data[0][0] is not sre.MAX_REPEAT or data[0][1][0] != 1:
-        return None
-    items = list(data[0][1][2])
-    if len(items) != 1 or items[0][0] is not sre.IN or any(k is not sre.LITERAL for k, _ in items[0][1]):
-        return None
-    return tuple(chr(c) for _, c in items[0][1] if c != ord("\n"))
+_OTHER_BREAKS = LINE_BREAK_CHARS.replace("\n", "")  # line breaks other than "\n"
 
 
 class _SentenceIndex:
@@ -378,13 +292,18 @@ class _SentenceIndex:
     Same sentences as :func:`framelens.text.sentence_spans` over the whole text, but
     computed lazily paragraph by paragraph: every line break is a hard break there, so
     a paragraph's sentences do not depend on the rest of the text, and paragraphs
-    without a mention are never split or tokenised.
+    without a mention are never split or tokenised. A text whose only line break is
+    ``\\n`` (most texts) finds a paragraph's ends with :meth:`str.find` and
+    :meth:`str.rfind` once and keeps them (so a text of one endless line is scanned
+    once, not once per mention); other texts find every run of line breaks once
+    (:data:`framelens.text.BREAK_RUN`) and bisect them.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._newlines_only = not any(c in text for c in _OTHER_BREAKS)
+        self._found: tuple[list[int], list[int]] = ([], [])  # paragraphs found so far
         self._breaks: tuple[list[int], list[int]] | None = None
-        self._newlines_only: bool | None = None
         self._paras: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
         self._sents: dict[tuple[int, int], _Sentence] = {}
         self._whole: list[tuple[int, int]] | None = None
@@ -393,16 +312,20 @@ class _SentenceIndex:
     def _paragraph(self, pos: int) -> tuple[int, int] | None:
         """Start and end of the paragraph holding ``pos`` (None inside a line break)."""
         text = self.text
-        if self._newlines_only is None:
-            other = _other_breaks()
-            self._newlines_only = other is not None and not any(c in text for c in other)
-        if self._newlines_only:  # the line breaks are runs of "\n": str.find finds them
+        if self._newlines_only:
+            starts, ends = self._found
+            k = bisect.bisect_right(starts, pos) - 1
+            if k >= 0 and pos < ends[k]:
+                return starts[k], ends[k]
             if text.startswith("\n", pos):
                 return None
             end = text.find("\n", pos)
-            return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+            para = text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+            starts.insert(k + 1, para[0])
+            ends.insert(k + 1, para[1])
+            return para
         if self._breaks is None:
-            found = [m.span() for m in _BREAK_RUN.finditer(text)]
+            found = [m.span() for m in BREAK_RUN.finditer(text)]
             self._breaks = ([a for a, _ in found], [b for _, b in found])
         starts_b, ends_b = self._breaks
         j = bisect.bisect_right(starts_b, pos)
@@ -460,6 +383,8 @@ def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int,
     run: list[int] = []
     nxt = first
     while i >= 0 and s.adjacent(i, nxt):
+        if len(run) > _MAX_RUN:
+            return None  # far too long for a label (_MAX_PHRASE)
         t = s.toks[i]
         if _is_word(t) and t.lower() in TITLE_MODIFIERS:
             if run and any(_is_role(s.toks[k], roles) for k in run):
@@ -566,6 +491,8 @@ def _title_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, i
     run = [i]
     i += 1
     while i < len(s.toks) and s.adjacent(i - 1, i):
+        if len(run) > _MAX_RUN:
+            return None  # far too long for a label (_MAX_PHRASE)
         t = s.toks[i]
         if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(s.toks)
                           and _is_cap(s.toks[i + 1])):
@@ -597,7 +524,11 @@ def _reference_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
     role = "|".join(re.escape(w) for w in words)
     mod = r"(?:[A-Z][\w.\u2019'-]*|[a-z][\w-]*)"
     hyphen = r"(?:[-\u2010\u2011]\w+)*"  # "the president-elect"
-    return re.compile(rf"\b[Tt]he\s+((?:{mod}\s+){{0,2}}?(?i:{role}){hyphen})\b(?![-\u2010\u2011])")
+    # Python's re, not RE2: the pattern is ours (bounded repeats, no nested ones), and it
+    # needs Unicode \b and a look-ahead. "\b[Tt]he" is written "[Tt](?<!\w[Tt])he" (the
+    # same matches) so the engine skips to the next T or t instead of trying every position.
+    return re.compile(rf"[Tt](?<!\w[Tt])he\s+((?:{mod}\s+){{0,2}}?(?i:{role}){hyphen})\b"
+                      r"(?![-\u2010\u2011])")
 
 
 def _parts(word: str) -> list[str]:
@@ -605,17 +536,39 @@ def _parts(word: str) -> list[str]:
     return [p for p in re.split(r"[-\u2010\u2011]", _POSSESSIVE.sub("", word.lower())) if p]
 
 
+def _reference_row(doc_id: object, outlet: object, actor: str, m: re.Match[str],
+                   sents: _SentenceIndex) -> dict | None:
+    """The find_mentions row of title reference ``m`` resolved to ``actor``."""
+    s = sents.at(m.start(1))
+    if s is None:
+        return None
+    return {"doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": m.group(0),
+            "label": m.group(1), "label_kind": "title-reference", "start": m.start(),
+            "end": m.end(), "label_start": m.start(1), "label_end": m.end(1), "sentence": s.text}
+
+
 def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict],
                       sents: _SentenceIndex, rx: re.Pattern[str] | None) -> list[dict]:
     """Rows for "the president"-style references in one document (see find_mentions),
-    given the document's name mentions ``mine``."""
+    given the document's name mentions ``mine``.
+
+    One pass over the references in text order: the labels before each reference are
+    tallied as it is reached, grouped by the set of word parts each label holds (a
+    document has few distinct labels), so the time grows with the text, not with the
+    number of references times the number of labels.
+    """
     if rx is None or not mine:
         return []
     taken = sorted([(r["start"], r["end"]) for r in mine]
                    + [(r["label_start"], r["label_end"]) for r in mine if r["label_start"] >= 0])
+    reach = list(accumulate((b for _a, b in taken), max))  # furthest end among taken[:k+1]
     labelled = sorted((r["start"], r["actor"], r["label"]) for r in mine if r["label"])
+    # per label part set: how often each actor was so labelled, and the (position, actor)
+    # of its first such label, over the labels before the current reference
+    tally: dict[frozenset[str], tuple[Counter, dict[str, tuple[int, str]]]] = {}
+    done = 0
     out = []
-    for m in _scanner(rx)(text):  # = rx.finditer(text), faster
+    for m in rx.finditer(text):
         start, end = m.span()
         words = m.group(1).split()
         if any(w.lower() in _STOP | DETERMINERS for w in words[:-1]):
@@ -624,30 +577,37 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
         if after[:1].isupper() and not after.startswith(("I ", "The ")):
             continue  # "the President Donald Trump": a label of the name that follows
         k = bisect.bisect_left(taken, (end, -1))
-        if any(b > start for _a, b in taken[:k]):
+        if k and reach[k - 1] > start:
             continue  # already a mention or a label
+        while done < len(labelled) and labelled[done][0] < start:
+            pos, actor, label = labelled[done]
+            have = frozenset(p for t in _TOKEN.findall(label) for p in _parts(t))
+            counts_of, first_of = tally.setdefault(have, (Counter(), {}))
+            counts_of[actor] += 1
+            first_of.setdefault(actor, (pos, actor))
+            done += 1
         want = {p for w in words for p in _parts(w)}
         heads = {p for p in _parts(words[-1]) if p not in GENERIC_ROLES}
         counts: dict[bool, Counter] = {True: Counter(), False: Counter()}
-        first: dict[str, int] = {}
-        for pos, actor, label in labelled:
-            if pos >= start:
-                break
-            have = {p for t in _TOKEN.findall(label) for p in _parts(t)}
+        seen: dict[bool, dict[str, tuple[int, str]]] = {True: {}, False: {}}
+        for have, (counts_of, first_of) in tally.items():
             if heads & have:
-                counts[want <= have][actor] += 1  # True: every word of the title
-                first.setdefault(actor, pos)
-        best = counts[True] or counts[False]
+                whole = want <= have  # True: every word of the title
+                counts[whole].update(counts_of)
+                for actor, key in first_of.items():
+                    if key < seen[whole].get(actor, (len(text) + 1, "")):
+                        seen[whole][actor] = key
+        whole = bool(counts[True])
+        best = counts[whole]
         if not best:
             continue
-        actor = max(best, key=lambda a: (best[a], -first[a]))  # ties: the one titled first
-        s = sents.at(m.start(1))
-        if s is None:
-            continue
-        out.append({"doc_id": doc_id, "outlet": outlet, "actor": actor,
-                    "surface": m.group(0), "label": m.group(1), "label_kind": "title-reference",
-                    "start": start, "end": end, "label_start": m.start(1),
-                    "label_end": m.end(1), "sentence": s.text})
+        first = {a: min(seen[w][a][0] for w in (True, False) if a in seen[w]) for a in best}
+        # ties: the one titled first; then the order the labels were met in
+        ordered = sorted(best, key=lambda a: seen[whole][a])
+        actor = max(ordered, key=lambda a: (best[a], -first[a]))
+        row = _reference_row(doc_id, outlet, actor, m, sents)
+        if row is not None:
+            out.append(row)
     return out
 
 
@@ -696,17 +656,16 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
 
     Notes
     -----
-    Speed without changing the result: each pattern runs only over documents that
-    hold one of the literal strings every match of it must contain (found for all
-    patterns in one Aho-Corasick pass; patterns without such literals, e.g.
-    case-insensitive ones, always run), and only paragraphs holding a mention are
-    split into sentences and tokenised (line breaks are hard sentence breaks, so the
-    sentences are those of :func:`framelens.text.sentence_spans` on the whole text).
-    On 2,000 Article-Bias-Prediction articles this took 5.2 CPU s before and 1.5
-    after (``benchmarks/ACTORS.md``). Each pattern's matches are then found where
-    they can begin (``corpus._scanner``: same matches as ``finditer``), and a
-    sentence is tokenised only when the characters around one of its mentions
-    allow a label; on 5,000 articles 3.3-3.8 CPU s became 2.0-2.4.
+    The patterns are matched by RE2 (:class:`framelens.patterns.WordPattern`), in
+    time linear in the text whatever the pattern: ``(a+)+$`` in an alias table runs
+    in milliseconds, a look-around is rejected by :func:`load_actors`. One
+    ``re2.Set`` pass over a document tells which patterns occur in it at all; only
+    those are searched. Only paragraphs holding a mention are split into sentences
+    and tokenised (line breaks are hard sentence breaks, so the sentences are those
+    of :func:`framelens.text.sentence_spans` on the whole text), and a sentence is
+    tokenised only when the characters around one of its mentions allow a label.
+    The time per mention does not grow with the text (a 2 MB article on one line:
+    ``benchmarks/RESULTS.md``).
 
     Examples
     --------
@@ -727,10 +686,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
             raise ValueError(f"{name}={col!r} is not a column of corpus; "
                              f"available columns: {sorted(map(str, corpus.columns))}")
     roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
-    rxs = [(a, str(t).strip().lower(), re.compile(rf"\b(?:{p})\b"))
+    rxs = [(a, str(t).strip().lower(), WordPattern.cached(p, where=f"alias table, actor {a!r}"))
            for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
-    prefilter = _prefilter([rx for _, _, rx in rxs])
-    scans = [_scanner(rx) for _, _, rx in rxs]  # = rx.finditer, faster
+    gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     rows = []
@@ -740,19 +698,21 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                              "fill or drop documents without text first")
         sents = _SentenceIndex(text)  # split into sentences only where a name occurs
         first_row = len(rows)
-        present = prefilter(text)
+        offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
+        present = gate.present(offsets.data)
         for i, (actor, kind_of_actor, rx) in enumerate(rxs):
             if i not in present:
-                continue  # none of the literals every match of this pattern holds
-            for m in scans[i](text):
-                s = sents.at(m.start())
+                continue  # the pattern does not occur in this document
+            for byte_start, byte_end in rx.spans(offsets.data):
+                start, end = offsets(byte_start), offsets(byte_end)
+                s = sents.at(start)
                 if s is None:
                     continue
                 label, kind = None, None
-                if _may_have_label(s, m.start(), m.end(), roles, kind_of_actor == "person"):
+                if _may_have_label(s, start, end, roles, kind_of_actor == "person"):
                     s.tokenise()
-                    first = bisect.bisect_right(s.ends, m.start())    # tokens overlapping the
-                    last = bisect.bisect_left(s.starts, m.end()) - 1  # match, possessive too
+                    first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
+                    last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
                 else:  # none of the patterns can apply: no need to tokenise
                     first, last = 0, -1
                 if first <= last:
@@ -770,9 +730,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                             label, kind = span, kind_name
                             break
                 rows.append({
-                    "doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": m.group(0),
+                    "doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": text[start:end],
                     "label": text[label[0]:label[1]] if label else None,
-                    "label_kind": kind, "start": m.start(), "end": m.end(),
+                    "label_kind": kind, "start": start, "end": end,
                     "label_start": label[0] if label else -1,
                     "label_end": label[1] if label else -1,
                     "sentence": s.text,

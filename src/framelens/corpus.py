@@ -17,6 +17,7 @@ Nothing runs or prints at import.
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import hashlib
 import io
@@ -30,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import pandas as pd
 import scipy.sparse as sp
 
-from framelens.text import count_words
+from framelens.patterns import CharOffsets, PatternError, PatternSet, compile_pattern, re2_source
+from framelens.text import WORD, count_words
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.axes import Axes
@@ -1273,11 +1275,12 @@ def prepare(corpus: Corpus, *, rules: Sequence[str] | Sequence[Rule] | None = No
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
-    >>> _ = (folder / "b.txt").write_text("Share", encoding="utf-8")
-    >>> c = prepare(load_corpus(folder), errors="collect")
+    >>> _ = (folder / "b.txt").write_text("Share\nNATO", encoding="utf-8")
+    >>> c = prepare(load_corpus(folder), min_words=2, errors="collect")
     >>> c.articles["doc_id"].tolist(), c.rejects["path"].tolist()
     (['a'], ['b.txt'])
-    >>> prepare(load_corpus(folder), rules=["date-header"], errors="collect").articles["doc_id"].tolist()
+    >>> prepare(load_corpus(folder), rules=["date-header"], min_words=2,
+    ...         errors="collect").articles["doc_id"].tolist()
     ['a', 'b']
     """
     if errors not in ("raise", "collect"):
@@ -1359,15 +1362,26 @@ class Rule:
     description : str
         What the rule removes and why no reporter wrote it.
     pattern : str
-        Regular expression (Python :mod:`re`, compiled with ``flags``); every
+        Regular expression in Python's syntax, compiled with ``flags``; every
         match in the raw text is one removed span. If the pattern has a group
         named ``cut``, only that group is removed (so surrounding whitespace, or
         the first sentence a date header is glued to, is not part of the span).
+        Matched by RE2 (:func:`framelens.patterns.compile_pattern`: time linear in
+        the text, no look-arounds or back-references) unless ``gate`` is given.
     flags : int
-        :mod:`re` flags; ``re.MULTILINE`` so ``^``/``$`` anchor at line ends.
+        :mod:`re` flags: ``re.MULTILINE`` (the default, so ``^``/``$`` anchor at
+        line ends), ``re.IGNORECASE``, ``re.DOTALL``.
     trailing : bool
         If true, a match counts only when nothing but whitespace and other
         removed spans follows it to the end of the text (a trailing paragraph).
+    gate : str, optional
+        For a pattern RE2 cannot run (look-arounds, or a ``\\b`` that must know
+        non-ASCII letters): an RE2 pattern, compiled with the same flags, that
+        matches somewhere in every text where ``pattern`` does (``pattern`` without
+        its look-arounds). ``pattern`` then runs with Python's :mod:`re`, and only
+        on texts where the gate matches. Python's re backtracks: use a gate only
+        for a pattern whose running time you know (the built-in rules' are bounded
+        repeats without nesting).
     """
 
     name: str
@@ -1375,13 +1389,37 @@ class Rule:
     pattern: str
     flags: int = re.MULTILINE
     trailing: bool = False
+    gate: str | None = None
 
-    def compiled(self) -> re.Pattern[str]:
-        """The compiled :attr:`pattern`."""
-        return re.compile(self.pattern, self.flags)
+    def _re2_flags(self) -> dict[str, bool]:
+        unknown = self.flags & ~(re.MULTILINE | re.IGNORECASE | re.DOTALL | re.UNICODE)
+        if unknown:
+            raise PatternError(f"cleaning rule {self.name!r}: flags {re.RegexFlag(unknown)!r} "
+                               "are not supported; use MULTILINE, IGNORECASE, DOTALL")
+        return {"ignorecase": bool(self.flags & re.IGNORECASE),
+                "multiline": bool(self.flags & re.MULTILINE),
+                "dotall": bool(self.flags & re.DOTALL)}
+
+    def compiled(self) -> Any:
+        """The compiled :attr:`pattern`: an RE2 pattern, or (with a ``gate``) a
+        :class:`re.Pattern`. Both have ``finditer``, ``groupindex`` and match spans."""
+        if self.gate is not None:
+            return re.compile(self.pattern, self.flags)
+        return compile_pattern(self.pattern, where=f"cleaning rule {self.name!r}",
+                               allow_empty=True, **self._re2_flags())
+
+    def gate_source(self) -> str:
+        """RE2 source of what must occur in a text for the rule to match: its gate, or
+        its own pattern."""
+        return re2_source(self.pattern if self.gate is None else self.gate,
+                          where=f"cleaning rule {self.name!r}" + (" (gate)" if self.gate else ""),
+                          **self._re2_flags())
 
 
-#: The general cleaning rules applied by :func:`clean`, in order of precedence.
+#: The general cleaning rules applied by :func:`clean`, in order of precedence. Rules with
+#: a ``gate`` need look-arounds or Unicode ``\\b``, which RE2 does not have: they run on
+#: Python's re (they are ours, with bounded repeats and no nested ones), only on texts
+#: where their gate (the pattern without those assertions, in RE2) matches.
 RULES: tuple[Rule, ...] = (
     Rule(
         "byte-order-mark",
@@ -1398,6 +1436,8 @@ RULES: tuple[Rule, ...] = (
         rf"(?:[T \t]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)(?=\s|$)"
         rf"(?![ \t]*,?[ \t]*(?:at[ \t]+)?\d{{1,2}}:\d{{2}})",  # a following time: timestamp-line
         re.MULTILINE | re.IGNORECASE,
+        gate=rf"^[ \t]*(?:date|published|updated|posted)[ \t]*:?[ \t]*"
+             rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})",
     ),
     Rule(
         "timestamp-line",
@@ -1418,6 +1458,7 @@ RULES: tuple[Rule, ...] = (
         rf"\A(?:[ \t]*\r?\n)*(?:(?:(?![.!?][\"'”’)]?[ \t])[^\n]){{1,200}}\n(?:[ \t]*\r?\n)*)?"
         rf"[ \t]*(?P<cut>{_DATE})[ \t]*\r?$",
         re.MULTILINE | re.IGNORECASE,
+        gate=rf"^[ \t]*{_DATE}[ \t]*\r?$",
     ),
     Rule(
         "share-residue",
@@ -1428,6 +1469,7 @@ RULES: tuple[Rule, ...] = (
         # then check what precedes it: line start or sentence end, up to two spaces
         rf"(?P<cut>Share(?:(?<=^Share)|(?<=^[ \t]Share)|(?<=[{_END}]Share)|(?<=[{_END}][ \t]Share)"
         rf"|(?<=[{_END}][ \t][ \t]Share))(?:[ \t]+this[ \t]+(?:article|story|post|page))?)[ \t]*$",
+        gate=r"Share(?:[ \t]+this[ \t]+(?:article|story|post|page))?[ \t]*$",
     ),
     Rule(
         "comment-counter",
@@ -1462,6 +1504,10 @@ RULES: tuple[Rule, ...] = (
         r"|(?:Originally|First)[ \t]+(?:published|appeared)[ \t]+(?:in|on|at|by)\b"
         r"|Republished[ \t]+(?:with[ \t]+permission|from)\b)[^\n]*?)[ \t]*$",
         re.MULTILINE | re.IGNORECASE,
+        gate=r"^[ \t]*(?:This[ \t]+(?:content|article|story|post|piece|report)[ \t]+"
+             r"(?:was[ \t]+)?(?:originally|first)[ \t]+(?:published|appeared)"
+             r"|(?:Originally|First)[ \t]+(?:published|appeared)[ \t]+(?:in|on|at|by)"
+             r"|Republished[ \t]+(?:with[ \t]+permission|from))",
     ),
     Rule(
         "author-bio",
@@ -1478,6 +1524,9 @@ RULES: tuple[Rule, ...] = (
         r"[^\n]*?)[ \t]*$",
         re.MULTILINE,
         trailing=True,
+        gate=r"^[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}[ \t]+(?:is|has[ \t]+been)[ \t]+an?"
+             r"[^\n]*(?:author|writer|journalist|reporter|editor|correspondent|columnist|"
+             r"contributor|blogger)",
     ),
 )
 
@@ -1532,274 +1581,127 @@ def _select_rules(rules: Sequence[str] | Sequence[Rule] | None) -> tuple[Rule, .
     return tuple(chosen)
 
 
-# --------------------------------------------------------------------------- fast scanning
-# Python's regex engine finds a pattern's next match quickly only when the pattern opens
-# with a literal or a character class (it then skips to that character in C); a pattern
-# opening with "^" (multi-line), "\b" or an optional group is tried at every position of
-# the text. _scanner gives such a pattern a second, equivalent search that only stops
-# where a match can begin, and lets the original pattern match there.
+# --------------------------------------------------------------------------- matching
+#: One rule ready to run: its name, its compiled pattern (RE2, or re for a gated rule),
+#: and the group whose span is removed ("cut" when the pattern has it, else the whole match).
+_Step = tuple[str, Any, int]
 
 
-def _first_chars(items: list) -> tuple[set[str] | None, bool]:
-    """What a match of a parsed regex sequence can begin with, as pieces of a character
-    class (``"D"``, ``"a-z"``, ``"\\d"``), and whether it can match without consuming a
-    character (``None`` when not known: the caller then tries every position)."""
-    from re import _constants as sre
+@dataclass(frozen=True)
+class _Plan:
+    """Rules compiled once: one RE2 set of every rule's pattern or gate (which rules can
+    match a text, in one pass), then the ordinary and the trailing steps, as
+    (index in the set, step), each in rule order."""
 
-    categories = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
-                  sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
-                  sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
-    out: set[str] = set()
-    for op, av in items:
-        if op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero-width: the match's first character comes after it
-        if op is sre.LITERAL:
-            out.add(re.escape(chr(av)))
-            return out, False
-        if op is sre.IN:
-            for kind, arg in av:
-                if kind is sre.LITERAL:
-                    out.add(re.escape(chr(arg)))
-                elif kind is sre.RANGE:
-                    out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
-                elif kind is sre.CATEGORY and arg in categories:
-                    out.add(categories[arg])
-                else:  # a negated class
-                    return None, False
-            return out, False
-        if op is sre.SUBPATTERN:
-            _group, add, _delete, sub = av
-            if add & re.IGNORECASE:
-                return None, False  # a case-sensitive class would miss folded characters
-            chars, nullable = _first_chars(list(sub))
-        elif op is sre.BRANCH:
-            chars, nullable = set(), False
-            for branch in av[1]:
-                got, null = _first_chars(list(branch))
-                if got is None:
-                    return None, False
-                chars |= got
-                nullable = nullable or null
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
-            lo, _hi, sub = av
-            chars, nullable = _first_chars(list(sub))
-            nullable = nullable or lo == 0
-        elif op is getattr(sre, "ATOMIC_GROUP", None):
-            chars, nullable = _first_chars(list(av))
-        else:  # any character, a back-reference, a conditional group, ...
-            return None, False
-        if chars is None:
-            return None, False
-        out |= chars
-        if not nullable:
-            return out, False
-    return out, True
-
-
-@lru_cache(maxsize=512)
-def _scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
-    r"""A function giving the same matches as ``rx.finditer(text)``, found faster.
-
-    Every match that :meth:`re.Pattern.finditer` yields starts at a position where
-    ``rx.match(text, pos)`` succeeds, and finditer takes the leftmost such position
-    at or after the end of the previous match. This function finds candidate
-    positions with a second pattern that the regex engine scans for quickly, and
-    calls ``rx.match`` there in order, skipping positions inside the previous
-    match, so it yields the same matches (same spans, same groups):
-
-    * a pattern anchored at the text start (``\A``, or ``^`` without MULTILINE):
-      only position 0;
-    * ``^`` with MULTILINE (a line start): position 0, and each position after a
-      ``\n`` where ``rx`` matches, found by ``\n(?=[F])(?=rx)`` (the engine jumps
-      from one line break to the next; F, when known, is the set of characters a
-      match can begin with after the ``^``);
-    * a pattern whose first character is one of a known set F
-      (``\b(?:(?:Donald\s+)?Trump)\b``: F = {D, T}): the positions found by
-      ``[F](?<=(?=rx)[F])``, a character of F at which ``rx`` matches.
-
-    The class ``[F]`` is compiled with ``rx``'s flags, so under IGNORECASE it folds
-    case as ``rx``'s own literals do; a group that switches IGNORECASE on inside a
-    case-sensitive pattern leaves F unknown. Patterns the engine already scans for
-    quickly (opening with a literal or a character class), patterns that can
-    match the empty string, verbose ones and those whose first character is not
-    known get ``rx.finditer`` itself.
-    """
-    from re import _compiler, _parser
-    from re import _constants as sre
-
-    plain = rx.finditer
-    if rx.flags & re.VERBOSE:
-        return plain
-    try:
-        parsed = _parser.parse(rx.pattern, rx.flags)
-        flags = parsed.state.flags
-        if parsed.getwidth()[0] == 0 or not parsed.data:
-            return plain  # empty matches: finditer's stepping rules differ
-        if _compiler._get_literal_prefix(parsed, flags)[0] or _compiler._get_charset_prefix(parsed, flags):
-            return plain  # the engine already skips to the first character
-    except (re.error, AttributeError, TypeError, ValueError):  # pragma: no cover - other re versions
-        return plain
-    op, av = parsed.data[0]
-    if op is sre.AT and (av is sre.AT_BEGINNING_STRING
-                         or (av is sre.AT_BEGINNING and not flags & re.MULTILINE)):
-        def at_start(text: str) -> Iterator[re.Match[str]]:
-            m = rx.match(text)
-            return iter(() if m is None else (m,))
-        return at_start
-    if op is sre.AT and av is sre.AT_BEGINNING:  # "^" with MULTILINE: after a line break
-        chars, nullable = _first_chars(list(parsed.data)[1:])
-        first = "" if not chars or nullable else f"(?=[{''.join(sorted(chars))}])"
-        source, shift, check_start = rf"\n{first}(?={rx.pattern})", 1, True
-    else:
-        chars, nullable = _first_chars(list(parsed.data))
-        if not chars or nullable:
-            return plain
-        cls = f"[{''.join(sorted(chars))}]"
-        source, shift, check_start = f"{cls}(?<=(?={rx.pattern}){cls})", 0, False
-    try:
-        candidates = re.compile(source, rx.flags)
-    except re.error:  # e.g. inline global flags, which must open a pattern
-        return plain
-
-    def scan(text: str) -> Iterator[re.Match[str]]:
-        end = 0  # matches are never empty: the next one starts at or after this
-        if check_start:
-            m = rx.match(text)
-            if m is not None:
-                end = m.end()
-                yield m
-        for c in candidates.finditer(text):
-            pos = c.start() + shift
-            if pos < end:
-                continue
-            m = rx.match(text, pos)
-            if m is not None:
-                end = m.end()
-                yield m
-    return scan
-
-
-def _one_line(items: list, flags: int) -> bool:
-    """Whether no match of a parsed regex sequence can hold a ``\\n`` (False when unsure)."""
-    from re import _constants as sre
-
-    with_newline = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_DIGIT, sre.CATEGORY_NOT_WORD}
-    without_newline = {sre.CATEGORY_DIGIT, sre.CATEGORY_WORD, sre.CATEGORY_NOT_SPACE}
-    for op, av in items:
-        if op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero-width: a look-around's text is not part of the match
-        if op is sre.LITERAL:
-            ok = av != 10
-        elif op is sre.NOT_LITERAL:
-            ok = av == 10
-        elif op is sre.ANY:
-            ok = not flags & re.DOTALL
-        elif op is sre.IN:
-            negate = bool(av) and av[0][0] is sre.NEGATE
-            holds = False  # whether a listed item holds "\n"
-            for kind, arg in av[1:] if negate else av:
-                if kind is sre.LITERAL:
-                    holds = holds or arg == 10
-                elif kind is sre.RANGE:
-                    holds = holds or arg[0] <= 10 <= arg[1]
-                elif kind is sre.CATEGORY and arg in with_newline | without_newline:
-                    holds = holds or arg in with_newline
-                else:
-                    return False
-            ok = holds if negate else not holds
-        elif op is sre.SUBPATTERN:
-            _group, add, delete, sub = av
-            ok = _one_line(list(sub), (flags | add) & ~delete)
-        elif op is sre.BRANCH:
-            ok = all(_one_line(list(b), flags) for b in av[1])
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
-            ok = _one_line(list(av[2]), flags)
-        elif op is getattr(sre, "ATOMIC_GROUP", None):
-            ok = _one_line(list(av), flags)
-        else:  # a back-reference, a conditional group, ...
-            return False
-        if not ok:
-            return False
-    return True
-
-
-#: One rule ready to run: its name, a function giving its matches (:func:`_scanner`),
-#: the group whose span is removed ("cut" when the pattern has it, else the whole
-#: match), and for a trailing rule whose matches never hold a line break, the pattern
-#: (see _find_spans; None otherwise).
-_Step = tuple[str, Callable[[str], Iterator[re.Match[str]]], "int | str", "re.Pattern[str] | None"]
+    gates: PatternSet
+    ordinary: tuple[tuple[int, _Step], ...]
+    trailing: tuple[tuple[int, _Step], ...]
 
 
 @lru_cache(maxsize=64)
-def _plan(rules: tuple[Rule, ...]) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
-    """The rules compiled once: (ordinary steps, trailing steps), each in rule order."""
-    from re import _parser
-
+def _plan(rules: tuple[Rule, ...]) -> _Plan:
     def step(rule: Rule) -> _Step:
-        pat = rule.compiled()
-        tail = None
-        if rule.trailing:
-            parsed = _parser.parse(pat.pattern, pat.flags)
-            if parsed.getwidth()[0] > 0 and _one_line(list(parsed.data), parsed.state.flags):
-                tail = pat
-        return rule.name, _scanner(pat), "cut" if "cut" in pat.groupindex else 0, tail
-    return (tuple(step(r) for r in rules if not r.trailing),
-            tuple(step(r) for r in rules if r.trailing))
+        rx = rule.compiled()
+        return rule.name, rx, rx.groupindex.get("cut", 0)
+    steps = [(i, step(r)) for i, r in enumerate(rules)]
+    return _Plan(PatternSet([r.gate_source() for r in rules]),
+                 tuple((i, st) for (i, st), r in zip(steps, rules) if not r.trailing),
+                 tuple((i, st) for (i, st), r in zip(steps, rules) if r.trailing))
 
 
-def _last_line(text: str, taken: list[tuple[int, int, str]]) -> int:
-    """Start of the line holding the text's last character that is neither white space
-    nor inside a ``taken`` span (0 when there is none)."""
-    end = len(text)
-    while True:
-        end = len(text[:end].rstrip())
-        inside = [a for a, b, _ in taken if a < end <= b]
-        if end == 0 or not inside:
+class _Taken:
+    """Removed spans of one text, non-overlapping, kept sorted: overlap tests by
+    bisection, and the end of the text's last kept character (for trailing rules)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int, str]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._kept_end: int | None = None
+
+    def free(self, s: int, e: int) -> bool:
+        """Whether ``[s, e)`` overlaps no span."""
+        j = bisect.bisect_right(self.starts, s)
+        return (j == 0 or self.ends[j - 1] <= s) and (j == len(self.starts) or self.starts[j] >= e)
+
+    def add(self, new: list[tuple[int, int, str]]) -> None:
+        """Add spans that are free and do not overlap each other."""
+        if len(new) == 1:
+            j = bisect.bisect_left(self.starts, new[0][0])
+            self.spans.insert(j, new[0])
+            self.starts.insert(j, new[0][0])
+            self.ends.insert(j, new[0][1])
+        elif new:
+            self.spans = sorted(self.spans + new)
+            self.starts = [a for a, _, _ in self.spans]
+            self.ends = [b for _, b, _ in self.spans]
+        if self._kept_end is not None:
+            inside = [a for a, b, _ in new if a < self._kept_end <= b]
+            if inside:  # the last kept character was removed: walk back from there
+                self._kept_end = self._walk(inside[0])
+
+    def kept_end(self) -> int:
+        """One past the last character that is neither white space nor removed (0 if none):
+        a trailing match ending at or after it has only those after it."""
+        if self._kept_end is None:
+            self._kept_end = self._walk(len(self.text))
+        return self._kept_end
+
+    def _walk(self, pos: int) -> int:
+        text = self.text
+        while pos > 0:
+            if text[pos - 1].isspace():
+                pos -= 1
+                continue
+            j = bisect.bisect_left(self.ends, pos) if self.ends else 0
+            if j < len(self.starts) and self.starts[j] < pos <= self.ends[j]:
+                pos = self.starts[j]  # inside a removed span: jump to its start
+                continue
             break
-        end = inside[0]
-    return text.rfind("\n", 0, max(end - 1, 0)) + 1 if end else 0
+        return pos
 
 
-def _find_spans(text: str, rules: tuple[Rule, ...],
-                plan: tuple[tuple[_Step, ...], tuple[_Step, ...]] | None = None
+def _find_spans(text: str, rules: tuple[Rule, ...], plan: _Plan | None = None
                 ) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, rule) spans; earlier rules win overlaps.
 
-    ``plan`` is ``_plan(rules)``, passed by a caller that cleans many texts. A trailing
-    rule whose matches never hold a line break is matched from the start of the line
-    holding the last character not yet removed (:func:`_last_line`): a match on an
-    earlier line has that character after it, so it never counts, and no match crosses
-    into that line, so the matches from there on are the ones a scan from the text's
-    start finds.
+    Each ordinary rule's matches are taken where they overlap no span of an earlier
+    rule. A trailing rule's match is taken when everything after it is white space
+    or removed (it ends at or after :meth:`_Taken.kept_end`); taking one can make an
+    earlier one trailing, so the trailing rules are tried again, in order, until none
+    is taken. Each rule runs only when the set of gates says it can match.
     """
-    ordinary, trailing = _plan(rules) if plan is None else plan
-    taken: list[tuple[int, int, str]] = []
+    plan = _plan(rules) if plan is None else plan
+    offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
+    present = plan.gates.present(offsets.data)
+    taken = _Taken(text)
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b, _ in taken)
+    def found(i: int, rx: Any, group: int) -> list[tuple[int, int]]:
+        if i not in present:
+            return []
+        if isinstance(rx, re.Pattern):  # a gated rule, on Python's re
+            return [(s, e) for s, e in (m.span(group) for m in rx.finditer(text)) if e > s]
+        return [(offsets(s), offsets(e)) for s, e in (m.span(group) for m in rx.finditer(offsets.data))
+                if e > s]
 
-    def spans(found: Iterable[re.Match[str]], group: int | str) -> Iterable[tuple[int, int]]:
-        for m in found:
-            s, e = m.span(group)
-            if e > s and free(s, e):
-                yield s, e
-
-    for name, scan, group, _tail in ordinary:
-        taken.extend((s, e, name) for s, e in list(spans(scan(text), group)))
+    for i, (name, rx, group) in plan.ordinary:
+        taken.add([(s, e, name) for s, e in found(i, rx, group) if taken.free(s, e)])
+    waiting = [(name, found(i, rx, group)) for i, (name, rx, group) in plan.trailing]
+    ends = [[e for _, e in spans] for _, spans in waiting]
     changed = True
-    while changed:  # a trailing span may become trailing once a later one is removed
+    while changed:
         changed = False
-        for name, scan, group, tail in trailing:
-            found = scan(text) if tail is None else tail.finditer(text, _last_line(text, taken))
-            for s, e in list(spans(found, group)):
-                rest = list(text[e:])
-                for a, b, _ in taken:
-                    if a >= e:
-                        rest[a - e:b - e] = [" "] * (b - a)
-                if "".join(rest).strip() == "":
-                    taken.append((s, e, name))
+        for k, (name, spans) in enumerate(waiting):
+            # spans ending at or after kept_end are trailing; taking one moves kept_end
+            # back, so every later span of this rule stays trailing
+            cut = bisect.bisect_left(ends[k], taken.kept_end())
+            for s, e in spans[cut:]:
+                if taken.free(s, e):
+                    taken.add([(s, e, name)])
                     changed = True
-    return sorted(taken)
+            del spans[cut:], ends[k][cut:]
+    return taken.spans
 
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
@@ -1819,6 +1721,7 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
         joined = "\n".join([line.strip() for line in lines])
         return (_BLANK_RUN.sub("\n\n", joined) if "\n\n\n" in joined else joined).strip()
     out: list[str] = []
+    first = 0  # spans[first:] are the spans that do not end before the current line
     for m in _LINE.finditer(text):
         s, e = m.span(1)
         if s == e and m.group(2) == "" and s == len(text) and out and s != 0:
@@ -1826,9 +1729,12 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
         touched = False
         keep = []
         pos = s
-        for a, b, _ in spans:
-            if b <= s or a >= e:
-                continue
+        while first < len(spans) and spans[first][1] <= s:
+            first += 1
+        for k in range(first, len(spans)):
+            a, b, _ = spans[k]
+            if a >= e:
+                break  # sorted and non-overlapping: the rest start later still
             touched = True
             keep.append(text[pos:max(a, s)])
             pos = min(b, e)
@@ -1886,12 +1792,12 @@ def clean(
 
     Notes
     -----
-    Speed without changing the result: each rule's pattern is tried only where a
-    match can begin (after a line break for a rule anchored with ``^``, at one of
-    its possible first characters otherwise; ``_scanner``), and a trailing rule
-    whose matches stay on one line is matched from the last line that still holds
-    text. On the first 5,000 Article-Bias-Prediction articles cleaning took 2.3-4.0
-    CPU s before and 0.4-0.5 after.
+    The rules' patterns run on RE2 (time linear in the text); the built-in rules
+    that need look-arounds run on Python's re, gated (:class:`Rule`). One
+    ``re2.Set`` pass over a text tells which rules can match it, so a text without
+    page furniture costs one pass. Overlaps and trailing spans are resolved by
+    bisection over the sorted spans, so the time grows linearly with the text and
+    its furniture (``benchmarks/RESULTS.md``: 50 MB of page furniture).
 
     Examples
     --------

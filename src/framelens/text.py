@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 __all__ = ["sentence_spans", "sentences", "words", "count_words", "word_matrix", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
            "LOWER_EXCEPTIONS", "sorted_columns",
-           "ABBREVIATIONS", "SENTENCE_STARTERS"]
+           "ABBREVIATIONS", "SENTENCE_STARTERS", "LINE_BREAK_CHARS", "LINE_BREAKS", "BREAK_RUN"]
 
 #: Abbreviations that precede a name and never end a sentence ("Mr. Smith", "Gen. Syrskyi").
 TITLES: frozenset[str] = frozenset({
@@ -60,14 +60,17 @@ _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}"
 #: Characters that may open the next sentence before its first letter.
 _OPENERS = "\"'\u201c\u2018\u00ab\u2039([{\u201e\u201a"
 #: Line separators treated as hard paragraph breaks (the set :meth:`str.splitlines` uses).
-_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+LINE_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: A run of line separators (:data:`LINE_BREAK_CHARS`): one paragraph break.
+LINE_BREAKS = re.compile(f"[{LINE_BREAK_CHARS}]+")
 #: A sentence-final stop: run of terminal punctuation, optional closers, then space or end.
 _TERMINAL = re.compile(r"(?:\.\.\.|[.!?\u2026\u203d])+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 # The same two patterns in forms the regex engine searches quickly (a pattern that opens
 # with a repeat is tried at every character; one that opens with a character class, or a
 # look-ahead for one, skips to the characters that can begin a match). Same matches:
 # "[...][...]*" is "[...]+", and every _TERMINAL match begins with one of . ! ? … ‽.
-_BREAK_RUN = re.compile(_LINE_BREAKS.pattern.removesuffix("+") * 2 + "*")
+#: :data:`LINE_BREAKS` written to be searched quickly (same matches).
+BREAK_RUN = re.compile(LINE_BREAKS.pattern.removesuffix("+") * 2 + "*")
 _TERMINAL_SCAN = re.compile(r"(?=[.!?\u2026\u203d])" + _TERMINAL.pattern)
 _DOTTED_ACRONYM = re.compile(r"^(?:\w\.)+\w$")
 #: A word: an initialism written with dots ("U.S.", "D.C.", "e.g.": letters each followed by a
@@ -165,7 +168,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         raise TypeError(f"sentence_spans expects a str, got {type(text).__name__}: {text!r:.80}")
     spans: list[tuple[int, int]] = []
     para_start = 0
-    pieces = [m.span() for m in _BREAK_RUN.finditer(text)] + [(len(text), len(text))]
+    pieces = [m.span() for m in BREAK_RUN.finditer(text)] + [(len(text), len(text))]
     for br_start, br_end in pieces:
         para = text[para_start:br_start]
         cut = 0
