@@ -1275,7 +1275,7 @@ def prepare(corpus: Corpus, *, rules: Sequence[str] | Sequence[Rule] | None = No
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
-    >>> _ = (folder / "b.txt").write_text("Share\nNATO", encoding="utf-8")
+    >>> _ = (folder / "b.txt").write_text("Share\\nNATO", encoding="utf-8")
     >>> c = prepare(load_corpus(folder), min_words=2, errors="collect")
     >>> c.articles["doc_id"].tolist(), c.rejects["path"].tolist()
     (['a'], ['b.txt'])
