@@ -146,8 +146,8 @@ def test_pipeline_imports_no_private_names_and_there_is_no_cycle() -> None:
                 names = [a.name for a in node.names]
                 if mod:
                     deps.add(mod)
-                    assert not [n for n in names if n.startswith("_")] or f.stem in {"actors", "traces", "stories"}, \
-                        (f.stem, mod, names)  # actors, traces, stories: fixed on other branches
+                    assert not [n for n in names if n.startswith("_")], \
+                        (f.stem, mod, names)
                 else:
                     deps.update(names)
         graph[f.stem] = deps - {f.stem}

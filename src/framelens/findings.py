@@ -435,10 +435,10 @@ def _fig_register_rates(out: Path) -> Any:
     voices = ["narration", "quotation"] if "voice" in rates.columns else [None]
     heading = {None: "", "narration": "In the outlet's own words (narration)",
                "quotation": "Inside quotation marks"}
-    fig, axes = plt.subplots(1, len(voices), figsize=(6.2 * len(voices) + 1.6,
-                                                      0.9 * rates["outlet"].nunique() + 1.8),
-                             squeeze=False, sharey=True)
-    for j, (ax, voice) in enumerate(zip(axes[0], voices)):
+    # panels stacked, not side by side: at the page's width each keeps its text >= 10 px
+    fig, axes = plt.subplots(len(voices), 1, figsize=(7.4, (0.9 * rates["outlet"].nunique() + 1.6)
+                                                      * len(voices) + 0.6), squeeze=False)
+    for j, (ax, voice) in enumerate(zip(axes[:, 0], voices)):
         part = rates if voice is None else rates[rates["voice"] == voice]
         plot_register_rates(part, ax=ax, title=heading[voice])
         top = float(part["rate"].max()) if part["rate"].notna().any() else 0.0
@@ -446,7 +446,7 @@ def _fig_register_rates(out: Path) -> Any:
         ax.set_xlabel("hits per 1,000 words")
         if j < len(voices) - 1 and ax.get_legend() is not None:
             ax.get_legend().remove()
-    fig.supxlabel("numbers at the bar ends: hits; lines: 95% exact Poisson intervals", fontsize=8)
+    fig.supxlabel("numbers at the bar ends: hits; lines: 95% exact Poisson intervals", fontsize=9)
     own = rates if voices == [None] else rates[rates["voice"] == "narration"]
     top = _top_rate(own)
     if top is None:
