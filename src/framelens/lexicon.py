@@ -1024,14 +1024,14 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
                 error_kw={"elinewidth": 0.7, "ecolor": "#555555", "capsize": 1.5})
         if hits is not None:
             for yy, val, n in zip(pos, rate[reg], hits[reg]):
-                ax.text(val, yy, f" {n}", va="center", fontsize=7, color="#444444")
+                ax.text(val, yy, f" {n}", va="center", fontsize=9, color="#444444")
     ax.set_yticks(y, rate.index)
     label = f"hits per {per:,} words"
     if hits is not None:
         label += " (raw hit counts at the bar ends"
         label += "; lines: 95% exact Poisson intervals)" if bounds is not None else ")"
     ax.set_xlabel(label)
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title is None:
         first = regs[0]
         top = rate[first].idxmax()
