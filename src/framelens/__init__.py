@@ -15,7 +15,15 @@ Modules are plain functions, DataFrames in and tidy DataFrames out:
 - :mod:`framelens.traces`    translation and republishing traces
 - :mod:`framelens.stories`   same-story grouping at scale (date-blocked sparse kNN)
 - :mod:`framelens.distributed` the per-article stages over process pools or Dask
-- :mod:`framelens.findings`, :mod:`framelens.render`  the rendered findings under ``reports/``
+- :mod:`framelens.patterns`  users' regular expressions on RE2 (linear-time matching)
+- :mod:`framelens.neighbours` window-blocked, approximate and exact nearest neighbours
+- :mod:`framelens.speech`, :mod:`framelens.framing`  quotation marks and speakers; who said what, framing choices
+- :mod:`framelens.wordchoice` within-story word-choice contrasts proposed as lexicon terms
+- :mod:`framelens.checks`, :mod:`framelens.claims`  the page's sensitivity tables; ties and interval overlaps
+- :mod:`framelens.contrasts`, :mod:`framelens.storyreport`  outlets compared on the stories they share
+- :mod:`framelens.pipeline`  every table once, from one :class:`~framelens.pipeline.Settings`
+- :mod:`framelens.findings`, :mod:`framelens.render`, :mod:`framelens.side_by_side`  the rendered findings under ``reports/``
+- :mod:`framelens.viz`       one outlet order, palette and heatmap
 - :mod:`framelens.plots`     one matplotlib style for every figure
 - :mod:`framelens.notes`     plain notes instead of crashes where a corpus is too small for a step
 

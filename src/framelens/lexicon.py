@@ -197,7 +197,8 @@ def _validate(table: pd.DataFrame, where: str) -> pd.DataFrame:
     out["term"] = pd.array([t.strip() for t in terms], dtype="string")
     out["is_regex"] = pd.array([f in _TRUE for f in flags], dtype="boolean")
     out["register"] = pd.array(regs, dtype="string")
-    out["origin"] = where
+    # a corpus's own file by its name, so tables do not depend on where the corpus sits
+    out["origin"] = Path(where).name if Path(where).is_absolute() else where
     out["row"] = lines.astype("int64")
     out["key"] = keys
     return out
