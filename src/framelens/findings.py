@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 import pandas as pd
 
-from framelens.progress import step as _step
+from framelens.progress import step
 
 if TYPE_CHECKING:
     from framelens.pipeline import Settings
@@ -195,9 +195,9 @@ def compute_tables(
     settings = (Settings() if settings is None else settings).replace(**changes)
     out = Path(out)
     tables = out / "tables"
-    _step(f"loading {corpus}", verbose)
+    step(f"loading {corpus}", verbose)
     results = run(corpus, settings, columns=columns,
-                  on_section=lambda name: _step(f"tables: {name}", verbose))
+                  on_section=lambda name: step(f"tables: {name}", verbose))
     tables.mkdir(parents=True, exist_ok=True)
     for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
         stale.unlink()
@@ -252,7 +252,7 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
             stale.unlink()
     rows = []
     for name, draw in _FIGURE_DRAWERS.items():
-        _step(f"figure: {name}", verbose)
+        step(f"figure: {name}", verbose)
         with style():
             fig = draw(out)
             if fig is None:
@@ -950,7 +950,7 @@ def readme_summary(out: str | Path) -> str:
 
     steps = (_readme_labels, _readme_spelling, _readme_similarity, _readme_selection, _readme_sources,
              _readme_traces)
-    bullets = [b for b in (step(out, ordered) for step in steps) if b]
+    bullets = [b for b in (make(out, ordered) for make in steps) if b]
     return "\n".join(bullets) + ("\n" if bullets else "")
 
 
@@ -2078,7 +2078,7 @@ def write_findings(
     out = Path(out)
     compute_tables(corpus, out=out, settings=settings, columns=columns, verbose=verbose, **changes)
     draw_figures(out, verbose=verbose)
-    _step(f"writing {out / 'index.html'}", verbose)
+    step(f"writing {out / 'index.html'}", verbose)
     from framelens.side_by_side import PAGE_NAME, side_by_side_page
 
     aligned = side_by_side_page(out, order=_order(out), colours=_colours(out))
