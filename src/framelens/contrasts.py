@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from framelens.keyness import log_odds_dirichlet
 from framelens.notes import NotEnoughData
 
 __all__ = ["within_stories", "coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence",
-           "house_style_terms", "log_odds_dirichlet", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
+           "house_style_terms", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
 
 #: Kinds of house-style words in ``data/house_style.csv``; ``outlet name`` words are
 #: derived from the outlets' own names by :func:`house_style_terms`.
@@ -348,31 +349,6 @@ def house_style_terms(outlets: Sequence[str] = (), *,
     return out.drop_duplicates(["term", "outlet"]).reset_index(drop=True)
 
 
-def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, *, alpha0: float = 100.0,
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Monroe et al.'s log-odds ratio with informative Dirichlet prior, on two count vectors.
-
-    With ``n^i = sum(y_i)``, ``n^j = sum(y_j)``, the prior ``a_w = alpha0 * (y_i + y_j)_w / (n^i + n^j)``:
-    ``delta_w = log[(y_i + a_w) / (n^i + alpha0 - y_i - a_w)] - log[(y_j + a_w) / (n^j + alpha0 - y_j - a_w)]``,
-    ``var_w = 1 / (y_i + a_w) + 1 / (y_j + a_w)``, ``z_w = delta_w / sqrt(var_w)``
-    (the formula of :func:`framelens.keyness.keyness`, on arrays).
-
-    >>> d, v, z = log_odds_dirichlet(np.array([10., 0, 90]), np.array([0., 10, 90]), alpha0=10)
-    >>> z.round(2).tolist()
-    [2.17, -2.17, 0.0]
-    """
-    y_i = np.asarray(y_i, dtype=float)
-    y_j = np.asarray(y_j, dtype=float)
-    n_i, n_j = y_i.sum(), y_j.sum()
-    a_w = alpha0 * (y_i + y_j) / (n_i + n_j)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = (np.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
-                 - np.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
-        variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
-        z = delta / np.sqrt(variance)
-    return delta, variance, z
-
-
 def keyness_within_stories(types: Sequence[str] | np.ndarray, counts: sp.spmatrix, *,
                            stories: Sequence[object], outlets: Sequence[object],
                            alpha0: float = 100.0, min_count: int = 5,
@@ -388,7 +364,7 @@ def keyness_within_stories(types: Sequence[str] | np.ndarray, counts: sp.spmatri
     ``(n_o(s) / n_o) / (n_ref(s) / n_ref)``, where ``n`` are word totals. A word
     typical of one event therefore cannot become typical of the outlet that covered
     that event more. The log-odds ratio with informative Dirichlet prior (Monroe,
-    Colaresi and Quinn 2008, section 3.5; :func:`log_odds_dirichlet`) is then
+    Colaresi and Quinn 2008, section 3.5; :func:`framelens.keyness.log_odds_dirichlet`) is then
     computed on these two count vectors, the prior being their sum.
 
     Parameters

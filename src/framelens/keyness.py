@@ -31,7 +31,7 @@ from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, new_axes
 from framelens.text import word_matrix, words
 
-__all__ = ["KeynessWarning", "term_counts", "counts_by_label", "keyness", "keyness_by_outlet", "keyness_evidence",
+__all__ = ["KeynessWarning", "term_counts", "counts_by_label", "log_odds_dirichlet", "keyness", "keyness_by_outlet", "keyness_evidence",
            "plot_keyness", "plot_keyness_by_outlet", "translation_groups"]
 
 
@@ -142,6 +142,33 @@ def _validate_counts(counts: pd.DataFrame) -> None:
         raise ValueError(f"counts must be >= 0; term {bad!r} has a negative count")
 
 
+def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray, *, alpha0: float = 100.0,
+                       prior: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monroe et al.'s log-odds ratio with informative Dirichlet prior, on two count vectors.
+
+    With ``n^i = sum(y_i)``, ``n^j = sum(y_j)`` and the prior ``a_w = alpha0 * p_w / sum(p)``, ``p`` being
+    ``prior`` (the whole corpus's counts; default ``y_i + y_j``):
+    ``delta_w = log[(y_i + a_w) / (n^i + alpha0 - y_i - a_w)] - log[(y_j + a_w) / (n^j + alpha0 - y_j - a_w)]``,
+    ``var_w = 1 / (y_i + a_w) + 1 / (y_j + a_w)``, ``z_w = delta_w / sqrt(var_w)``
+    (the formula :func:`keyness` applies, on arrays).
+
+    >>> d, v, z = log_odds_dirichlet(np.array([10., 0, 90]), np.array([0., 10, 90]), alpha0=10)
+    >>> z.round(2).tolist()
+    [2.17, -2.17, 0.0]
+    """
+    y_i = np.asarray(y_i, dtype=float)
+    y_j = np.asarray(y_j, dtype=float)
+    n_i, n_j = y_i.sum(), y_j.sum()
+    p = y_i + y_j if prior is None else np.asarray(prior, dtype=float)
+    a_w = alpha0 * p / p.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = (np.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
+                 - np.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
+        variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
+        z = delta / np.sqrt(variance)
+    return delta, variance, z
+
+
 def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
             reference: str | Sequence[str] | None = None,
             groups: Mapping[str, str] | None = None, alpha0: float = 100.0,
@@ -241,11 +268,7 @@ def keyness(counts: pd.DataFrame, *, target: str | Sequence[str],
     y_j = pooled[ref].sum(axis=1).to_numpy()
     n_i, n_j = y_i.sum(), y_j.sum()
     a_w = alpha0 * total / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = (np.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
-                 - np.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
-        variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
-        z = delta / np.sqrt(variance)
+    delta, variance, z = log_odds_dirichlet(y_i, y_j, alpha0=alpha0, prior=total)
     both = (y_i + y_j).astype(np.int64)
     low = both < min_count
     warning = np.where(low, [f"only {b} occurrence{'s' if b != 1 else ''} "
