@@ -95,11 +95,18 @@ def _compiled(pattern: str):
         return None  # e.g. a pattern that can match the empty string: rejected, with a message
 
 
+#: Characters Python's own Unicode database assigns (3.11: Unicode 14). RE2's tables are newer:
+#: it counts e.g. U+31350 (CJK Extension H, Unicode 15) as a word character, which Python 3.11
+#: does not know, so on unassigned code points the two engines legitimately differ.
+ASSIGNED = st.characters(blacklist_categories=("Cn", "Cs"))
+
+
 @settings(max_examples=300, deadline=timedelta(seconds=30))
-@given(PATTERNS, st.text(max_size=12))
+@given(PATTERNS, st.text(ASSIGNED, max_size=12))
 def test_property_random_patterns_match_as_re(pattern: str, text: str) -> None:
     """Any random pattern RE2 takes finds the matches Python's re finds, plain and as whole
-    words, on random unicode (short: re itself must finish)."""
+    words, on random unicode that Python's Unicode database assigns (short: re itself must
+    finish)."""
     rx = _compiled(pattern)
     if rx is None:
         return
