@@ -24,6 +24,9 @@ from framelens import findings, render
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "reports" / "screenshots"
+#: Screenshots stop at this height (px): Chromium fails to capture a taller page ("Unable to
+#: capture screenshot"), as a long rendered notebook is.
+MAX_SHOT_PX = 12_000
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAYLOADS = (
@@ -74,9 +77,11 @@ def visit(browser: Any, path: Path, *, screenshot: str | None = None) -> dict[st
     images = page.evaluate(
         "Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 60), i.complete, i.naturalWidth])"
     )
-    if screenshot:
+    if screenshot:  # for a person to look at; Chromium cannot capture past its texture limit
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / screenshot), full_page=True)
+        width, height = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_PX)}
+        page.screenshot(path=str(SCREENSHOTS / screenshot), full_page=True, clip=clip)
     record["images"] = images
     record["links"] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     context.close()
