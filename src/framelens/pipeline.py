@@ -33,13 +33,22 @@ import pandas as pd
 from framelens.corpus import Corpus, load_corpus, prepare
 from framelens.notes import NotEnoughData, Note
 
-__all__ = ["Settings", "Results", "SECTIONS", "PAIRWISE", "BETWEEN_OUTLETS", "INDEXED_TABLES",
-           "ROUNDED_TABLES", "load", "run", "run_section"]
+__all__ = ["Settings", "Results", "SECTIONS", "ACROSS_STORIES", "PAIRWISE", "BETWEEN_OUTLETS",
+           "INDEXED_TABLES", "ROUNDED_TABLES", "load", "with_stories", "select_story", "largest_story",
+           "run", "run_section"]
 
 #: The sections of the analysis, in the order they run (and appear in ``sections.csv``).
 SECTIONS: tuple[str, ...] = ("corpus", "similarity", "stability", "labels", "lexicon", "spelling",
                              "quotes", "coverage", "keyness", "traces", "sentences", "sensitivity",
                              "mentions", "framing", "variants")
+
+#: The sections a corpus of several stories runs on all its articles at once: the article
+#: list, and ``stories`` (the across-story tables of
+#: :func:`framelens.storyreport.many_story_tables`: coverage, contrasts on the stories two
+#: outlets both cover, distinctive words within stories). Every other section compares the
+#: articles of one story (``run(story=)``). ``stories`` runs only on a corpus of several
+#: stories, or when asked for.
+ACROSS_STORIES: tuple[str, ...] = ("corpus", "stories")
 
 #: Sections that compare every pair of articles (or sentences): skipped above ``max_docs``.
 PAIRWISE: tuple[str, ...] = ("similarity", "stability", "quotes", "coverage", "sentences",
@@ -121,6 +130,21 @@ class Settings:
     verbatim, paraphrase : float, default :data:`framelens.align.VERBATIM`, :data:`~framelens.align.PARAPHRASE`
         Sentence-alignment thresholds: shared word trigrams for "shared verbatim",
         TF-IDF cosine for "paraphrased" (:func:`framelens.align.align`).
+    stories : {"auto", "column", "found", "one"}, default "auto"
+        Where each article's story (event) comes from
+        (:data:`framelens.storyreport.STORY_SOURCES`): a ``story``/``event`` column or
+        sub-folders, else :func:`framelens.stories.group_stories` (a corpus of fewer than
+        :data:`~framelens.storyreport.MIN_ARTICLES_TO_FIND` articles without a story column
+        is one story, as the seeds are). Outlets are compared only within a story.
+    group : str or None, default None
+        A column grouping outlets (e.g. ``lean``: left, center, right) compared like
+        outlets across stories (:func:`framelens.storyreport.many_story_tables`).
+    max_story_pages : int, default 10
+        A many-story report writes a page for every story if there are at most this
+        many, else for the largest this many; the others are in the tables.
+    contrast_n_boot : int, default 1000
+        Bootstrap samples over stories for the across-story contrasts
+        (:func:`framelens.contrasts.paired_contrasts`).
 
     Examples
     --------
@@ -149,9 +173,21 @@ class Settings:
     quote_match: float = 0.3
     verbatim: float = 0.5
     paraphrase: float = 0.14
+    stories: str = "auto"
+    group: str | None = None
+    max_story_pages: int = 10
+    contrast_n_boot: int = 1000
 
     def __post_init__(self) -> None:
+        from framelens.storyreport import STORY_SOURCES
+
         _positive_int("min_words", self.min_words, minimum=0)
+        _positive_int("max_story_pages", self.max_story_pages, minimum=0)
+        _positive_int("contrast_n_boot", self.contrast_n_boot)
+        if self.stories not in STORY_SOURCES:
+            raise ValueError(f"Settings.stories={self.stories!r}: expected one of {list(STORY_SOURCES)}")
+        if self.group is not None and (not isinstance(self.group, str) or not self.group.strip()):
+            raise ValueError(f"Settings.group={self.group!r}: expected a column name or None")
         for name in ("max_docs", "n_boot", "keyness_min_count", "keyness_top",
                      "actor_min_count", "rate_per", "quote_min_words"):
             _positive_int(name, getattr(self, name))
@@ -203,12 +239,21 @@ class Results:
         One row per section: ``section``, ``status`` ("computed" or "not computed"),
         ``tables`` (comma-separated names) and ``note`` (which alias table was used, or
         why the section was not computed).
+    story : str or None
+        The story the one-story sections were computed on (``run(story=)``), or ``None``.
+    n_stories : int
+        How many stories the corpus holds (before ``story`` selected one).
+    how_stories : str
+        Where the stories came from, for the page (:func:`with_stories`).
     """
 
     corpus: Corpus
     settings: Settings
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     sections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    story: str | None = None
+    n_stories: int = 1
+    how_stories: str = ""
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
@@ -264,6 +309,8 @@ _SECTION_TABLES: dict[str, tuple[str, ...]] = {
     "mentions": ("actor_titles",),
     "framing": ("who_said_what", "framing_choices", "quoted_regions"),
     "variants": ("spelling_table", "mixed_spellings"),
+    "stories": ("stories", "story_coverage", "skipped_stories", "story_core_share", "story_hits",
+                "contrasts", "contrast_evidence", "distinctive_within", "house_style_set_aside"),
 }
 
 
@@ -351,6 +398,8 @@ def _corpus_section(ctx: _Context) -> dict[str, pd.DataFrame]:
         "removed_spans": [int(removed.get(d, 0)) for d in docs["doc_id"]],
         "first_sentence": [str(firsts.get(d, "")) for d in docs["doc_id"]],
     })
+    if "story" in docs.columns:
+        table.insert(2, "story", docs["story"].astype(str).to_numpy())
     return {"corpus": table, "cleaning_audit": audit}
 
 
@@ -477,6 +526,21 @@ def _mention_section(ctx: _Context) -> dict[str, pd.DataFrame]:
     return {"actor_titles": actor_titles(ctx.mentions, outlets=order)}
 
 
+def _stories_section(ctx: _Context) -> dict[str, pd.DataFrame]:
+    """The across-story tables: outlets compared on the stories both cover."""
+    from framelens.lexicon import lexicon_for_corpus
+    from framelens.storyreport import many_story_tables
+
+    s = ctx.settings
+    if "story" not in ctx.docs.columns or ctx.docs["story"].nunique() < 2:
+        raise NotEnoughData("the corpus is one story; across-story contrasts need at least 2 stories "
+                            "(give a story or event column, or one sub-folder per story)")
+    lexicon, _ = lexicon_for_corpus(ctx.corpus.folder)
+    return many_story_tables(ctx.docs, lexicon=lexicon, group_col=s.group, n_boot=s.contrast_n_boot,
+                             random_state=s.random_state, top_words=s.keyness_top,
+                             min_count=s.keyness_min_count)
+
+
 def _alias_file(ctx: _Context, name: str) -> Path | None:
     path = ctx.corpus.folder / name
     return path if path.is_file() else None
@@ -516,6 +580,7 @@ _SECTION_FUNCTIONS: dict[str, Section] = {
     "mentions": _mention_section,
     "framing": _framing_section,
     "variants": _variant_section,
+    "stories": _stories_section,
 }
 
 
@@ -537,7 +602,80 @@ def _data_condition(section: str, ctx: _Context) -> str:
 
 
 
+def with_stories(corpus: Corpus, settings: Settings | None = None) -> tuple[Corpus, int, str]:
+    """The corpus with each article's story in a ``story`` column, the number of stories, and how.
+
+    The story ids come from :func:`framelens.storyreport.story_ids` with
+    ``settings.stories``. A corpus of one story is returned unchanged (no column is
+    added: its tables stay as they are); a corpus of several gets a ``story`` column (the
+    ``event`` column's values, or the stories :func:`framelens.stories.group_stories`
+    found, written into it so that later calls read them instead of finding them again).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for story in ("s1", "s2"):
+    ...     (folder / story).mkdir()
+    ...     _ = (folder / story / f"{story}a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
+    >>> c, n, how = with_stories(load(folder))
+    >>> n, c.articles["story"].tolist(), how
+    (2, ['s1', 's2'], "Stories from the corpus's story column.")
+    """
+    from framelens.storyreport import story_ids
+
+    settings = Settings() if settings is None else settings
+    ids, how = story_ids(corpus.articles, source=settings.stories)
+    n = int(ids.nunique())
+    if n < 2:
+        return corpus, n, how
+    return dataclasses.replace(corpus, articles=corpus.articles.assign(story=ids.to_numpy())), n, how
+
+
+def select_story(corpus: Corpus, story: str) -> Corpus:
+    """The articles of one story as a corpus of their own (counts, audit and companions kept).
+
+    ``corpus`` carries a ``story`` column (:func:`with_stories`). Rejects stay with the
+    whole corpus (a rejected article has no story).
+
+    Raises
+    ------
+    ValueError
+        When no article has that story id; the message lists the ids.
+    """
+    if "story" not in corpus.articles.columns:
+        raise ValueError(f"story={story!r} was given, but the corpus is one story (no story or event "
+                         "column, no sub-folders)")
+    mask = (corpus.articles["story"].astype(str) == str(story)).to_numpy()
+    if not mask.any():
+        known = sorted(map(str, corpus.articles["story"].unique()))
+        shown = ", ".join(known[:20]) + (f", ... ({len(known)} in all)" if len(known) > 20 else "")
+        raise ValueError(f"story={story!r} is not a story of this corpus; its stories: {shown}")
+    keep = np.flatnonzero(mask)
+    articles = corpus.articles.iloc[keep].reset_index(drop=True)
+    ids = set(articles["doc_id"])
+    audit = corpus.audit
+    if audit is not None:
+        audit = audit[audit["doc_id"].isin(ids)].reset_index(drop=True)
+    counts = corpus.counts[keep] if corpus.counts is not None else None
+    return dataclasses.replace(corpus, articles=articles, audit=audit, counts=counts,
+                               rejects=corpus.rejects.iloc[0:0])
+
+
+def largest_story(corpus: Corpus) -> str | None:
+    """The story with the most articles (ties: the most outlets, then the first id), or None.
+
+    The story the notebooks drill into when a many-story report does not name one.
+    """
+    if "story" not in corpus.articles.columns:
+        return None
+    a = corpus.articles
+    sizes = a.groupby(a["story"].astype(str)).agg(n=("doc_id", "size"), outlets=("outlet", "nunique"))
+    return str(sizes.sort_values(["n", "outlets"], ascending=False, kind="stable").index[0])
+
+
 def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
+        story: str | None = None,
         sections: Sequence[str] | None = None,
         on_section: Callable[[str], None] | None = None,
         columns: dict[str, str] | None = None) -> Results:
@@ -550,8 +688,14 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
         :class:`Corpus`.
     settings : Settings, optional
         Default ``Settings()``.
+    story : str, optional
+        Compute the sections on this story's articles only (:func:`select_story`). A
+        corpus of several stories (:func:`with_stories`) runs only the
+        :data:`ACROSS_STORIES` sections on all its articles; the others compare the
+        articles of one story and need ``story``.
     sections : sequence of str, optional
-        Run only these of :data:`SECTIONS` (in their order); default all.
+        Run only these of :data:`SECTIONS` (in their order); default all (for a corpus of
+        several stories without ``story``: :data:`ACROSS_STORIES`).
     on_section : callable, optional
         Called with each section's name as it starts (progress on a terminal).
     columns : dict, optional
@@ -587,17 +731,31 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
     settings = Settings() if settings is None else settings
     if not isinstance(settings, Settings):
         raise TypeError(f"settings must be a framelens.pipeline.Settings, got {type(settings).__name__}")
+    known = SECTIONS + ("stories",)
     chosen = SECTIONS if sections is None else tuple(sections)
-    unknown = sorted(set(chosen) - set(SECTIONS))
+    unknown = sorted(set(chosen) - set(known))
     if unknown:
-        raise ValueError(f"unknown section(s) {unknown}; allowed: {list(SECTIONS)}")
+        raise ValueError(f"unknown section(s) {unknown}; allowed: {list(known)}")
     prepared = corpus if isinstance(corpus, Corpus) else load(corpus, settings, columns=columns)
     if not prepared.prepared:
         raise ValueError("corpus is not prepared: pass a path, or framelens.corpus.prepare(corpus)")
+    prepared, n_stories, how = with_stories(prepared, settings)
+    if story is not None:
+        prepared = select_story(prepared, str(story))
+        chosen = tuple(s for s in chosen if s != "stories")
+    elif n_stories > 1:
+        within = [s for s in chosen if s not in ACROSS_STORIES]
+        if sections is None:
+            chosen = ACROSS_STORIES
+        elif within:
+            raise ValueError(
+                f"the corpus holds {n_stories} stories ({how}) and the section(s) {within} compare the "
+                f"articles of one story: pass story=... (the largest is {largest_story(prepared)!r}), "
+                f"or ask only for {list(ACROSS_STORIES)}")
     ctx = _Context(prepared, settings)
     tables: dict[str, pd.DataFrame] = {"rejects": prepared.rejects}
     rows = []
-    for section in (s for s in SECTIONS if s in chosen):
+    for section in (s for s in known if s in chosen):
         why = _data_condition(section, ctx)
         if why:
             rows.append((section, "not computed", "", why))
@@ -615,7 +773,8 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
         rows.append((section, "computed", ",".join(written), note))
     status = pd.DataFrame(rows, columns=["section", "status", "tables", "note"])
     tables["sections"] = status
-    return Results(corpus=prepared, settings=settings, tables=tables, sections=status)
+    return Results(corpus=prepared, settings=settings, tables=tables, sections=status,
+                   story=None if story is None else str(story), n_stories=n_stories, how_stories=how)
 
 
 def run_section(corpus: str | Path | Corpus, section: str,
