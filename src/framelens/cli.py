@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="framelens", formatter_class=fmt,
-        description="Compare how news outlets frame one event.\n\n" + _FORMS,
+        description="Compare how news outlets frame the same events, story by story.\n\n" + _FORMS,
         epilog="example:\n  framelens check seeds\n  framelens check articles.csv\n"
                "  framelens actors seeds > actors.csv\n  framelens report seeds --out /tmp/report")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +134,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write into DIR even though it is not empty and holds no report written "
                           "by framelens; files of the report's names are replaced, no other file is "
                           "touched")
+    rep.add_argument("--stories", default="auto", choices=["auto", "column", "found", "one"],
+                     help="where each article's story comes from: a story/event column or one sub-folder "
+                          "per story (auto, column); found by grouping similar articles within a date "
+                          "window (found; auto does so for 10 or more articles without a column); or "
+                          "the whole corpus as one story (one). Outlets are compared within stories.")
+    rep.add_argument("--story", default=None, metavar="ID",
+                     help="a corpus of several stories: the story notebooks 02-05 drill into "
+                          "(default: the largest)")
+    rep.add_argument("--group", default=None, metavar="COLUMN",
+                     help="a column grouping outlets (e.g. lean), compared like outlets across stories")
+    rep.add_argument("--max-story-pages", type=int, default=10, metavar="N",
+                     help="a corpus of several stories: a page for every story up to N stories, else for "
+                          "the N largest (default: 10)")
     rep.add_argument("--notebooks", default=None, metavar="FOLDER",
                      help="folder of analysis notebooks (default: the source tree's notebooks/ if "
                           "present, else the copies installed with the package)")
@@ -238,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from framelens import render
 
     return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus,
+                        "--stories", args.stories, "--max-story-pages", str(args.max_story_pages),
+                        *(["--story", args.story] if args.story is not None else []),
+                        *(["--group", args.group] if args.group is not None else []),
                         *(["--force"] if args.force else []),
                         *(["--columns", ",".join(f"{k}={v}" for k, v in args.columns.items())]
                           if args.columns else [])])

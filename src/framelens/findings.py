@@ -26,6 +26,7 @@ still render; any other error is a bug and stops the run (see :mod:`framelens.pi
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -34,19 +35,24 @@ import pandas as pd
 
 from framelens.progress import step
 
+from framelens.corpus import Corpus
+
 if TYPE_CHECKING:
-    from framelens.pipeline import Settings
+    from framelens.pipeline import Results, Settings
 
 __all__ = [
     "TABLES",
     "FIGURES",
     "RESEARCH_QUESTION",
     "compute_tables",
+    "write_tables",
     "draw_figures",
     "summarize",
     "caveats",
     "findings_page",
     "write_findings",
+    "write_story_findings",
+    "write_story_page",
     "readme_summary",
     "write_readme",
     "README_BEGIN",
@@ -137,10 +143,11 @@ def _read(out: Path, name: str, **kwargs: Any) -> pd.DataFrame | None:
 
 
 def compute_tables(
-    corpus: str | Path,
+    corpus: str | Path | Corpus,
     *,
     out: str | Path,
     settings: Settings | None = None,
+    story: str | None = None,
     columns: dict[str, str] | None = None,
     verbose: bool | None = None,
     **changes: Any,
@@ -149,9 +156,10 @@ def compute_tables(
 
     Parameters
     ----------
-    corpus : str or Path
+    corpus : str, Path or Corpus
         A corpus folder (``.txt`` articles + ``manifest.csv``) or one CSV/JSONL file
-        with an article per row, read with :func:`framelens.pipeline.load`. Articles
+        with an article per row, read with :func:`framelens.pipeline.load` (or a corpus
+        already read). Articles
         that cannot be read (not UTF-8, empty, duplicate id, no manifest row, too short
         to analyse once cleaned...) are left out and listed in ``out/tables/rejects.csv``
         (columns ``path``, ``reason``; header only when none), so every input article is
@@ -166,6 +174,8 @@ def compute_tables(
         run (another corpus) can feed the page.
     settings : framelens.pipeline.Settings, optional
         Every setting of the analysis (default ``Settings()``).
+    story : str, optional
+        One story of a many-story corpus (``run(story=)``).
     columns : dict, optional
         A single-file corpus's column renaming, as ``load_corpus(columns=)``.
     verbose : bool or None, default None
@@ -190,20 +200,32 @@ def compute_tables(
     framelens.corpus.CorpusError
         When the corpus as a whole cannot be read, or no article is left to analyse.
     """
-    from framelens.pipeline import INDEXED_TABLES, Settings, run
+    from framelens.pipeline import Settings, run
 
     settings = (Settings() if settings is None else settings).replace(**changes)
     out = Path(out)
-    tables = out / "tables"
-    step(f"loading {corpus}", verbose)
-    results = run(corpus, settings, columns=columns,
+    step(f"loading {getattr(corpus, 'source', corpus)}", verbose)
+    results = run(corpus, settings, story=story, columns=None if isinstance(corpus, Corpus) else columns,
                   on_section=lambda name: step(f"tables: {name}", verbose))
+    write_tables(results, out)
+    return results.sections
+
+
+def write_tables(results: Results, out: str | Path) -> Path:
+    """Write every table of ``results`` as ``out/tables/NAME.csv``; returns the folder.
+
+    CSV files already in ``out/tables/`` are deleted first, so no table of an earlier
+    run (another corpus) can feed the page.
+    """
+    from framelens.pipeline import INDEXED_TABLES
+
+    tables = Path(out) / "tables"
     tables.mkdir(parents=True, exist_ok=True)
     for stale in tables.glob("*.csv"):  # a table from an earlier run must not feed this page
         stale.unlink()
     for name, table in results.tables.items():
         _write_csv(table, tables / f"{name}.csv", index=name in INDEXED_TABLES)
-    return results.sections
+    return tables
 
 
 # --------------------------------------------------------------------------- figures
@@ -1949,6 +1971,8 @@ def findings_page(
     *,
     notebooks: pd.DataFrame | None = None,
     corpus_name: str = "",
+    story: str | None = None,
+    overview: str | None = None,
 ) -> str:
     """The findings page as one HTML string (no script, no external resource).
 
@@ -1962,6 +1986,10 @@ def findings_page(
         ``notebook``, ``html``, ``title``); each finding links to the matching section.
     corpus_name : str
         Shown under the title (e.g. the corpus folder name).
+    story : str, optional
+        The page of one story of a many-story corpus: its id, shown in the title.
+    overview : str, optional
+        With ``story``: the link (relative to ``out``) back to the overview of all stories.
 
     Returns
     -------
@@ -1978,8 +2006,13 @@ def findings_page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>framelens findings</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<header><h1>How outlets framed one event: findings</h1>",
-        f'<p class="meta">Corpus: {_e(corpus_name)}. Every number below is read from the tables '
+        *([f'<p><a href="{_e(overview)}">All stories</a></p>'] if overview else []),
+        "<header><h1>How outlets framed one event: findings</h1>" if story is None else
+        f"<header><h1>How outlets framed one story ({_e(story)}): findings</h1>",
+        f'<p class="meta">Corpus: {_e(corpus_name)}. '
+        + ("" if story is None else f"Story {_e(story)}: everything on this page compares only this story's "
+           "articles. ")
+        + 'Every number below is read from the tables '
         'in <a href="tables/">tables/</a> when this page is written.</p>',
         f'<p class="question">{_e(RESEARCH_QUESTION)}</p></header>',
         "<main>",
@@ -2053,10 +2086,16 @@ def write_findings(
     notebooks: pd.DataFrame | None = None,
     settings: Settings | None = None,
     columns: dict[str, str] | None = None,
+    notebook_story: str | None = None,
     verbose: bool | None = None,
     **changes: Any,
 ) -> Path:
     """Compute tables and figures for ``corpus`` and write ``out/index.html``.
+
+    A corpus of one story (the seeds) gets the one-event page; a corpus of several
+    stories (a story or event column, sub-folders, or stories found:
+    ``settings.stories``) gets :func:`write_story_findings`: an overview comparing
+    outlets on the stories they both cover, and a page per story.
 
     Parameters
     ----------
@@ -2069,14 +2108,32 @@ def write_findings(
         Rendered notebooks to link (see :func:`findings_page`).
     settings, columns, verbose, **changes
         As in :func:`compute_tables` (e.g. ``n_boot=50``).
+    notebook_story : str, optional
+        A many-story corpus: the story the notebooks drilled into (its page links them).
 
     Returns
     -------
     Path
         ``out/index.html``.
     """
+    from framelens.pipeline import Settings, load, with_stories
+
     out = Path(out)
-    compute_tables(corpus, out=out, settings=settings, columns=columns, verbose=verbose, **changes)
+    settings = (Settings() if settings is None else settings).replace(**changes)
+    step(f"loading {corpus}", verbose)
+    loaded, n_stories, how = with_stories(load(corpus, settings, columns=columns), settings)
+    if n_stories > 1:
+        return write_story_findings(loaded, out=out, notebooks=notebooks, settings=settings,
+                                    how_found=how, corpus_name=Path(corpus).name,
+                                    notebook_story=notebook_story, verbose=verbose)
+    compute_tables(loaded, out=out, settings=settings, verbose=verbose)
+    return _one_story_page(out, notebooks=notebooks, corpus_name=Path(corpus).name, verbose=verbose)
+
+
+def _one_story_page(out: Path, *, notebooks: pd.DataFrame | None, corpus_name: str,
+                    verbose: bool | None, story: str | None = None,
+                    overview: str | None = None) -> Path:
+    """Figures, side-by-side page and ``index.html`` from the tables in ``out/tables``."""
     draw_figures(out, verbose=verbose)
     step(f"writing {out / 'index.html'}", verbose)
     from framelens.side_by_side import PAGE_NAME, side_by_side_page
@@ -2085,7 +2142,91 @@ def write_findings(
     (out / PAGE_NAME).unlink(missing_ok=True)
     if aligned is not None:
         (out / PAGE_NAME).write_text(aligned, encoding="utf-8")
-    page = findings_page(out, notebooks=notebooks, corpus_name=Path(corpus).name)
+    page = findings_page(out, notebooks=notebooks, corpus_name=corpus_name, story=story, overview=overview)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
+
+
+def write_story_findings(
+    corpus: Corpus,
+    *,
+    out: str | Path,
+    notebooks: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+    how_found: str = "",
+    corpus_name: str = "",
+    notebook_story: str | None = None,
+    n_jobs: int | None = None,
+    verbose: bool | None = None,
+) -> Path:
+    """The findings of a corpus of several stories: an overview and one full page per story.
+
+    The overview (``out/index.html``, :func:`framelens.storyreport.write_many_story_report`)
+    holds the across-story tables of ``run(corpus)`` (the ``stories`` section: coverage,
+    contrasts on the stories two outlets both cover, distinctive words within stories).
+    Each story up to ``settings.max_story_pages`` (all, else the largest) gets the page a
+    one-event corpus gets, computed by ``run(corpus, story=...)`` on that story's articles
+    alone and written under ``out/stories/NAME/`` with its own tables and figures.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Prepared, with a ``story`` column (:func:`framelens.pipeline.with_stories`).
+    notebooks : pandas.DataFrame, optional
+        Rendered notebooks (:func:`framelens.render.render_notebooks`); the overview
+        lists them, and the page of ``notebook_story`` (the story they drilled into;
+        default :func:`framelens.pipeline.largest_story`, as ``framelens report`` runs
+        them) links its findings to them.
+    n_jobs : int, optional
+        Processes writing story pages at once (default: the cores this process may use).
+    """
+    from framelens.pipeline import Settings, largest_story, run, select_story
+    from framelens.storyreport import write_many_story_report
+
+    out = Path(out)
+    settings = Settings() if settings is None else settings
+    results = run(corpus, settings, on_section=lambda name: step(f"tables: {name}", verbose))
+    write_tables(results, out)
+    drilled = largest_story(corpus) if notebook_story is None else str(notebook_story)
+    linked = None if notebooks is None else notebooks.assign(html="../../" + notebooks["html"].astype(str))
+
+    def story_pages(pages: list[tuple[str, Path]]) -> None:
+        jobs = [(select_story(corpus, story), settings, folder, linked if story == drilled else None,
+                 corpus_name, story) for story, folder in pages]
+        workers = min(len(jobs), n_jobs if n_jobs is not None else len(os.sched_getaffinity(0)))
+        step(f"{len(jobs)} story pages on {max(workers, 1)} process(es)", verbose)
+        if workers <= 1:
+            for job in jobs:
+                write_story_page(*job)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for done in pool.map(write_story_page, *zip(*jobs)):
+                step(f"story page {done}", verbose)
+
+    return write_many_story_report(results.tables, out, articles=results.corpus.articles,
+                                   max_story_pages=settings.max_story_pages, corpus_name=corpus_name,
+                                   how_found=how_found, story_pages=story_pages, notebooks=notebooks,
+                                   notebook_story=drilled)
+
+
+def write_story_page(corpus: Corpus, settings: Settings, folder: Path, notebooks: pd.DataFrame | None,
+                     corpus_name: str, story: str) -> Path:
+    """One story's page: ``run(corpus, story=)``, its tables, figures and ``folder/index.html``.
+
+    The one-event page (:func:`findings_page`) of that story's articles alone, with a
+    link back to the overview two folders up; ``notebooks`` (their links relative to
+    ``folder``) when the notebooks drilled into this story. Returns ``folder/index.html``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")  # a worker process draws to files only
+    from framelens.pipeline import run
+
+    folder = Path(folder)
+    write_tables(run(corpus, settings, story=story), folder)
+    return _one_story_page(folder, notebooks=notebooks, corpus_name=corpus_name, verbose=False,
+                           story=story, overview="../../index.html")

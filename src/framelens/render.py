@@ -242,6 +242,8 @@ def execute_notebook(
     output_path: str | Path | None = None,
     corpus: str | Path | None = None,
     columns: dict[str, str] | None = None,
+    story: str | None = None,
+    group: str | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
 ) -> Path:
@@ -260,6 +262,12 @@ def execute_notebook(
     columns : dict, optional
         With ``corpus``: also sets ``COLUMNS`` (a single-file corpus's column renaming,
         ``load_corpus(columns=)``).
+    story : str, optional
+        With ``corpus``: also sets ``STORY``, the story of a many-story corpus that the
+        one-story notebooks drill into.
+    group : str, optional
+        With ``corpus``: also sets ``GROUP``, the column grouping outlets (e.g. ``lean``)
+        that notebook 06 compares across stories.
     kernel_name : str
         Jupyter kernel to start (``"python3"``: the environment running this code).
     timeout : int
@@ -310,13 +318,17 @@ def execute_notebook(
         params: dict[str, Any] = {"CORPUS": str(corpus)}
         if columns is not None:
             params["COLUMNS"] = dict(columns)
+        if story is not None:
+            params["STORY"] = str(story)
+        if group is not None:
+            params["GROUP"] = str(group)
         nb = parameterize_notebook(nb, params, kernel_name=kernel_name, language="python")
         for cell in nb.cells:
             if cell.metadata.get("tags") == []:
                 del cell.metadata["tags"]
             if "injected-parameters" in cell.metadata.get("tags", []):
                 cell.id = "injected-parameters"  # papermill draws a random id: two runs would differ
-        where = f" on corpus {corpus}"
+        where = f" on corpus {corpus}" + ("" if story is None else f", story {story}")
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -356,6 +368,8 @@ def execute_notebooks(
     out: str | Path | None = None,
     corpus: str | Path | None = None,
     columns: dict[str, str] | None = None,
+    story: str | None = None,
+    group: str | None = None,
     kernel_name: str = "python3",
     timeout: int = 1200,
     verbose: bool | None = None,
@@ -373,6 +387,10 @@ def execute_notebooks(
         ``CORPUS``); without it, notebooks are executed in place.
     columns : dict, optional
         With ``corpus``: the papermill parameter ``COLUMNS`` (see :func:`execute_notebook`).
+    story : str, optional
+        With ``corpus``: the papermill parameter ``STORY`` (see :func:`execute_notebook`).
+    group : str, optional
+        With ``corpus``: the papermill parameter ``GROUP`` (see :func:`execute_notebook`).
     kernel_name, timeout
         As in :func:`execute_notebook`.
     verbose : bool or None, default None
@@ -402,7 +420,8 @@ def execute_notebooks(
         target = None if corpus is None else Path(out) / "notebooks" / path.name
         try:
             written = execute_notebook(path, output_path=target, corpus=corpus, columns=columns,
-                                       kernel_name=kernel_name, timeout=timeout)
+                                       story=story, group=group, kernel_name=kernel_name,
+                                       timeout=timeout)
         except RuntimeError as err:
             if corpus is None and rows:
                 saved = ", ".join(Path(r["executed"]).name for r in rows)
@@ -557,6 +576,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
+    parser.add_argument("--stories", default="auto", choices=["auto", "column", "found", "one"],
+                        help="where each article's story comes from: a story/event column or sub-folders "
+                             "(auto, column), found by grouping similar articles (found; auto does so for "
+                             "10 or more articles without a column), or the whole corpus as one (one)")
+    parser.add_argument("--story", default=None,
+                        help="a corpus of several stories: the story notebooks 02-05 drill into "
+                             "(default: the largest)")
+    parser.add_argument("--group", default=None, metavar="COLUMN",
+                        help="a column grouping outlets (e.g. lean), compared like outlets across stories")
+    parser.add_argument("--max-story-pages", type=int, default=10,
+                        help="a corpus of several stories: pages for all stories up to this many, else "
+                             "the largest this many (default: 10)")
     parser.add_argument("--columns", default=None, metavar="OLD=NEW,...",
                         help="single-file corpus: rename the file's columns, e.g. id=doc_id,source=outlet")
     parser.add_argument("--force", action="store_true",
@@ -569,6 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from framelens import findings
     from framelens.corpus import parse_columns
+    from framelens.pipeline import Settings
 
     try:
         columns = None if args.columns is None else parse_columns(args.columns)
@@ -577,8 +609,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     notebooks = Path(args.notebooks)
     out = Path(args.out)
     try:
+        settings = Settings(n_boot=args.n_boot, max_docs=args.max_docs, stories=args.stories,
+                            group=args.group, max_story_pages=args.max_story_pages)
+        story = _notebook_story(args.corpus, settings, columns=columns, story=args.story)
         created = claim_output(out, force=args.force)
-    except ValueError as err:
+    except (ValueError, FileNotFoundError) as err:
         print(f"framelens.render: {err}", file=sys.stderr)
         return 1
     stage = Path(tempfile.mkdtemp(prefix=".framelens-partial-", dir=out))
@@ -588,15 +623,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             executed = [str(p) for p in _notebook_paths(notebooks)]
         else:
             runs = execute_notebooks(notebooks, out=stage, corpus=args.corpus, columns=columns,
-                                     timeout=args.timeout)
+                                     story=story, group=args.group, timeout=args.timeout)
             executed = runs["executed"].tolist()
         for nb_path in executed:
             print(f"executed {Path(nb_path).name}" if not args.no_execute else f"render {Path(nb_path).name}")
         step(f"rendering {len(executed)} notebooks to HTML in {out / 'notebooks'}", None)
         pages = render_notebooks(executed, stage)
         corpus = Path(args.corpus) if args.corpus else notebooks.resolve().parent / "seeds"
-        findings.write_findings(corpus, out=stage, notebooks=pages, n_boot=args.n_boot,
-                                max_docs=args.max_docs, columns=columns)
+        findings.write_findings(corpus, out=stage, notebooks=pages, settings=settings, columns=columns,
+                                notebook_story=story)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:  # the move into OUT is not interrupted half-way
             written = publish(stage, out)
@@ -623,6 +658,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {out / page}")
     print(f"wrote {out / 'index.html'} ({len(written)} files, listed in {out / MARKER})")
     return 0
+
+
+def _notebook_story(corpus: str | None, settings: Any, *, columns: dict[str, str] | None,
+                    story: str | None) -> str | None:
+    """The story notebooks 02-05 drill into: ``story``, else the largest of a many-story corpus.
+
+    ``None`` for a corpus of one story (and for the notebooks' own corpus, the seeds).
+    """
+    if corpus is None:
+        if story is not None:
+            raise ValueError("--story needs --corpus: the seeds are one story")
+        return None
+    from framelens.pipeline import largest_story, load, select_story, with_stories
+
+    loaded, n, how = with_stories(load(corpus, settings, columns=columns), settings)
+    if n < 2:
+        if story is not None:
+            raise ValueError(f"--story {story!r}: the corpus is one story ({how})")
+        return None
+    if story is not None:
+        select_story(loaded, story)  # names the stories when it is not one of them
+        return str(story)
+    return largest_story(loaded)
 
 
 #: The file that marks a folder as written by framelens, listing the files the last run wrote.

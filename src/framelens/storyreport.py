@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,8 @@ from framelens.contrasts import (contrast_evidence, coverage, keyness_within_sto
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
-__all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "page_name",
-           "story_overview", "many_story_tables",
+__all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
+           "story_overview", "many_story_tables", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
 #: No figure of the many-story report is taller than this (pixels, as saved).
@@ -99,20 +99,30 @@ def story_ids(articles: pd.DataFrame, *, source: str = "auto") -> tuple[pd.Serie
                  f"{len(articles) - alone} articles share a story with another, {alone} stand alone.")
 
 
-def page_name(story: object) -> str:
-    """A safe, unique file name for a story's page; the story id is still shown as given.
+def story_folder(story: object) -> str:
+    """A safe, unique folder name for a story's page; the story id is still shown as given.
 
     ASCII letters, digits and ``-`` from the id (at most 40), then 8 hex digits of
-    its SHA-256, so ids that differ only in unsafe characters get different pages.
+    its SHA-256, so ids that differ only in unsafe characters get different folders.
 
-    >>> page_name("event_1")
-    'event-1-41bda90b.html'
-    >>> page_name("../../etc/passwd").startswith("etc-passwd-")
+    >>> story_folder("event_1")
+    'event-1-41bda90b'
+    >>> story_folder("../../etc/passwd").startswith("etc-passwd-")
     True
     """
     text = str(story)
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "story"
-    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}.html"
+    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def page_name(story: object) -> str:
+    """A story's page under ``stories/``: its :func:`story_folder` and ``index.html`` there
+    (the page's tables and figures sit beside it).
+
+    >>> page_name("event_1")
+    'event-1-41bda90b/index.html'
+    """
+    return f"{story_folder(story)}/index.html"
 
 
 def _headline(text: str, limit: int = 90) -> str:
@@ -263,6 +273,39 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     return tables
 
 
+def clear_contrasts(contrasts: pd.DataFrame) -> pd.DataFrame:
+    """The contrasts whose bootstrap interval excludes 0, largest |difference| first per measure.
+
+    Raises :class:`NotEnoughData` when there is no contrast at all (no two outlets share
+    a story), so a notebook shows the reason.
+
+    >>> t = pd.DataFrame({"measure": ["m", "m"], "level": ["outlet"] * 2, "a": ["A", "A"],
+    ...                   "b": ["B", "C"], "difference": [0.5, -2.0], "ci_low": [-0.1, -3.0],
+    ...                   "ci_high": [1.0, -1.0]})
+    >>> clear_contrasts(t)[["a", "b"]].values.tolist()
+    [['A', 'C']]
+    """
+    if contrasts is None or not len(contrasts):
+        raise NotEnoughData("no two outlets cover a common story: nothing to compare across stories")
+    clear = contrasts[(contrasts["ci_low"] > 0) | (contrasts["ci_high"] < 0)]
+    order = clear["difference"].abs().rename("size")
+    return (clear.assign(size=order).sort_values(["measure", "level", "size"], ascending=[True, True, False],
+                                                 kind="stable").drop(columns="size").reset_index(drop=True))
+
+
+def strongest_measure(contrasts: pd.DataFrame, *, level: str = "outlet") -> str:
+    """The measure with the most pairs whose interval excludes 0 at ``level`` (ties: name order).
+
+    Raises :class:`NotEnoughData` when no pair at that level has such an interval.
+    """
+    clear = clear_contrasts(contrasts)
+    clear = clear[clear["level"] == level]
+    if not len(clear):
+        raise NotEnoughData(f"no {level} pair has a bootstrap interval that excludes 0 on any measure")
+    counts = clear.groupby("measure").size()
+    return str(counts[counts == counts.max()].index.sort_values()[0])
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -365,16 +408,50 @@ def _mark(sentence: str, term: str) -> str:
     return f"{_e(sentence[:i])}<mark>{_e(sentence[i:j])}</mark>{_e(sentence[j:])}"
 
 
+def _light_story_page(story: Any, folder: Path, *, articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
+                      story_col: str, outlet_col: str) -> None:
+    """A story's page from the across-story tables alone (its articles, shared core, lexicon hits)."""
+    mine = articles[articles[story_col].astype(str) == story.story]
+    page = ['<p><a href="../../index.html">All stories</a></p>', f"<h1>{_e(story.title)}</h1>",
+            f'<p class="meta">Story {_e(story.story)}: {story.n_articles} articles from {story.n_outlets} outlets '
+            f"({_e(story.outlets)}). Everything on this page compares only this story's articles.</p>",
+            "<h2>Articles</h2>",
+            _table(pd.DataFrame({"doc_id": mine["doc_id"].astype(str), "outlet": mine[outlet_col].astype(str),
+                                 "headline": mine["text"].map(_headline)}))]
+    core = tables["story_core_share"]
+    c = core[core[story_col] == story.story] if len(core) else core
+    if len(c):
+        page += ["<h2>Shared core and own material</h2>", _table(c.drop(columns=[story_col]))]
+    hits = tables["story_hits"]
+    h = hits[hits[story_col].astype(str) == story.story] if len(hits) else hits
+    if len(h):
+        page.append(f"<h2>Lexicon hits ({len(h)})</h2><table><tr><th>outlet</th><th>register</th><th>sentence</th></tr>")
+        page += [f"<tr><td>{_e(x.outlet)}</td><td>{_e(x.register)}</td><td>{_mark(str(x.sentence), str(x.match))}</td></tr>"
+                 for x in h.head(200).itertuples(index=False)]
+        page.append("</table>")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(_doc(f"{story.story}: framelens", page), encoding="utf-8")
+
+
 def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path, *,
                             articles: pd.DataFrame, story_col: str = "story",
                             outlet_col: str = "outlet", max_story_pages: int = 50,
-                            corpus_name: str = "", how_found: str = "") -> Path:
-    """Write the tables (CSV), figures, ``index.html`` and ``stories/*.html`` under ``out``.
+                            corpus_name: str = "", how_found: str = "",
+                            story_pages: Callable[[list[tuple[str, Path]]], None] | None = None,
+                            notebooks: pd.DataFrame | None = None,
+                            notebook_story: str | None = None) -> Path:
+    """Write the tables (CSV), figures, ``index.html`` and ``stories/NAME/index.html`` under ``out``.
 
     ``how_found`` says where the stories came from (a column, sub-folders, or
     :func:`framelens.stories.group_stories`), shown on the overview. Story pages:
     all stories if there are at most ``max_story_pages``, else the largest that
-    many (the overview says how many have no page). Returns ``out/index.html``.
+    many (the overview says how many have no page). ``story_pages([(story, folder), ...])``
+    writes each story's page as ``folder/index.html`` (``framelens report`` gives the
+    full one-event page, :func:`framelens.findings.write_story_findings`); without it,
+    a page from these tables alone. ``tables`` may hold ``rejects`` (listed on the
+    overview: every input article is analysed or listed) and ``sections``.
+    ``notebooks`` (rendered, with ``notebook``, ``html``, ``title``) are listed, saying
+    they drill into ``notebook_story``. Returns ``out/index.html``.
     """
     if isinstance(max_story_pages, bool) or not isinstance(max_story_pages, int) or max_story_pages < 0:
         raise ValueError(f"max_story_pages must be an integer >= 0, got {max_story_pages!r}")
@@ -418,15 +495,19 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     if quiet:
         body.append("<p>No pair has an interval that excludes 0 for: " + _e("; ".join(quiet))
                     + " (all pairs are in <a href='tables/contrasts.csv'>contrasts.csv</a>).</p>")
+    if not len(contrasts):
+        body.append("<p>No two outlets cover a common story: nothing to compare.</p>")
     ev = tables["contrast_evidence"]
     if len(ev):
         body.append("<h3>Evidence sentences behind the register contrasts</h3>")
         body.append("<table><tr><th>measure</th><th>pair</th><th>story</th><th>outlet</th><th>sentence</th></tr>")
+        paged_ids = set(stories["story"].head(max_story_pages).astype(str))
         for r in ev.head(60).itertuples(index=False):
             rd = r._asdict()
-            page = page_name(rd[story_col])
+            sid = str(rd[story_col])
+            where = (f'<a href="stories/{_e(page_name(sid))}">{_e(sid)}</a>' if sid in paged_ids else _e(sid))
             body.append(f"<tr><td>{_e(r.measure)}</td><td>{_e(r.a)} − {_e(r.b)}</td>"
-                        f'<td><a href="stories/{_e(page)}">{_e(rd[story_col])}</a></td><td>{_e(r.outlet)}</td>'
+                        f"<td>{where}</td><td>{_e(r.outlet)}</td>"
                         f"<td>{_mark(str(r.sentence), str(r.term))}</td></tr>")
         body.append("</table>")
     body.append("</section><section id='distinctive'><h2>Distinctive words within stories</h2>")
@@ -445,31 +526,36 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     if len(stories) > len(paged):
         body.append(f"<p>The {len(paged)} largest of {len(stories)} stories have a page "
                     f"(max_story_pages={max_story_pages}); the others are in the tables.</p>")
-    body.append("<ul>" + "".join(f'<li><a href="stories/{_e(r.page)}">{_e(r.title)}</a> '
+    body.append("<ul>" + "".join(f'<li><a href="stories/{_e(page_name(r.story))}">{_e(r.title)}</a> '
                                  f"({_e(r.story)}: {r.n_articles} articles, {r.n_outlets} outlets)</li>"
-                                 for r in paged.itertuples()) + "</ul></section></main>")
+                                 for r in paged.itertuples()) + "</ul></section>")
+    rejects = tables.get("rejects")
+    if rejects is not None:
+        body.append("<section id='rejected'><h2>Rejected articles</h2>")
+        if len(rejects):
+            body.append(f"<p>{len(rejects)} input articles could not be analysed and are left out of every "
+                        "finding; the reasons and fixes are in <a href='tables/rejects.csv'>rejects.csv</a>:</p>")
+            body.append(_table(rejects[["path", "reason"]]))
+        else:
+            body.append(f"<p>None: all {len(articles)} input articles were read and analysed.</p>")
+        body.append("</section>")
+    if notebooks is not None and len(notebooks):
+        which = f" drill into story {_e(notebook_story)} (the largest)" if notebook_story else ""
+        body.append(f"<section id='notebooks'><h2>The notebooks</h2><p>Notebooks 01 and 06 cover the whole "
+                    f"corpus; the others{which}: set their <code>STORY</code> parameter to drill into another.</p><ul>")
+        body += [f'<li><a href="{_e(r.html)}">{_e(r.notebook)}</a>: {_e(getattr(r, "title", ""))}</li>'
+                 for r in notebooks.sort_values("notebook").itertuples()]
+        body.append("</ul></section>")
+    body.append("</main>")
     index = out / "index.html"
     index.write_text(_doc("framelens findings", body), encoding="utf-8")
-    (out / "stories").mkdir(exist_ok=True)
-    core = tables["story_core_share"]
-    hits = tables["story_hits"]
+    if story_pages is not None:
+        folders = [(str(r.story), out / "stories" / story_folder(r.story)) for r in paged.itertuples()]
+        for _, folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        story_pages(folders)
+        return index
     for r in paged.itertuples():
-        mine = articles[articles[story_col].astype(str) == r.story]
-        page = [f'<p><a href="../index.html">All stories</a></p><h1>{_e(r.title)}</h1>',
-                f'<p class="meta">Story {_e(r.story)}: {r.n_articles} articles from {r.n_outlets} outlets '
-                f"({_e(r.outlets)}). Everything on this page compares only this story's articles.</p>",
-                "<h2>Articles</h2>",
-                _table(pd.DataFrame({"doc_id": mine["doc_id"].astype(str), "outlet": mine[outlet_col].astype(str),
-                                     "headline": mine["text"].map(_headline)}))]
-        c = core[core[story_col] == r.story] if len(core) else core
-        if len(c):
-            page += ["<h2>Shared core and own material</h2>",
-                     _table(c.drop(columns=[story_col]))]
-        h = hits[hits[story_col].astype(str) == r.story]
-        if len(h):
-            page.append(f"<h2>Lexicon hits ({len(h)})</h2><table><tr><th>outlet</th><th>register</th><th>sentence</th></tr>")
-            page += [f"<tr><td>{_e(x.outlet)}</td><td>{_e(x.register)}</td><td>{_mark(str(x.sentence), str(x.match))}</td></tr>"
-                     for x in h.head(200).itertuples(index=False)]
-            page.append("</table>")
-        (out / "stories" / r.page).write_text(_doc(f"{r.story}: framelens", page), encoding="utf-8")
+        _light_story_page(r, out / "stories" / story_folder(r.story), articles=articles, tables=tables,
+                          story_col=story_col, outlet_col=outlet_col)
     return index
