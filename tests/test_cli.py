@@ -13,6 +13,8 @@ from framelens.cli import find_notebooks, main
 GOOD = ("Vladimir Putin met NATO officials in Kyiv on Monday. Putin said NATO must wait. "
         "The talks in Kyiv ended without a deal, officials said. ") * 3
 EVENT = Path(__file__).resolve().parents[1].parent / "shared/corpora/newswcl50/articles/event_0"
+#: The analysis notebooks `framelens report` executes (01-05 on one story, 06 across stories).
+N_NOTEBOOKS = len(list((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")))
 
 
 def _corpus(folder: Path, files: dict[str, bytes]) -> Path:
@@ -71,7 +73,7 @@ def test_report_on_newswcl50_event(tmp_path: Path) -> None:
     assert main(["report", str(EVENT), "--out", str(out)]) == 0
     assert (out / "index.html").is_file()
     pages = sorted((out / "notebooks").glob("*.html"))
-    assert len(pages) == 5
+    assert len(pages) == N_NOTEBOOKS
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(o in index for o in ("0_L", "0_LL", "0_M", "0_R", "0_RR"))
 
@@ -191,7 +193,7 @@ def test_report_on_a_csv_corpus_file(tmp_path: Path) -> None:
     (folder / "articles.csv").write_text(buf.getvalue(), encoding="utf-8")
     out = tmp_path / "report"
     assert main(["report", str(folder / "articles.csv"), "--out", str(out)]) == 0
-    assert len(sorted((out / "notebooks").glob("*.html"))) == 5
+    assert len(sorted((out / "notebooks").glob("*.html"))) == N_NOTEBOOKS
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f"Outlet {o}" in index for o in ("L", "LL", "M", "R", "RR"))
     assert "None: all 5 input articles were read and analysed." in index

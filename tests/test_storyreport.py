@@ -39,7 +39,7 @@ def _png_height(path: Path) -> int:
 def test_page_names_are_safe_and_distinct():
     names = {page_name(s) for s in ["a/b", "a b", "a?b", "../x", "é", ""]}
     assert len(names) == 6
-    assert all(re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{8}\.html", n) for n in names)
+    assert all(re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{8}/index\.html", n) for n in names)
 
 
 def test_report_compares_within_stories_and_escapes(tmp_path):
@@ -60,7 +60,7 @@ def test_report_compares_within_stories_and_escapes(tmp_path):
     for png in (tmp_path / "figures").glob("*.png"):
         assert _png_height(png) <= MAX_FIGURE_PX, png.name
     # one page per story; each lists only its own story's articles
-    pages = sorted(p.name for p in (tmp_path / "stories").glob("*.html"))
+    pages = sorted(p.relative_to(tmp_path / "stories").as_posix() for p in (tmp_path / "stories").glob("*/index.html"))
     assert pages == sorted(page_name(s) for s in docs["story"].unique())
     for story, part in docs.groupby("story"):
         text = (tmp_path / "stories" / page_name(story)).read_text()
@@ -72,7 +72,7 @@ def test_report_compares_within_stories_and_escapes(tmp_path):
 def test_story_page_limit(tmp_path):
     docs = _corpus()
     write_many_story_report(many_story_tables(docs, n_boot=0), tmp_path, articles=docs, max_story_pages=2)
-    assert len(list((tmp_path / "stories").glob("*.html"))) == 2
+    assert len(list((tmp_path / "stories").glob("*/index.html"))) == 2
     assert "The 2 largest of 4 stories have a page" in (tmp_path / "index.html").read_text()
     with pytest.raises(ValueError, match="max_story_pages"):
         write_many_story_report({}, tmp_path, articles=docs, max_story_pages=-1)
@@ -92,7 +92,7 @@ def test_newswcl50_as_ten_stories(tmp_path):
     assert "mr" in set(aside.loc[aside["outlet"] == "New York Times", "term"])
     assert "mr" not in set(tables["distinctive_within"]["term"])
     write_many_story_report(tables, tmp_path, articles=docs)
-    assert len(list((tmp_path / "stories").glob("*.html"))) == 10
+    assert len(list((tmp_path / "stories").glob("*/index.html"))) == 10
     for png in (tmp_path / "figures").glob("*.png"):
         assert _png_height(png) <= MAX_FIGURE_PX, png.name
 

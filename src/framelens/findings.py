@@ -44,6 +44,7 @@ __all__ = [
     "TABLES",
     "FIGURES",
     "RESEARCH_QUESTION",
+    "STORY_QUESTION",
     "compute_tables",
     "write_tables",
     "draw_figures",
@@ -64,6 +65,13 @@ RESEARCH_QUESTION: str = (
     "How do different outlets frame the same event? For one news report republished by "
     "several outlets (some machine-translated), which versions are alike, what does each "
     "keep, add or change, and which words set one outlet apart from the rest?"
+)
+
+#: The question on the page of one story of a many-story corpus (its articles need not be
+#: versions of one report: outlets often write their own).
+STORY_QUESTION: str = (
+    "How do different outlets frame the same story? Which of their articles are alike, what "
+    "does each keep, add or leave out, and which words set one outlet apart from the rest?"
 )
 
 #: Markers around the README's generated summary (``README.md``, "What the seed case shows").
@@ -1325,8 +1333,10 @@ def _state_corpus(out: Path) -> tuple[str, ...] | None:
     unknown = int((t["translated"].astype(str) == "unknown").sum())
     removed = int(t["removed_spans"].sum())
     cleaned_docs = int((t["removed_spans"] > 0).sum())
+    # a story of a many-story corpus: articles on one story, not necessarily versions of one report
+    what = f"{_n(n, 'article')} on this story" if "story" in t.columns else f"{_n(n, 'version')} of the report"
     return (
-        f"{_n(n, 'version')} of the report, from {int(t['words'].min())} to {int(t['words'].max())} words "
+        f"{what}, from {int(t['words'].min())} to {int(t['words'].max())} words "
         f"after cleaning (median {float(t['words'].median()):g}).",
         f"{translated} of {n} are marked as translated from another language and {unknown} of unknown origin; "
         f"cleaning removed {removed} spans of page furniture from {cleaned_docs} articles "
@@ -1861,18 +1871,28 @@ def caveats(out: str | Path) -> list[str]:
             "documents and a few hundred words each. Read the figures as descriptions of these "
             "texts, not estimates about the outlets."
         )
-        lines.append(
-            f"Machine translation: {translated} of {n} texts are marked as translated and "
-            f"{unknown} of unknown origin, so a word choice may be the translator's (human or "
-            "machine), not the outlet's."
-        )
+        if translated or (unknown and unknown < n):
+            lines.append(
+                f"Machine translation: {translated} of {n} texts are marked as translated and "
+                f"{unknown} of unknown origin, so a word choice may be the translator's (human or "
+                "machine), not the outlet's."
+            )
+        elif unknown:
+            lines.append(
+                f"Translation: the corpus does not say whether any of its {_n(n, 'text')} was translated "
+                "(no translated column, or \"unknown\" for all); if some were, a word choice may be the "
+                "translator's, not the outlet's."
+            )
     lexicon = _read(out, "lexicon_used")
     size = f" of {len(lexicon)} terms" if lexicon is not None else ""
+    some_translated = t is not None and bool((t["translated"].astype(str) == "yes").any())
     lines.append(
         f"Lexicon limits: loaded and neutral wording is counted from a fixed word list{size}; it misses "
         "synonyms it does not list, reads a word out of context (a sentiment rating is not a "
-        "frame), tells quotation from the outlet's own voice only by quotation marks, and "
-        "English lists judge texts that were first written in other languages."
+        "frame), "
+        + ("tells quotation from the outlet's own voice only by quotation marks, and English lists judge "
+           "texts that were first written in other languages." if some_translated else
+           "and tells quotation from the outlet's own voice only by quotation marks.")
     )
     lines.append(
         "Cleaning removes page furniture by general rules; the audit table lists every removed "
@@ -2014,7 +2034,7 @@ def findings_page(
            "articles. ")
         + 'Every number below is read from the tables '
         'in <a href="tables/">tables/</a> when this page is written.</p>',
-        f'<p class="question">{_e(RESEARCH_QUESTION)}</p></header>',
+        f'<p class="question">{_e(RESEARCH_QUESTION if story is None else STORY_QUESTION)}</p></header>',
         "<main>",
     ]
     figures = out / "figures"
@@ -2031,7 +2051,9 @@ def findings_page(
                 )
         link = _notebook_link(row.section, notebooks, out)
         evidence = (f'Evidence: <a href="{_e(link[0])}">{_e(link[1])}</a>.' if link
-                    else "Evidence: no rendered notebook covers this yet.")
+                    else "Evidence: no rendered notebook covers this yet." if story is None
+                    else f"Evidence: the tables; the rendered notebooks look at another story (set their "
+                         f"STORY parameter to {_e(repr(story))} to see this one).")
         tables = ", ".join(f'<a href="tables/{_e(t)}.csv">{_e(t)}.csv</a>' for t in row.tables.split(",")
                            if (out / "tables" / f"{t}.csv").is_file())
         parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
