@@ -178,3 +178,28 @@ def test_write_findings_many_stories_small(make_corpus, tmp_path: Path) -> None:
         page = (tmp_path / "r" / "stories" / page_name(story)).read_text(encoding="utf-8")
         assert f"Story {story}: everything on this page compares only this story's articles." in page
         assert "3 articles on this story" in page
+
+
+def test_load_stories_reads_a_corpus_once_per_cache(make_corpus, tmp_path: Path, monkeypatch) -> None:
+    """framelens report sets the cache folder: the page and every kernel read the corpus once."""
+    import framelens.pipeline as pipeline
+
+    folder = _three_stories(make_corpus)
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(tmp_path / "cache"))
+    first = pipeline.load_stories(folder)
+    calls = []
+    real = pipeline.load
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load", counted)
+    again = pipeline.load_stories(folder)
+    assert calls == [] and again[1:] == first[1:] == (3, "Stories from the corpus's story column.")
+    assert again[0].articles.equals(first[0].articles)
+    (folder / "s1-A.txt").write_text("S1 story. Changed text of the article.", encoding="utf-8")
+    pipeline.load_stories(folder)  # a changed file is read again
+    assert len(calls) == 1
+    pipeline.load_stories(folder, Settings(min_words=3))  # other settings: another entry
+    assert len(calls) == 2

@@ -134,11 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write into DIR even though it is not empty and holds no report written "
                           "by framelens; files of the report's names are replaced, no other file is "
                           "touched")
-    rep.add_argument("--stories", default="auto", choices=["auto", "column", "found", "one"],
-                     help="where each article's story comes from: a story/event column or one sub-folder "
-                          "per story (auto, column); found by grouping similar articles within a date "
-                          "window (found; auto does so for 10 or more articles without a column); or "
-                          "the whole corpus as one story (one). Outlets are compared within stories.")
     rep.add_argument("--story", default=None, metavar="ID",
                      help="a corpus of several stories: the story notebooks 02-05 drill into "
                           "(default: the largest)")
@@ -251,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from framelens import render
 
     return render.main(["--notebooks", str(notebooks), "--out", args.out, "--corpus", args.corpus,
-                        "--stories", args.stories, "--max-story-pages", str(args.max_story_pages),
+                        "--max-story-pages", str(args.max_story_pages),
                         *(["--story", args.story] if args.story is not None else []),
                         *(["--group", args.group] if args.group is not None else []),
                         *(["--force"] if args.force else []),

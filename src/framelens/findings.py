@@ -2138,12 +2138,12 @@ def write_findings(
     Path
         ``out/index.html``.
     """
-    from framelens.pipeline import Settings, load, with_stories
+    from framelens.pipeline import Settings, load_stories
 
     out = Path(out)
     settings = (Settings() if settings is None else settings).replace(**changes)
     step(f"loading {corpus}", verbose)
-    loaded, n_stories, how = with_stories(load(corpus, settings, columns=columns), settings)
+    loaded, n_stories, how = load_stories(corpus, settings, columns=columns)
     if n_stories > 1:
         return write_story_findings(loaded, out=out, notebooks=notebooks, settings=settings,
                                     how_found=how, corpus_name=Path(corpus).name,

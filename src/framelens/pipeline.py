@@ -34,7 +34,7 @@ from framelens.corpus import Corpus, load_corpus, prepare
 from framelens.notes import NotEnoughData, Note
 
 __all__ = ["Settings", "Results", "SECTIONS", "ACROSS_STORIES", "PAIRWISE", "BETWEEN_OUTLETS",
-           "INDEXED_TABLES", "ROUNDED_TABLES", "load", "with_stories", "select_story", "largest_story",
+           "INDEXED_TABLES", "ROUNDED_TABLES", "CACHE_ENV", "load", "load_stories", "with_stories", "select_story", "largest_story",
            "run", "run_section"]
 
 #: The sections of the analysis, in the order they run (and appear in ``sections.csv``).
@@ -632,6 +632,61 @@ def with_stories(corpus: Corpus, settings: Settings | None = None) -> tuple[Corp
     return dataclasses.replace(corpus, articles=corpus.articles.assign(story=ids.to_numpy())), n, how
 
 
+#: Environment variable naming a folder where :func:`load_stories` keeps each prepared corpus
+#: it reads (a pickle per corpus and setting), so that the processes of one report (the
+#: findings page and every notebook kernel, which inherit the variable from ``framelens
+#: report``) read and clean a large corpus once. Unset: nothing is cached.
+CACHE_ENV = "FRAMELENS_CORPUS_CACHE"
+
+
+def _cache_key(path: Path, settings: Settings, columns: dict[str, str] | None) -> str:
+    """What the prepared corpus depends on: every file's name, size and time, and the settings."""
+    import hashlib
+
+    from framelens import __version__
+
+    path = path.resolve()
+    files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
+    stats = [(str(f.relative_to(path)) if f != path else f.name, f.stat().st_size, f.stat().st_mtime_ns)
+             for f in files]
+    key = repr((__version__, str(path), stats, settings.rules, settings.min_words, settings.stories,
+                sorted((columns or {}).items())))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def load_stories(path: str | Path, settings: Settings | None = None, *,
+                 columns: dict[str, str] | None = None) -> tuple[Corpus, int, str]:
+    """:func:`load` then :func:`with_stories`, read from the :data:`CACHE_ENV` folder when set.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Kyiv asked NATO.", encoding="utf-8")
+    >>> load_stories(folder)[1:]
+    (1, 'The whole corpus is one story (fewer than 10 articles and no story column).')
+    """
+    import os
+    import pickle
+
+    settings = Settings() if settings is None else settings
+    cache = os.environ.get(CACHE_ENV)
+    target = None
+    if cache:
+        target = Path(cache) / f"{_cache_key(Path(path), settings, columns)}.pkl"
+        if target.is_file():
+            with open(target, "rb") as fh:
+                return pickle.load(fh)
+    result = with_stories(load(path, settings, columns=columns), settings)
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        with open(partial, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(target)  # another process never reads half a file
+    return result
+
+
 def select_story(corpus: Corpus, story: str) -> Corpus:
     """The articles of one story as a corpus of their own (counts, audit and companions kept).
 
@@ -736,10 +791,12 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
     unknown = sorted(set(chosen) - set(known))
     if unknown:
         raise ValueError(f"unknown section(s) {unknown}; allowed: {list(known)}")
-    prepared = corpus if isinstance(corpus, Corpus) else load(corpus, settings, columns=columns)
-    if not prepared.prepared:
-        raise ValueError("corpus is not prepared: pass a path, or framelens.corpus.prepare(corpus)")
-    prepared, n_stories, how = with_stories(prepared, settings)
+    if isinstance(corpus, Corpus):
+        if not corpus.prepared:
+            raise ValueError("corpus is not prepared: pass a path, or framelens.corpus.prepare(corpus)")
+        prepared, n_stories, how = with_stories(corpus, settings)
+    else:
+        prepared, n_stories, how = load_stories(corpus, settings, columns=columns)
     if story is not None:
         prepared = select_story(prepared, str(story))
         chosen = tuple(s for s in chosen if s != "stories")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
 import shutil
 import signal
@@ -576,10 +577,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="bootstrap samples for the cluster-stability finding (default: 200)")
     parser.add_argument("--max-docs", type=int, default=2000,
                         help="above this many articles, pairwise findings are skipped (default: 2000)")
-    parser.add_argument("--stories", default="auto", choices=["auto", "column", "found", "one"],
-                        help="where each article's story comes from: a story/event column or sub-folders "
-                             "(auto, column), found by grouping similar articles (found; auto does so for "
-                             "10 or more articles without a column), or the whole corpus as one (one)")
     parser.add_argument("--story", default=None,
                         help="a corpus of several stories: the story notebooks 02-05 drill into "
                              "(default: the largest)")
@@ -600,17 +597,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from framelens import findings
     from framelens.corpus import parse_columns
-    from framelens.pipeline import Settings
+    from framelens.pipeline import CACHE_ENV, Settings
 
     try:
         columns = None if args.columns is None else parse_columns(args.columns)
     except argparse.ArgumentTypeError as err:
         parser.error(f"--columns: {err}")
+    own_cache = None
+    if args.corpus is not None and CACHE_ENV not in os.environ:
+        # the corpus is read and cleaned once, here, for the findings page and every kernel
+        own_cache = tempfile.mkdtemp(prefix="framelens-corpus-")
+        os.environ[CACHE_ENV] = own_cache
+    try:
+        return _report(args, columns, findings)
+    finally:
+        if own_cache is not None:
+            del os.environ[CACHE_ENV]
+            shutil.rmtree(own_cache, ignore_errors=True)
+
+
+def _report(args: argparse.Namespace, columns: dict[str, str] | None, findings: Any) -> int:
+    """The body of :func:`main` once the options are read."""
+    from framelens.pipeline import Settings
+
     notebooks = Path(args.notebooks)
     out = Path(args.out)
     try:
-        settings = Settings(n_boot=args.n_boot, max_docs=args.max_docs, stories=args.stories,
-                            group=args.group, max_story_pages=args.max_story_pages)
+        settings = Settings(n_boot=args.n_boot, max_docs=args.max_docs, group=args.group,
+                            max_story_pages=args.max_story_pages)
         story = _notebook_story(args.corpus, settings, columns=columns, story=args.story)
         created = claim_output(out, force=args.force)
     except (ValueError, FileNotFoundError) as err:
@@ -670,9 +684,9 @@ def _notebook_story(corpus: str | None, settings: Any, *, columns: dict[str, str
         if story is not None:
             raise ValueError("--story needs --corpus: the seeds are one story")
         return None
-    from framelens.pipeline import largest_story, load, select_story, with_stories
+    from framelens.pipeline import largest_story, load_stories, select_story
 
-    loaded, n, how = with_stories(load(corpus, settings, columns=columns), settings)
+    loaded, n, how = load_stories(corpus, settings, columns=columns)
     if n < 2:
         if story is not None:
             raise ValueError(f"--story {story!r}: the corpus is one story ({how})")
