@@ -27,7 +27,7 @@ from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
 __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
-           "story_overview", "many_story_tables", "clear_contrasts", "strongest_measure",
+           "story_overview", "many_story_tables", "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
 #: No figure of the many-story report is taller than this (pixels, as saved).
@@ -273,21 +273,29 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     return tables
 
 
-def clear_contrasts(contrasts: pd.DataFrame) -> pd.DataFrame:
-    """The contrasts whose bootstrap interval excludes 0, largest |difference| first per measure.
+#: A pair of outlets is tested (its interval read as evidence) only on at least this many
+#: shared stories: resampling two or three stories gives an interval that excludes 0 whenever
+#: they differ the same way, which is no evidence of a habit.
+MIN_SHARED_STORIES = 5
+
+
+def clear_contrasts(contrasts: pd.DataFrame, *, min_stories: int = MIN_SHARED_STORIES) -> pd.DataFrame:
+    """The contrasts on at least ``min_stories`` shared stories whose bootstrap interval
+    excludes 0, largest |difference| first per measure.
 
     Raises :class:`NotEnoughData` when there is no contrast at all (no two outlets share
     a story), so a notebook shows the reason.
 
-    >>> t = pd.DataFrame({"measure": ["m", "m"], "level": ["outlet"] * 2, "a": ["A", "A"],
-    ...                   "b": ["B", "C"], "difference": [0.5, -2.0], "ci_low": [-0.1, -3.0],
-    ...                   "ci_high": [1.0, -1.0]})
+    >>> t = pd.DataFrame({"measure": ["m"] * 3, "level": ["outlet"] * 3, "a": ["A", "A", "B"],
+    ...                   "b": ["B", "C", "C"], "n_stories": [9, 9, 2], "difference": [0.5, -2.0, 3.0],
+    ...                   "ci_low": [-0.1, -3.0, 2.0], "ci_high": [1.0, -1.0, 4.0]})
     >>> clear_contrasts(t)[["a", "b"]].values.tolist()
     [['A', 'C']]
     """
     if contrasts is None or not len(contrasts):
         raise NotEnoughData("no two outlets cover a common story: nothing to compare across stories")
-    clear = contrasts[(contrasts["ci_low"] > 0) | (contrasts["ci_high"] < 0)]
+    tested = contrasts[contrasts["n_stories"] >= min_stories]
+    clear = tested[(tested["ci_low"] > 0) | (tested["ci_high"] < 0)]
     order = clear["difference"].abs().rename("size")
     return (clear.assign(size=order).sort_values(["measure", "level", "size"], ascending=[True, True, False],
                                                  kind="stable").drop(columns="size").reset_index(drop=True))
@@ -338,11 +346,15 @@ def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: i
 
 
 def plot_contrasts(contrasts: pd.DataFrame, *, measure: str, level: str = "outlet",
-                   max_rows: int = _MAX_ROWS) -> Any:
-    """Paired differences with their bootstrap intervals, one row per pair (largest |difference| first)."""
+                   max_rows: int = _MAX_ROWS, min_stories: int = MIN_SHARED_STORIES) -> Any:
+    """Paired differences with their bootstrap intervals, one row per pair sharing at least
+    ``min_stories`` stories (largest |difference| first)."""
     import matplotlib.pyplot as plt
 
-    t = contrasts[(contrasts["measure"] == measure) & (contrasts["level"] == level)].copy()
+    t = contrasts[(contrasts["measure"] == measure) & (contrasts["level"] == level)
+                  & (contrasts["n_stories"] >= min_stories)].copy()
+    if not len(t):
+        raise NotEnoughData(f"no {level} pair shares {min_stories} or more stories on {measure}")
     t = t.reindex(t["difference"].abs().sort_values(ascending=False, kind="stable").index)
     shown = t.head(max_rows).iloc[::-1]
     left_out = len(t) - len(shown)
@@ -356,7 +368,7 @@ def plot_contrasts(contrasts: pd.DataFrame, *, measure: str, level: str = "outle
         ax.set_yticks(y, [f"{r.a} − {r.b} (n={r.n_stories})" for r in shown.itertuples()])
         ax.set_xlabel("difference on the stories both cover (95% bootstrap interval over stories)")
         more = f"; {left_out} smaller differences not shown" if left_out else ""
-        ax.set_title(f"{measure}, by {level} pair{more}", loc="left")
+        ax.set_title(f"{measure}, by {level} pair (≥ {min_stories} shared stories){more}", loc="left")
         fig.tight_layout()
     return fig
 
@@ -481,10 +493,18 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
                 "not separate the two. The intervals are not corrected for the number of pairs and measures "
                 "compared: with many pairs, a few intervals exclude 0 by chance.</p>")
     quiet = []
+    if len(contrasts):
+        few = contrasts[contrasts["n_stories"] < MIN_SHARED_STORIES]
+        if len(few):
+            body.append(f"<p>{len(few)} of {len(contrasts)} rows compare a pair on fewer than {MIN_SHARED_STORIES} "
+                        "shared stories: they are in the table but not read as evidence here (resampling two or "
+                        "three stories gives an interval that excludes 0 whenever they differ the same way).</p>")
     for (measure, level), part in contrasts.groupby(["measure", "level"], sort=True) if len(contrasts) else []:
-        clear = part[(part["ci_low"] > 0) | (part["ci_high"] < 0)]
+        part = part[part["n_stories"] >= MIN_SHARED_STORIES]
+        clear = clear_contrasts(part) if len(part) else part
         if not len(clear):
-            quiet.append(f"{measure} ({level}s, {len(part)} pairs)")
+            if len(part):
+                quiet.append(f"{measure} ({level}s, {len(part)} pairs)")
             continue
         stem = "contrast_" + re.sub(r"[^a-z0-9]+", "_", f"{measure}_{level}".lower()).strip("_")
         body.append(f"<h3>{_e(measure)} ({_e(level)}s)</h3>")
@@ -498,8 +518,11 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     if not len(contrasts):
         body.append("<p>No two outlets cover a common story: nothing to compare.</p>")
     ev = tables["contrast_evidence"]
+    if len(ev) and len(contrasts):  # the sentences behind the contrasts read as evidence above
+        tested = clear_contrasts(contrasts)[["measure", "level", "a", "b"]]
+        ev = ev.merge(tested, on=["measure", "level", "a", "b"], how="inner")
     if len(ev):
-        body.append("<h3>Evidence sentences behind the register contrasts</h3>")
+        body.append("<h3>Evidence sentences behind the register contrasts whose interval excludes 0</h3>")
         body.append("<table><tr><th>measure</th><th>pair</th><th>story</th><th>outlet</th><th>sentence</th></tr>")
         paged_ids = set(stories["story"].head(max_story_pages).astype(str))
         for r in ev.head(60).itertuples(index=False):
