@@ -203,3 +203,23 @@ def test_load_stories_reads_a_corpus_once_per_cache(make_corpus, tmp_path: Path,
     assert len(calls) == 1
     pipeline.load_stories(folder, Settings(min_words=3))  # other settings: another entry
     assert len(calls) == 2
+
+
+def test_sections_are_computed_once_per_cache(make_corpus, tmp_path: Path, monkeypatch) -> None:
+    """The notebooks and the page of one report share each section's outcome (same corpus, story,
+    settings); another story or other settings are computed afresh."""
+    import framelens.pipeline as pipeline
+
+    folder = _three_stories(make_corpus)
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(tmp_path / "cache"))
+    first = run(folder, story="s1", sections=["similarity", "keyness"])
+    calls = []
+    real = pipeline._SECTION_FUNCTIONS["similarity"]
+    monkeypatch.setitem(pipeline._SECTION_FUNCTIONS, "similarity", lambda ctx: calls.append(ctx) or real(ctx))
+    again = run(folder, story="s1", sections=["similarity", "keyness"])
+    assert calls == []
+    assert again["similarity"].equals(first["similarity"])
+    assert again.sections.equals(first.sections)  # statuses and notes too
+    run(folder, story="s2", sections=["similarity"])
+    run(folder, Settings(stop_words=None), story="s1", sections=["similarity"])
+    assert len(calls) == 2

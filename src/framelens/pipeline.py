@@ -34,7 +34,7 @@ from framelens.corpus import Corpus, load_corpus, prepare
 from framelens.notes import NotEnoughData, Note
 
 __all__ = ["Settings", "Results", "SECTIONS", "ACROSS_STORIES", "PAIRWISE", "BETWEEN_OUTLETS",
-           "INDEXED_TABLES", "ROUNDED_TABLES", "CACHE_ENV", "load", "load_stories", "with_stories", "select_story", "largest_story",
+           "INDEXED_TABLES", "ROUNDED_TABLES", "CACHE_ENV", "load", "load_stories", "corpus_fingerprint", "with_stories", "select_story", "largest_story",
            "run", "run_section"]
 
 #: The sections of the analysis, in the order they run (and appear in ``sections.csv``).
@@ -819,12 +819,11 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
             continue
         if on_section is not None:
             on_section(section)
-        try:
-            result = _SECTION_FUNCTIONS[section](ctx)
-        except NotEnoughData as err:  # a reason in the data; anything else is a bug
-            rows.append((section, "not computed", "", str(err)))
+        outcome = _cached_section(ctx, section)
+        if isinstance(outcome, str):  # a reason in the data; anything else is a bug
+            rows.append((section, "not computed", "", outcome))
             continue
-        written, note = result if isinstance(result, tuple) else (result, "")
+        written, note = outcome
         tables.update({name: t.round(DECIMALS) if name in ROUNDED_TABLES else t
                        for name, t in written.items()})
         rows.append((section, "computed", ",".join(written), note))
@@ -832,6 +831,65 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
     tables["sections"] = status
     return Results(corpus=prepared, settings=settings, tables=tables, sections=status,
                    story=None if story is None else str(story), n_stories=n_stories, how_stories=how)
+
+
+def corpus_fingerprint(corpus: Corpus) -> str:
+    """A digest of what every section reads: the articles (all columns), the cleaning
+    rules, and the companion files beside the corpus (names, sizes, times).
+
+    Two corpora with the same fingerprint give the same tables under the same settings.
+    """
+    import hashlib
+
+    from framelens import __version__
+
+    digest = hashlib.sha256(repr((__version__, corpus.min_words,
+                                  [(r.name, str(getattr(r, "pattern", ""))) for r in corpus.rules or ()])).encode("utf-8"))
+    articles = corpus.articles
+    digest.update(repr(list(articles.columns)).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(articles.astype("string"), index=False).to_numpy().tobytes())
+    folder = corpus.folder
+    if folder.is_dir():
+        for f in sorted(folder.glob("*.csv")):
+            digest.update(repr((f.name, f.stat().st_size, f.stat().st_mtime_ns)).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _cached_section(ctx: _Context, section: str) -> tuple[dict[str, pd.DataFrame], str] | str:
+    """A section's tables and note, or the reason it was not computed (a str).
+
+    With :data:`CACHE_ENV` set (``framelens report`` sets it), the outcome is kept there
+    under the corpus's :func:`corpus_fingerprint`, the section and the settings, so the
+    notebooks and the page of one report compute each section of each story once.
+    """
+    import os
+    import pickle
+
+    cache = os.environ.get(CACHE_ENV)
+    target = None
+    if cache:
+        import hashlib
+
+        if not hasattr(ctx, "fingerprint"):
+            ctx.fingerprint = corpus_fingerprint(ctx.corpus)
+        key = hashlib.sha256(repr((ctx.fingerprint, section, ctx.settings)).encode("utf-8")).hexdigest()[:32]
+        target = Path(cache) / f"section-{key}.pkl"
+        if target.is_file():
+            with open(target, "rb") as fh:
+                return pickle.load(fh)
+    try:
+        result = _SECTION_FUNCTIONS[section](ctx)
+        outcome: tuple[dict[str, pd.DataFrame], str] | str = \
+            result if isinstance(result, tuple) else (result, "")
+    except NotEnoughData as err:
+        outcome = str(err)
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        with open(partial, "wb") as fh:
+            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(target)
+    return outcome
 
 
 def run_section(corpus: str | Path | Corpus, section: str,
