@@ -357,3 +357,18 @@ def test_analyse_chunk_reads_the_pipeline_settings() -> None:
     rates = kept["rates"].set_index("register")
     # 1 delegitimising hit in 5 words: 20 per 100 words
     assert rates.loc["delegitimising", "words"] == 5 and rates.loc["delegitimising", "rate"] == 20.0
+
+
+def test_rates_from_counted_hits_equal_the_hits_table_on_real_articles(real: pd.DataFrame) -> None:
+    """keep_hits=False counts hits with lexicon.count_hits (no keyword-in-context table);
+    the counts and rates equal those of the full table on 1,000 real articles."""
+    from framelens.distributed import analyse_chunk
+
+    full = analyse_chunk(real, steps=["clean", "lexicon"], keep_hits=True)
+    counted = analyse_chunk(real, steps=["clean", "lexicon"], keep_hits=False)
+    assert "hits" not in counted
+    by_pair = full["hits"].groupby(["outlet", "register"]).size()
+    assert by_pair.sum() == counted["rates"]["hits"].sum() > 1000
+    pd.testing.assert_frame_equal(counted["rates"], full["rates"])
+    got = counted["rates"].set_index(["outlet", "register"])["hits"]
+    assert (got[by_pair.index] == by_pair).all() and (got.drop(by_pair.index) == 0).all()

@@ -63,7 +63,14 @@ from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
-from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, poisson_interval, register_rates
+from framelens.lexicon import (
+    REGISTERS,
+    count_hits,
+    lexicon_hits,
+    load_lexicon,
+    poisson_interval,
+    register_rates,
+)
 from framelens.pipeline import Settings
 from framelens.progress import progress
 from framelens.text import LOWER_EXCEPTIONS, sorted_columns, word_matrix
@@ -309,7 +316,9 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         Tokenisation for ``vocab`` and ``hashed`` (keys ``stop_words``, ``lowercase``,
         ``token_pattern``, ``ngram_range``, ``n_features``).
     keep_hits : bool, default True
-        Return the lexicon hits table (``False``: only the rates).
+        Return the lexicon hits table (``False``: only the rates, from
+        :func:`~framelens.lexicon.count_hits`, which counts the same hits without
+        building their keyword-in-context table).
     settings : framelens.pipeline.Settings, optional
         Default ``Settings()``: ``rules`` for cleaning, ``rate_per`` for the rates.
         (``term_counts`` counts every word, as :func:`~framelens.keyness.term_counts`
@@ -369,10 +378,11 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         lap("words")
     if "lexicon" in steps:
         lex = load_lexicon() if lexicon is None else lexicon
-        hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col,
-                            sentences=keep_hits)
         if keep_hits:
+            hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col)
             out["hits"] = hits
+        else:  # the rates need only the counts: no keyword-in-context table is built
+            hits = count_hits(cleaned, lexicon=lex, label_col=label_col)
         out["rates"] = register_rates(
             hits, cleaned, label_col=label_col, per=run_settings.rate_per,
             doc_words=None if word_counts is None else np.asarray(word_counts.sum(axis=1)).ravel())
