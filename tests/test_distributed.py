@@ -465,3 +465,17 @@ def test_release_free_memory_hands_pages_back() -> None:
     after = proc.memory_info().rss
     assert before - after > 150 * 2 ** 20, (before, after)
     assert len(keep) == 800
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=0, max_size=12))
+def test_a_word_of_word_characters_is_its_own_token(word: str) -> None:
+    """The shortcut of _vocab_from_words: a string of two or more characters that are
+    all str.isalnum is one TOKEN_PATTERN token, itself (re's \\w is isalnum or "_")."""
+    import re
+
+    from framelens.features import TOKEN_PATTERN
+
+    if len(word) > 1 and word.isalnum():
+        assert re.findall(TOKEN_PATTERN, word) == [word]
+    assert all(re.fullmatch(r"\w", c) is not None for c in word if c.isalnum())

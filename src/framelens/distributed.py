@@ -305,7 +305,10 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
     rows: list[int] = []
     cols: list[int] = []
     for j in np.unique(counts.indices):  # the word types of the other texts
-        for piece in token.findall(types[j]):
+        word = types[j]
+        # a type of two or more word characters (str.isalnum is re's \w without "_") is
+        # one token of TOKEN_PATTERN, itself; only the others are searched
+        for piece in ((word,) if len(word) > 1 and word.isalnum() else token.findall(word)):
             if piece not in stop:
                 rows.append(int(j))
                 cols.append(index.setdefault(piece, len(index)))
