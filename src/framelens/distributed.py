@@ -12,7 +12,10 @@ combined by exact reductions (concatenation, sums). :func:`analyse` does this wi
 ``engine="serial"``
     one chunk after another in this process;
 ``engine="processes"``
-    a pool of ``n_jobs`` worker processes on this machine;
+    a pool of ``n_jobs`` worker processes on this machine (the corpus may be the path
+    of a JSON-lines file, or :func:`iter_jsonl` of one: it is then read chunk by chunk
+    while the workers analyse, and with ``keep_text=False`` no text outlives its
+    chunk, which is how 37,554 articles stay under 1.3 GB);
 ``engine="dask"``
     a Dask collection: a pandas corpus becomes a ``dask.bag`` of chunks (or the corpus is
     already a bag of article records read on the workers, :func:`bag_from_jsonl`; a
@@ -634,7 +637,10 @@ class Analysis:
         ``engine="dask"`` the texts stay on the workers (only tables cross the
         network): a pandas corpus is returned as given, without a cleaned ``text``
         column, and a Dask bag's articles come back as their metadata (``doc_id``,
-        outlet, date, ...) without ``text_raw`` or ``text``.
+        outlet, date, ...) without ``text_raw`` or ``text``. With ``keep_text=False``
+        (any engine) it is the metadata only, without the raw text column; so are the
+        rows of a file or iterator read chunk by chunk, with the cleaned ``text``
+        added only when ``keep_text=True``.
     audit, mentions, hits, rates, term_counts : DataFrame or None
         As :func:`~framelens.corpus.clean` (audit), :func:`~framelens.actors.find_mentions`,
         :func:`~framelens.lexicon.lexicon_hits`, :func:`~framelens.lexicon.register_rates`
