@@ -23,6 +23,7 @@ from framelens.distributed import (
     analyse,
     bag_from_jsonl,
     hashed_tfidf,
+    iter_jsonl,
     load_jsonl,
     merge_vocab_counts,
 )
@@ -357,3 +358,124 @@ def test_analyse_chunk_reads_the_pipeline_settings() -> None:
     rates = kept["rates"].set_index("register")
     # 1 delegitimising hit in 5 words: 20 per 100 words
     assert rates.loc["delegitimising", "words"] == 5 and rates.loc["delegitimising", "rate"] == 20.0
+
+
+def test_rates_from_counted_hits_equal_the_hits_table_on_real_articles(real: pd.DataFrame) -> None:
+    """keep_hits=False counts hits with lexicon.count_hits (no keyword-in-context table);
+    the counts and rates equal those of the full table on 1,000 real articles."""
+    from framelens.distributed import analyse_chunk
+
+    full = analyse_chunk(real, steps=["clean", "lexicon"], keep_hits=True)
+    counted = analyse_chunk(real, steps=["clean", "lexicon"], keep_hits=False)
+    assert "hits" not in counted
+    by_pair = full["hits"].groupby(["outlet", "register"]).size()
+    assert by_pair.sum() == counted["rates"]["hits"].sum() > 1000
+    pd.testing.assert_frame_equal(counted["rates"], full["rates"])
+    got = counted["rates"].set_index(["outlet", "register"])["hits"]
+    assert (got[by_pair.index] == by_pair).all() and (got.drop(by_pair.index) == 0).all()
+
+
+# --------------------------------------------------------------------------- memory
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> Path:
+    names = {"doc_id": "id", "outlet": "source", "text_raw": "text"}
+    with lzma.open(path, "wt", encoding="utf-8") as fh:
+        for row in frame.to_dict("records"):
+            fh.write(json.dumps({names.get(k, k): v for k, v in row.items()}) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["serial", "processes"])
+def test_a_file_read_chunk_by_chunk_equals_the_loaded_corpus(real: pd.DataFrame, tmp_path: Path,
+                                                             engine: str) -> None:
+    """analyse(path) reads the file chunk by chunk and gives the tables of the loaded
+    corpus, with its rows' metadata (no text) as the corpus."""
+    f = _write_jsonl(real.iloc[:300], tmp_path / "part.jsonl.xz")
+    loaded = load_jsonl(f)
+    steps = ["clean", "actors", "lexicon", "term_counts", "vocab"]
+    want = analyse(loaded, steps=steps, chunk_size=70, actors=ACTORS)
+    got = analyse(f, steps=steps, chunk_size=70, actors=ACTORS, engine=engine, n_jobs=2,
+                  keep_text=False)
+    pd.testing.assert_frame_equal(got.corpus, loaded.drop(columns="text_raw"))
+    assert_same(got, {k: getattr(want, k) for k in ("audit", "mentions", "hits", "rates",
+                                                    "term_counts")},
+                ("audit", "mentions", "hits", "rates", "term_counts"))
+    assert len(got.mentions) > 300 and len(got.hits) > 300
+    assert got.tfidf.terms.tolist() == want.tfidf.terms.tolist()
+    assert abs(got.tfidf.matrix - want.tfidf.matrix).max() == 0
+    kept = analyse(f, steps=["clean", "lexicon"], chunk_size=70, engine=engine)
+    pd.testing.assert_series_equal(kept.corpus["text"], want.corpus["text"])
+    first = analyse(iter_jsonl(f, n=120, chunk_size=50), steps=["clean", "lexicon"],
+                    engine=engine, keep_text=False)
+    pd.testing.assert_frame_equal(first.corpus, loaded.iloc[:120].drop(columns="text_raw"))
+    pd.testing.assert_frame_equal(
+        first.rates, analyse(loaded.iloc[:120], steps=["clean", "lexicon"]).rates)
+
+
+def test_without_texts_the_tables_are_the_same(small: pd.DataFrame) -> None:
+    full = analyse(small, chunk_size=2, actors=ACTORS)
+    lean = analyse(small, chunk_size=2, actors=ACTORS, keep_text=False, engine="processes")
+    assert lean.corpus.columns.tolist() == ["doc_id", "outlet", "lean"]
+    assert_same(lean, {k: getattr(full, k) for k in ("audit", "mentions", "hits", "rates",
+                                                     "term_counts")},
+                ("audit", "mentions", "hits", "rates", "term_counts"))
+    assert (lean.tfidf.matrix != full.tfidf.matrix).nnz == 0
+    with pytest.raises(ValueError, match="keep_text='no' must be True or False"):
+        analyse(small, keep_text="no")
+    with pytest.raises(TypeError, match=r"pass bag_from_jsonl\('x.jsonl'\)"):
+        analyse("x.jsonl", engine="dask")
+
+
+def test_bounded_map_reads_only_a_few_chunks_ahead() -> None:
+    """The process pool is fed as results come back, not with the whole file at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from framelens.distributed import _bounded_map
+
+    drawn: list[int] = []
+
+    def parts() -> Iterator[int]:
+        for i in range(20):
+            drawn.append(i)
+            yield i
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        seen = []
+        for out in _bounded_map(pool, lambda x: x * x, parts(), ahead=4):
+            seen.append((out, len(drawn)))
+    assert [o for o, _ in seen] == [i * i for i in range(20)]  # in order
+    assert all(n <= i + 4 for i, (_, n) in enumerate(seen))  # never more than 4 ahead
+
+
+def test_release_free_memory_hands_pages_back() -> None:
+    import platform
+
+    import psutil
+
+    from framelens.distributed import release_free_memory
+
+    if platform.libc_ver()[0] != "glibc":
+        assert release_free_memory() is False
+        return
+    proc = psutil.Process()
+    held = [("x" * 6000) + str(i) for i in range(40_000)]  # 240 MB of article-sized strings
+    keep = held[::50]  # one in fifty stays: the heap cannot shrink from its top
+    del held
+    before = proc.memory_info().rss
+    assert release_free_memory() is True
+    after = proc.memory_info().rss
+    assert before - after > 150 * 2 ** 20, (before, after)
+    assert len(keep) == 800
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=0, max_size=12))
+def test_a_word_of_word_characters_is_its_own_token(word: str) -> None:
+    """The shortcut of _vocab_from_words: a string of two or more characters that are
+    all str.isalnum is one TOKEN_PATTERN token, itself (re's \\w is isalnum or "_")."""
+    import re
+
+    from framelens.features import TOKEN_PATTERN
+
+    if len(word) > 1 and word.isalnum():
+        assert re.findall(TOKEN_PATTERN, word) == [word]
+    assert all(re.fullmatch(r"\w", c) is not None for c in word if c.isalnum())

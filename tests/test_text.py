@@ -1,6 +1,7 @@
 """Tests for framelens.text: the sentence splitter's hard cases, words, sentences()."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -295,3 +296,43 @@ def test_word_pattern_matches_its_plain_form(text: str) -> None:
     assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert [m.span() for m in WORD.finditer(text.lower())] == \
         [m.span() for m in plain.finditer(text.lower())]
+
+
+def _word_matrix_by_hand(texts: list[str]) -> tuple[list[str], dict[tuple[int, str], int]]:
+    """word_matrix written plainly: each text's Counter of words()."""
+    from collections import Counter
+
+    types = sorted({w for t in texts for w in words(t)})
+    cells = {(i, w): n for i, t in enumerate(texts) for w, n in Counter(words(t)).items()}
+    return types, cells
+
+
+def _cells(types, counts) -> dict[tuple[int, str], int]:  # type: ignore[no-untyped-def]
+    coo = counts.tocoo()
+    return {(int(i), types[j]): int(v) for i, j, v in zip(coo.row, coo.col, coo.data)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=5))
+def test_word_matrix_equals_counting_by_hand_on_any_text(texts: list[str]) -> None:
+    types, counts = word_matrix(texts)
+    want_types, want = _word_matrix_by_hand(texts)
+    assert types.tolist() == want_types and _cells(types, counts) == want
+    assert counts.dtype == np.int64 and counts.has_sorted_indices
+
+
+def test_word_matrix_equals_counting_by_hand_on_real_articles() -> None:
+    from pathlib import Path
+
+    from framelens.corpus import clean
+    from framelens.distributed import iter_jsonl
+
+    path = (Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+            / "article-bias-prediction" / "articles.jsonl.xz")
+    if not path.is_file():
+        pytest.skip("../shared/corpora/article-bias-prediction is absent")
+    texts = clean(next(iter_jsonl(path, chunk_size=500)), text_col="text_raw")[0]["text"].tolist()
+    types, counts = word_matrix(texts)
+    want_types, want = _word_matrix_by_hand(texts)
+    assert len(types) > 10_000 and counts.sum() > 200_000
+    assert types.tolist() == want_types and _cells(types, counts) == want

@@ -12,7 +12,10 @@ combined by exact reductions (concatenation, sums). :func:`analyse` does this wi
 ``engine="serial"``
     one chunk after another in this process;
 ``engine="processes"``
-    a pool of ``n_jobs`` worker processes on this machine;
+    a pool of ``n_jobs`` worker processes on this machine (the corpus may be the path
+    of a JSON-lines file, or :func:`iter_jsonl` of one: it is then read chunk by chunk
+    while the workers analyse, and with ``keep_text=False`` no text outlives its
+    chunk, which is how 37,554 articles stay under 1.3 GB);
 ``engine="dask"``
     a Dask collection: a pandas corpus becomes a ``dask.bag`` of chunks (or the corpus is
     already a bag of article records read on the workers, :func:`bag_from_jsonl`; a
@@ -37,12 +40,14 @@ The combined tables equal what the single-machine functions return on the whole 
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import lzma
 import multiprocessing
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -63,14 +68,21 @@ from framelens.actors import find_mentions, load_actors
 from framelens.corpus import CorpusError, clean
 from framelens.features import TOKEN_PATTERN, TfidfResult
 from framelens.keyness import counts_by_label
-from framelens.lexicon import REGISTERS, lexicon_hits, load_lexicon, poisson_interval, register_rates
+from framelens.lexicon import (
+    REGISTERS,
+    count_hits,
+    lexicon_hits,
+    load_lexicon,
+    poisson_interval,
+    register_rates,
+)
 from framelens.pipeline import Settings
 from framelens.progress import progress
 from framelens.text import LOWER_EXCEPTIONS, sorted_columns, word_matrix
 
-__all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "chunks", "analyse_chunk",
-           "analyse", "bag_from_jsonl", "Analysis", "HashedCounts", "merge_vocab_counts",
-           "hashed_tfidf"]
+__all__ = ["JSONL_COLUMNS", "ENGINES", "STEPS", "load_jsonl", "iter_jsonl", "chunks",
+           "analyse_chunk", "release_free_memory", "analyse", "bag_from_jsonl", "Analysis",
+           "HashedCounts", "merge_vocab_counts", "hashed_tfidf"]
 
 #: Field of a JSON-lines article (Article-Bias-Prediction layout) -> corpus column.
 JSONL_COLUMNS: dict[str, str] = {"id": "doc_id", "source": "outlet", "date": "date",
@@ -132,6 +144,62 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
       doc_id   outlet        date     lean          text_raw
     0     x1  Daily A  2018-04-17  unknown  Kyiv asked NATO.
     """
+    return _frame(_column_lists(_read_records(path, n=n, columns=columns,
+                                              show_progress=show_progress), columns))
+
+
+def iter_jsonl(path: str | Path, *, chunk_size: int = 1000, n: int | None = None,
+               columns: dict[str, str] | None = None,
+               show_progress: bool | None = None) -> Iterator[pd.DataFrame]:
+    """The articles of a JSON-lines file, ``chunk_size`` at a time, as :func:`load_jsonl`
+    frames.
+
+    The same rows, columns, checks and errors as :func:`load_jsonl` (ids must be unique
+    over the whole file), read as they are needed: only one chunk's texts are in memory
+    at a time. :func:`analyse` reads a path given as its corpus this way.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = f.write_text("".join(f'{{"id": "x{i}", "source": "A", "text": "Kyiv."}}\\n'
+    ...                          for i in range(5)), encoding="utf-8")
+    >>> [c["doc_id"].tolist() for c in iter_jsonl(f, chunk_size=2)]
+    [['x0', 'x1'], ['x2', 'x3'], ['x4']]
+    >>> pd.concat(iter_jsonl(f, chunk_size=2), ignore_index=True).equals(load_jsonl(f))
+    True
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
+    batch: list[dict[str, str]] = []
+    for record in _read_records(path, n=n, columns=columns, show_progress=show_progress):
+        batch.append(record)
+        if len(batch) == chunk_size:
+            yield _frame(_column_lists(batch, columns))
+            batch = []
+    if batch:
+        yield _frame(_column_lists(batch, columns))
+
+
+def _column_lists(records: Iterable[dict[str, str]], columns: dict[str, str] | None
+                  ) -> dict[str, list[str]]:
+    mapping = dict(JSONL_COLUMNS if columns is None else columns)
+    data: dict[str, list[str]] = {col: [] for col in mapping.values()}
+    for record in records:
+        for col, values in data.items():
+            values.append(record[col])
+    return data
+
+
+def _frame(data: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame({col: pd.array(vals, dtype="str") for col, vals in data.items()})
+
+
+def _read_records(path: str | Path, *, n: int | None, columns: dict[str, str] | None,
+                  show_progress: bool | None) -> Iterator[dict[str, str]]:
+    """Each article of the file as {corpus column: value}, checked as :func:`load_jsonl`
+    says. The file and the arguments are checked before the first record is asked for."""
     file = Path(path)
     if not file.is_file():
         raise CorpusError(f"{str(file)!r} not found; give the path of a .jsonl or .jsonl.xz file")
@@ -142,7 +210,11 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
     if missing_keys:
         raise ValueError(f"columns must map the JSON fields {list(_REQUIRED_JSON)}; "
                          f"{missing_keys} missing from {mapping}")
-    data: dict[str, list[str]] = {col: [] for col in mapping.values()}
+    return _records_of(file, n=n, mapping=mapping, show_progress=show_progress)
+
+
+def _records_of(file: Path, *, n: int | None, mapping: dict[str, str],
+                show_progress: bool | None) -> Iterator[dict[str, str]]:
     seen: dict[str, int] = {}
     with _open(file) as fh:
         lines = progress(fh, desc="load", total=n, unit="line", enabled=show_progress)
@@ -169,13 +241,15 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
                 raise CorpusError(f"{file}, line {lineno}: id {doc_id!r} repeats line "
                                   f"{seen[doc_id]}; ids must be unique")
             seen[doc_id] = lineno
-            for key, col in mapping.items():
-                value = obj.get(key)
-                if key in _REQUIRED_JSON:
-                    data[col].append(value)
-                else:
-                    data[col].append(str(value) if value not in (None, "") else "unknown")
-    return pd.DataFrame({col: pd.array(vals, dtype="str") for col, vals in data.items()})
+            yield _record(obj, mapping)
+
+
+def _record(obj: dict[str, Any], mapping: dict[str, str]) -> dict[str, str]:
+    """A checked JSON article -> {corpus column: value} (optional fields "unknown" when
+    absent or empty)."""
+    return {col: (obj[key] if key in _REQUIRED_JSON else
+                  (str(obj[key]) if obj.get(key) not in (None, "") else "unknown"))
+            for key, col in mapping.items()}
 
 
 def chunks(corpus: pd.DataFrame, *, chunk_size: int = 1000) -> Iterator[pd.DataFrame]:
@@ -234,7 +308,10 @@ def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[
     rows: list[int] = []
     cols: list[int] = []
     for j in np.unique(counts.indices):  # the word types of the other texts
-        for piece in token.findall(types[j]):
+        word = types[j]
+        # a type of two or more word characters (str.isalnum is re's \w without "_") is
+        # one token of TOKEN_PATTERN, itself; only the others are searched
+        for piece in ((word,) if len(word) > 1 and word.isalnum() else token.findall(word)):
             if piece not in stop:
                 rows.append(int(j))
                 cols.append(index.setdefault(piece, len(index)))
@@ -309,7 +386,9 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         Tokenisation for ``vocab`` and ``hashed`` (keys ``stop_words``, ``lowercase``,
         ``token_pattern``, ``ngram_range``, ``n_features``).
     keep_hits : bool, default True
-        Return the lexicon hits table (``False``: only the rates).
+        Return the lexicon hits table (``False``: only the rates, from
+        :func:`~framelens.lexicon.count_hits`, which counts the same hits without
+        building their keyword-in-context table).
     settings : framelens.pipeline.Settings, optional
         Default ``Settings()``: ``rules`` for cleaning, ``rate_per`` for the rates.
         (``term_counts`` counts every word, as :func:`~framelens.keyness.term_counts`
@@ -369,10 +448,11 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         lap("words")
     if "lexicon" in steps:
         lex = load_lexicon() if lexicon is None else lexicon
-        hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col,
-                            sentences=keep_hits)
         if keep_hits:
+            hits = lexicon_hits(cleaned, lexicon=lex, mentions=mentions, label_col=label_col)
             out["hits"] = hits
+        else:  # the rates need only the counts: no keyword-in-context table is built
+            hits = count_hits(cleaned, lexicon=lex, label_col=label_col)
         out["rates"] = register_rates(
             hits, cleaned, label_col=label_col, per=run_settings.rate_per,
             doc_words=None if word_counts is None else np.asarray(word_counts.sum(axis=1)).ravel())
@@ -462,12 +542,14 @@ def merge_vocab_counts(parts: Sequence[tuple[np.ndarray, sp.csr_matrix]], *,
                                  shape=(counts.shape[0], len(vocab)))
         blocks.append(remapped)
     counts = sp.vstack(blocks, format="csr")
+    del blocks, where
     counts.sort_indices()
     df = np.bincount(counts.indices, minlength=len(vocab))
     keep = np.flatnonzero(df >= min_df)
     if len(keep) == 0:
         raise ValueError(f"no terms remain after min_df={min_df}; lower min_df")
     counts = counts[:, keep]
+    counts.data = counts.data.astype(np.float64)  # the counts become the weights, in place
     vocab = vocab[keep]
     vectorizer = TfidfVectorizer(
         stop_words=settings["stop_words"], lowercase=settings["lowercase"],
@@ -476,10 +558,11 @@ def merge_vocab_counts(parts: Sequence[tuple[np.ndarray, sp.csr_matrix]], *,
         smooth_idf=settings["smooth_idf"], norm=settings["norm"], dtype=np.float64)
     transformer = TfidfTransformer(sublinear_tf=settings["sublinear_tf"],
                                    smooth_idf=settings["smooth_idf"], norm=settings["norm"])
-    matrix = transformer.fit_transform(counts.astype(np.float64))
+    matrix = transformer.fit(counts).transform(counts, copy=False)
+    del counts
     vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(vocab)}
     vectorizer.idf_ = transformer.idf_
-    n = counts.shape[0]
+    n = matrix.shape[0]
     if labels is None:
         labels = pd.Index([f"doc {i}" for i in range(n)], name="outlet")
     return TfidfResult(matrix=sp.csr_matrix(matrix), terms=vectorizer.get_feature_names_out(),
@@ -554,7 +637,10 @@ class Analysis:
         ``engine="dask"`` the texts stay on the workers (only tables cross the
         network): a pandas corpus is returned as given, without a cleaned ``text``
         column, and a Dask bag's articles come back as their metadata (``doc_id``,
-        outlet, date, ...) without ``text_raw`` or ``text``.
+        outlet, date, ...) without ``text_raw`` or ``text``. With ``keep_text=False``
+        (any engine) it is the metadata only, without the raw text column; so are the
+        rows of a file or iterator read chunk by chunk, with the cleaned ``text``
+        added only when ``keep_text=True``.
     audit, mentions, hits, rates, term_counts : DataFrame or None
         As :func:`~framelens.corpus.clean` (audit), :func:`~framelens.actors.find_mentions`,
         :func:`~framelens.lexicon.lexicon_hits`, :func:`~framelens.lexicon.register_rates`
@@ -582,17 +668,64 @@ class Analysis:
     wall_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _run(parts: list[pd.DataFrame], fn: Any, *, engine: str, n_jobs: int, client: Any,
+def _run(parts: Iterable[pd.DataFrame], fn: Any, *, engine: str, n_jobs: int, client: Any,
          show: bool | None) -> list[dict[str, Any]]:
+    total = len(parts) if isinstance(parts, list) else None
     if engine == "serial":
-        return [fn(c) for c in progress(parts, desc="chunks", unit="chunk", enabled=show)]
+        return [fn(c) for c in progress(parts, desc="chunks", total=total, unit="chunk",
+                                        enabled=show)]
     if engine == "processes":
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:
-            return list(progress(pool.map(fn, parts), desc="chunks", total=len(parts),
-                                 unit="chunk", enabled=show))
+            return list(progress(_bounded_map(pool, fn, parts, ahead=2 * n_jobs),
+                                 desc="chunks", total=total, unit="chunk", enabled=show))
     raise AssertionError(engine)  # pragma: no cover
+
+
+def _bounded_map(pool: ProcessPoolExecutor, fn: Any, parts: Iterable[Any], *, ahead: int
+                 ) -> Iterator[Any]:
+    """``pool.map(fn, parts)`` in order, with at most ``ahead`` chunks sent and not yet
+    returned (``Executor.map`` takes every chunk at once: a file read chunk by chunk
+    would be read whole before the first result)."""
+    pending: deque[Any] = deque()
+    for part in parts:
+        pending.append(pool.submit(fn, part))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def release_free_memory() -> bool:
+    """Hand the free pages inside the C heap back to the operating system.
+
+    Freed Python objects and arrays leave pages that the allocator keeps for later
+    (a process's resident memory seldom falls after a large table is deleted); glibc's
+    ``malloc_trim(0)`` returns them, as Dask's documentation advises for its workers
+    ("Memory not released back to the OS"). :func:`analyse` calls it once the chunk
+    results are combined; a script can call it between stages. On 37,554 articles
+    it took the process from 1.47 to 1.14 GB after the per-article stage
+    (``benchmarks/RESULTS.md``).
+
+    Returns
+    -------
+    bool
+        True when memory was handed back; False when there was none to hand back or
+        the C library has no ``malloc_trim`` (it is glibc's: not on macOS or Windows).
+
+    Examples
+    --------
+    >>> release_free_memory() in (True, False)
+    True
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return bool(trim(0))
 
 
 def _records_to_frame(records: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -604,6 +737,15 @@ def _tables_only(chunk: pd.DataFrame, fn: Any) -> dict[str, Any]:
     """``fn(chunk)`` without the cleaned texts: what a Dask worker sends back."""
     result = fn(chunk)
     result.pop("text", None)
+    return result
+
+
+def _tables_and_rows(chunk: pd.DataFrame, fn: Any, text_col: str, keep_text: bool
+                     ) -> dict[str, Any]:
+    """``fn(chunk)`` (without the cleaned texts unless ``keep_text``) and the chunk's
+    metadata (``frame``): a chunk read from a file, whose rows the caller does not hold."""
+    result = fn(chunk) if keep_text else _tables_only(chunk, fn)
+    result["frame"] = chunk.drop(columns=[text_col])
     return result
 
 
@@ -684,9 +826,7 @@ def _json_record(line_path: tuple[str, str], mapping: dict[str, str]) -> dict[st
     if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) for k in _REQUIRED_JSON):
         raise CorpusError(f"{path}: a line lacks one of the text fields {list(_REQUIRED_JSON)}: "
                           f"{line[:60]!r}")
-    return {col: (obj[key] if key in _REQUIRED_JSON else
-                  (str(obj[key]) if obj.get(key) not in (None, "") else "unknown"))
-            for key, col in mapping.items()}
+    return _record(obj, mapping)
 
 
 def _concat(frames: list[pd.DataFrame], sort: list[str]) -> pd.DataFrame:
@@ -695,21 +835,27 @@ def _concat(frames: list[pd.DataFrame], sort: list[str]) -> pd.DataFrame:
     return out.sort_values(sort, kind="mergesort").reset_index(drop=True)
 
 
-def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
+def analyse(corpus: pd.DataFrame | str | Path | Iterator[pd.DataFrame] | Any, *, steps: Sequence[str] = STEPS,
             engine: str = "serial", n_jobs: int = 2, chunk_size: int = 1000,
             client: Any = None, lexicon: pd.DataFrame | None = None,
             actors: pd.DataFrame | str | Path | None = None, text_col: str = "text_raw",
             label_col: str = "outlet", group_col: str | None = "lean",
             term_settings: dict[str, Any] | None = None, keep_hits: bool = True,
-            show_progress: bool | None = None) -> Analysis:
+            keep_text: bool = True, show_progress: bool | None = None) -> Analysis:
     """Run :func:`analyse_chunk` over chunks of the corpus and combine the results.
 
     Parameters
     ----------
-    corpus : pandas.DataFrame or dask.bag.Bag
+    corpus : pandas.DataFrame, path, iterator of DataFrames or dask.bag.Bag
         Articles with ``doc_id``, ``label_col``, ``text_col`` (and ``group_col`` for
-        ``term_counts``). A Dask bag of article dicts (``engine="dask"`` only, e.g.
-        :func:`bag_from_jsonl`) is analysed partition by partition where it lives.
+        ``term_counts``). The path of a JSON-lines file (``engine="serial"`` or
+        ``"processes"``) is read chunk by chunk (:func:`iter_jsonl`, with its default
+        columns), and so is an iterator of chunks (e.g. ``iter_jsonl(path, n=1000)``;
+        its chunks are used as they come, whatever ``chunk_size``): only the chunks
+        being analysed are in memory, and their rows come back in ``Analysis.corpus``
+        without ``text_col``. A Dask bag of article dicts
+        (``engine="dask"`` only, e.g. :func:`bag_from_jsonl`) is analysed partition by
+        partition where it lives.
     steps : sequence of str, default all of :data:`STEPS`
         Stages to run (see :func:`analyse_chunk`).
     engine : {"serial", "processes", "dask"}, default "serial"
@@ -737,6 +883,14 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
         ``False`` only the rates are kept (identical), which on tens of thousands of
         articles saves memory (about 0.4 GB per 37,554 articles: each hit carries its
         sentence and context).
+    keep_text : bool, default True
+        Return the cleaned texts (``Analysis.corpus["text"]``). With ``False`` every
+        engine does what the Dask engine always does: the cleaned texts are dropped
+        where they are made (in the worker), and ``Analysis.corpus`` holds the
+        articles' metadata only (the input without ``text_col``), so nothing in the
+        result keeps a text alive. The tables are the same. On the 37,554
+        Article-Bias-Prediction articles the texts are 0.4 GB raw and 0.4 GB cleaned
+        (``benchmarks/RESULTS.md``).
     show_progress : bool or None
         Progress bar over chunks (None: only on a terminal; not used by Dask, whose
         dashboard shows progress).
@@ -761,14 +915,22 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
         raise ValueError(f"unknown step(s) {unknown}; allowed: {list(STEPS)}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
         raise ValueError(f"n_jobs={n_jobs!r} must be a positive integer")
-    if not isinstance(keep_hits, bool):
-        raise ValueError(f"keep_hits={keep_hits!r} must be True or False")
+    for name, flag in (("keep_hits", keep_hits), ("keep_text", keep_text)):
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name}={flag!r} must be True or False")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
             or chunk_size < 1:
         raise ValueError(f"chunk_size={chunk_size!r} must be a positive integer")
     is_pandas = isinstance(corpus, pd.DataFrame)
-    if not is_pandas and engine != "dask":
-        raise TypeError(f"corpus must be a pandas DataFrame for engine={engine!r}, got "
+    is_path = isinstance(corpus, (str, Path))
+    is_stream = is_path or isinstance(corpus, Iterator)
+    if is_stream and engine == "dask":
+        raise TypeError("engine='dask' reads a file on the workers: pass "
+                        f"bag_from_jsonl({str(corpus)!r}) instead of "
+                        f"{'the path' if is_path else 'an iterator'}")
+    if not (is_pandas or is_stream) and engine != "dask":
+        raise TypeError(f"corpus must be a pandas DataFrame, the path of a JSON-lines file or "
+                        f"an iterator of DataFrames for engine={engine!r}, got "
                         f"{type(corpus).__name__}")
     settings = {**_TERM_SETTINGS, **(term_settings or {})}
     actor_table = load_actors(actors) if actors is not None else None
@@ -784,12 +946,26 @@ def analyse(corpus: pd.DataFrame | Any, *, steps: Sequence[str] = STEPS,
             if not results:
                 raise ValueError("the Dask bag holds no articles")
             corpus = pd.concat([r.pop("frame") for r in results], ignore_index=True)
+    elif is_stream:
+        run = partial(_tables_and_rows, fn=fn, text_col=text_col, keep_text=keep_text)
+        parts = (iter_jsonl(corpus, chunk_size=int(chunk_size), show_progress=False)
+                 if is_path else corpus)
+        results = _run(parts, run, engine=engine, n_jobs=int(n_jobs), client=client,
+                       show=show_progress)
+        if not results:
+            raise ValueError(f"{str(corpus) if is_path else 'the iterator'} holds no articles")
+        corpus = pd.concat([r.pop("frame") for r in results], ignore_index=True)
     else:
-        results = _run(list(chunks(corpus, chunk_size=chunk_size)), fn, engine=engine,
+        run = fn if keep_text else partial(_tables_only, fn=fn)
+        results = _run(list(chunks(corpus, chunk_size=chunk_size)), run, engine=engine,
                        n_jobs=int(n_jobs), client=client, show=show_progress)
+    if not keep_text and text_col in corpus.columns:
+        corpus = corpus.drop(columns=[text_col])
     mapped = time.perf_counter()
     out = _combine(corpus, results, steps=steps, label_col=label_col, group_col=group_col,
                    settings=settings, actor_table=actor_table)
+    del results
+    release_free_memory()  # the chunks' results, now combined
     out.wall_seconds = {"map": mapped - start, "combine": time.perf_counter() - mapped}
     return out
 

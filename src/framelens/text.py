@@ -11,7 +11,9 @@ word tokens used for overlap measures.
 """
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
@@ -260,12 +262,15 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     """
     ids: list[int] = []
     indptr = [0]
-    index: dict[str, int] = {}
-    add = index.setdefault
+    # a new word gets the next number when first looked up: the lookups run in C (map of
+    # a defaultdict's __getitem__, whose default is a counter), not in a Python loop
+    index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    number = index.__getitem__
     for text in texts:
-        ids += [add(w, len(index)) for w in words(text)]
+        ids += map(number, words(text))
         indptr.append(len(ids))
-    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.int64), np.asarray(ids, dtype=np.int64),
+    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.int64),
+                            np.fromiter(ids, dtype=np.int64, count=len(ids)),
                             np.asarray(indptr, dtype=np.int64)),
                            shape=(len(indptr) - 1, len(index)))
     return sorted_columns(index, counts)
