@@ -138,14 +138,91 @@ def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_c
     return out.sort_values(["n_articles", "story"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _core_share(part: pd.DataFrame) -> pd.DataFrame:
+def story_core_shares(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
+                      text_col: str = "text") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shared core and own material per story and outlet, each story aligned alone.
+
+    The same tables as :func:`framelens.contrasts.within_stories` running
+    ``core_share(label_sentences(sents, align(sents)))`` (:mod:`framelens.align`)
+    on each story, computed in one pass: the corpus is split into sentences once
+    (:func:`framelens.text.sentences`), stories covered by one outlet are skipped
+    before any work, :func:`framelens.align.align` runs on each remaining story's
+    sentences alone (its TF-IDF fitted on that story, never comparing two
+    stories' sentences), and the labels and word shares of all stories are
+    computed together. For outlet ``o`` in story ``s``, ``share_<label> =
+    words_<label> / n_words`` over ``o``'s sentences in ``s``.
+
+    Returns
+    -------
+    (core, skipped) : tuple of pandas.DataFrame
+        ``core``: ``story_col``, ``outlet``, ``n_sentences``, ``n_words``,
+        ``words_<label>`` and ``share_<label>`` for each of
+        :data:`framelens.align.LABELS`, ``paraphrase_threshold``,
+        ``verbatim_threshold``; stories in sorted order, outlets by core share
+        (verbatim + paraphrased) descending. ``skipped``: ``story``,
+        ``n_articles``, ``n_outlets``, ``reason``, as
+        :func:`framelens.contrasts.within_stories`.
+
+    >>> a = pd.DataFrame({"doc_id": ["a", "b", "c"], "story": ["s1", "s1", "s2"],
+    ...                   "outlet": ["A", "B", "A"], "text": [
+    ...     "Kyiv asked NATO for an invitation next week.",
+    ...     "Kyiv asked NATO for an invitation next week. It rained in Paris all day and night.",
+    ...     "A lone report."]})
+    >>> core, skipped = story_core_shares(a)
+    >>> core[["story", "outlet", "share_shared-verbatim", "share_unique"]].values.tolist()
+    [['s1', 'A', 1.0, 0.0], ['s1', 'B', 0.5, 0.5]]
+    >>> skipped["reason"].tolist()
+    ['covered by 1 outlet (A); comparing outlets needs 2']
+    """
     from framelens.align import align, core_share, label_sentences
     from framelens.text import sentences
 
-    sents = sentences(part)
-    if sents["outlet"].nunique() < 2:
-        raise NotEnoughData("fewer than 2 outlets have sentences")
-    return core_share(label_sentences(sents, align(sents))).reset_index()
+    story = articles[story_col].astype(str).to_numpy(dtype=object)
+    outlet = articles[outlet_col].astype(str).to_numpy(dtype=object)
+    n_outlets = pd.Series(outlet).groupby(story, sort=True).nunique()
+    n_articles = pd.Series(story).value_counts()
+    compared = np.isin(story, n_outlets.index[n_outlets >= 2])
+    # a surrogate id per article (doc_id need not be unique across stories); align's
+    # result does not depend on the ids' order
+    part = pd.DataFrame({"doc_id": np.flatnonzero(compared), "outlet": outlet[compared],
+                         "text": articles[text_col].to_numpy()[compared]})
+    sents = sentences(part) if len(part) else pd.DataFrame(columns=["doc_id", "outlet", "sent_id", "sentence"])
+    sents = sents.drop(columns=["start", "end"], errors="ignore")
+    sents["story"] = story[sents["doc_id"].to_numpy(dtype=np.int64)]
+    sents = sents.sort_values("story", kind="stable").reset_index(drop=True)
+    bounds = sents.groupby("story", sort=True).indices
+    skipped, pairs, aligned, no_pairs = [], [], [], []
+    for st in n_outlets.index:
+        outlets = sorted(set(outlet[story == st])) if n_outlets[st] < 2 else None
+        if outlets is not None:
+            skipped.append((st, int(n_articles[st]), len(outlets),
+                            f"covered by {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} "
+                            f"({', '.join(outlets)}); comparing outlets needs 2"))
+            continue
+        rows = bounds.get(st, np.array([], dtype=np.int64))
+        mine = sents.iloc[rows]
+        try:
+            if mine["outlet"].nunique() < 2:
+                raise NotEnoughData("fewer than 2 outlets have sentences")
+            got = align(mine)
+        except NotEnoughData as err:
+            skipped.append((st, int(n_articles[st]), int(n_outlets[st]), str(err)))
+            continue
+        aligned.append(rows)
+        pairs.append(got)
+        if not len(got):
+            no_pairs.append(st)
+    skipped_t = pd.DataFrame(skipped, columns=["story", "n_articles", "n_outlets", "reason"])
+    if not aligned:
+        return pd.DataFrame(columns=[story_col]), skipped_t
+    done = sents.iloc[np.concatenate(aligned)]
+    labelled = label_sentences(done.drop(columns="story"), pd.concat(pairs, ignore_index=True))
+    labelled["story"] = done["story"].to_numpy()
+    core = core_share(labelled, within="story").reset_index()
+    for col in ("paraphrase_threshold", "verbatim_threshold"):
+        if col in core.columns:  # as align's own tables: no pairs, no thresholds
+            core.loc[core["story"].isin(no_pairs), col] = np.nan
+    return core.rename(columns={"story": story_col}), skipped_t
 
 
 def _per_article_counts(articles: pd.DataFrame, hits: pd.DataFrame, *, story_col: str,
@@ -210,7 +287,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         "stories": story_overview(articles, story_col=story_col, outlet_col=outlet_col),
         "story_coverage": coverage(articles, story_col=story_col, outlet_col=outlet_col).reset_index(),
     }
-    core, skipped = within_stories(articles, _core_share, story_col=story_col, outlet_col=outlet_col)
+    core, skipped = story_core_shares(articles, story_col=story_col, outlet_col=outlet_col)
     tables["skipped_stories"] = skipped
     tables["story_core_share"] = core
     hits = lexicon_hits(articles, lexicon=lexicon, label_col=outlet_col)
