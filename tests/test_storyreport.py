@@ -208,9 +208,20 @@ def test_story_core_shares_equal_the_per_story_definition(which):
         docs = pd.concat([_corpus(), _quoted_corpus().assign(story=lambda d: "q" + d["story"]), extra],
                          ignore_index=True)
     ref, ref_skipped = within_stories(docs, _reference_core)
-    got, skipped = story_core_shares(docs)
-    pd.testing.assert_frame_equal(got, ref, check_dtype=False)
-    pd.testing.assert_frame_equal(skipped, ref_skipped)
+    for batch in (2000, 4):  # one batch, and batches of a few stories
+        got, skipped = story_core_shares(docs, batch_articles=batch)
+        pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+        pd.testing.assert_frame_equal(skipped, ref_skipped)
     if which == "synthetic":  # the three ways of being skipped, each with its reason
         assert skipped.set_index("story").loc[["y", "z"], "reason"].str[:20].tolist() == [
             "comparing sentences ", "fewer than 2 outlets"]
+
+
+def test_chunks_do_not_change_the_tables():
+    docs = pd.concat([_corpus(), _quoted_corpus().assign(story=lambda d: "q" + d["story"])], ignore_index=True)
+    whole = many_story_tables(docs, n_boot=50)
+    chunked = many_story_tables(docs, n_boot=50, chunk_size=2)
+    assert whole.keys() == chunked.keys()
+    for name in whole:
+        pd.testing.assert_frame_equal(whole[name], chunked[name], obj=name)
+    assert len(whole["distinctive_within"]) and len(whole["contrast_evidence"])

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from framelens.contrasts import (contrast_evidence, coverage, keyness_within_stories,
                                  paired_contrasts, rate_contrasts)
@@ -140,7 +141,7 @@ def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_c
 
 
 def story_core_shares(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
-                      text_col: str = "text") -> tuple[pd.DataFrame, pd.DataFrame]:
+                      text_col: str = "text", batch_articles: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Shared core and own material per story and outlet, each story aligned alone.
 
     The same tables as :func:`framelens.contrasts.within_stories` running
@@ -150,8 +151,10 @@ def story_core_shares(articles: pd.DataFrame, *, story_col: str = "story", outle
     before any work, :func:`framelens.align.align` runs on each remaining story's
     sentences alone (its TF-IDF fitted on that story, never comparing two
     stories' sentences), and the labels and word shares of all stories are
-    computed together. For outlet ``o`` in story ``s``, ``share_<label> =
-    words_<label> / n_words`` over ``o``'s sentences in ``s``.
+    computed together, in batches of stories holding about ``batch_articles``
+    articles (memory: one batch's sentences and sentence pairs). For outlet ``o``
+    in story ``s``, ``share_<label> = words_<label> / n_words`` over ``o``'s
+    sentences in ``s``.
 
     Returns
     -------
@@ -180,50 +183,69 @@ def story_core_shares(articles: pd.DataFrame, *, story_col: str = "story", outle
 
     story = articles[story_col].astype(str).to_numpy(dtype=object)
     outlet = articles[outlet_col].astype(str).to_numpy(dtype=object)
-    n_outlets = pd.Series(outlet).groupby(story, sort=True).nunique()
-    n_articles = pd.Series(story).value_counts()
-    compared = np.isin(story, n_outlets.index[n_outlets >= 2])
-    # a surrogate id per article (doc_id need not be unique across stories); align's
-    # result does not depend on the ids' order
-    part = pd.DataFrame({"doc_id": np.flatnonzero(compared), "outlet": outlet[compared],
-                         "text": articles[text_col].to_numpy()[compared]})
-    sents = sentences(part) if len(part) else pd.DataFrame(columns=["doc_id", "outlet", "sent_id", "sentence"])
-    sents = sents.drop(columns=["start", "end"], errors="ignore")
-    sents["story"] = story[sents["doc_id"].to_numpy(dtype=np.int64)]
-    sents = sents.sort_values("story", kind="stable").reset_index(drop=True)
-    bounds = sents.groupby("story", sort=True).indices
-    skipped, pairs, aligned, no_pairs = [], [], [], []
-    for st in n_outlets.index:
-        outlets = sorted(set(outlet[story == st])) if n_outlets[st] < 2 else None
-        if outlets is not None:
-            skipped.append((st, int(n_articles[st]), len(outlets),
-                            f"covered by {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} "
-                            f"({', '.join(outlets)}); comparing outlets needs 2"))
+    by_story = pd.Series(outlet).groupby(story, sort=True)
+    n_outlets, n_articles = by_story.nunique(), by_story.size()
+    skipped: dict[str, tuple] = {}
+    for st, names in by_story.unique()[n_outlets < 2].items():
+        names = sorted(names)
+        skipped[st] = (st, int(n_articles[st]), len(names),
+                       f"covered by {len(names)} outlet{'s' if len(names) != 1 else ''} "
+                       f"({', '.join(names)}); comparing outlets needs 2")
+    compared = n_outlets.index[n_outlets >= 2]
+    rows_of = pd.Series(np.arange(len(story))).groupby(story, sort=True).indices
+    cores = []
+    # stories in batches of about batch_articles articles: the sentences and sentence
+    # pairs of one batch at a time are held in memory
+    batch: list[str] = []
+    size = 0
+    for i, st in enumerate(compared):
+        batch.append(st)
+        size += len(rows_of[st])
+        if size < batch_articles and i + 1 < len(compared):
             continue
-        rows = bounds.get(st, np.array([], dtype=np.int64))
-        mine = sents.iloc[rows]
-        try:
-            if mine["outlet"].nunique() < 2:
-                raise NotEnoughData("fewer than 2 outlets have sentences")
-            got = align(mine)
-        except NotEnoughData as err:
-            skipped.append((st, int(n_articles[st]), int(n_outlets[st]), str(err)))
+        rows = np.concatenate([rows_of[s] for s in batch])
+        # a surrogate id per article (doc_id need not be unique across stories); align's
+        # result does not depend on the ids' order
+        sents = sentences(pd.DataFrame({"doc_id": rows, "outlet": outlet[rows],
+                                        "text": articles[text_col].to_numpy()[rows]}))
+        sents = sents.drop(columns=["start", "end"]).assign(story=story[sents["doc_id"].to_numpy(dtype=np.int64)])
+        bounds = sents.groupby("story", sort=True).indices
+        pairs, aligned, no_pairs = [], [], []
+        for s in batch:
+            mine = sents.iloc[bounds.get(s, np.array([], dtype=np.int64))]
+            try:
+                if mine["outlet"].nunique() < 2:
+                    raise NotEnoughData("fewer than 2 outlets have sentences")
+                got = align(mine)
+            except NotEnoughData as err:
+                skipped[s] = (s, int(n_articles[s]), int(n_outlets[s]), str(err))
+                continue
+            aligned.append(bounds[s])
+            pairs.append(got[_PAIR_COLS])
+            if not len(got):
+                no_pairs.append(s)
+        batch, size = [], 0
+        if not aligned:
             continue
-        aligned.append(rows)
-        pairs.append(got)
-        if not len(got):
-            no_pairs.append(st)
-    skipped_t = pd.DataFrame(skipped, columns=["story", "n_articles", "n_outlets", "reason"])
-    if not aligned:
+        done = sents.iloc[np.concatenate(aligned)]
+        labelled = label_sentences(done.drop(columns="story"), pd.concat(pairs, ignore_index=True))
+        labelled["story"] = done["story"].to_numpy()
+        core = core_share(labelled, within="story").reset_index()
+        for col in ("paraphrase_threshold", "verbatim_threshold"):
+            if col in core.columns:  # as align's own tables: no pairs, no thresholds
+                core.loc[core["story"].isin(no_pairs), col] = np.nan
+        cores.append(core)
+    skipped_t = pd.DataFrame([skipped[s] for s in n_outlets.index if s in skipped],
+                             columns=["story", "n_articles", "n_outlets", "reason"])
+    if not cores:
         return pd.DataFrame(columns=[story_col]), skipped_t
-    done = sents.iloc[np.concatenate(aligned)]
-    labelled = label_sentences(done.drop(columns="story"), pd.concat(pairs, ignore_index=True))
-    labelled["story"] = done["story"].to_numpy()
-    core = core_share(labelled, within="story").reset_index()
-    for col in ("paraphrase_threshold", "verbatim_threshold"):
-        if col in core.columns:  # as align's own tables: no pairs, no thresholds
-            core.loc[core["story"].isin(no_pairs), col] = np.nan
+    core = pd.concat(cores, ignore_index=True)
     return core.rename(columns={"story": story_col}), skipped_t
+
+
+#: The columns of :func:`framelens.align.align` that :func:`framelens.align.label_sentences` reads.
+_PAIR_COLS = ["doc_id", "sent_id", "other_outlet", "cosine", "containment", "label",
+              "paraphrase_threshold", "verbatim_threshold"]
 
 
 def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
@@ -317,6 +339,27 @@ def _sentences_of(texts: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> li
     return out
 
 
+def _word_matrix_in_chunks(texts: list[str], *, chunk_size: int) -> tuple[np.ndarray, sp.csr_matrix]:
+    """:func:`framelens.text.word_matrix` of ``texts``, built ``chunk_size`` texts at a time.
+
+    The same types (sorted) and counts; each chunk's columns are renumbered into the
+    union of the chunks' types, so only one chunk's token list is held at once.
+    """
+    from framelens.text import word_matrix
+
+    parts = [word_matrix(texts[lo:lo + chunk_size]) for lo in range(0, len(texts), chunk_size)]
+    if not parts:
+        return word_matrix([])
+    types = np.array(sorted(set().union(*(t.tolist() for t, _ in parts))), dtype=object)
+    index = pd.Index(types)
+    blocks = []
+    for t, m in parts:
+        m = m.tocoo()
+        col = index.get_indexer(t)[m.col]
+        blocks.append(sp.csr_matrix((m.data, (m.row, col)), shape=(m.shape[0], len(types))))
+    return types, sp.vstack(blocks, format="csr")
+
+
 #: The measures of :func:`many_story_tables` other than the register rates and the own words.
 QUOTE_MEASURES = {"quoted words per 1,000 words": ("words_quotation", "words", 1000),
                   "% of quoted words credited to a named speaker": ("named_quoted_words", "quoted_words", 100)}
@@ -397,7 +440,6 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     """
     from framelens.lexicon import lexicon_hits, load_lexicon
     from framelens.quotes import quotes
-    from framelens.text import word_matrix
 
     for col in ("doc_id", "text", story_col, outlet_col):
         if col not in articles.columns:
@@ -478,7 +520,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     else:
         tables["contrast_evidence"] = pd.DataFrame(columns=ev_cols)
     try:
-        types, wm = word_matrix(comp["text"])
+        types, wm = _word_matrix_in_chunks(comp["text"].tolist(), chunk_size=chunk_size)
         dist, aside = keyness_within_stories(
             types, wm, stories=comp[story_col].astype(str).tolist(),
             outlets=comp[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
