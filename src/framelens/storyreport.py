@@ -314,6 +314,8 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
                                     "match": h["match"].to_numpy(dtype=object)}))
     hits = (pd.concat(frames, ignore_index=True) if frames else
             pd.DataFrame(columns=["row", "term", "register", "voice", "speaker", "start", "end", "match"]))
+    hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64,
+                        **{c: "string" for c in ("term", "register", "voice", "speaker", "match")}})
     per = pd.DataFrame({"words": words.sum(axis=1), "words_narration": words[:, 0],
                         "words_quotation": words[:, 1], "quoted_words": quoted[:, 0],
                         "named_quoted_words": quoted[:, 1]}, index=articles.index)
