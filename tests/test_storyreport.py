@@ -225,3 +225,19 @@ def test_chunks_do_not_change_the_tables():
     for name in whole:
         pd.testing.assert_frame_equal(whole[name], chunked[name], obj=name)
     assert len(whole["distinctive_within"]) and len(whole["contrast_evidence"])
+
+
+def test_other_column_names_give_the_same_tables():
+    docs = _quoted_corpus().assign(lean=lambda d: d["outlet"].map({"A": "left", "B": "right", "C": "right"}))
+    plain = many_story_tables(docs, lexicon=_planted_lexicon(), group_col="lean", n_boot=50)
+    renamed = many_story_tables(docs.rename(columns={"story": "event", "outlet": "source"}),
+                                lexicon=_planted_lexicon(), story_col="event", outlet_col="source",
+                                group_col="lean", n_boot=50)
+    pd.testing.assert_frame_equal(plain["contrasts"], renamed["contrasts"])
+    ev = renamed["contrast_evidence"]
+    assert "event" in ev.columns and len(ev) == len(plain["contrast_evidence"])
+    groups = plain["contrasts"][plain["contrasts"]["level"] == "group"]
+    quoted = groups[groups["measure"] == "delegitimising hits per 1,000 words of quotation"].iloc[0]
+    # left = A; right = mean of B and C, which never use the label in their quotations
+    assert (quoted["a"], quoted["b"], quoted["n_stories"]) == ("left", "right", 2)
+    assert quoted["difference"] == pytest.approx(1000 / 6)
