@@ -241,3 +241,13 @@ def test_other_column_names_give_the_same_tables():
     # left = A; right = mean of B and C, which never use the label in their quotations
     assert (quoted["a"], quoted["b"], quoted["n_stories"]) == ("left", "right", 2)
     assert quoted["difference"] == pytest.approx(1000 / 6)
+
+
+def test_no_story_with_two_outlets_gives_empty_contrasts_and_the_reasons():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "story": ["s1", "s2"], "outlet": ["A", "B"],
+                         "text": ["The dictator fell.", '"A brutal end," Ann said.']})
+    tables = many_story_tables(docs, n_boot=10)
+    assert tables["contrasts"].empty and tables["contrast_evidence"].empty and tables["story_core_share"].empty
+    assert tables["skipped_stories"]["reason"].tolist() == [
+        "covered by 1 outlet (A); comparing outlets needs 2", "covered by 1 outlet (B); comparing outlets needs 2"]
+    assert tables["story_hits"]["voice"].tolist() == ["narration", "quotation"]  # the pages still get their hits
