@@ -175,3 +175,72 @@ def test_within_stories_equals_keyness_on_one_story():
     ref = keyness(term_counts(corpus), target="A", warn=False)["z"]
     got = dist[dist["outlet"] == "A"].set_index("term")["z"]
     pd.testing.assert_series_equal(got.sort_index(), ref.loc[got.index].sort_index(), check_names=False)
+
+
+def _reference_pairs(values: pd.DataFrame, *, n_boot: int, random_state: int, min_stories: int = 1,
+                     groups=None) -> pd.DataFrame:
+    """paired_contrasts written as the definition: every pair of units, in order, one rng."""
+    from itertools import combinations
+    per = values.astype({"story": str, "outlet": str}).groupby(["story", "outlet"])["value"].mean()
+    if groups is not None:
+        g = per.reset_index().assign(unit=lambda d: d["outlet"].map(groups)).dropna(subset=["unit"])
+        per = g.groupby(["story", "unit"])["value"].mean()
+    wide = per.unstack()
+    rng = np.random.default_rng(random_state)
+    rows = []
+    for a, b in combinations(sorted(wide.columns), 2):
+        both = wide[[a, b]].dropna()
+        if len(both) < min_stories:
+            continue
+        d = (both[a] - both[b]).to_numpy(dtype=float)
+        lo = hi = np.nan
+        if n_boot and len(d) >= 2:
+            means = d[rng.integers(0, len(d), size=(n_boot, len(d)))].mean(axis=1)
+            lo, hi = (float(x) for x in np.quantile(means, [0.025, 0.975]))
+        rows.append([a, b, len(both), int((d != 0).sum()), float(both[a].mean()), float(both[b].mean()),
+                     float(d.mean()), lo, hi, ";".join(sorted(both.index))])
+    return pd.DataFrame(rows, columns=["a", "b", "n_stories", "n_differing", "mean_a", "mean_b", "difference",
+                                       "ci_low", "ci_high", "stories"])
+
+
+def _reference_evidence(contrasts: pd.DataFrame, hits: pd.DataFrame, max_per_contrast=None, groups=None):
+    unit = hits["outlet"].astype(str) if groups is None else hits["outlet"].astype(str).map(groups)
+    frames = []
+    for row in contrasts.itertuples(index=False):
+        in_story = hits["story"].astype(str).isin(set(row.stories.split(";")))
+        for side, name in (("a", row.a), ("b", row.b)):
+            part = hits[in_story & (unit == name)]
+            if len(part):
+                frames.append(part.assign(a=row.a, b=row.b, side=side))
+    out = pd.concat(frames, ignore_index=True)[["a", "b", "side", *hits.columns]]
+    out = out.sort_values(["a", "b", "story", "side"], kind="stable").reset_index(drop=True)
+    if max_per_contrast is not None:
+        out = out.groupby(["a", "b"], sort=False).head(max_per_contrast).reset_index(drop=True)
+    return out
+
+
+def test_fast_pairs_and_evidence_equal_the_definition():
+    rng = np.random.default_rng(5)
+    for _ in range(15):
+        n_stories, n_outlets, n = int(rng.integers(2, 30)), int(rng.integers(2, 9)), int(rng.integers(5, 150))
+        v = pd.DataFrame({"story": [f"s{x}" for x in rng.integers(0, n_stories, n)],
+                          "outlet": [f"o{x}" for x in rng.integers(0, n_outlets, n)],
+                          "value": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 4, n).astype(float))})
+        groups = {f"o{i}": "LCR"[i % 3] for i in range(n_outlets) if i != 1}
+        for kw in ({}, {"groups": groups}, {"min_stories": 2}):
+            got = paired_contrasts(v, value_col="value", n_boot=100, random_state=3, **kw)
+            ref = _reference_pairs(v, n_boot=100, random_state=3, **kw)
+            pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+        hits = pd.DataFrame({"story": [f"s{x}" for x in rng.integers(0, n_stories, 2 * n)],
+                             "outlet": [f"o{x}" for x in rng.integers(0, n_outlets, 2 * n)]})
+        hits["sentence"] = [f"sentence {i}" for i in range(len(hits))]
+        for g in (None, groups):
+            table = paired_contrasts(v, value_col="value", n_boot=0, groups=g)
+            for most in (None, 1, 3):
+                got = contrast_evidence(table, hits, groups=g, max_per_contrast=most)
+                if len(got):
+                    ref = _reference_evidence(table, hits, max_per_contrast=most, groups=g)
+                    pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+                else:  # no hit of either side in any shared story
+                    assert all(not ((hits["story"].isin(r.stories.split(";"))) & hits["outlet"].map(
+                        groups if g else (lambda o: o)).isin([r.a, r.b])).any() for r in table.itertuples())

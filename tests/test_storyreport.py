@@ -115,3 +115,139 @@ def test_story_ids_sources_and_messages():
     # no column, 10 articles: found; the three versions of s1 share its words
     found, how = story_ids(docs.drop(columns="story"), source="found")
     assert how.startswith("Stories found by group_stories") and found.str.startswith("found-").all()
+
+
+def _quoted_corpus() -> pd.DataFrame:
+    """3 stories x 3 outlets; only A uses the planted label "regime", inside quotations, in s1 and s2."""
+    texts = {
+        ("s1", "A"): 'Officials met on Monday. "The regime must answer for this," Smith said.',
+        ("s1", "B"): 'Officials met on Monday. "The government must answer for this," Smith said.',
+        ("s1", "C"): 'Officials met on Monday. "The cabinet must answer for this," Smith said.',
+        ("s2", "A"): 'The border closed at dawn. "The regime will not last long," Jones said.',
+        ("s2", "B"): 'The border closed at dawn. "The government will not last long," Jones said.',
+        ("s2", "C"): 'The border closed at dawn. "The leaders will not last long," Jones said.',
+        ("s3", "A"): "Flooding hit the valley after three days of rain.",
+        ("s3", "B"): "Flooding hit the valley after rain fell for days.",
+        ("s3", "C"): "Rain brought floods to the valley.",
+    }
+    return pd.DataFrame([{"doc_id": f"{s}-{o}", "story": s, "outlet": o, "text": t} for (s, o), t in texts.items()])
+
+
+def _planted_lexicon() -> pd.DataFrame:
+    return pd.DataFrame([{"term": "regime", "is_regex": "false", "register": "delegitimising",
+                          "target_type": "government", "note": "planted", "source": "test"}])
+
+
+def test_quotation_voice_contrast_planted_label():
+    docs = _quoted_corpus()
+    tables = many_story_tables(docs, lexicon=_planted_lexicon(), n_boot=200)
+    c = tables["contrasts"].set_index(["measure", "level", "a", "b"])
+    quoted = c.loc[("delegitimising hits per 1,000 words of quotation", "outlet", "A", "B")]
+    # A's quotations: 6 words each ("The regime must answer for this", "The regime will not last long"),
+    # one hit each; B quotes the same words without the label; s3 quotes nobody, so n = 2
+    assert quoted["n_stories"] == 2 and quoted["n_differing"] == 2 and quoted["stories"] == "s1;s2"
+    assert quoted["difference"] == pytest.approx(1000 / 6)
+    assert quoted["ci_low"] == pytest.approx(1000 / 6) and quoted["ci_high"] == pytest.approx(1000 / 6)
+    narration = c.loc[("delegitimising hits per 1,000 words of narration", "outlet", "A", "B")]
+    assert narration["difference"] == 0 and narration["n_stories"] == 3  # A's own voice never uses it
+    allwords = c.loc[("delegitimising hits per 1,000 words", "outlet", "A", "B")]
+    # all words: 1 hit in 12 words (s1: 4 + 6 + 2) and in 13 (s2: 5 + 6 + 2), none in s3
+    assert allwords["difference"] == pytest.approx(1000 * (1 / 12 + 1 / 13 + 0) / 3)
+    assert c.loc[("delegitimising hits per 1,000 words of quotation", "outlet", "B", "C"), "difference"] == 0
+    ev = tables["contrast_evidence"]
+    ev = ev[(ev["measure"] == "delegitimising hits per 1,000 words of quotation") & (ev["a"] == "A") & (ev["b"] == "B")]
+    assert ev["side"].tolist() == ["a", "a"] and ev["story"].tolist() == ["s1", "s2"]
+    assert ev["voice"].tolist() == ["quotation", "quotation"]
+    assert ev["sentence"].tolist() == ['"The regime must answer for this," Smith said.',
+                                       '"The regime will not last long," Jones said.']
+    # who is quoted: every quoted word has a named speaker (Smith, Jones) in every outlet
+    named = c.loc[("% of quoted words credited to a named speaker", "outlet", "A", "B")]
+    assert (named["mean_a"], named["mean_b"], named["n_stories"]) == (100.0, 100.0, 2)
+    share = c.loc[("quoted words per 1,000 words", "outlet", "A", "C")]
+    assert share["mean_a"] == pytest.approx(1000 * (6 / 12 + 6 / 13 + 0) / 3)
+
+
+def test_story_hits_limited_to_the_largest_stories_rates_from_all():
+    docs = _quoted_corpus()
+    docs = pd.concat([docs, docs[docs["story"] == "s1"].assign(doc_id=lambda d: d["doc_id"] + "-again")],
+                     ignore_index=True)  # s1 is now the largest story (6 articles)
+    full = many_story_tables(docs, lexicon=_planted_lexicon(), n_boot=0, max_hit_stories=None)
+    one = many_story_tables(docs, lexicon=_planted_lexicon(), n_boot=0, max_hit_stories=1)
+    assert set(full["story_hits"]["story"]) == {"s1", "s2"} and set(one["story_hits"]["story"]) == {"s1"}
+    assert set(one["story_hits"]["voice"]) == {"quotation"}
+    pd.testing.assert_frame_equal(full["contrasts"], one["contrasts"])
+    with pytest.raises(ValueError, match="max_hit_stories"):
+        many_story_tables(docs, max_hit_stories=-1)
+
+
+def _reference_core(part: pd.DataFrame) -> pd.DataFrame:
+    """The per-story definition that story_core_shares computes in one pass."""
+    from framelens.align import align, core_share, label_sentences
+    from framelens.notes import NotEnoughData
+    from framelens.text import sentences
+
+    sents = sentences(part)
+    if sents["outlet"].nunique() < 2:
+        raise NotEnoughData("fewer than 2 outlets have sentences")
+    return core_share(label_sentences(sents, align(sents))).reset_index()
+
+
+@pytest.mark.parametrize("which", ["synthetic", "newswcl50"])
+def test_story_core_shares_equal_the_per_story_definition(which):
+    from framelens.contrasts import within_stories
+    from framelens.storyreport import story_core_shares
+
+    if which == "newswcl50":
+        if not NEWSWCL50.is_dir():
+            pytest.skip("../shared/corpora/newswcl50 is not beside this clone")
+        docs = pd.DataFrame([{"doc_id": f.stem, "story": f.parent.name, "outlet": f.stem.split("_")[1],
+                              "text": f.read_text(encoding="utf-8")} for f in sorted(NEWSWCL50.glob("event_*/*.txt"))])
+    else:
+        extra = pd.DataFrame({"doc_id": ["x1", "x2", "x3", "x4"], "story": ["z", "z", "y", "y"],
+                              "outlet": ["A", "B", "A", "B"], "text": ["", "Hello there.", "the and of", "is was the"]})
+        docs = pd.concat([_corpus(), _quoted_corpus().assign(story=lambda d: "q" + d["story"]), extra],
+                         ignore_index=True)
+    ref, ref_skipped = within_stories(docs, _reference_core)
+    for batch in (2000, 4):  # one batch, and batches of a few stories
+        got, skipped = story_core_shares(docs, batch_articles=batch)
+        pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+        pd.testing.assert_frame_equal(skipped, ref_skipped)
+    if which == "synthetic":  # the three ways of being skipped, each with its reason
+        assert skipped.set_index("story").loc[["y", "z"], "reason"].str[:20].tolist() == [
+            "comparing sentences ", "fewer than 2 outlets"]
+
+
+def test_chunks_do_not_change_the_tables():
+    docs = pd.concat([_corpus(), _quoted_corpus().assign(story=lambda d: "q" + d["story"])], ignore_index=True)
+    whole = many_story_tables(docs, n_boot=50)
+    chunked = many_story_tables(docs, n_boot=50, chunk_size=2)
+    assert whole.keys() == chunked.keys()
+    for name in whole:
+        pd.testing.assert_frame_equal(whole[name], chunked[name], obj=name)
+    assert len(whole["distinctive_within"]) and len(whole["contrast_evidence"])
+
+
+def test_other_column_names_give_the_same_tables():
+    docs = _quoted_corpus().assign(lean=lambda d: d["outlet"].map({"A": "left", "B": "right", "C": "right"}))
+    plain = many_story_tables(docs, lexicon=_planted_lexicon(), group_col="lean", n_boot=50)
+    renamed = many_story_tables(docs.rename(columns={"story": "event", "outlet": "source"}),
+                                lexicon=_planted_lexicon(), story_col="event", outlet_col="source",
+                                group_col="lean", n_boot=50)
+    pd.testing.assert_frame_equal(plain["contrasts"], renamed["contrasts"])
+    ev = renamed["contrast_evidence"]
+    assert "event" in ev.columns and len(ev) == len(plain["contrast_evidence"])
+    groups = plain["contrasts"][plain["contrasts"]["level"] == "group"]
+    quoted = groups[groups["measure"] == "delegitimising hits per 1,000 words of quotation"].iloc[0]
+    # left = A; right = mean of B and C, which never use the label in their quotations
+    assert (quoted["a"], quoted["b"], quoted["n_stories"]) == ("left", "right", 2)
+    assert quoted["difference"] == pytest.approx(1000 / 6)
+
+
+def test_no_story_with_two_outlets_gives_empty_contrasts_and_the_reasons():
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "story": ["s1", "s2"], "outlet": ["A", "B"],
+                         "text": ["The dictator fell.", '"A brutal end," Ann said.']})
+    tables = many_story_tables(docs, n_boot=10)
+    assert tables["contrasts"].empty and tables["contrast_evidence"].empty and tables["story_core_share"].empty
+    assert tables["skipped_stories"]["reason"].tolist() == [
+        "covered by 1 outlet (A); comparing outlets needs 2", "covered by 1 outlet (B); comparing outlets needs 2"]
+    assert tables["story_hits"]["voice"].tolist() == ["narration", "quotation"]  # the pages still get their hits

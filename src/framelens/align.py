@@ -296,13 +296,16 @@ def label_sentences(sents: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def core_share(labelled: pd.DataFrame) -> pd.DataFrame:
+def core_share(labelled: pd.DataFrame, *, within: str | None = None) -> pd.DataFrame:
     """Each outlet's share of shared core versus its own material, in words.
 
     Parameters
     ----------
     labelled : pandas.DataFrame
         Output of :func:`label_sentences`.
+    within : str, optional
+        A column of ``labelled`` (e.g. ``story``) whose groups are counted apart:
+        the index is then (``within``, ``outlet``), sorted by ``within`` first.
 
     Returns
     -------
@@ -321,17 +324,18 @@ def core_share(labelled: pd.DataFrame) -> pd.DataFrame:
     >>> core_share(lab).loc["A", "share_paraphrased"]
     np.float64(0.75)
     """
-    for c in ("outlet", "label", "n_words"):
+    key = ["outlet"] if within is None else [within, "outlet"]
+    for c in (*key, "label", "n_words"):
         if c not in labelled.columns:
             raise ValueError(f"labelled table lacks column {c!r}; make it with label_sentences()")
     bad = sorted(set(labelled["label"]) - set(LABELS))
     if bad:
         raise ValueError(f"unknown labels {bad}; allowed: {list(LABELS)}")
-    w = labelled.pivot_table(index="outlet", columns="label", values="n_words", aggfunc="sum",
+    w = labelled.pivot_table(index=key, columns="label", values="n_words", aggfunc="sum",
                              fill_value=0).reindex(columns=list(LABELS), fill_value=0)
     total = w.sum(axis=1)
     out = pd.DataFrame(index=w.index)
-    out["n_sentences"] = labelled.groupby("outlet").size()
+    out["n_sentences"] = labelled.groupby(key).size()
     out["n_words"] = total
     for lab in LABELS:
         out[f"words_{lab}"] = w[lab].astype("int64")
@@ -341,8 +345,12 @@ def core_share(labelled: pd.DataFrame) -> pd.DataFrame:
         if col in labelled.columns:
             out[col] = float(labelled[col].iloc[0])
     core = out["share_shared-verbatim"] + out["share_paraphrased"]
-    out = out.assign(_core=core).sort_values(["_core"], ascending=False, kind="stable").drop(columns="_core")
-    out.index.name = "outlet"
+    if within is None:
+        out = out.assign(_core=core).sort_values(["_core"], ascending=False, kind="stable")
+    else:
+        out = out.assign(_core=-core).sort_values([within, "_core"], kind="stable")
+    out = out.drop(columns="_core")
+    out.index.names = key
     return out
 
 

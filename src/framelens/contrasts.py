@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -214,21 +213,47 @@ def paired_contrasts(values: pd.DataFrame, *, value_col: str, story_col: str = "
         g["unit"] = g[outlet_col].map({str(k): str(v) for k, v in groups.items()})
         g = g.dropna(subset=["unit"])
         per = g.groupby([story_col, "unit"], sort=True)[value_col].mean()
-    wide = per.unstack()
-    rng = np.random.default_rng(random_state)
+    return _pair_table(per.dropna(), min_stories=int(min_stories), n_boot=int(n_boot),
+                       rng=np.random.default_rng(random_state), level=level)
+
+
+_PAIR_COLS = ["a", "b", "n_stories", "n_differing", "mean_a", "mean_b", "difference", "ci_low",
+              "ci_high", "stories"]
+
+
+def _pair_table(per: pd.Series, *, min_stories: int, n_boot: int, rng: np.random.Generator,
+                level: float) -> pd.DataFrame:
+    """The rows of :func:`paired_contrasts` from ``per`` (index story, unit; no missing values).
+
+    Only pairs sharing a story are visited (found from the sparse story x unit
+    incidence ``M`` as the non-zero entries of ``M.T @ M``), in the order of
+    ``combinations(sorted(units), 2)``, so the bootstrap draws the same random
+    numbers as a loop over every pair would.
+    """
+    if not len(per):
+        return pd.DataFrame(columns=_PAIR_COLS)
+    s_codes, s_names = pd.factorize(per.index.get_level_values(0).astype(str), sort=True)
+    u_codes, u_names = pd.factorize(per.index.get_level_values(1).astype(str), sort=True)
+    values = per.to_numpy(dtype=float)
+    order = np.lexsort((s_codes, u_codes))  # per unit, stories ascending
+    bounds = np.searchsorted(u_codes[order], np.arange(len(u_names) + 1))
+    st = [s_codes[order[bounds[u]:bounds[u + 1]]] for u in range(len(u_names))]
+    va = [values[order[bounds[u]:bounds[u + 1]]] for u in range(len(u_names))]
+    m = sp.csr_matrix((np.ones(len(per)), (s_codes, u_codes)), shape=(len(s_names), len(u_names)))
+    shared = sp.triu(m.T @ m, k=1).tocoo()
+    keep = shared.data >= min_stories
+    pi, pj = shared.row[keep], shared.col[keep]
+    pair_order = np.lexsort((pj, pi))
+    names = np.asarray(s_names, dtype=object)
     rows = []
-    for a, b in combinations(sorted(map(str, wide.columns)), 2):
-        both = wide[[a, b]].dropna()
-        if len(both) < min_stories:
-            continue
-        d = (both[a] - both[b]).to_numpy(dtype=float)
+    for i, j in zip(pi[pair_order].tolist(), pj[pair_order].tolist()):
+        common, ia, ib = np.intersect1d(st[i], st[j], assume_unique=True, return_indices=True)
+        x, y = va[i][ia], va[j][ib]
+        d = x - y
         lo, hi = _bootstrap(d, n_boot, rng, level)
-        rows.append({"a": a, "b": b, "n_stories": len(both), "n_differing": int((d != 0).sum()),
-                     "mean_a": float(both[a].mean()),
-                     "mean_b": float(both[b].mean()), "difference": float(d.mean()),
-                     "ci_low": lo, "ci_high": hi, "stories": ";".join(sorted(both.index))})
-    cols = ["a", "b", "n_stories", "n_differing", "mean_a", "mean_b", "difference", "ci_low", "ci_high", "stories"]
-    return pd.DataFrame(rows, columns=cols)
+        rows.append((str(u_names[i]), str(u_names[j]), len(d), int((d != 0).sum()), float(x.mean()),
+                     float(y.mean()), float(d.mean()), lo, hi, ";".join(names[common].tolist())))
+    return pd.DataFrame(rows, columns=_PAIR_COLS)
 
 
 def rate_contrasts(per_article: pd.DataFrame, *, count_col: str, words_col: str = "words",
@@ -278,24 +303,54 @@ def contrast_evidence(contrasts: pd.DataFrame, hits: pd.DataFrame, *, story_col:
     """
     _need(contrasts, ["a", "b", "stories"], "contrasts")
     _need(hits, [story_col, outlet_col], "hits")
+    if max_per_contrast is not None and (isinstance(max_per_contrast, bool) or not isinstance(
+            max_per_contrast, (int, np.integer)) or max_per_contrast < 0):
+        raise ValueError(f"max_per_contrast must be an integer >= 0 or None, got {max_per_contrast!r}")
+    cols = ["a", "b", "side"] + [c for c in hits.columns]
     unit = hits[outlet_col].astype(str)
     if groups is not None:
         unit = unit.map({str(k): str(v) for k, v in groups.items()})
-    frames = []
-    for row in contrasts.itertuples(index=False):
-        stories = set(str(row.stories).split(";")) if row.stories else set()
-        in_story = hits[story_col].astype(str).isin(stories)
+    # the hits of each (story, unit), in their table order
+    key = pd.Series(hits[story_col].astype(str).to_numpy(dtype=object) + "\x1f"
+                    + unit.fillna("\x1e").astype(str).to_numpy(dtype=object))
+    codes, uniq = pd.factorize(key)
+    codes = np.where(unit.isna().to_numpy(), -1, codes)
+    by_key = np.argsort(codes, kind="stable")
+    first = np.searchsorted(codes[by_key], np.arange(len(uniq)))
+    n_hits = np.bincount(codes[codes >= 0], minlength=len(uniq))
+    lookup = pd.Index(uniq)
+    # one entry per contrast row, story and side, in the order the rows are listed
+    e_row, e_side, e_key = [], [], []
+    for r, row in enumerate(contrasts.itertuples(index=False)):
+        stories = sorted(set(str(row.stories).split(";"))) if row.stories else []
         for side, name in (("a", row.a), ("b", row.b)):
-            part = hits[in_story & (unit == name)]
-            if len(part):
-                frames.append(part.assign(a=row.a, b=row.b, side=side))
-    cols = ["a", "b", "side"] + [c for c in hits.columns]
-    if not frames:
+            e_row += [r] * len(stories)
+            e_side += [side] * len(stories)
+            e_key += [f"{st}\x1f{name}" for st in stories]
+    k = lookup.get_indexer(e_key) if e_key else np.array([], dtype=np.int64)
+    has = k >= 0
+    if has.any():
+        has[has] = n_hits[k[has]] > 0
+    if not has.any():
         return pd.DataFrame(columns=cols)
-    out = pd.concat(frames, ignore_index=True)[cols]
-    out = out.sort_values(["a", "b", story_col, "side"], kind="stable").reset_index(drop=True)
+    e_row, e_side, k = np.asarray(e_row)[has], np.asarray(e_side, dtype=object)[has], k[has]
+    rows_of = contrasts.reset_index(drop=True)
+    entries = pd.DataFrame({"a": rows_of["a"].to_numpy()[e_row], "b": rows_of["b"].to_numpy()[e_row],
+                            "_story": hits[story_col].to_numpy()[by_key[first[k]]], "side": e_side,
+                            "_key": k})
+    # the order of the listing: contrast pair, story, side (ties: row order), as sorted below
+    entries = entries.sort_values(["a", "b", "_story", "side"], kind="stable")
+    take = n_hits[entries["_key"].to_numpy()]
     if max_per_contrast is not None:
-        out = out.groupby(["a", "b"], sort=False).head(max_per_contrast).reset_index(drop=True)
+        before = entries.assign(_n=take).groupby(["a", "b"], sort=False)["_n"].cumsum().to_numpy() - take
+        take = np.clip(max_per_contrast - before, 0, take)
+    rep = np.repeat(np.arange(len(entries)), take)
+    offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
+    pos = by_key[np.repeat(first[entries["_key"].to_numpy()], take) + offset]
+    out = hits.iloc[pos].reset_index(drop=True)
+    for c, values in (("side", entries["side"]), ("b", entries["b"]), ("a", entries["a"])):
+        out.insert(0, c, values.to_numpy()[rep])
+    out = out[cols].sort_values(["a", "b", story_col, "side"], kind="stable").reset_index(drop=True)
     return out
 
 

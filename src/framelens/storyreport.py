@@ -3,7 +3,10 @@
 A corpus of several stories (events) is analysed story by story
 (:func:`framelens.contrasts.within_stories`), and outlets are compared only on the
 stories both cover (:mod:`framelens.contrasts`). :func:`many_story_tables`
-computes the tables; :func:`write_many_story_report` writes them as CSV, draws
+computes the tables (register rates in all words, in narration and in quotations,
+:func:`voice_counts`; the shared core, :func:`story_core_shares`; how much is quoted
+and how much of it is credited; distinctive words within stories), working only on
+stories that two outlets cover and holding one chunk of articles at a time; :func:`write_many_story_report` writes them as CSV, draws
 the figures (never taller than :data:`MAX_FIGURE_PX` pixels: long lists show the
 top N and say how many were left out) and writes an overview page plus one page
 per story (all stories up to ``max_story_pages``, then the largest), every piece
@@ -14,20 +17,23 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from framelens.contrasts import (contrast_evidence, coverage, keyness_within_stories,
-                                 paired_contrasts, rate_contrasts, within_stories)
+                                 paired_contrasts, rate_contrasts)
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
 __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
-           "story_overview", "many_story_tables", "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
+           "story_overview", "story_core_shares", "voice_counts", "QUOTE_MEASURES", "many_story_tables",
+           "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
 #: No figure of the many-story report is taller than this (pixels, as saved).
@@ -148,33 +154,245 @@ def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_c
     return out.sort_values(["n_articles", "story"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _core_share(part: pd.DataFrame) -> pd.DataFrame:
+def story_core_shares(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
+                      text_col: str = "text", batch_articles: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shared core and own material per story and outlet, each story aligned alone.
+
+    The same tables as :func:`framelens.contrasts.within_stories` running
+    ``core_share(label_sentences(sents, align(sents)))`` (:mod:`framelens.align`)
+    on each story, computed in one pass: the corpus is split into sentences once
+    (:func:`framelens.text.sentences`), stories covered by one outlet are skipped
+    before any work, :func:`framelens.align.align` runs on each remaining story's
+    sentences alone (its TF-IDF fitted on that story, never comparing two
+    stories' sentences), and the labels and word shares of all stories are
+    computed together, in batches of stories holding about ``batch_articles``
+    articles (memory: one batch's sentences and sentence pairs). For outlet ``o``
+    in story ``s``, ``share_<label> = words_<label> / n_words`` over ``o``'s
+    sentences in ``s``.
+
+    Returns
+    -------
+    (core, skipped) : tuple of pandas.DataFrame
+        ``core``: ``story_col``, ``outlet``, ``n_sentences``, ``n_words``,
+        ``words_<label>`` and ``share_<label>`` for each of
+        :data:`framelens.align.LABELS`, ``paraphrase_threshold``,
+        ``verbatim_threshold``; stories in sorted order, outlets by core share
+        (verbatim + paraphrased) descending. ``skipped``: ``story``,
+        ``n_articles``, ``n_outlets``, ``reason``, as
+        :func:`framelens.contrasts.within_stories`.
+
+    >>> a = pd.DataFrame({"doc_id": ["a", "b", "c"], "story": ["s1", "s1", "s2"],
+    ...                   "outlet": ["A", "B", "A"], "text": [
+    ...     "Kyiv asked NATO for an invitation next week.",
+    ...     "Kyiv asked NATO for an invitation next week. It rained in Paris all day and night.",
+    ...     "A lone report."]})
+    >>> core, skipped = story_core_shares(a)
+    >>> core[["story", "outlet", "share_shared-verbatim", "share_unique"]].values.tolist()
+    [['s1', 'A', 1.0, 0.0], ['s1', 'B', 0.5, 0.5]]
+    >>> skipped["reason"].tolist()
+    ['covered by 1 outlet (A); comparing outlets needs 2']
+    """
     from framelens.align import align, core_share, label_sentences
     from framelens.text import sentences
 
-    sents = sentences(part)
-    if sents["outlet"].nunique() < 2:
-        raise NotEnoughData("fewer than 2 outlets have sentences")
-    return core_share(label_sentences(sents, align(sents))).reset_index()
+    story = articles[story_col].astype(str).to_numpy(dtype=object)
+    outlet = articles[outlet_col].astype(str).to_numpy(dtype=object)
+    by_story = pd.Series(outlet).groupby(story, sort=True)
+    n_outlets, n_articles = by_story.nunique(), by_story.size()
+    skipped: dict[str, tuple] = {}
+    for st, names in by_story.unique()[n_outlets < 2].items():
+        names = sorted(names)
+        skipped[st] = (st, int(n_articles[st]), len(names),
+                       f"covered by {len(names)} outlet{'s' if len(names) != 1 else ''} "
+                       f"({', '.join(names)}); comparing outlets needs 2")
+    compared = n_outlets.index[n_outlets >= 2]
+    rows_of = pd.Series(np.arange(len(story))).groupby(story, sort=True).indices
+    cores = []
+    # stories in batches of about batch_articles articles: the sentences and sentence
+    # pairs of one batch at a time are held in memory
+    batch: list[str] = []
+    size = 0
+    for i, st in enumerate(compared):
+        batch.append(st)
+        size += len(rows_of[st])
+        if size < batch_articles and i + 1 < len(compared):
+            continue
+        rows = np.concatenate([rows_of[s] for s in batch])
+        # a surrogate id per article (doc_id need not be unique across stories); align's
+        # result does not depend on the ids' order
+        sents = sentences(pd.DataFrame({"doc_id": rows, "outlet": outlet[rows],
+                                        "text": articles[text_col].to_numpy()[rows]}))
+        sents = sents.drop(columns=["start", "end"]).assign(story=story[sents["doc_id"].to_numpy(dtype=np.int64)])
+        bounds = sents.groupby("story", sort=True).indices
+        pairs, aligned, no_pairs = [], [], []
+        for s in batch:
+            mine = sents.iloc[bounds.get(s, np.array([], dtype=np.int64))]
+            try:
+                if mine["outlet"].nunique() < 2:
+                    raise NotEnoughData("fewer than 2 outlets have sentences")
+                got = align(mine)
+            except NotEnoughData as err:
+                skipped[s] = (s, int(n_articles[s]), int(n_outlets[s]), str(err))
+                continue
+            aligned.append(bounds[s])
+            pairs.append(got[_PAIR_COLS])
+            if not len(got):
+                no_pairs.append(s)
+        batch, size = [], 0
+        if not aligned:
+            continue
+        done = sents.iloc[np.concatenate(aligned)]
+        labelled = label_sentences(done.drop(columns="story"), pd.concat(pairs, ignore_index=True))
+        labelled["story"] = done["story"].to_numpy()
+        core = core_share(labelled, within="story").reset_index()
+        for col in ("paraphrase_threshold", "verbatim_threshold"):
+            if col in core.columns:  # as align's own tables: no pairs, no thresholds
+                core.loc[core["story"].isin(no_pairs), col] = np.nan
+        cores.append(core)
+    skipped_t = pd.DataFrame([skipped[s] for s in n_outlets.index if s in skipped],
+                             columns=["story", "n_articles", "n_outlets", "reason"])
+    if not cores:
+        return pd.DataFrame(columns=[story_col]), skipped_t
+    core = pd.concat(cores, ignore_index=True)
+    return core.rename(columns={"story": story_col}), skipped_t
 
 
-def _per_article_counts(articles: pd.DataFrame, hits: pd.DataFrame, *, story_col: str,
-                        outlet_col: str) -> pd.DataFrame:
-    from framelens.text import count_words
+#: The columns of :func:`framelens.align.align` that :func:`framelens.align.label_sentences` reads.
+_PAIR_COLS = ["doc_id", "sent_id", "other_outlet", "cosine", "containment", "label",
+              "paraphrase_threshold", "verbatim_threshold"]
 
-    per = articles[["doc_id", story_col, outlet_col]].copy()
-    per["words"] = articles["text"].map(count_words).to_numpy()
-    for register, part in hits.groupby("register", sort=True):
-        per[str(register)] = per["doc_id"].map(part["doc_id"].value_counts()).fillna(0).astype(int)
-    return per
+
+def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
+                 outlet_col: str = "outlet", text_col: str = "text",
+                 chunk_size: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each article's words and lexicon hits, in the outlet's narration and in quotations.
+
+    Articles are read in chunks of ``chunk_size`` (memory stays bounded: no
+    keyword-in-context table is kept). In each chunk the quotations are found by
+    :func:`framelens.quotes.quotes` (``min_words=1``, as the one-story pipeline
+    marks voices), the hits by :func:`framelens.lexicon.lexicon_hits` with those
+    quotations (a hit wholly inside one is in the ``quotation`` voice), and the
+    words of each voice by :func:`framelens.lexicon.voice_rates`: quoted words are
+    the words of the quoted passages (overlaps counted once), narration the rest.
+
+    Returns
+    -------
+    (per, hits) : tuple of pandas.DataFrame
+        ``per``: one row per article, in order: ``words`` (:func:`framelens.text.count_words`),
+        ``words_narration``, ``words_quotation``, ``quoted_words`` and
+        ``named_quoted_words`` (the ``n_words`` of its quotations, and of those with a
+        known speaker), and for each register ``R`` with a hit the counts ``R``
+        (all voices), ``R|narration`` and ``R|quotation``. ``hits``: one row per hit:
+        ``row`` (the article's position), ``term``, ``register``, ``voice``,
+        ``speaker`` (``""`` when unknown or in narration), ``start``, ``end``, ``match``;
+        by article, then offset.
+
+    >>> a = pd.DataFrame({"doc_id": ["x"], "outlet": ["A"],
+    ...                   "text": ['The dictator fell. "A brutal end," Ann said.']})
+    >>> per, hits = voice_counts(a)
+    >>> per[["words", "words_quotation", "negative|quotation", "delegitimising|narration"]].values.tolist()
+    [[8, 3, 1, 1]]
+    >>> hits[["term", "voice", "speaker"]].values.tolist()
+    [['dictator', 'narration', ''], ['brutal', 'quotation', 'Ann']]
+    """
+    from framelens.lexicon import lexicon_hits, load_lexicon, voice_rates
+    from framelens.quotes import quotes
+
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
+    lexicon = load_lexicon() if lexicon is None else lexicon
+    texts = articles[text_col].to_numpy(dtype=object)
+    outlets = articles[outlet_col].astype(str).to_numpy(dtype=object)
+    n = len(articles)
+    words = np.zeros((n, 2), dtype=np.int64)  # narration, quotation
+    quoted = np.zeros((n, 2), dtype=np.int64)  # all quoted, with a named speaker
+    frames = []
+    for lo in range(0, n, int(chunk_size)):
+        rows = np.arange(lo, min(n, lo + int(chunk_size)))
+        # positions as ids: quotes, hits and words are matched by them, whatever the doc_ids
+        chunk = pd.DataFrame({"doc_id": rows, "outlet": outlets[rows], "text": texts[rows]})
+        q = quotes(chunk, min_words=1)
+        h = lexicon_hits(chunk, lexicon=lexicon, quotes=q, label_col="doc_id", sentences=False)
+        vr = voice_rates(h, chunk, quotes=q, label_col="doc_id").drop_duplicates(["outlet", "voice"])
+        at = vr["outlet"].astype(np.int64).to_numpy()
+        words[at, (vr["voice"] == "quotation").to_numpy().astype(int)] = vr["words"].to_numpy()
+        if len(q):
+            qd = q["doc_id"].to_numpy(dtype=np.int64)
+            nw = q["n_words"].to_numpy(dtype=np.int64)
+            np.add.at(quoted[:, 0], qd, nw)
+            np.add.at(quoted[:, 1], qd, np.where(q["speaker"].astype(str).to_numpy() != "", nw, 0))
+        frames.append(pd.DataFrame({"row": h["doc_id"].astype(np.int64).to_numpy(),
+                                    **{c: h[c].to_numpy(dtype=object) for c in ("term", "register", "voice")},
+                                    "speaker": h["speaker"].fillna("").to_numpy(dtype=object),
+                                    "start": h["start"].to_numpy(), "end": h["end"].to_numpy(),
+                                    "match": h["match"].to_numpy(dtype=object)}))
+    hits = (pd.concat(frames, ignore_index=True) if frames else
+            pd.DataFrame(columns=["row", "term", "register", "voice", "speaker", "start", "end", "match"]))
+    hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64,
+                        **{c: "string" for c in ("term", "register", "voice", "speaker", "match")}})
+    per = pd.DataFrame({"words": words.sum(axis=1), "words_narration": words[:, 0],
+                        "words_quotation": words[:, 1], "quoted_words": quoted[:, 0],
+                        "named_quoted_words": quoted[:, 1]}, index=articles.index)
+    for register in sorted(hits["register"].unique()):
+        mine = hits[hits["register"] == register]
+        per[register] = np.bincount(mine["row"].to_numpy(dtype=np.int64), minlength=n)
+        for voice in ("narration", "quotation"):
+            r = mine.loc[mine["voice"] == voice, "row"].to_numpy(dtype=np.int64)
+            per[f"{register}|{voice}"] = np.bincount(r, minlength=n)
+    return per, hits
+
+
+def _sentences_of(texts: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> list[str]:
+    """The sentence (:func:`framelens.text.sentence_spans`) holding each offset, as lexicon_hits gives it."""
+    from framelens.text import sentence_spans
+
+    spans = {r: sentence_spans(texts[r]) for r in set(rows.tolist())}
+    out = []
+    for r, s in zip(rows.tolist(), starts.tolist()):
+        sp_ = spans[r]
+        j = max(bisect_right([a for a, _ in sp_], s) - 1, 0) if sp_ else 0
+        out.append(texts[r][sp_[j][0]:sp_[j][1]] if sp_ else texts[r])
+    return out
+
+
+def _word_matrix_in_chunks(texts: list[str], *, chunk_size: int) -> tuple[np.ndarray, sp.csr_matrix]:
+    """:func:`framelens.text.word_matrix` of ``texts``, built ``chunk_size`` texts at a time.
+
+    The same types (sorted) and counts; each chunk's columns are renumbered into the
+    union of the chunks' types, so only one chunk's token list is held at once.
+    """
+    from framelens.text import word_matrix
+
+    parts = [word_matrix(texts[lo:lo + chunk_size]) for lo in range(0, len(texts), chunk_size)]
+    if not parts:
+        return word_matrix([])
+    types = np.array(sorted(set().union(*(t.tolist() for t, _ in parts))), dtype=object)
+    index = pd.Index(types)
+    blocks = []
+    for t, m in parts:
+        m = m.tocoo()
+        col = index.get_indexer(t)[m.col]
+        blocks.append(sp.csr_matrix((m.data, (m.row, col)), shape=(m.shape[0], len(types))))
+    return types, sp.vstack(blocks, format="csr")
+
+
+#: The measures of :func:`many_story_tables` other than the register rates and the own words.
+QUOTE_MEASURES = {"quoted words per 1,000 words": ("words_quotation", "words", 1000),
+                  "% of quoted words credited to a named speaker": ("named_quoted_words", "quoted_words", 100)}
+_VOICE_SUFFIX = (("", "", "words"), ("narration", " of narration", "words_narration"),
+                 ("quotation", " of quotation", "words_quotation"))
 
 
 def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
                       story_col: str = "story", outlet_col: str = "outlet",
                       group_col: str | None = None, n_boot: int = 1000, random_state: int = 0,
                       top_words: int = 10, min_count: int = 5,
-                      max_evidence: int = 5) -> dict[str, pd.DataFrame]:
+                      max_evidence: int = 5, max_hit_stories: int | None = 50,
+                      chunk_size: int = 2000) -> dict[str, pd.DataFrame]:
     """Every table of the many-story report, computed within stories.
+
+    Only stories covered by two outlets or more are analysed (a story of one
+    outlet enters no contrast; it is listed in ``skipped_stories``).
 
     Parameters
     ----------
@@ -191,6 +409,33 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     n_boot, random_state : bootstrap over stories (see :func:`framelens.contrasts.paired_contrasts`).
     top_words, min_count : distinctive words kept per outlet, and their count gate.
     max_evidence : evidence sentences kept per contrast.
+    max_hit_stories : int or None, default 50
+        ``story_hits`` lists the hits of this many stories, the largest first (the
+        order of ``stories``, as the story pages); ``None``: every story. The rates
+        count every hit whatever this limit.
+    chunk_size : int, default 2000
+        Articles read at once for the hits and quotations (:func:`voice_counts`).
+
+    Measures
+    --------
+    Every measure is compared per story between two outlets (``level="outlet"``)
+    or two groups (``level="group"``), with :func:`framelens.contrasts.rate_contrasts`
+    (a rate of summed counts over summed words within the story) or
+    :func:`framelens.contrasts.paired_contrasts`:
+
+    * ``<register> hits per 1,000 words``: lexicon hits of the register over all
+      words;
+    * ``<register> hits per 1,000 words of narration`` and ``... of quotation``:
+      the hits in the outlet's own voice over its narration words, and the hits
+      inside quotations over its quoted words (:func:`voice_counts`); a story
+      where one side quotes nobody has no quotation rate and is not counted;
+    * ``share of own (unique) words``: the ``share_unique`` of ``story_core_share``;
+    * ``quoted words per 1,000 words``: how much of an outlet's text is others' words;
+    * ``% of quoted words credited to a named speaker``: the words of its
+      quotations (:func:`framelens.quotes.quotes`) whose speaker is known, over all
+      its quoted words (stories where a side quotes nobody are left out).
+
+    Registers are those with a hit in the compared stories.
 
     Returns
     -------
@@ -198,57 +443,75 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         ``stories`` (:func:`story_overview`), ``story_coverage`` (articles per story
         and outlet), ``skipped_stories`` (not compared, with the reason),
         ``story_core_share`` (shared/paraphrased/unique word shares per story and
-        outlet), ``story_hits`` (lexicon hits with their story), ``contrasts`` (one
-        row per measure, level and pair: ``measure``, ``level`` (outlet or group),
-        ``a``, ``b``, ``n_stories``, ``n_differing``, ``mean_a``, ``mean_b``,
+        outlet, :func:`story_core_shares`), ``story_hits`` (lexicon hits with their
+        story and voice, for the ``max_hit_stories`` largest stories), ``contrasts``
+        (one row per measure, level and pair: ``measure``, ``level`` (outlet or
+        group), ``a``, ``b``, ``n_stories``, ``n_differing``, ``mean_a``, ``mean_b``,
         ``difference``, ``ci_low``, ``ci_high``, ``stories``), ``contrast_evidence``
-        (the hits behind each register contrast), ``distinctive_within`` and
-        ``house_style_set_aside`` (:func:`framelens.contrasts.keyness_within_stories`).
+        (the hits behind each register contrast, at most ``max_evidence`` per
+        contrast: ``measure``, ``level``, ``a``, ``b``, ``side``, ``story_col``,
+        ``doc_id``, ``outlet``, ``term``, ``sentence``, ``voice``),
+        ``distinctive_within`` and ``house_style_set_aside``
+        (:func:`framelens.contrasts.keyness_within_stories`).
     """
-    from framelens.lexicon import lexicon_hits
-    from framelens.text import word_matrix
+    from framelens.lexicon import lexicon_hits, load_lexicon
+    from framelens.quotes import quotes
 
     for col in ("doc_id", "text", story_col, outlet_col):
         if col not in articles.columns:
             raise ValueError(f"articles lack column {col!r}; they have {sorted(map(str, articles.columns))}")
+    if max_hit_stories is not None and (isinstance(max_hit_stories, bool) or not isinstance(
+            max_hit_stories, (int, np.integer)) or max_hit_stories < 0):
+        raise ValueError(f"max_hit_stories must be an integer >= 0 or None, got {max_hit_stories!r}")
     articles = articles.reset_index(drop=True)
     if group_col is not None:
         if group_col not in articles.columns:
             raise ValueError(f"group_col={group_col!r} is not a column; they are {sorted(map(str, articles.columns))}")
         articles = articles.assign(**{group_col: articles[group_col].fillna("unknown").astype(str)})
+    lexicon = load_lexicon() if lexicon is None else lexicon
     tables: dict[str, pd.DataFrame] = {
         "stories": story_overview(articles, story_col=story_col, outlet_col=outlet_col),
         "story_coverage": coverage(articles, story_col=story_col, outlet_col=outlet_col).reset_index(),
     }
-    core, skipped = within_stories(articles, _core_share, story_col=story_col, outlet_col=outlet_col)
+    core, skipped = story_core_shares(articles, story_col=story_col, outlet_col=outlet_col)
     tables["skipped_stories"] = skipped
     tables["story_core_share"] = core
-    hits = lexicon_hits(articles, lexicon=lexicon, label_col=outlet_col)
     keep = ["doc_id", story_col] + ([group_col] if group_col is not None else [])
-    hits = hits.merge(articles[keep], on="doc_id", how="left")
-    tables["story_hits"] = hits
-    # outlets, then groups (an article's group: an outlet rated differently over time has
-    # articles in several groups), each compared on the stories both sides cover
+    listed = tables["stories"]["story"]
+    listed = set(listed if max_hit_stories is None else listed.head(max_hit_stories))
+    shown = articles[articles[story_col].astype(str).isin(listed)]
+    tables["story_hits"] = lexicon_hits(
+        shown, lexicon=lexicon, label_col=outlet_col, quotes=quotes(shown, min_words=1, label_col=outlet_col)
+    ).merge(articles[keep], on="doc_id", how="left")
+    # the measures: only stories with two outlets or more can be compared
+    story = articles[story_col].astype(str)
+    n_outlets = articles[outlet_col].astype(str).groupby(story).nunique()
+    comp = articles[story.isin(n_outlets.index[n_outlets >= 2]).to_numpy()].reset_index(drop=True)
+    counts, found = voice_counts(comp, lexicon=lexicon, outlet_col=outlet_col, chunk_size=chunk_size)
+    labels = [c for c in dict.fromkeys(["doc_id", story_col, outlet_col, "outlet"] + keep[2:]) if c in comp.columns]
+    per = pd.concat([comp[labels], counts], axis=1)
+    hits = pd.concat([comp[labels].iloc[found["row"].to_numpy(dtype=np.int64)].reset_index(drop=True),
+                      found.reset_index(drop=True)], axis=1)
+    hits["outlet"] = comp[outlet_col].to_numpy()[found["row"].to_numpy(dtype=np.int64)]
+    hits = hits.assign(_doc=hits["doc_id"].astype(str)).sort_values(["_doc", "start"], kind="mergesort")
     levels = [("outlet", outlet_col)] + ([("group", group_col)] if group_col is not None else [])
-    per = _per_article_counts(articles, hits, story_col=story_col, outlet_col=outlet_col)
-    if group_col is not None:
-        per[group_col] = articles[group_col].to_numpy()
     frames, evidence = [], []
     for level, col in levels:
-        for register in sorted(hits["register"].dropna().unique()):
-            t = rate_contrasts(per, count_col=str(register), story_col=story_col, outlet_col=col,
-                               n_boot=n_boot, random_state=random_state)
-            t.insert(0, "level", level)
-            t.insert(0, "measure", f"{register} hits per 1,000 words")
-            frames.append(t)
-            ev = contrast_evidence(t, hits[hits["register"] == register], story_col=story_col,
-                                   outlet_col=col, max_per_contrast=max_evidence)
-            if len(ev):
-                evidence.append(ev.assign(measure=t["measure"].iloc[0], level=level))
+        for register in sorted(found["register"].unique()):
+            for voice, suffix, words_col in _VOICE_SUFFIX:
+                t = rate_contrasts(per, count_col=f"{register}|{voice}" if voice else register, words_col=words_col,
+                                   story_col=story_col, outlet_col=col, n_boot=n_boot, random_state=random_state)
+                t.insert(0, "level", level)
+                t.insert(0, "measure", f"{register} hits per 1,000 words{suffix}")
+                frames.append(t)
+                mine = hits[(hits["register"] == register) & ((hits["voice"] == voice) if voice else True)]
+                ev = contrast_evidence(t, mine, story_col=story_col, outlet_col=col, max_per_contrast=max_evidence)
+                if len(ev):
+                    evidence.append(ev.assign(measure=t["measure"].iloc[0], level=level))
         if len(core):
             unit = core[[story_col, "outlet", "share_unique"]].rename(columns={"outlet": outlet_col})
             if col != outlet_col:  # an outlet's group in a story: that of most of its articles there
-                mode = (articles.groupby([story_col, outlet_col])[col]
+                mode = (comp.groupby([story_col, outlet_col])[col]
                         .agg(lambda x: x.value_counts().index[0]).rename(col).reset_index())
                 mode[story_col] = mode[story_col].astype(str)
                 unit = unit.merge(mode, on=[story_col, outlet_col], how="inner")
@@ -257,15 +520,26 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
             t.insert(0, "level", level)
             t.insert(0, "measure", "share of own (unique) words")
             frames.append(t)
+        for measure, (count_col, words_col, scale) in QUOTE_MEASURES.items():
+            t = rate_contrasts(per, count_col=count_col, words_col=words_col, per=scale, story_col=story_col,
+                               outlet_col=col, n_boot=n_boot, random_state=random_state)
+            t.insert(0, "level", level)
+            t.insert(0, "measure", measure)
+            frames.append(t)
     tables["contrasts"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence"]
-    tables["contrast_evidence"] = (pd.concat(evidence, ignore_index=True)[ev_cols] if evidence
-                                   else pd.DataFrame(columns=ev_cols))
-    types, counts = word_matrix(articles["text"])
+    ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence", "voice"]
+    if evidence:
+        ev = pd.concat(evidence, ignore_index=True)
+        ev["sentence"] = _sentences_of(comp["text"].to_numpy(dtype=object), ev["row"].to_numpy(dtype=np.int64),
+                                       ev["start"].to_numpy(dtype=np.int64))
+        tables["contrast_evidence"] = ev[ev_cols]
+    else:
+        tables["contrast_evidence"] = pd.DataFrame(columns=ev_cols)
     try:
+        types, wm = _word_matrix_in_chunks(comp["text"].tolist(), chunk_size=chunk_size)
         dist, aside = keyness_within_stories(
-            types, counts, stories=articles[story_col].astype(str).tolist(),
-            outlets=articles[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
+            types, wm, stories=comp[story_col].astype(str).tolist(),
+            outlets=comp[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
     except NotEnoughData:
         dist, aside = pd.DataFrame(), pd.DataFrame()
     tables["distinctive_within"] = dist
