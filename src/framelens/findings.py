@@ -54,6 +54,7 @@ __all__ = [
     "write_findings",
     "write_story_findings",
     "write_story_page",
+    "write_story_page_job",
     "readme_summary",
     "write_readme",
     "README_BEGIN",
@@ -110,6 +111,7 @@ TABLES: dict[str, str] = {
     "alignment": "one matched pair of sentences (shared-verbatim or paraphrased): the sentence, its counterpart in another article, cosine and trigram containment",
     "unique_by_threshold": "one paraphrase threshold (TF-IDF cosine) and outlet: words in sentences no other version matches at that threshold",
     "own_words": "one word (no stop word, no digit) that one outlet alone uses: count and the first sentence holding it, with that sentence's alignment label",
+    "figures_left_out": "one figure not drawn because it would be taller than framelens.storyreport.MAX_FIGURE_PX (a story with many outlets or pairs): its height and the table that holds every row",
     "stability_checks": "one check (settings grid; bootstrap over the vocabulary with stop words removed / kept), k and pair of articles: share of runs in the same cluster",
     "stability_partitions": "one check, k and grouping of the articles: how many runs produced it",
     "similarity_checks": "one pair of articles: TF-IDF cosine with English stop words removed (the main setting) and kept",
@@ -280,12 +282,19 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
     if figures.is_dir():
         for stale in [*figures.glob("*.png"), *figures.glob("*.svg")]:
             stale.unlink()
-    rows = []
+    from framelens.storyreport import MAX_FIGURE_PX
+
+    rows, left_out = [], []
     for name, draw in _FIGURE_DRAWERS.items():
         step(f"figure: {name}", verbose)
         with style():
             fig = draw(out)
             if fig is None:
+                continue
+            height = int(round(fig.get_size_inches()[1] * float(matplotlib.rcParams["savefig.dpi"])))
+            if height > MAX_FIGURE_PX:  # unreadable, and costly to render: the table holds every row
+                plt.close(fig)
+                left_out.append((name, height, MAX_FIGURE_PX))
                 continue
             try:
                 png, svg = _save(fig, figures, name)
@@ -295,6 +304,10 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
             finally:
                 plt.close(fig)
         rows.append((name, f"figures/{png}", f"figures/{svg}", title))
+    skipped = out / "tables" / "figures_left_out.csv"
+    skipped.unlink(missing_ok=True)
+    if left_out:
+        _write_csv(pd.DataFrame(left_out, columns=["figure", "height_px", "limit_px"]), skipped)
     return pd.DataFrame(rows, columns=["figure", "png", "svg", "title"])
 
 
@@ -1149,17 +1162,24 @@ def _fig_sensitivity_pairs(out: Path) -> Any:
     wide = checks.pivot_table(index="pair", columns="column", values="share", aggfunc="first")[columns]
     main = [c for c in columns if "removed" in c]
     wide = wide.sort_values(main[0] if main else columns[0], ascending=False, kind="mergesort")
+    steady = wide.index[(wide >= 0.8).all(axis=1)]
+    n_pairs = len(wide)
+    wide = wide.head(_MAX_PAIRS_SHOWN)  # a large story: the pairs most often together
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.6, 0.55 * len(wide) + 2.2))
     heatmap(wide * 100, ax=ax, fmt="{:.0f}%", vmin=0, vmax=100, cmap="cividis", colorbar=False, fontsize=9)
     ax.set_xticks(range(len(columns)), labels=columns, rotation=0, ha="center", fontsize=9)
     ax.xaxis.tick_top()
-    steady = wide.index[(wide >= 0.8).all(axis=1)]
+    shown = "" if n_pairs == len(wide) else f" ({len(wide)} of {n_pairs} pairs shown, most often together first)"
     _title(ax, "How often each pair shares a cluster under each check: "
-           + (f"only {len(steady)} of {len(wide)} pairs stay together in 80% of runs under every check"
-              if len(steady) else "no pair stays together in 80% of runs under every check"), loc="left")
+           + (f"only {len(steady)} of {n_pairs} pairs stay together in 80% of runs under every check"
+              if len(steady) else "no pair stays together in 80% of runs under every check") + shown, loc="left")
     return fig
+
+
+#: Rows of the sensitivity-pairs figure (a story of n articles has n(n-1)/2 pairs).
+_MAX_PAIRS_SHOWN = 20
 
 
 
@@ -2017,9 +2037,13 @@ def findings_page(
         The HTML document. Every value from a table or the corpus is escaped with
         :func:`html.escape`; tables go through ``DataFrame.to_html(escape=True)``.
     """
+    from framelens.storyreport import MAX_FIGURE_PX
+
     out = Path(out)
     found = summarize(out)
     status = _read(out, "sections")
+    tall = _read(out, "figures_left_out")
+    too_tall = {} if tall is None else dict(zip(tall["figure"].astype(str), tall["height_px"].astype(int)))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -2043,6 +2067,10 @@ def findings_page(
         parts.append(f"<p>{_e(row.statement)}</p>")
         for stem in str(row.figure).split(","):
             png = figures / f"{stem}.png"
+            if stem in too_tall:
+                parts.append(f'<p class="meta">Figure not drawn: for this many outlets or pairs it would be '
+                             f"{too_tall[stem]:,} px tall (limit {MAX_FIGURE_PX:,} px); the tables below hold "
+                             "every row.</p>")
             if png.is_file():
                 parts.append(
                     f'<figure><img src="figures/{_e(png.name)}" alt="{_e(FIGURES.get(stem, stem))}">'
@@ -2223,16 +2251,22 @@ def write_story_findings(
                 write_story_page(*job)
             return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for done in pool.map(write_story_page, *zip(*jobs)):
+        # Pool.__exit__ terminates the workers: Ctrl-C, SIGTERM or a failed page stops them at once
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            for done in pool.imap(write_story_page_job, jobs):
                 step(f"story page {done}", verbose)
 
     return write_many_story_report(results.tables, out, articles=results.corpus.articles,
                                    max_story_pages=settings.max_story_pages, corpus_name=corpus_name,
                                    how_found=how_found, story_pages=story_pages, notebooks=notebooks,
                                    notebook_story=drilled)
+
+
+def write_story_page_job(job: tuple[Any, ...]) -> Path:
+    """:func:`write_story_page` of one ``(corpus, settings, folder, notebooks, corpus_name, story)``
+    tuple (a worker process's task)."""
+    return write_story_page(*job)
 
 
 def write_story_page(corpus: Corpus, settings: Settings, folder: Path, notebooks: pd.DataFrame | None,
