@@ -693,8 +693,15 @@ def _notebook_story(corpus: str | None, settings: Any, *, columns: dict[str, str
         return None
     if story is not None:
         select_story(loaded, story)  # names the stories when it is not one of them
-        return str(story)
-    return largest_story(loaded)
+    chosen = str(story) if story is not None else largest_story(loaded)
+    import gc
+
+    from framelens.distributed import release_free_memory
+
+    del loaded  # the kernels and the page read the cached corpus; this process keeps none of it
+    gc.collect()
+    release_free_memory()
+    return chosen
 
 
 #: The file that marks a folder as written by framelens, listing the files the last run wrote.

@@ -39,6 +39,7 @@ __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids"
 #: No figure of the many-story report is taller than this (pixels, as saved).
 MAX_FIGURE_PX = 2000
 _DPI = 150
+_MAX_OUTLETS = 20  # outlet columns of the coverage figure
 _MAX_ROWS = 30  # rows of a long figure (stories, contrast pairs) before "N more not shown"
 
 
@@ -101,8 +102,9 @@ def story_ids(articles: pd.DataFrame, *, source: str = "auto") -> tuple[pd.Serie
     found = group_stories(articles, date_col="date" if "date" in articles.columns else None)
     alone = int((found["story_size"] == 1).sum())
     ids = ("found-" + found["story"].astype(str)).astype(str)
-    return ids, (f"Stories found by group_stories (TF-IDF cosine >= 0.3 within a 3-day date window): "
-                 f"{len(articles) - alone} articles share a story with another, {alone} stand alone.")
+    return ids, (f"Stories found by group_stories (TF-IDF cosine >= 0.2 to a nearest neighbour within a 3-day "
+                 f"date window, split by average linkage): {len(articles) - alone:,} articles share a story "
+                 f"with another, {alone:,} stand alone.")
 
 
 def story_folder(story: object) -> str:
@@ -596,13 +598,18 @@ def _height(rows: int) -> float:
     return float(min(1.6 + 0.28 * rows, (MAX_FIGURE_PX - 50) / _DPI))
 
 
-def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: int = _MAX_ROWS) -> Any:
-    """Articles per story (rows, by title) and outlet: the largest ``max_rows`` stories."""
+def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: int = _MAX_ROWS,
+                        max_outlets: int = _MAX_OUTLETS) -> Any:
+    """Articles per story (rows, by title) and outlet: the largest ``max_rows`` stories, and
+    the ``max_outlets`` outlets with the most articles in them."""
     import matplotlib.pyplot as plt
 
     matrix = cov.set_index(cov.columns[0])
     order = stories["story"].tolist()[:max_rows]
     shown = matrix.loc[[s for s in order if s in matrix.index]]
+    busiest = shown.sum(axis=0).sort_values(ascending=False, kind="stable")
+    outlets_left_out = max(0, int((busiest > 0).sum()) - max_outlets)
+    shown = shown[[c for c in busiest.index[:max_outlets] if busiest[c] > 0]]
     titles = stories.set_index("story")["title"]
     left_out = len(matrix) - len(shown)
     with style():
@@ -613,8 +620,9 @@ def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: i
                     color="white" if v > shown.to_numpy().max() / 2 else "black")
         ax.set_xticks(range(shown.shape[1]), [str(c) for c in shown.columns], rotation=30, ha="right")
         ax.set_yticks(range(len(shown)), [str(titles.get(s, s))[:48] for s in shown.index])
-        more = f" ({left_out} smaller stories not shown)" if left_out else ""
-        ax.set_title(f"Articles per story and outlet: {len(matrix)} stories{more}", loc="left")
+        more = f" ({left_out:,} smaller stories not shown)" if left_out else ""
+        also = f"; {outlets_left_out} outlets with fewer articles here not shown" if outlets_left_out else ""
+        ax.set_title(f"Articles per story and outlet: {len(matrix):,} stories{more}{also}", loc="left")
         fig.tight_layout()
     return fig
 
@@ -758,8 +766,13 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
                 'alt="articles per story and outlet"></figure>')
     skipped = tables["skipped_stories"]
     if len(skipped):
-        body.append(f"<p>{len(skipped)} stories are not compared (one outlet, or too little text):</p>")
-        body.append(_table(skipped))
+        single = int((skipped["n_articles"] == 1).sum()) if "n_articles" in skipped.columns else 0
+        body.append(f"<p>{len(skipped):,} stories are not compared (one outlet, or too little text)"
+                    + (f", {single:,} of them a single article" if single else "")
+                    + "; the largest of them:</p>")
+        order = (skipped.sort_values("n_articles", ascending=False, kind="stable")
+                 if "n_articles" in skipped.columns else skipped)
+        body.append(_table(order, max_rows=20))
     body.append("</section><section id='contrasts'><h2>Across-story contrasts</h2>")
     body.append("<p>Each row compares two outlets (or groups) on the stories both cover: the mean of the "
                 "per-story differences, the number of shared stories (n), how many of them differ, and a "
