@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TABLES",
+    "REPORT_TABLES",
     "FIGURES",
     "RESEARCH_QUESTION",
     "STORY_QUESTION",
@@ -111,12 +112,16 @@ TABLES: dict[str, str] = {
     "alignment": "one matched pair of sentences (shared-verbatim or paraphrased): the sentence, its counterpart in another article, cosine and trigram containment",
     "unique_by_threshold": "one paraphrase threshold (TF-IDF cosine) and outlet: words in sentences no other version matches at that threshold",
     "own_words": "one word (no stop word, no digit) that one outlet alone uses: count and the first sentence holding it, with that sentence's alignment label",
-    "figures_left_out": "one figure not drawn because it would be taller than framelens.storyreport.MAX_FIGURE_PX (a story with many outlets or pairs): its height and the table that holds every row",
     "stability_checks": "one check (settings grid; bootstrap over the vocabulary with stop words removed / kept), k and pair of articles: share of runs in the same cluster",
     "stability_partitions": "one check, k and grouping of the articles: how many runs produced it",
     "similarity_checks": "one pair of articles: TF-IDF cosine with English stop words removed (the main setting) and kept",
     "sections": "one analysis section: computed or not, the tables it wrote, and why not",
     "rejects": "one input article left out of the analysis: its file (FILE:line for a CSV/JSONL corpus) and the reason, with the fix",
+}
+
+#: Tables the page writes beside the pipeline's (not every report has them).
+REPORT_TABLES: dict[str, str] = {
+    "figures_left_out": "one figure not drawn because it would be taller than framelens.storyreport.MAX_FIGURE_PX (a story with many outlets or pairs): its height and the table that holds every row",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
@@ -2124,7 +2129,7 @@ def findings_page(
     parts.append('<section id="tables"><h2>Tables for reuse</h2><ul>')
     for name in written:
         stem = name[:-4]
-        parts.append(f'<li><a href="tables/{_e(name)}">{_e(name)}</a>: {_e(TABLES.get(stem, ""))}</li>')
+        parts.append(f'<li><a href="tables/{_e(name)}">{_e(name)}</a>: {_e(TABLES.get(stem, REPORT_TABLES.get(stem, "")))}</li>')
     parts.append("</ul></section></main></body></html>")
     return "\n".join(parts) + "\n"
 
