@@ -382,10 +382,14 @@ Section = Callable[[_Context], "dict[str, pd.DataFrame] | tuple[dict[str, pd.Dat
 
 
 def _corpus_section(ctx: _Context) -> dict[str, pd.DataFrame]:
-    from framelens.text import words
+    from framelens.text import sentence_spans, words
 
     docs, audit = ctx.docs, ctx.corpus.audit
-    firsts = ctx.sentences.groupby("doc_id", sort=False)["sentence"].first()
+    if "sentences" in ctx.__dict__:  # already split for another section
+        firsts = ctx.sentences.groupby("doc_id", sort=False)["sentence"].first()
+    else:  # the first sentence only: a corpus of many stories needs no table of every sentence
+        firsts = pd.Series({d: next((t[a:b] for a, b in sentence_spans(t)[:1]), "")
+                            for d, t in zip(docs["doc_id"], docs["text"])}, dtype=object)
     removed = audit.groupby("doc_id").size()
     table = pd.DataFrame({
         "doc_id": docs["doc_id"],
