@@ -373,6 +373,11 @@ class _Context:
 
         return self.docs.assign(outlet=article_labels(self.docs)["article"].astype("str"))
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """:func:`corpus_fingerprint` of the corpus (the section cache's key)."""
+        return corpus_fingerprint(self.corpus)
+
     @property
     def outlets(self) -> list[str]:
         return sorted(map(str, self.docs["outlet"].unique()))
@@ -671,23 +676,31 @@ def load_stories(path: str | Path, settings: Settings | None = None, *,
     (1, 'The whole corpus is one story (fewer than 10 articles and no story column).')
     """
     import os
-    import pickle
 
     settings = Settings() if settings is None else settings
+    name = f"{_cache_key(Path(path), settings, columns)}.pkl" if os.environ.get(CACHE_ENV) else None
+    return _cached(name, lambda: with_stories(load(path, settings, columns=columns), settings))
+
+
+def _cached(name: str | None, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept as ``name`` in the :data:`CACHE_ENV` folder and read from there when
+    present (``name`` None, or the variable unset: computed, nothing kept)."""
+    import os
+    import pickle
+
     cache = os.environ.get(CACHE_ENV)
-    target = None
-    if cache:
-        target = Path(cache) / f"{_cache_key(Path(path), settings, columns)}.pkl"
-        if target.is_file():
-            with open(target, "rb") as fh:
-                return pickle.load(fh)
-    result = with_stories(load(path, settings, columns=columns), settings)
-    if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        with open(partial, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(target)  # another process never reads half a file
+    if name is None or not cache:
+        return compute()
+    target = Path(cache) / name
+    if target.is_file():
+        with open(target, "rb") as fh:
+            return pickle.load(fh)
+    result = compute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    with open(partial, "wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(target)  # another process never reads half a file
     return result
 
 
@@ -866,34 +879,20 @@ def _cached_section(ctx: _Context, section: str) -> tuple[dict[str, pd.DataFrame
     under the corpus's :func:`corpus_fingerprint`, the section and the settings, so the
     notebooks and the page of one report compute each section of each story once.
     """
+    import hashlib
     import os
-    import pickle
 
-    cache = os.environ.get(CACHE_ENV)
-    target = None
-    if cache:
-        import hashlib
+    def compute() -> tuple[dict[str, pd.DataFrame], str] | str:
+        try:
+            result = _SECTION_FUNCTIONS[section](ctx)
+        except NotEnoughData as err:
+            return str(err)
+        return result if isinstance(result, tuple) else (result, "")
 
-        if not hasattr(ctx, "fingerprint"):
-            ctx.fingerprint = corpus_fingerprint(ctx.corpus)
-        key = hashlib.sha256(repr((ctx.fingerprint, section, ctx.settings)).encode("utf-8")).hexdigest()[:32]
-        target = Path(cache) / f"section-{key}.pkl"
-        if target.is_file():
-            with open(target, "rb") as fh:
-                return pickle.load(fh)
-    try:
-        result = _SECTION_FUNCTIONS[section](ctx)
-        outcome: tuple[dict[str, pd.DataFrame], str] | str = \
-            result if isinstance(result, tuple) else (result, "")
-    except NotEnoughData as err:
-        outcome = str(err)
-    if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        with open(partial, "wb") as fh:
-            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(target)
-    return outcome
+    if not os.environ.get(CACHE_ENV):
+        return compute()
+    key = hashlib.sha256(repr((ctx.fingerprint, section, ctx.settings)).encode("utf-8")).hexdigest()[:32]
+    return _cached(f"section-{key}.pkl", compute)
 
 
 def run_section(corpus: str | Path | Corpus, section: str,
