@@ -24,9 +24,12 @@ from framelens import findings, render
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-#: Screenshots stop at this height (px): Chromium fails to capture a taller page ("Unable to
-#: capture screenshot"), as a long rendered notebook is.
-MAX_SHOT_PX = 12_000
+#: Screenshots are taken one screen at a time, each this tall (px), so a person can read them:
+#: ``index-01.png``, ``index-02.png``, ... A whole long page in one image is unreadable, and
+#: Chromium cannot capture past its texture limit ("Unable to capture screenshot").
+SHOT_PX = 1600
+#: At most this many screens of one page are kept (the rest is not shot).
+MAX_SHOTS = 40
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAYLOADS = (
@@ -77,15 +80,34 @@ def visit(browser: Any, path: Path, *, screenshot: str | None = None) -> dict[st
     images = page.evaluate(
         "Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 60), i.complete, i.naturalWidth])"
     )
-    if screenshot:  # for a person to look at; Chromium cannot capture past its texture limit
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        width, height = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-        clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_PX)}
-        page.screenshot(path=str(SCREENSHOTS / screenshot), full_page=True, clip=clip)
+    if screenshot:  # for a person to look at, one readable screen at a time
+        shoot(page, screenshot)
     record["images"] = images
     record["links"] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     context.close()
     return record
+
+
+def shoot(page: Any, name: str) -> list[Path]:
+    """Screenshots of ``page``, one :data:`SHOT_PX`-tall screen each, top to bottom.
+
+    Files are ``<stem>-01.png``, ``<stem>-02.png``, ... under :data:`SCREENSHOTS`; older
+    shots of the same stem are removed first. Returns the files written.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).stem
+    for old in SCREENSHOTS.glob(f"{stem}*.png"):
+        if old.stem == stem or old.stem[len(stem) + 1:].isdigit():
+            old.unlink()
+    page.set_viewport_size({"width": 1280, "height": SHOT_PX})
+    height = page.evaluate("document.documentElement.scrollHeight")
+    written = []
+    for i, top in enumerate(range(0, height, SHOT_PX)[:MAX_SHOTS], start=1):
+        page.evaluate(f"window.scrollTo(0, {top})")
+        path = SCREENSHOTS / f"{stem}-{i:02d}.png"
+        page.screenshot(path=str(path))
+        written.append(path)
+    return written
 
 
 def assert_clean(record: dict[str, Any]) -> None:

@@ -626,3 +626,14 @@ def test_every_number_in_the_readme_summary_is_in_the_tables(seed_report):
     tables = [pd.read_csv(p, keep_default_na=False) for p in sorted((seed_report / "tables").glob("*.csv"))]
     allowed = _admissible(tables) | {f"{PARAPHRASE:.2f}", str(COSINE_TOL)}
     assert [n for n in _NUMBER.findall(text) if n not in allowed] == []
+
+
+def test_contents_links_every_finding_in_page_order(seed_report):
+    p = parse(findings.findings_page(seed_report))
+    ids = [a["id"] for t, a in p.tags if t == "section" and "id" in a]
+    hrefs = [a["href"] for t, a in p.tags if t == "a" and a.get("href", "").startswith("#")]
+    headings = list(findings.summarize(seed_report)["section"])
+    # one link per finding, in the order of the page, then the closing sections, each to a section that exists
+    assert hrefs[:len(headings)] == [f"#finding-{s}" for s in headings]
+    assert hrefs[len(headings):] == ["#caveats", "#tables"]
+    assert [h[1:] for h in hrefs if h[1:] not in ids] == []

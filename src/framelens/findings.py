@@ -1937,6 +1937,7 @@ figure{margin:1rem 0}figure img{max-width:min(100%,46rem);height:auto;border:1px
 figcaption,.meta{font-size:.9rem;color:#555}table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 .missing{color:#8a4b00}.caveats li{margin:.3rem 0}
+.contents h2{font-size:1rem;margin-top:1.2rem;border:0}.contents ol{columns:2;font-size:.9rem;margin:.2rem 0}
 """
 
 
@@ -2011,6 +2012,19 @@ def _small_corpus(out: Path) -> str:
             "Add articles from other outlets to compute them.")
 
 
+def _contents(found: pd.DataFrame, *, notebooks: bool) -> list[str]:
+    """The page's table of contents: one link per finding, then the closing sections.
+
+    Rejected articles and "Not computed" are left out of it (they may be absent); the
+    caveats, notebooks and reusable tables always close the page.
+    """
+    links = [(f"finding-{row.section}", str(row.heading)) for row in found.itertuples()]
+    links += [("caveats", "Caveats"), *([("notebooks", "The notebooks")] if notebooks else []),
+              ("tables", "Tables for reuse")]
+    items = "".join(f'<li><a href="#{_e(anchor)}">{_e(text)}</a></li>' for anchor, text in links)
+    return [f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>']
+
+
 def findings_page(
     out: str | Path,
     *,
@@ -2063,7 +2077,9 @@ def findings_page(
            "articles. ")
         + 'Every number below is read from the tables '
         'in <a href="tables/">tables/</a> when this page is written.</p>',
-        f'<p class="question">{_e(RESEARCH_QUESTION if story is None else STORY_QUESTION)}</p></header>',
+        f'<p class="question">{_e(RESEARCH_QUESTION if story is None else STORY_QUESTION)}</p>',
+        *_contents(found, notebooks=notebooks is not None and len(notebooks) > 0),
+        "</header>",
         "<main>",
     ]
     figures = out / "figures"
