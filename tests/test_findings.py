@@ -391,7 +391,17 @@ def test_seed_labels_list_003_as_naming_putin_without_a_title(seed_report):
     said = _statements(seed_report)["labels"]
     assert "Unnamed site (003) names Putin without a title (1\u00d7)" in said
     assert "the other 3 outlets that name Putin" not in said
-    assert "CNN Brasil (republished), VTC News and Reuters-based (004) call Putin" in said
+    # grouped only by equal label sets: 004 writes "Russian President Vladimir Putin" once and never "President" alone
+    assert "CNN Brasil (republished) and VTC News call Putin \u201cPresident\u201d and \u201cRussian President\u201d" in said
+    assert "Reuters-based (004) calls Putin \u201cRussian President\u201d;" in said
+    text = (Path(__file__).resolve().parents[1] / "seeds" / "004_d6eb0f94e4030983.txt").read_text(encoding="utf-8")
+    assert text.count("Putin") == text.count("Russian President Vladimir Putin") == 1
+
+
+def test_seed_readme_rate_claim_states_the_overlapping_interval(seed_report):
+    said = findings.readme_summary(seed_report)
+    assert "Unnamed site (000) has the highest rate of delegitimising lexicon hits" in said
+    assert "overlaps another outlet's, so these texts do not show that it uses more" in said
 
 
 def test_seed_coverage_states_its_thresholds_and_every_missing_fact(seed_report):

@@ -794,6 +794,33 @@ def write_readme(readme: str | Path, out: str | Path) -> bool:
 
 
 
+def _labels_by_outlets(labels: pd.DataFrame, *, actor: str, order: list[str], top: int) -> list[str]:
+    """"A and B call X “l1” and “l2”", one phrase per set of outlets that use the same labels.
+
+    ``labels`` holds one actor's rows of ``actor_labels`` (``outlet``, ``label``, ``count``).
+    Outlets are grouped only when their label sets are equal, so no outlet is said to use a
+    label it does not use; each group's labels are ordered by their summed count (then by
+    label), at most ``top`` of them, with "and N more" when some are left out. Groups follow
+    the first of their outlets in ``order``.
+    """
+    if labels.empty:
+        return []
+    sets = labels.groupby(labels["outlet"].astype(str))["label"].agg(lambda l: frozenset(map(str, l)))
+    rank = {o: i for i, o in enumerate(order)}
+    groups: dict[frozenset[str], list[str]] = {}
+    for outlet in sorted(sets.index, key=lambda o: (rank.get(o, len(rank)), o)):
+        groups.setdefault(sets[outlet], []).append(outlet)
+    phrases = []
+    for used, outlets in groups.items():
+        rows = labels[labels["outlet"].astype(str).isin(outlets)]
+        said = rows.groupby(rows["label"].astype(str))["count"].sum()
+        said = sorted(said.items(), key=lambda kv: (-kv[1], kv[0]))
+        more = f" and {len(said) - top} more" if len(said) > top else ""
+        phrases.append(f"{_list(outlets)} {'calls' if len(outlets) == 1 else 'call'} {actor} "
+                       f"{_quoted([label for label, _ in said[:top]])}{more}")
+    return phrases
+
+
 def _readme_labels(out: Path, ordered: Callable[[Any], list[str]]) -> str | None:
     """The README's "labels" bullet (None when its tables are missing)."""
     from framelens.claims import ties
@@ -811,10 +838,8 @@ def _readme_labels(out: Path, ordered: Callable[[Any], list[str]]) -> str | None
             text = (f"{'Only ' if len(who) == 1 else ''}{_list(who)} {'calls' if len(who) == 1 else 'call'} "
                     f"{actor} {_quoted(shown or mine['match'].drop_duplicates().tolist())}")
             others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(who)]
-            if len(others):
-                titled = ordered(others["outlet"].astype(str).unique())
-                text += (f"; {_list(titled)} call {actor} "
-                         f"{_quoted(others.groupby('label')['count'].sum().sort_values(ascending=False, kind='mergesort').index[:3].tolist())}")
+            text += "".join(f"; {phrase}" for phrase in _labels_by_outlets(
+                others, actor=actor, order=ordered(labels["outlet"].astype(str).unique()), top=3))
             bare = ordered(_untitled(out, actor))
             if bare:
                 text += f"; {_list(bare)} {'names' if len(bare) == 1 else 'name'} {actor} without a title"
@@ -825,9 +850,16 @@ def _readme_labels(out: Path, ordered: Callable[[Any], list[str]]) -> str | None
                 if len(reg) and float(reg["rate"].max()) > 0:
                     top = [str(x) for x in ties(reg["rate"].astype(float), tol=0.05)]
                     r = reg.loc[top[0]]
-                    text += (f". {_list(top)} {'has' if len(top) == 1 else 'tie for'} the most delegitimising "
-                             f"lexicon hits per 1,000 words ({r['rate']:.1f}: {int(r['hits'])} in {int(r['words'])} "
-                             "words), quotations included")
+                    text += (f". {_list(top)} {'has' if len(top) == 1 else 'tie for'} the highest rate of "
+                             f"delegitimising lexicon hits ({r['rate']:.1f} per 1,000 words: {int(r['hits'])} in "
+                             f"{int(r['words'])} words, quotations included)")
+                    rest = reg.drop(index=top)
+                    if {"low", "high"} <= set(reg.columns) and len(rest):
+                        overlap = float(reg.loc[top, "low"].astype(float).min()) <= float(rest["high"].astype(float).max())
+                        text += (f", but the 95% interval ({float(r['low']):.1f}–{float(r['high']):.1f}) overlaps "
+                                 f"another outlet's, so these texts do not show that {'it uses' if len(top) == 1 else 'they use'} more" if overlap else
+                                 f", its 95% interval ({float(r['low']):.1f}–{float(r['high']):.1f}) lying above every "
+                                 "other outlet's")
             return (f"- **Labels.** {text}.")
     return None
 
@@ -1568,11 +1600,7 @@ def _state_labels(out: Path) -> tuple[str, ...] | None:
     verb = "calls" if len(outlets) == 1 else "call"
     first = f"{_list(outlets)} {verb} {actor} {_quoted(shown)}"
     others = labels[(labels["actor"] == actor) & ~labels["outlet"].isin(outlets)]
-    if len(others):
-        titled = [o for o in order if o in set(others["outlet"].astype(str))]
-        said = others.groupby("label")["count"].sum().sort_values(ascending=False, kind="mergesort")
-        first += (f"; {_list(titled)} {'calls' if len(titled) == 1 else 'call'} {actor} "
-                  f"{_quoted(said.index[:4].tolist())}")
+    first += "".join(f"; {phrase}" for phrase in _labels_by_outlets(others, actor=actor, order=order, top=4))
     untitled = _untitled(out, actor)
     bare = [o for o in order if o in untitled]
     if bare:
