@@ -27,12 +27,14 @@ def test_seed_who_said_what_matrix(wsw: pd.DataFrame, seed_corpus: pd.DataFrame)
     # read in the texts: 000 has no quote of Sybiha but "Sybiga's letter states that ..."; CNN Brasil
     # reports Zelensky ("has said he believes") and Putin ("has said that Russian forces") without
     # quotes; VTC reports Stefanishyna ("said Kiev understood"); CNN's "The alliance declared ...
-    # 'irreversible'" pairs with 003's quote of NATO; 003 quotes no Zelensky, 000 no Stefanishyna
+    # “irreversible”" pairs with 003's quote of NATO and keeps NATO's word in quotation marks, so it
+    # quotes NATO verbatim (the description "The alliance" is not resolved to NATO by the quote
+    # finder); 003 quotes no Zelensky, 000 no Stefanishyna
     expected = {
         "Sybiha": ["paraphrase", "verbatim", "verbatim", "verbatim", "verbatim"],
         "Zelensky": ["verbatim", "paraphrase", "verbatim", "absent", "verbatim"],
         "Stefanishyna": ["absent", "verbatim", "paraphrase", "verbatim", "verbatim"],
-        "NATO": ["absent", "paraphrase", "verbatim", "verbatim", "verbatim"],
+        "NATO": ["absent", "verbatim", "verbatim", "verbatim", "verbatim"],
         "Putin": ["absent", "paraphrase", "verbatim", "absent", "absent"],
     }
     got = {s: m.loc[s, ["000", "001", "002", "003", "004"]].tolist() for s in expected}
@@ -48,6 +50,10 @@ def test_seed_who_said_what_evidence(wsw: pd.DataFrame) -> None:
     cnn = w.loc[("Sybiha", "CNN Brasil (republished)")]
     assert cnn["n_passages"] == 2 and cnn["passages"].startswith("The invitation should not be seen")
     assert w.loc[("Putin", "VTC News"), "passages"] == "response"
+    nato = w.loc[("NATO", "CNN Brasil (republished)")]
+    assert (nato["rule"], nato["passages"], nato["n_passages"], nato["n_words"]) == (
+        "quotation marks in a sentence aligned with a quotation", "irreversible", 1, 1)
+    assert nato["evidence"].startswith("The alliance declared that Ukraine will join the group")
     assert (wsw["paraphrase_threshold"] == 0.14).all()
     assert set(wsw["status"]) <= set(F.STATUSES)
 
@@ -105,3 +111,23 @@ def test_seed_putin_named_without_title_in_003(seed_corpus: pd.DataFrame) -> Non
     p3 = putin[putin["doc"] == "003"]
     assert p3[["label", "count"]].values.tolist() == [[F.NO_TITLE, 1]]
     assert putin.groupby("doc")["share"].sum().round(9).eq(1).all()
+
+
+def test_aligned_sentence_with_other_words_in_marks_stays_paraphrase() -> None:
+    # B pairs with A's quotation of Sybiha but puts a word Sybiha never said in marks: a paraphrase
+    c = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "text": [
+        'Sybiha said the invitation was "not off the table at all, whatever happens next" in Brussels.',
+        'The minister said the invitation was not off the table, whatever the "speculation" in Brussels.']})
+    t = F.who_said_what(c).set_index("outlet")
+    assert t.loc["A", ["status", "rule"]].tolist() == ["verbatim", "quotation"]
+    assert t.loc["B", ["status", "rule", "passages"]].tolist() == ["paraphrase", "aligned with a quotation", ""]
+
+
+def test_aligned_sentence_keeping_the_quoted_word_in_marks_is_verbatim() -> None:
+    # "The minister" is a description the quote finder does not resolve; the word in marks is Sybiha's
+    c = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "text": [
+        'Sybiha told reporters in Brussels that the path to membership is "irreversible" for Ukraine now.',
+        'The minister told reporters in Brussels that the path to membership is "irreversible" for Ukraine now.']})
+    t = F.who_said_what(c).set_index("outlet")
+    assert t.loc["B", ["status", "rule", "passages", "n_passages", "n_words"]].tolist() == [
+        "verbatim", "quotation marks in a sentence aligned with a quotation", "irreversible", 1, 1]

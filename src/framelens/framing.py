@@ -23,7 +23,7 @@ import pandas as pd
 from framelens.align import (MIN_WORDS, PARAPHRASE, VERBATIM, align, fact_coverage, label_sentences,
                              omitted_facts)
 from framelens.quotes import passages, quotes
-from framelens.speech import reporting_verbs, resolve_speakers
+from framelens.speech import quote_spans, reporting_verbs, resolve_speakers
 from framelens.spelling import same_name
 from framelens.text import sentences, words
 
@@ -62,7 +62,13 @@ def who_said_what(corpus: pd.DataFrame, *, actors: pd.DataFrame | str | Path | N
     merged across spellings) and each outlet, the cell is
 
     * ``verbatim``: the outlet quotes the speaker; ``passages`` holds each quoted
-      passage (:func:`framelens.quotes.passages`), joined by `` | ``;
+      passage (:func:`framelens.quotes.passages`), joined by `` | `` (rule
+      ``quotation``). Also when the outlet names the speaker only by a description
+      the quotation finder does not resolve ("The alliance declared ... “irreversible”"),
+      but a sentence aligned with the speaker's quotation elsewhere (the rule below)
+      holds words in quotation marks that all occur in the speaker's passages in the
+      other outlets (rule ``quotation marks in a sentence aligned with a quotation``;
+      ``passages`` holds those words, ``evidence`` the sentence);
     * ``paraphrase``: no quotation, but the outlet reports the speaker's words
       without quotation marks, either with a reporting verb whose speaker is
       this person (rule ``reported speech``: "Olga Stefanishyna said Kiev
@@ -92,8 +98,9 @@ def who_said_what(corpus: pd.DataFrame, *, actors: pd.DataFrame | str | Path | N
     pandas.DataFrame
         One row per (speaker, outlet), every outlet for every speaker: ``speaker``,
         ``outlet``, ``status`` (:data:`STATUSES`), ``n_passages``, ``n_words``
-        (quoted), ``passages``, ``evidence``, ``rule`` (``quotation``, ``reported
-        speech``, ``aligned with a quotation`` or ``""``), ``paraphrase_threshold``.
+        (quoted), ``passages``, ``evidence``, ``rule`` (``quotation``, ``quotation marks
+        in a sentence aligned with a quotation``, ``reported speech``, ``aligned with a
+        quotation`` or ``""``), ``paraphrase_threshold``.
         Speakers ordered by the outlets quoting them verbatim, then passages;
         outlets in corpus order. Pivot with
         ``t.pivot(index="speaker", columns="outlet", values="status")``.
@@ -145,12 +152,39 @@ def who_said_what(corpus: pd.DataFrame, *, actors: pd.DataFrame | str | Path | N
                 rows.append((s, o, "paraphrase", 0, 0, "", " | ".join(reported.loc[(s, o)]),
                              "reported speech"))
             elif (s, o) in aligned:
-                rows.append((s, o, "paraphrase", 0, 0, "", " | ".join(aligned[(s, o)]),
-                             "aligned with a quotation"))
+                kept = _kept_in_marks(aligned[(s, o)], p[(p["speaker"] == s) & (p["outlet"].astype(str) != o)])
+                if kept:
+                    rows.append((s, o, "verbatim", len(kept), sum(len(words(k)) for k in kept), " | ".join(kept),
+                                 " | ".join(aligned[(s, o)]), "quotation marks in a sentence aligned with a quotation"))
+                else:
+                    rows.append((s, o, "paraphrase", 0, 0, "", " | ".join(aligned[(s, o)]),
+                                 "aligned with a quotation"))
             else:
                 rows.append((s, o, "absent", 0, 0, "", "", ""))
     out = pd.DataFrame(rows, columns=_WSW_COLS[:-1]).assign(paraphrase_threshold=float(paraphrase))
     return out.astype({"n_passages": "int64", "n_words": "int64"})
+
+
+def _kept_in_marks(sentences_: list[str], quoted: pd.DataFrame) -> list[str]:
+    """The quotations in ``sentences_`` whose words all occur in the speaker's passages elsewhere.
+
+    An aligned sentence can carry the speaker's own words in quotation marks while
+    naming the speaker by a description the quotation finder does not resolve
+    (CNN Brasil: "The alliance declared that ... this is “irreversible”", where the
+    other outlets write "NATO has declared ... “irreversible,”"). Those words are
+    quoted verbatim, not paraphrased. ``quoted`` holds the speaker's passages in the
+    other outlets (column ``text``); words are compared lowercased
+    (:func:`framelens.text.words`).
+    """
+    theirs = {w for t in quoted["text"].astype(str) for w in words(t)}
+    kept = []
+    for sent in sentences_:
+        for a, b in quote_spans(sent):
+            inner = sent[a + 1:b - 1]
+            mine = words(inner)
+            if mine and set(mine) <= theirs:
+                kept.append(inner.strip())
+    return list(dict.fromkeys(kept))
 
 
 def _aligned_with_quotes(docs: pd.DataFrame, q: pd.DataFrame, rv: pd.DataFrame,
