@@ -647,3 +647,15 @@ def test_contents_links_every_finding_in_page_order(seed_report):
     assert hrefs[:len(headings)] == [f"#finding-{s}" for s in headings]
     assert hrefs[len(headings):] == ["#caveats", "#tables"]
     assert [h[1:] for h in hrefs if h[1:] not in ids] == []
+
+
+def test_seed_lexicon_names_every_outlet_tied_at_the_lowest_rate(seed_report):
+    said = _statements(seed_report)["lexicon"]
+    # in narration only 000 has delegitimising hits (3); the other four have none, not just CNN Brasil
+    rates = pd.read_csv(seed_report / "tables" / "register_rates.csv")
+    own = rates[(rates["voice"] == "narration") & (rates["register"] == "delegitimising")]
+    assert sorted(own[own["hits"] == 0]["outlet"]) == ["CNN Brasil (republished)", "Reuters-based (004)",
+                                                       "Unnamed site (003)", "VTC News"]
+    assert ("against 0.0 per 1,000 words for each of CNN Brasil (republished), VTC News, Unnamed site (003) "
+            "and Reuters-based (004) (0 hits each; the narrowest 95% interval, CNN Brasil (republished)'s, "
+            "is 0.0\u20136.9). Even that interval overlaps") in said

@@ -1643,13 +1643,27 @@ def _state_lexicon(out: Path) -> tuple[str, ...] | None:
         first = f"No delegitimising or legitimising wording from the lexicon was found{voice}."
     else:
         same = own[own["register"] == top["register"]].sort_values(["rate", "outlet"], kind="mergesort")
-        low = same.iloc[0]
-        first = (f"{top['outlet']} uses the most {top['register']} wording{voice}: {interval(top)}, "
-                 f"against {interval(low)} for {low['outlet']}.")
+        lowest = same[same["rate"] == same["rate"].min()]
+        # of the outlets tied at the lowest rate, the one whose interval is narrowest speaks for them
+        low = lowest.sort_values(["high", "outlet"], kind="mergesort").iloc[0] if "high" in lowest else lowest.iloc[0]
+        if len(lowest) == 1:
+            first = (f"{top['outlet']} uses the most {top['register']} wording{voice}: {interval(top)}, "
+                     f"against {interval(low)} for {low['outlet']}.")
+        else:
+            names = [o for o in _order(out) if o in set(lowest["outlet"].astype(str))] or \
+                sorted(lowest["outlet"].astype(str))
+            narrowest = (f"; the narrowest 95% interval, {low['outlet']}'s, is {low['low']:.1f}\u2013{low['high']:.1f}"
+                         if "high" in low else "")
+            first = (f"{top['outlet']} uses the most {top['register']} wording{voice}: {interval(top)}, "
+                     f"against {low['rate']:.1f} per 1,000 words for each of {_list(names)} "
+                     + (f"({_n(int(low['hits']), 'hit')} each{narrowest})." if lowest["hits"].nunique() == 1
+                        else f"({narrowest[2:]})." if narrowest else "."))
         if "low" in own.columns:
             overlap = float(low["high"]) >= float(top["low"])
-            first += (" The two intervals overlap, so these texts do not show that the outlets differ."
-                      if overlap else " The two intervals do not overlap.")
+            first += ((" The two intervals overlap" if len(lowest) == 1 else " Even that interval overlaps")
+                      + ", so these texts do not show that the outlets differ." if overlap else
+                      " The two intervals do not overlap." if len(lowest) == 1 else
+                      " The intervals do not overlap.")
         ex = hits[(hits["outlet"] == top["outlet"]) & (hits["register"] == top["register"])]
         if has_voice:
             ex = ex[ex["voice"] == "narration"]
