@@ -133,9 +133,29 @@ def page_name(story: object) -> str:
     return f"{story_folder(story)}/index.html"
 
 
+#: A dateline opening a first line: "WASHINGTON — ", "WEST PALM BEACH, Fla. — ", "KYIV (Reuters) - ".
+DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,}[A-Z](?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s+")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when cut.
+
+    >>> shorten("Trump Signals Openness to a 'New Deal' to Constrain Iran", 30)
+    'Trump Signals Openness to a…'
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—–-") + "…"
+
+
 def _headline(text: str, limit: int = 90) -> str:
+    """The first non-empty line, without a leading dateline (:data:`DATELINE`), at most ``limit`` characters."""
     first = next((line.strip() for line in str(text).splitlines() if line.strip()), "")
-    return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
+    first = DATELINE.sub("", first, count=1) or first
+    return shorten(first, limit)
 
 
 def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
@@ -619,7 +639,7 @@ def plot_story_coverage(cov: pd.DataFrame, stories: pd.DataFrame, *, max_rows: i
             ax.text(j, i, str(v), ha="center", va="center", fontsize=9,
                     color="white" if v > shown.to_numpy().max() / 2 else "black")
         ax.set_xticks(range(shown.shape[1]), [str(c) for c in shown.columns], rotation=30, ha="right")
-        ax.set_yticks(range(len(shown)), [str(titles.get(s, s))[:48] for s in shown.index])
+        ax.set_yticks(range(len(shown)), [shorten(titles.get(s, s), 48) for s in shown.index])
         more = f" ({left_out:,} smaller stories not shown)" if left_out else ""
         also = f"; {outlets_left_out} outlets with fewer articles here not shown" if outlets_left_out else ""
         ax.set_title(f"Articles per story and outlet: {len(matrix):,} stories{more}{also}", loc="left")
@@ -649,8 +669,10 @@ def plot_contrasts(contrasts: pd.DataFrame, *, measure: str, level: str = "outle
         ax.axvline(0, color="#444", lw=0.8)
         ax.set_yticks(y, [f"{r.a} − {r.b} (n={r.n_stories})" for r in shown.itertuples()])
         ax.set_xlabel("difference on the stories both cover (95% bootstrap interval over stories)")
-        more = f"; {left_out} smaller differences not shown" if left_out else ""
-        ax.set_title(f"{measure}, by {level} pair (≥ {min_stories} shared stories){more}", loc="left")
+        more = f"; the {len(shown)} largest differences shown" if left_out else ""
+        clear = int(((t["ci_low"] > 0) | (t["ci_high"] < 0)).sum())
+        ax.set_title(f"{measure}: {clear} of {len(t)} {level} pairs differ (95% interval excludes 0)\n"
+                     f"pairs sharing ≥ {min_stories} stories{more}", loc="left")
         fig.tight_layout()
     return fig
 
