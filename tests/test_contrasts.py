@@ -193,14 +193,17 @@ def _reference_pairs(values: pd.DataFrame, *, n_boot: int, random_state: int, mi
         if len(both) < min_stories:
             continue
         d = (both[a] - both[b]).to_numpy(dtype=float)
-        lo = hi = np.nan
+        lo = hi = p = np.nan
         if n_boot and len(d) >= 2:
             means = d[rng.integers(0, len(d), size=(n_boot, len(d)))].mean(axis=1)
             lo, hi = (float(x) for x in np.quantile(means, [0.025, 0.975]))
+            # the resampled means on the far side of 0, counted by hand
+            far = min(sum(1 for m in means if m <= 0), sum(1 for m in means if m >= 0))
+            p = min(1.0, 2 * (far + 1) / (n_boot + 1))
         rows.append([a, b, len(both), int((d != 0).sum()), float(both[a].mean()), float(both[b].mean()),
-                     float(d.mean()), lo, hi, ";".join(sorted(both.index))])
+                     float(d.mean()), lo, hi, p, ";".join(sorted(both.index))])
     return pd.DataFrame(rows, columns=["a", "b", "n_stories", "n_differing", "mean_a", "mean_b", "difference",
-                                       "ci_low", "ci_high", "stories"])
+                                       "ci_low", "ci_high", "p_boot", "stories"])
 
 
 def _reference_evidence(contrasts: pd.DataFrame, hits: pd.DataFrame, max_per_contrast=None, groups=None):
@@ -244,3 +247,19 @@ def test_fast_pairs_and_evidence_equal_the_definition():
                 else:  # no hit of either side in any shared story
                     assert all(not ((hits["story"].isin(r.stories.split(";"))) & hits["outlet"].map(
                         groups if g else (lambda o: o)).isin([r.a, r.b])).any() for r in table.itertuples())
+
+
+def test_bootstrap_p_and_false_discovery_by_hand():
+    from framelens.contrasts import false_discovery
+    # A is above B on all 6 stories: no resampled mean reaches 0, so p = 2 (0 + 1) / (B + 1)
+    v = pd.DataFrame({"story": [f"s{i}" for i in range(6) for _ in (0, 1)], "outlet": ["A", "B"] * 6,
+                      "value": [3.0, 1.0, 4.0, 1.0, 2.0, 1.0, 5.0, 0.0, 3.0, 2.0, 6.0, 1.0]})
+    row = paired_contrasts(v, value_col="value", n_boot=999, random_state=0).iloc[0]
+    assert row["p_boot"] == pytest.approx(2 / 1000)
+    # equal values on every story: every resampled mean is 0, on both sides: p = 1
+    same = v.assign(value=1.0)
+    assert paired_contrasts(same, value_col="value", n_boot=99).iloc[0]["p_boot"] == 1.0
+    # Benjamini-Hochberg by hand: p sorted 0.01, 0.02, 0.04, 0.5 over m = 4 -> 0.04, 0.04, 0.0533, 0.5
+    t = pd.DataFrame({"n_stories": [9, 9, 9, 9, 3], "p_boot": [0.04, 0.01, 0.5, 0.02, 0.001]})
+    q = false_discovery(t, min_stories=5)["q_value"].tolist()
+    assert q[:4] == pytest.approx([0.04 * 4 / 3, 0.04, 0.5, 0.04]) and np.isnan(q[4])

@@ -251,3 +251,20 @@ def test_no_story_with_two_outlets_gives_empty_contrasts_and_the_reasons():
     assert tables["skipped_stories"]["reason"].tolist() == [
         "covered by 1 outlet (A); comparing outlets needs 2", "covered by 1 outlet (B); comparing outlets needs 2"]
     assert tables["story_hits"]["voice"].tolist() == ["narration", "quotation"]  # the pages still get their hits
+
+
+def test_contrasts_carry_false_discovery_q_values_and_the_page_counts_them(tmp_path):
+    from framelens.contrasts import false_discovery
+
+    docs = _corpus()
+    tables = many_story_tables(docs, n_boot=200)
+    c = tables["contrasts"]
+    # q_value is BH over the rows on >= MIN_SHARED_STORIES stories; here no pair shares 5 stories
+    assert "p_boot" in c.columns and "q_value" in c.columns
+    assert c["q_value"].isna().all() and (c["n_stories"] < 5).all()
+    again = false_discovery(c.drop(columns="q_value"), min_stories=1)
+    tested = again[again["q_value"].notna()]
+    assert len(tested) == int(c["p_boot"].notna().sum()) and (tested["q_value"] >= tested["p_boot"]).all()
+    page = write_many_story_report(tables, tmp_path, articles=docs).read_text()
+    assert "Benjamini–Hochberg" in page
+    assert "Of 0 contrasts tested, 0 have an interval that excludes 0 and 0 have q_value ≤ 0.05." in page

@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from framelens.keyness import log_odds_dirichlet
 from framelens.notes import NotEnoughData
 
-__all__ = ["within_stories", "coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence",
+__all__ = ["within_stories", "coverage", "paired_contrasts", "rate_contrasts", "contrast_evidence", "false_discovery",
            "house_style_terms", "keyness_within_stories", "HOUSE_STYLE_KINDS"]
 
 #: Kinds of house-style words in ``data/house_style.csv``; ``outlet name`` words are
@@ -138,14 +138,18 @@ def coverage(articles: pd.DataFrame, *, story_col: str = "story",
 
 
 def _bootstrap(diffs: np.ndarray, n_boot: int, rng: np.random.Generator,
-               level: float) -> tuple[float, float]:
+               level: float) -> tuple[float, float, float]:
+    """(low, high, p): the percentile interval of the mean difference, and the bootstrap p-value."""
     if n_boot == 0 or len(diffs) < 2:
-        return (np.nan, np.nan)
+        return (np.nan, np.nan, np.nan)
     idx = rng.integers(0, len(diffs), size=(n_boot, len(diffs)))
     means = diffs[idx].mean(axis=1)
     tail = (1 - level) / 2
     lo, hi = np.quantile(means, [tail, 1 - tail])
-    return float(lo), float(hi)
+    # two-sided, from the share of resampled means on the far side of 0 (Davison & Hinkley 1997,
+    # eq. 4.11: (k + 1) / (B + 1) per side, so no p is 0 for a finite B)
+    side = min(int((means <= 0).sum()), int((means >= 0).sum()))
+    return float(lo), float(hi), min(1.0, 2 * (side + 1) / (n_boot + 1))
 
 
 def paired_contrasts(values: pd.DataFrame, *, value_col: str, story_col: str = "story",
@@ -186,8 +190,13 @@ def paired_contrasts(values: pd.DataFrame, *, value_col: str, story_col: str = "
         One row per pair ``a < b``: ``a``, ``b``, ``n_stories`` (shared stories),
         ``n_differing`` (those where the two values differ: the stories that carry
         the contrast), ``mean_a``,
-        ``mean_b``, ``difference`` (a minus b), ``ci_low``, ``ci_high``,
-        ``stories`` (the story ids, ``;``-separated, sorted). Sorted by ``a``, ``b``.
+        ``mean_b``, ``difference`` (a minus b), ``ci_low``, ``ci_high``, ``p_boot``
+        (two-sided bootstrap p-value of "no difference": with ``k`` the smaller of
+        the numbers of resampled means ``<= 0`` and ``>= 0``,
+        ``min(1, 2 (k + 1) / (n_boot + 1))``, Davison & Hinkley 1997; missing with
+        the interval), ``stories`` (the story ids, ``;``-separated, sorted). Sorted by
+        ``a``, ``b``. Many pairs and measures make some intervals exclude 0 by
+        chance: :func:`false_discovery` adjusts ``p_boot`` over a whole table.
 
     Examples
     --------
@@ -218,7 +227,7 @@ def paired_contrasts(values: pd.DataFrame, *, value_col: str, story_col: str = "
 
 
 _PAIR_COLS = ["a", "b", "n_stories", "n_differing", "mean_a", "mean_b", "difference", "ci_low",
-              "ci_high", "stories"]
+              "ci_high", "p_boot", "stories"]
 
 
 def _pair_table(per: pd.Series, *, min_stories: int, n_boot: int, rng: np.random.Generator,
@@ -250,9 +259,9 @@ def _pair_table(per: pd.Series, *, min_stories: int, n_boot: int, rng: np.random
         common, ia, ib = np.intersect1d(st[i], st[j], assume_unique=True, return_indices=True)
         x, y = va[i][ia], va[j][ib]
         d = x - y
-        lo, hi = _bootstrap(d, n_boot, rng, level)
+        lo, hi, p = _bootstrap(d, n_boot, rng, level)
         rows.append((str(u_names[i]), str(u_names[j]), len(d), int((d != 0).sum()), float(x.mean()),
-                     float(y.mean()), float(d.mean()), lo, hi, ";".join(names[common].tolist())))
+                     float(y.mean()), float(d.mean()), lo, hi, p, ";".join(names[common].tolist())))
     return pd.DataFrame(rows, columns=_PAIR_COLS)
 
 
@@ -289,6 +298,32 @@ def rate_contrasts(per_article: pd.DataFrame, *, count_col: str, words_col: str 
     return paired_contrasts(summed, value_col="rate", story_col=story_col, outlet_col="unit_",
                             min_stories=min_stories, n_boot=n_boot, random_state=random_state,
                             level=level)
+
+
+def false_discovery(contrasts: pd.DataFrame, *, p_col: str = "p_boot", min_stories: int = 1) -> pd.DataFrame:
+    """Add ``q_value``: Benjamini–Hochberg adjusted ``p_col`` over every tested row of the table.
+
+    The family is every row with at least ``min_stories`` shared stories and a p-value
+    (all measures, levels and pairs together, as a reader scans them on one page);
+    other rows get a missing ``q_value``. A row with ``q_value <= 0.05`` keeps the
+    expected share of false discoveries among such rows at or below 5% (Benjamini and
+    Hochberg 1995; computed by :func:`scipy.stats.false_discovery_control`, ``method="bh"``).
+
+    >>> t = pd.DataFrame({"n_stories": [9, 9, 9, 2], "p_boot": [0.001, 0.04, 0.5, 0.001]})
+    >>> false_discovery(t, min_stories=5)["q_value"].round(3).tolist()
+    [0.003, 0.06, 0.5, nan]
+    """
+    from scipy.stats import false_discovery_control
+
+    _need(contrasts, ["n_stories", p_col], "contrasts")
+    out = contrasts.copy()
+    p = pd.to_numeric(out[p_col], errors="coerce")
+    tested = p.notna() & (out["n_stories"] >= min_stories)
+    q = pd.Series(np.nan, index=out.index, dtype=float)
+    if tested.any():
+        q[tested] = false_discovery_control(p[tested].to_numpy(dtype=float), method="bh")
+    out["q_value"] = q
+    return out
 
 
 def contrast_evidence(contrasts: pd.DataFrame, hits: pd.DataFrame, *, story_col: str = "story",

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from framelens.contrasts import (contrast_evidence, coverage, keyness_within_stories,
+from framelens.contrasts import (contrast_evidence, coverage, false_discovery, keyness_within_stories,
                                  paired_contrasts, rate_contrasts)
 from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
@@ -548,7 +548,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
             t.insert(0, "level", level)
             t.insert(0, "measure", measure)
             frames.append(t)
-    tables["contrasts"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    tables["contrasts"] = (false_discovery(pd.concat(frames, ignore_index=True), min_stories=MIN_SHARED_STORIES)
+                           if frames else pd.DataFrame())
     ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence", "voice"]
     if evidence:
         ev = pd.concat(evidence, ignore_index=True)
@@ -799,8 +800,19 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     body.append("<p>Each row compares two outlets (or groups) on the stories both cover: the mean of the "
                 "per-story differences, the number of shared stories (n), how many of them differ, and a "
                 "95% percentile bootstrap interval that resamples stories. An interval that includes 0 does "
-                "not separate the two. The intervals are not corrected for the number of pairs and measures "
-                "compared: with many pairs, a few intervals exclude 0 by chance.</p>")
+                "not separate the two. With many pairs and measures a few intervals exclude 0 by chance, so "
+                "each row also carries q_value: its bootstrap p-value adjusted by Benjamini–Hochberg over every "
+                "contrast on the page with at least "
+                f"{MIN_SHARED_STORIES} shared stories. Rows with q_value ≤ 0.05 keep the expected share of "
+                "false discoveries among them at 5% or less. A p-value from B resamples is at least 2/(B + 1), "
+                "so with many contrasts and few resamples no q_value can reach 0.05 "
+                "(framelens.pipeline.Settings.contrast_n_boot sets B).</p>")
+    if len(contrasts) and "q_value" in contrasts.columns:
+        tested = contrasts[contrasts["q_value"].notna()]
+        n_clear = len(clear_contrasts(tested)) if len(tested) else 0
+        n_q = int((tested["q_value"] <= 0.05).sum())
+        body.append(f"<p>Of {len(tested):,} contrasts tested, {n_clear:,} have an interval that excludes 0 and "
+                    f"{n_q:,} have q_value ≤ 0.05.</p>")
     quiet = []
     if len(contrasts):
         few = contrasts[contrasts["n_stories"] < MIN_SHARED_STORIES]
