@@ -133,8 +133,10 @@ def page_name(story: object) -> str:
     return f"{story_folder(story)}/index.html"
 
 
-#: A dateline opening a first line: "WASHINGTON — ", "WEST PALM BEACH, Fla. — ", "KYIV (Reuters) - ".
-DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,}[A-Z](?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s+")
+#: A dateline opening a first line: "WASHINGTON — ", "WEST PALM BEACH, Fla. — ", "KYIV (Reuters) - ",
+#: "(CNN) - ".
+DATELINE = re.compile(r"^(?:[A-Z][A-Z .,'’-]{2,}[A-Z](?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,40}\))?|\([A-Z][\w ]{1,20}\))"
+                      r"\s*[—–-]{1,2}\s+")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -159,17 +161,25 @@ def _headline(text: str, limit: int = 90) -> str:
 
 
 def story_overview(articles: pd.DataFrame, *, story_col: str = "story", outlet_col: str = "outlet",
-                   text_col: str = "text") -> pd.DataFrame:
+                   text_col: str = "text", title_col: str = "title") -> pd.DataFrame:
     """One row per story: ``story``, ``title``, ``n_articles``, ``n_outlets``, ``outlets``, ``page``.
 
-    ``title`` is the first line of the story's first article (by ``doc_id``), a
-    readable name for axes and links. Sorted by ``n_articles`` descending, then story.
+    ``title`` is a readable name for axes and links: the ``title_col`` of the story's
+    first article (by ``doc_id``) when the corpus has that column and the value is not
+    empty (Article-Bias-Prediction's headlines), else the first line of its text
+    without a leading dateline (a first line can be page furniture such as "Image
+    copyright AFP": the headline column is preferred for that reason). Sorted by
+    ``n_articles`` descending, then story.
     """
     rows = []
+    has_title = title_col in articles.columns
     for story, part in articles.groupby(articles[story_col].astype(str), sort=True):
         part = part.sort_values("doc_id") if "doc_id" in part.columns else part
         outlets = sorted(map(str, part[outlet_col].unique()))
-        rows.append({"story": story, "title": _headline(part[text_col].iloc[0]),
+        given = next((str(t).strip() for t in part[title_col] if pd.notna(t) and str(t).strip()), "") \
+            if has_title else ""
+        rows.append({"story": story, "title": shorten(" ".join(given.split()), 90) if given
+                     else _headline(part[text_col].iloc[0]),
                      "n_articles": len(part), "n_outlets": len(outlets),
                      "outlets": "; ".join(outlets), "page": page_name(story)})
     out = pd.DataFrame(rows, columns=["story", "title", "n_articles", "n_outlets", "outlets", "page"])
