@@ -1373,3 +1373,30 @@ def test_newswcl50_loads_as_one_corpus_of_ten_stories() -> None:
     assert len(df.articles) == 50 and df.articles["story"].nunique() == 10
     assert df.articles.groupby("story").size().eq(5).all()
     assert set(df.articles.loc[df.articles["story"] == "event_3", "doc_id"]) == {"3_L", "3_LL", "3_M", "3_R", "3_RR"}
+
+
+def test_rule_advertisement_marker_line_only() -> None:
+    text, removed = _one("They cross the border.\n\nADVERTISEMENT\n\n“Children are used,” he said.\nAdvertisement")
+    assert removed == [("advertisement-marker", "ADVERTISEMENT"), ("advertisement-marker", "Advertisement")]
+    assert text == "They cross the border.\n\n“Children are used,” he said."
+
+
+def test_rule_advertisement_negative() -> None:
+    prose = "The advertisement ran on Fox.\nADVERTISEMENT SPENDING rose.\nAn Advertisement"
+    text, removed = _one(prose)
+    assert removed == [] and text == prose
+
+
+def test_rule_media_caption_whole_line() -> None:
+    text, removed = _one("Image copyright AP\n\nTrump scorned the claims.\n\nImage copyright AP Image caption "
+                         "Dolls in a Moscow shop\n\nMedia playback is unsupported on your device Media caption "
+                         "'Be non-partisan', warns Brennan\n\nMr Trump said.")
+    assert [r for r, _ in removed] == ["media-caption"] * 3
+    assert removed[1][1] == "Image copyright AP Image caption Dolls in a Moscow shop"
+    assert text == "Trump scorned the claims.\n\nMr Trump said."
+
+
+def test_rule_media_caption_negative() -> None:
+    prose = "The image caption was wrong, he said.\nImages copyrighted by AP were used.\nMedia captions matter."
+    text, removed = _one(prose)
+    assert removed == [] and text == prose

@@ -659,3 +659,15 @@ def test_seed_lexicon_names_every_outlet_tied_at_the_lowest_rate(seed_report):
     assert ("against 0.0 per 1,000 words for each of CNN Brasil (republished), VTC News, Unnamed site (003) "
             "and Reuters-based (004) (0 hits each; the narrowest 95% interval, CNN Brasil (republished)'s, "
             "is 0.0\u20136.9). Even that interval overlaps") in said
+
+
+def test_seed_furniture_is_named_from_the_audit_and_the_seam_is_not_called_removed(seed_report):
+    said = _statements(seed_report)
+    audit = pd.read_csv(seed_report / "tables" / "cleaning_audit.csv")
+    assert len(audit) == 8 and audit["rule"].nunique() == 8  # one span of each of 8 rules
+    assert ("cleaning removed 8 spans of page furniture from 4 articles (1 date header, 1 time stamp, 1 share "
+            "button, 1 comment counter, 1 source link, 1 source line, 1 republishing notice and 1 author "
+            "biography).") in said["corpus"]
+    # CNN Brasil's "since August. ." stays in the cleaned text: a seam, not removed
+    assert "1 copy-paste seam, left in the text" in said["traces"]
+    assert "which cleaning removed before the comparison; 1 copy-paste seam" in said["traces"]

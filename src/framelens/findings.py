@@ -1388,6 +1388,9 @@ def _state_corpus(out: Path) -> tuple[str, ...] | None:
     n = len(t)
     translated = int((t["translated"].astype(str) == "yes").sum())
     unknown = int((t["translated"].astype(str) == "unknown").sum())
+    from framelens.corpus import furniture_phrase
+
+    audit = _read(out, "cleaning_audit")
     removed = int(t["removed_spans"].sum())
     cleaned_docs = int((t["removed_spans"] > 0).sum())
     # a story of a many-story corpus: articles on one story, not necessarily versions of one report
@@ -1396,8 +1399,8 @@ def _state_corpus(out: Path) -> tuple[str, ...] | None:
         f"{what}, from {int(t['words'].min())} to {int(t['words'].max())} words "
         f"after cleaning (median {float(t['words'].median()):g}).",
         f"{translated} of {n} are marked as translated from another language and {unknown} of unknown origin; "
-        f"cleaning removed {removed} spans of page furniture from {cleaned_docs} articles "
-        "(dates, share buttons, source lines, republishing notices, author biographies).",
+        f"cleaning removed {_n(removed, 'span')} of page furniture from {_n(cleaned_docs, 'article')}"
+        + (f" ({furniture_phrase(audit['rule'].astype(str))})." if audit is not None and len(audit) else "."),
     )
 
 
@@ -1818,9 +1821,16 @@ def _state_traces(out: Path) -> tuple[str, ...] | None:
     if len(real):
         lines.append("Each with its evidence: " + "; ".join(f"{r.outlet}: {r.evidence}" for r in real.itertuples()) + ".")
     if len(furniture):
-        lines.append(f"Apart from these, {_n(len(furniture), 'piece')} of page furniture (date lines, share buttons, "
-                     "source lines, republishing notices, an author biography), which cleaning removed before the "
-                     "comparison: republishing, not translation.")
+        from framelens.corpus import RULES, furniture_phrase
+
+        cleaned = {r.name for r in RULES}
+        gone = furniture[furniture["rule"].astype(str).isin(cleaned)]
+        kept = furniture[~furniture["rule"].astype(str).isin(cleaned)]
+        said = [f"{furniture_phrase(gone['rule'].astype(str))}, which cleaning removed before the comparison"] \
+            if len(gone) else []
+        said += [f"{furniture_phrase(kept['rule'].astype(str))}, left in the text"] if len(kept) else []
+        lines.append(f"Apart from these, {_n(len(furniture), 'piece')} of page furniture: " + "; ".join(said)
+                     + ". Furniture comes from republishing, not translation.")
     return tuple(lines)
 
 
