@@ -12,6 +12,7 @@ word tokens used for overlap measures.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,7 +21,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["sentence_spans", "sentences", "words", "count_words", "word_matrix", "WORD", "TITLES", "NUMBER_ABBREVIATIONS",
+__all__ = ["sentence_spans", "sentences", "words", "count_words", "word_matrix", "WORD", "WORD_ENGINE",
+           "WORD_ENGINES",
+           "TITLES", "NUMBER_ABBREVIATIONS",
            "LOWER_EXCEPTIONS", "sorted_columns",
            "ABBREVIATIONS", "SENTENCE_STARTERS", "LINE_BREAK_CHARS", "LINE_BREAKS", "BREAK_RUN"]
 
@@ -86,6 +89,37 @@ WORD = re.compile(r"\w(?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|\w*(?:['\u2019\u2010\u20
 #: Characters whose lowercase is longer (U+0130) or depends on its neighbours (U+03A3,
 #: final sigma): :func:`words` lowercases token by token when a text holds one.
 LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
+
+try:  # the C scanner, built by `pip install -e .` (setup.py) when a compiler is present
+    from framelens import _wordscan
+except ImportError:  # not built: Python's re gives the same tokens, about 4 x slower
+    _wordscan = None
+#: The word engines this installation has: ``("c", "re")``, or ``("re",)`` when the C
+#: scanner was not built.
+WORD_ENGINES: tuple[str, ...] = ("re",) if _wordscan is None else ("c", "re")
+#: The engine that finds :data:`WORD`'s tokens in :func:`words`, :func:`word_matrix` and
+#: :func:`count_words`: ``"c"`` (``framelens._wordscan``, a scan written in C with the
+#: character classes of Python's ``re``: ``\w`` is ``str.isalnum()`` or ``_``, ``\d`` is
+#: ``str.isdecimal()``) when it was built, else ``"re"`` (``WORD.findall``). Both give
+#: the same tokens (tests on real articles and under hypothesis). The environment
+#: variable ``FRAMELENS_WORD_ENGINE=re`` (or ``c``) chooses at import; assigning this
+#: attribute chooses for the calls after it.
+WORD_ENGINE: str = os.environ.get("FRAMELENS_WORD_ENGINE", "re" if _wordscan is None else "c")
+_NOT_BUILT = ("" if _wordscan else " (the C scanner is not built: `pip install -e .` with a C "
+                                    "compiler builds it)")
+if WORD_ENGINE not in WORD_ENGINES:
+    raise ValueError(f"FRAMELENS_WORD_ENGINE={WORD_ENGINE!r}; allowed here: "
+                     f"{list(WORD_ENGINES)}{_NOT_BUILT}")
+
+
+def _scanner():  # type: ignore[no-untyped-def]
+    """The C scanner when :data:`WORD_ENGINE` is ``"c"``, ``None`` for ``"re"``."""
+    if WORD_ENGINE == "re":
+        return None
+    if WORD_ENGINE == "c" and _wordscan is not None:
+        return _wordscan
+    raise ValueError(f"framelens.text.WORD_ENGINE={WORD_ENGINE!r}; allowed here: "
+                     f"{list(WORD_ENGINES)}{_NOT_BUILT}")
 
 
 _NEXT = re.compile(r"\s*([" + re.escape(_OPENERS) + r"]*)([^\s.,;:!?" + re.escape(_CLOSERS) + r"]*)")
@@ -220,6 +254,13 @@ def words(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
+    scan = _scanner()
+    if scan is not None:
+        found = scan.findall(text, True)
+        if found is not None:
+            return found  # None: the text holds a LOWER_EXCEPTIONS character
+        return [tok.lower().replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
+                for tok in scan.findall(text, False)]
     if not any(c in text for c in LOWER_EXCEPTIONS):
         # Lowercasing first gives the same tokens: apart from these two characters,
         # str.lower maps each character to one character, in context-free fashion, and
@@ -260,6 +301,9 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     >>> types.tolist(), counts.toarray().tolist()
     (['kiev', 'kyiv', 'said'], [[0, 2, 1], [1, 0, 1]])
     """
+    scan = _scanner()
+    if scan is not None:
+        return _word_matrix_c(scan, texts)
     ids: list[int] = []
     indptr = [0]
     # a new word gets the next number when first looked up: the lookups run in C (map of
@@ -272,6 +316,29 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     counts = sp.csr_matrix((np.ones(len(ids), dtype=np.int64),
                             np.fromiter(ids, dtype=np.int64, count=len(ids)),
                             np.asarray(indptr, dtype=np.int64)),
+                           shape=(len(indptr) - 1, len(index)))
+    return sorted_columns(index, counts)
+
+
+def _word_matrix_c(scan, texts: Iterable[str]  # type: ignore[no-untyped-def]
+                   ) -> tuple[np.ndarray, sp.csr_matrix]:
+    """:func:`word_matrix` with the C scanner: it numbers each text's words in ``index``."""
+    index: dict[str, int] = {}
+    parts: list[bytes] = []
+    indptr = [0]
+    n = 0
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
+        part = scan.number(text, index)
+        if part is None:  # a LOWER_EXCEPTIONS character: number words() in Python
+            part = np.array([index.setdefault(w, len(index)) for w in words(text)],
+                            dtype=np.int64).tobytes()
+        parts.append(part)
+        n += len(part) // 8
+        indptr.append(n)
+    ids = np.frombuffer(b"".join(parts), dtype=np.int64)
+    counts = sp.csr_matrix((np.ones(n, dtype=np.int64), ids, np.asarray(indptr, dtype=np.int64)),
                            shape=(len(indptr) - 1, len(index)))
     return sorted_columns(index, counts)
 
@@ -311,6 +378,9 @@ def count_words(text: str) -> int:
     """
     if not isinstance(text, str):
         raise TypeError(f"count_words expects a str, got {type(text).__name__}: {text!r:.80}")
+    scan = _scanner()
+    if scan is not None:
+        return scan.count(text)
     return len(WORD.findall(text))
 
 
