@@ -33,9 +33,10 @@
  * holding either of those two it returns None and the caller lowercases token by
  * token, as text.words does.
  *
- * number(text, index) numbers the tokens of findall(text, True) in the dict index
- * (word -> number; a new word gets len(index)) and returns the numbers as native
- * int64 bytes, or None for a text holding U+0130 or U+03A3 (index unchanged).
+ * Vocabulary().number(text) numbers the tokens of findall(text, True) in first-seen
+ * order (a new word gets the number len(vocabulary)) and returns the numbers as
+ * native int64 bytes, or None for a text holding U+0130 or U+03A3 (nothing added);
+ * .add(word) numbers one word, .words() lists them in the order of their numbers.
  *
  * count(text) is len(WORD.findall(text)) without building the tokens.
  */
@@ -126,22 +127,19 @@ token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, int lower)
     }
 }
 
-/* The token text[a:b], lowercased and normalised (lower) or as it is. */
-static inline __attribute__((always_inline)) PyObject *
-make_token(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int lower,
-           Py_UCS4 **buf, Py_ssize_t *bufsize)
+/* Writes the characters of text[a:b] as the lowercasing scan sees them into *buf
+ * (grown as needed); returns their largest, or (Py_UCS4)-1 when out of memory. */
+static inline __attribute__((always_inline)) Py_UCS4
+lowered_chars(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 **buf,
+              Py_ssize_t *bufsize)
 {
     Py_ssize_t len = b - a, k;
     Py_UCS4 maxchar = 0;
-    PyObject *tok;
-    if (!lower) {
-        return PyUnicode_Substring(text, a, b);
-    }
     if (len > *bufsize) {
         Py_UCS4 *grown = PyMem_Realloc(*buf, (size_t)len * sizeof(Py_UCS4));
         if (grown == NULL) {
             PyErr_NoMemory();
-            return NULL;
+            return (Py_UCS4)-1;
         }
         *buf = grown;
         *bufsize = len;
@@ -153,7 +151,15 @@ make_token(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t 
             maxchar = ch;
         }
     }
-    tok = PyUnicode_New(len, maxchar);
+    return maxchar;
+}
+
+/* A new str of the len characters in buf, the largest of them maxchar. */
+static PyObject *
+str_of(const Py_UCS4 *buf, Py_ssize_t len, Py_UCS4 maxchar)
+{
+    Py_ssize_t k;
+    PyObject *tok = PyUnicode_New(len, maxchar);
     if (tok == NULL) {
         return NULL;
     }
@@ -161,10 +167,131 @@ make_token(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t 
         int tkind = PyUnicode_KIND(tok);
         void *tdata = PyUnicode_DATA(tok);
         for (k = 0; k < len; k++) {
-            PyUnicode_WRITE(tkind, tdata, k, (*buf)[k]);
+            PyUnicode_WRITE(tkind, tdata, k, buf[k]);
         }
     }
     return tok;
+}
+
+/* The token text[a:b], lowercased and normalised (lower) or as it is. */
+static inline __attribute__((always_inline)) PyObject *
+make_token(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int lower,
+           Py_UCS4 **buf, Py_ssize_t *bufsize)
+{
+    Py_UCS4 maxchar;
+    if (!lower) {
+        return PyUnicode_Substring(text, a, b);
+    }
+    maxchar = lowered_chars(kind, data, a, b, buf, bufsize);
+    if (maxchar == (Py_UCS4)-1) {
+        return NULL;
+    }
+    return str_of(*buf, b - a, maxchar);
+}
+
+/* ------------------------------------------------------------------------------
+ * Vocabulary: words numbered in first-seen order, in an open-addressing hash table
+ * keyed by the words' characters, so that a word already seen costs a hash and a
+ * comparison, and no str is made for it. */
+
+typedef struct {
+    Py_uhash_t hash;
+    PyObject *word;  /* NULL: empty slot */
+    Py_ssize_t id;
+} Slot;
+
+typedef struct {
+    PyObject_HEAD
+    Slot *slots;
+    Py_ssize_t mask;   /* table size - 1 (a power of two) */
+    PyObject *words;   /* list: words[id] */
+} Vocabulary;
+
+static Py_uhash_t
+hash_chars(const Py_UCS4 *buf, Py_ssize_t len)
+{
+    /* FNV-1a, 64 bits, over the code points */
+    Py_uhash_t h = (Py_uhash_t)14695981039346656037ULL;
+    Py_ssize_t k;
+    for (k = 0; k < len; k++) {
+        h ^= (Py_uhash_t)buf[k];
+        h *= (Py_uhash_t)1099511628211ULL;
+    }
+    return h;
+}
+
+static int
+same_chars(PyObject *word, const Py_UCS4 *buf, Py_ssize_t len)
+{
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    Py_ssize_t k;
+    if (PyUnicode_GET_LENGTH(word) != len) {
+        return 0;
+    }
+    for (k = 0; k < len; k++) {
+        if (PyUnicode_READ(kind, data, k) != buf[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+vocab_grow(Vocabulary *v)
+{
+    Py_ssize_t size = (v->mask + 1) * 2, k;
+    Slot *slots = PyMem_Calloc((size_t)size, sizeof(Slot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (k = 0; k <= v->mask; k++) {
+        if (v->slots[k].word != NULL) {
+            Py_ssize_t at = (Py_ssize_t)(v->slots[k].hash & (Py_uhash_t)(size - 1));
+            while (slots[at].word != NULL) {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = v->slots[k];
+        }
+    }
+    PyMem_Free(v->slots);
+    v->slots = slots;
+    v->mask = size - 1;
+    return 0;
+}
+
+/* The number of the word in buf[:len] (largest character maxchar), added when new;
+ * -1 with an exception set on failure. */
+static Py_ssize_t
+vocab_id(Vocabulary *v, const Py_UCS4 *buf, Py_ssize_t len, Py_UCS4 maxchar)
+{
+    Py_uhash_t h = hash_chars(buf, len);
+    Py_ssize_t at = (Py_ssize_t)(h & (Py_uhash_t)v->mask), id;
+    PyObject *word;
+    while (v->slots[at].word != NULL) {
+        if (v->slots[at].hash == h && same_chars(v->slots[at].word, buf, len)) {
+            return v->slots[at].id;
+        }
+        at = (at + 1) & v->mask;
+    }
+    word = str_of(buf, len, maxchar);
+    if (word == NULL) {
+        return -1;
+    }
+    id = PyList_GET_SIZE(v->words);
+    if (PyList_Append(v->words, word) < 0) {  /* the list holds the reference we keep */
+        Py_DECREF(word);
+        return -1;
+    }
+    Py_DECREF(word);
+    v->slots[at].hash = h;
+    v->slots[at].word = word;
+    v->slots[at].id = id;
+    if ((id + 1) * 2 > v->mask + 1 && vocab_grow(v) < 0) {
+        return -1;
+    }
+    return id;
 }
 
 static int
@@ -187,40 +314,35 @@ has_lower_exception(int kind, const void *data, Py_ssize_t n)
 #define MODE_COUNT 1
 #define MODE_NUMBER 2
 
-/* One token for the output: appended to the list (MODE_LIST), or looked up in the
- * index dict, numbered len(index) when new, and its number written to ids
- * (MODE_NUMBER). Returns 0, or -1 with an exception set. */
+/* One token for the output: appended to the list (MODE_LIST), or numbered in the
+ * vocabulary and its number written to ids[count] (MODE_NUMBER). Returns 0, or -1
+ * with an exception set. */
 static inline __attribute__((always_inline)) int
 emit(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int lower,
-     int mode, PyObject *out, PyObject *index, long long *ids, Py_ssize_t count,
+     int mode, PyObject *out, Vocabulary *vocab, long long *ids, Py_ssize_t count,
      Py_UCS4 **buf, Py_ssize_t *bufsize)
 {
-    PyObject *tok = make_token(text, kind, data, a, b, lower, buf, bufsize);
-    if (tok == NULL) {
-        return -1;
-    }
     if (mode == MODE_LIST) {
-        int rc = PyList_Append(out, tok);
+        int rc;
+        PyObject *tok = make_token(text, kind, data, a, b, lower, buf, bufsize);
+        if (tok == NULL) {
+            return -1;
+        }
+        rc = PyList_Append(out, tok);
         Py_DECREF(tok);
         return rc;
     }
     else {
-        PyObject *num = PyDict_GetItemWithError(index, tok);  /* borrowed */
-        if (num == NULL) {
-            if (PyErr_Occurred()) {
-                Py_DECREF(tok);
-                return -1;
-            }
-            num = PyLong_FromSsize_t(PyDict_GET_SIZE(index));
-            if (num == NULL || PyDict_SetItem(index, tok, num) < 0) {
-                Py_XDECREF(num);
-                Py_DECREF(tok);
-                return -1;
-            }
-            Py_DECREF(num);  /* the dict holds it */
+        Py_UCS4 maxchar = lowered_chars(kind, data, a, b, buf, bufsize);
+        Py_ssize_t id;
+        if (maxchar == (Py_UCS4)-1) {
+            return -1;
         }
-        Py_DECREF(tok);
-        ids[count] = PyLong_AsLongLong(num);
+        id = vocab_id(vocab, *buf, b - a, maxchar);
+        if (id < 0) {
+            return -1;
+        }
+        ids[count] = id;
         return 0;
     }
 }
@@ -228,7 +350,7 @@ emit(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int
 /* The scan of one text of one kind (a constant after inlining, so that
  * PyUnicode_READ's switch on the kind folds away). */
 static inline __attribute__((always_inline)) PyObject *
-scan_kind(PyObject *text, int kind, int lower, int mode, PyObject *index)
+scan_kind(PyObject *text, int kind, int lower, int mode, Vocabulary *vocab)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, count = 0;
@@ -272,7 +394,7 @@ scan_kind(PyObject *text, int kind, int lower, int mode, PyObject *index)
             idcap *= 2;
         }
         if (mode != MODE_COUNT
-            && emit(text, kind, data, i, j, lower, mode, out, index, ids, count, &buf, &bufsize) < 0) {
+            && emit(text, kind, data, i, j, lower, mode, out, vocab, ids, count, &buf, &bufsize) < 0) {
             Py_XDECREF(out);
             PyMem_Free(ids);
             PyMem_Free(buf);
@@ -293,15 +415,15 @@ scan_kind(PyObject *text, int kind, int lower, int mode, PyObject *index)
 }
 
 static PyObject *
-scan(PyObject *text, int lower, int mode, PyObject *index)
+scan(PyObject *text, int lower, int mode, Vocabulary *vocab)
 {
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        return scan_kind(text, PyUnicode_1BYTE_KIND, lower, mode, index);
+        return scan_kind(text, PyUnicode_1BYTE_KIND, lower, mode, vocab);
     case PyUnicode_2BYTE_KIND:
-        return scan_kind(text, PyUnicode_2BYTE_KIND, lower, mode, index);
+        return scan_kind(text, PyUnicode_2BYTE_KIND, lower, mode, vocab);
     default:
-        return scan_kind(text, PyUnicode_4BYTE_KIND, lower, mode, index);
+        return scan_kind(text, PyUnicode_4BYTE_KIND, lower, mode, vocab);
     }
 }
 
@@ -335,34 +457,120 @@ wordscan_count(PyObject *module, PyObject *text)
 }
 
 static PyObject *
-wordscan_number(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+vocab_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "number expects 2 arguments (text, index), got %zd", nargs);
+    Vocabulary *v;
+    if (PyTuple_GET_SIZE(args) != 0 || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
+        PyErr_SetString(PyExc_TypeError, "Vocabulary() takes no arguments");
         return NULL;
     }
-    if (!PyUnicode_Check(args[0])) {
-        PyErr_Format(PyExc_TypeError, "number expects a str, got %.100s", Py_TYPE(args[0])->tp_name);
+    v = (Vocabulary *)type->tp_alloc(type, 0);
+    if (v == NULL) {
         return NULL;
     }
-    if (!PyDict_CheckExact(args[1])) {
-        PyErr_Format(PyExc_TypeError, "number expects a dict as index, got %.100s",
-                     Py_TYPE(args[1])->tp_name);
-        return NULL;
+    v->mask = 1023;
+    v->slots = PyMem_Calloc((size_t)(v->mask + 1), sizeof(Slot));
+    v->words = PyList_New(0);
+    if (v->slots == NULL || v->words == NULL) {
+        int no_memory = v->slots == NULL;
+        Py_DECREF(v);
+        return no_memory ? PyErr_NoMemory() : NULL;
     }
-    return scan(args[0], 1, MODE_NUMBER, args[1]);
+    return (PyObject *)v;
 }
+
+static void
+vocab_dealloc(Vocabulary *v)
+{
+    PyMem_Free(v->slots);  /* the slots borrow the words from the list */
+    Py_XDECREF(v->words);
+    Py_TYPE(v)->tp_free((PyObject *)v);
+}
+
+static PyObject *
+vocab_number(Vocabulary *v, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "number expects a str, got %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    return scan(text, 1, MODE_NUMBER, v);
+}
+
+static PyObject *
+vocab_add(Vocabulary *v, PyObject *word)
+{
+    Py_ssize_t len, k, id;
+    Py_UCS4 *buf, maxchar = 0;
+    int kind;
+    const void *data;
+    if (!PyUnicode_Check(word)) {
+        PyErr_Format(PyExc_TypeError, "add expects a str, got %.100s", Py_TYPE(word)->tp_name);
+        return NULL;
+    }
+    len = PyUnicode_GET_LENGTH(word);
+    kind = PyUnicode_KIND(word);
+    data = PyUnicode_DATA(word);
+    buf = PyMem_Malloc((size_t)(len > 0 ? len : 1) * sizeof(Py_UCS4));
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (k = 0; k < len; k++) {
+        buf[k] = PyUnicode_READ(kind, data, k);
+        if (buf[k] > maxchar) {
+            maxchar = buf[k];
+        }
+    }
+    id = vocab_id(v, buf, len, maxchar);
+    PyMem_Free(buf);
+    return id < 0 ? NULL : PyLong_FromSsize_t(id);
+}
+
+static PyObject *
+vocab_words(Vocabulary *v, PyObject *Py_UNUSED(ignored))
+{
+    return PyList_GetSlice(v->words, 0, PyList_GET_SIZE(v->words));
+}
+
+static Py_ssize_t
+vocab_len(Vocabulary *v)
+{
+    return PyList_GET_SIZE(v->words);
+}
+
+static PyMethodDef vocab_methods[] = {
+    {"number", (PyCFunction)vocab_number, METH_O,
+     "number(text, /)\n--\n\n"
+     "The numbers of framelens.text.words(text), a new word numbered len(self), as\n"
+     "native int64 bytes; None when text holds U+0130 or U+03A3 (nothing added)."},
+    {"add", (PyCFunction)vocab_add, METH_O,
+     "add(word, /)\n--\n\nThe number of word, added when new."},
+    {"words", (PyCFunction)vocab_words, METH_NOARGS,
+     "words()\n--\n\nThe words in the order of their numbers (a new list)."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PySequenceMethods vocab_as_sequence = {
+    .sq_length = (lenfunc)vocab_len,
+};
+
+static PyTypeObject VocabularyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "framelens._wordscan.Vocabulary",
+    .tp_basicsize = sizeof(Vocabulary),
+    .tp_dealloc = (destructor)vocab_dealloc,
+    .tp_as_sequence = &vocab_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Vocabulary()\n--\n\nWords numbered 0, 1, ... in first-seen order.",
+    .tp_methods = vocab_methods,
+    .tp_new = vocab_new,
+};
 
 static PyMethodDef wordscan_methods[] = {
     {"findall", (PyCFunction)(void (*)(void))wordscan_findall, METH_FASTCALL,
      "findall(text, lower, /)\n--\n\n"
      "WORD.findall(text); with lower true, the tokens of framelens.text.words(text),\n"
      "or None when text holds U+0130 or U+03A3 (lowercase them token by token)."},
-    {"number", (PyCFunction)(void (*)(void))wordscan_number, METH_FASTCALL,
-     "number(text, index, /)\n--\n\n"
-     "The numbers of framelens.text.words(text) in index (a dict word -> number; a new\n"
-     "word is added with the number len(index)), as native int64 bytes; None when text\n"
-     "holds U+0130 or U+03A3 (index unchanged)."},
     {"count", (PyCFunction)wordscan_count, METH_O,
      "count(text, /)\n--\n\nlen(WORD.findall(text)), without building the tokens."},
     {NULL, NULL, 0, NULL}
@@ -388,5 +596,19 @@ PyInit__wordscan(void)
         }
         ascii_class[ch] = (unsigned char)cls;
     }
-    return PyModule_Create(&wordscan_module);
+    PyObject *m;
+    if (PyType_Ready(&VocabularyType) < 0) {
+        return NULL;
+    }
+    m = PyModule_Create(&wordscan_module);
+    if (m == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&VocabularyType);
+    if (PyModule_AddObject(m, "Vocabulary", (PyObject *)&VocabularyType) < 0) {
+        Py_DECREF(&VocabularyType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -322,25 +322,24 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
 
 def _word_matrix_c(scan, texts: Iterable[str]  # type: ignore[no-untyped-def]
                    ) -> tuple[np.ndarray, sp.csr_matrix]:
-    """:func:`word_matrix` with the C scanner: it numbers each text's words in ``index``."""
-    index: dict[str, int] = {}
+    """:func:`word_matrix` with the C scanner, which numbers each text's words itself."""
+    vocab = scan.Vocabulary()
     parts: list[bytes] = []
     indptr = [0]
     n = 0
     for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"words expects a str, got {type(text).__name__}: {text!r:.80}")
-        part = scan.number(text, index)
-        if part is None:  # a LOWER_EXCEPTIONS character: number words() in Python
-            part = np.array([index.setdefault(w, len(index)) for w in words(text)],
-                            dtype=np.int64).tobytes()
+        part = vocab.number(text)
+        if part is None:  # a LOWER_EXCEPTIONS character: the words of words(), numbered
+            part = np.array([vocab.add(w) for w in words(text)], dtype=np.int64).tobytes()
         parts.append(part)
         n += len(part) // 8
         indptr.append(n)
     ids = np.frombuffer(b"".join(parts), dtype=np.int64)
     counts = sp.csr_matrix((np.ones(n, dtype=np.int64), ids, np.asarray(indptr, dtype=np.int64)),
-                           shape=(len(indptr) - 1, len(index)))
-    return sorted_columns(index, counts)
+                           shape=(len(indptr) - 1, len(vocab)))
+    return sorted_columns(vocab.words(), counts)
 
 
 def sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
