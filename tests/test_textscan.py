@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import framelens.text as text_mod
-from framelens.text import WORD, count_words, word_matrix, words
+from framelens.text import WORD, count_words, sentence_spans, word_matrix, words
 
 pytestmark = pytest.mark.skipif("c" not in text_mod.WORD_ENGINES,
-                                reason="the C scanner (framelens._wordscan) is not built: "
+                                reason="the C scanner (framelens._textscan) is not built: "
                                        "`pip install -e .` or `python setup.py build_ext --inplace`")
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
@@ -92,22 +92,22 @@ def test_the_two_lowercase_exceptions() -> None:
     assert_same([text, "plain text", "Σ", "İ"])
 
 
-def _blocks() -> Iterator[list[str]]:
+def _blocks() -> Iterator[tuple[int, list[str]]]:
     """Every code point (lone surrogates included), in blocks of 4,096, each between
     word characters and next to every separator, so that each one's class as a word
     character, a letter, a digit and a separator is exercised."""
     for lo in range(0, sys.maxunicode + 1, 4096):
         chars = [chr(c) for c in range(lo, min(lo + 4096, sys.maxunicode + 1))]
-        yield ["a" + c + "b " + c + ".a.b " + "a." + c + ". " + c + "-" + c + "’x " for c in chars]
+        yield lo, [f"a{c}b {c}.a.b a.{c}. {c}-{c}’x " for c in chars]
 
 
 def test_every_code_point() -> None:
-    for block in _blocks():
+    for lo, block in _blocks():
         joined = "".join(block)
-        for t in (joined, joined.upper()):
-            assert _with("c", words, t) == _with("re", words, t)
-            assert _with("c", count_words, t) == len(WORD.findall(t))
-        assert _matrix_cells(block, "c") == _matrix_cells(block, "re")
+        assert _with("c", words, joined) == _with("re", words, joined)
+        assert _with("c", count_words, joined) == len(WORD.findall(joined))
+        if lo % (16 * 4096) == 0 or lo < 0x10000:  # a text per code point, one row each
+            assert _matrix_cells(block, "c") == _matrix_cells(block, "re")
 
 
 _ODD = ("aZé_1٣²½ .'’‐‑-\u0301\u0307İıΣσςΑ\n\t\u00a0\U0001d7ce\U0001d400\U00010400\U0001f600\ud800"
@@ -157,3 +157,72 @@ def test_real_articles() -> None:
     assert_same(raw)
     assert_same(cleaned)
     assert_same(news)
+
+
+# ---- sentence spans ---------------------------------------------------------------
+
+def assert_same_spans(texts: list[str]) -> None:
+    for t in texts:
+        assert _with("c", sentence_spans, t) == _with("re", sentence_spans, t), t
+
+
+_SENT = (list("aA1 .!?\u2026\u203d\"')]}\u201d\u2019\u00bb\u203a\u201c\u2018\u00ab\u2039([{\u201e\u201a,;:"
+              "\n\r\v\f\x1c\x85\u2028\u2029\t\u00a0\u3000\x1f")
+         + ["Mr", "Dec", "No", "etc", "U.S", "U.K", "a.m", "The", "However", "J", "R", "no", "İ",
+            "ΣΑ", "\u212a", "Co", "Ⅻ", "²", "٣", "é", "x_y"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SENT), max_size=40).map("".join)
+       | st.text(alphabet=st.characters(exclude_categories=()), max_size=60)
+       | st.text(max_size=200))
+def test_sentence_spans_of_any_text(text: str) -> None:
+    assert_same_spans([text])
+
+
+def test_sentence_spans_hand_worked() -> None:
+    t = 'Mr. Smith met U.S. President Biden. "It went well." Next, 3.5 hours.'
+    assert _with("c", sentence_spans, t) == [(0, 35), (36, 51), (52, 68)]
+    t = "In the U.S. The talks.\u2028J. R. R. Tolkien wrote. Dec. 3 was late! (yes)\r\n\nEnd..."
+    # "U.S. The" splits, "J. R. R." and "Dec. 3" do not, nor "! (yes)" (lower case next)
+    want = [(0, 11), (12, 22), (23, 46), (47, 69), (72, 78)]
+    assert _with("c", sentence_spans, t) == want == _with("re", sentence_spans, t)
+    assert _with("c", sentence_spans, "") == [] == _with("c", sentence_spans, " \n\t ")
+    with pytest.raises(TypeError, match="sentence_spans expects a str, got float"):
+        _with("c", sentence_spans, 1.0)
+
+
+def test_sentence_spans_follow_the_abbreviation_sets() -> None:
+    """The C scan reads text's sets at each call (they are public and may be replaced)."""
+    t = "He met Gov. Brown. Then left."
+    assert _with("c", sentence_spans, t) == [(0, 18), (19, 29)]
+    saved = text_mod.TITLES
+    text_mod.TITLES = frozenset()
+    try:
+        assert _with("c", sentence_spans, t) == _with("re", sentence_spans, t) == \
+            [(0, 11), (12, 18), (19, 29)]
+    finally:
+        text_mod.TITLES = saved
+
+
+def test_sentence_spans_of_every_code_point() -> None:
+    """Each code point as a token before a stop (an initial?), as the first character
+    after one (upper case? a digit?) and right after one (whitespace?)."""
+    for lo in range(0, sys.maxunicode + 1, 4096):
+        chars = [chr(c) for c in range(lo, min(lo + 4096, sys.maxunicode + 1))]
+        t = "".join(f"{c}. {c}x.{c} " for c in chars)
+        assert_same_spans([t])
+
+
+def test_sentence_spans_of_real_articles() -> None:
+    from framelens.corpus import clean
+    from framelens.distributed import iter_jsonl
+
+    abp = CORPORA / "article-bias-prediction" / "articles.jsonl.xz"
+    wcl = CORPORA / "newswcl50" / "articles"
+    if not abp.is_file() or not wcl.is_dir():
+        pytest.skip("../shared/corpora (article-bias-prediction, newswcl50) is absent")
+    chunk = next(iter_jsonl(abp, chunk_size=600))
+    assert_same_spans(chunk["text_raw"].tolist())
+    assert_same_spans(clean(chunk, text_col="text_raw")[0]["text"].tolist())
+    assert_same_spans([p.read_text(encoding="utf-8") for p in sorted(wcl.rglob("*.txt"))])

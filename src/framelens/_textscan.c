@@ -1,4 +1,7 @@
-/* framelens._wordscan: the word tokens of framelens.text.WORD, scanned in C.
+/* framelens._textscan: framelens.text's word tokens and sentence spans, scanned in C.
+ *
+ * framelens.text uses it when framelens.text.WORD_ENGINE is "c" (the default once it is
+ * built); Python's re gives the same results otherwise (tests/test_textscan.py).
  *
  * framelens.text.WORD is the regular expression
  *
@@ -428,7 +431,7 @@ scan(PyObject *text, int lower, int mode, Vocabulary *vocab)
 }
 
 static PyObject *
-wordscan_findall(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+textscan_findall(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     int lower;
     if (nargs != 2) {
@@ -447,7 +450,7 @@ wordscan_findall(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-wordscan_count(PyObject *module, PyObject *text)
+textscan_count(PyObject *module, PyObject *text)
 {
     if (!PyUnicode_Check(text)) {
         PyErr_Format(PyExc_TypeError, "count expects a str, got %.100s", Py_TYPE(text)->tp_name);
@@ -556,7 +559,7 @@ static PySequenceMethods vocab_as_sequence = {
 
 static PyTypeObject VocabularyType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "framelens._wordscan.Vocabulary",
+    .tp_name = "framelens._textscan.Vocabulary",
     .tp_basicsize = sizeof(Vocabulary),
     .tp_dealloc = (destructor)vocab_dealloc,
     .tp_as_sequence = &vocab_as_sequence,
@@ -566,24 +569,266 @@ static PyTypeObject VocabularyType = {
     .tp_new = vocab_new,
 };
 
-static PyMethodDef wordscan_methods[] = {
-    {"findall", (PyCFunction)(void (*)(void))wordscan_findall, METH_FASTCALL,
+/* ------------------------------------------------------------------------------
+ * Sentence spans: framelens.text.sentence_spans's rules, scanned in C.
+ *
+ * sentence_spans(text, titles, number_abbreviations, abbreviations, starters) gives
+ * the spans that framelens.text.sentence_spans gives (its docstring states the rules;
+ * the four sets are its TITLES, NUMBER_ABBREVIATIONS, ABBREVIATIONS and
+ * SENTENCE_STARTERS). Line breaks (LINE_BREAK_CHARS) end paragraphs. In a paragraph,
+ * a candidate stop is a maximal run of . ! ? \u2026 \u203d and the closing quotes or
+ * brackets after it, followed by whitespace (str.isspace) or the paragraph's end
+ * (_TERMINAL); the run after the next whitespace, opening quotes and word (_NEXT),
+ * and the token before the stop, decide whether it ends a sentence (_is_boundary).
+ * The abbreviation sets are consulted with the token's str.lower(), as in Python. */
+
+static inline int
+is_line_break(Py_UCS4 ch)
+{
+    return ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || ch == 0x1c || ch == 0x1d
+           || ch == 0x1e || ch == 0x85 || ch == 0x2028 || ch == 0x2029;
+}
+
+static inline int
+is_terminal(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026 || ch == 0x203d;
+}
+
+static inline int
+is_closer(Py_UCS4 ch)
+{
+    return ch == '"' || ch == '\'' || ch == 0x201d || ch == 0x2019 || ch == 0xbb || ch == 0x203a
+           || ch == ')' || ch == ']' || ch == '}';
+}
+
+static inline int
+is_opener(Py_UCS4 ch)
+{
+    return ch == '"' || ch == '\'' || ch == 0x201c || ch == 0x2018 || ch == 0xab || ch == 0x2039
+           || ch == '(' || ch == '[' || ch == '{' || ch == 0x201e || ch == 0x201a;
+}
+
+/* str.lower() of text[a:b] in the set; -1 with an exception set on failure. */
+static int
+lower_in(PyObject *text, Py_ssize_t a, Py_ssize_t b, PyObject *set)
+{
+    PyObject *tok, *low;
+    int found;
+    tok = PyUnicode_Substring(text, a, b);
+    if (tok == NULL) {
+        return -1;
+    }
+    low = PyObject_CallMethod(tok, "lower", NULL);
+    Py_DECREF(tok);
+    if (low == NULL) {
+        return -1;
+    }
+    found = PySequence_Contains(set, low);
+    Py_DECREF(low);
+    return found;
+}
+
+/* Whether the stop text[ms:me] (its terminal run ending at re) ends a sentence of the
+ * paragraph [ps, pe): 1 or 0, -1 with an exception set. */
+static int
+is_boundary(PyObject *text, int kind, const void *data, Py_ssize_t ps, Py_ssize_t pe,
+            Py_ssize_t ms, Py_ssize_t rend, Py_ssize_t me, PyObject *const *sets)
+{
+    Py_ssize_t i = me, first_at, word_end, tok_start;
+    Py_UCS4 first;
+    int starts, found, is_initial, dotted;
+    /* _NEXT: \s*([openers]*)([^\s.,;:!?closers]*) */
+    while (i < pe && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+        i++;
+    }
+    while (i < pe && is_opener(PyUnicode_READ(kind, data, i))) {
+        i++;
+    }
+    first_at = i;
+    if (first_at >= pe) {
+        return 1;  /* nothing but whitespace and opening quotes follows */
+    }
+    word_end = first_at;
+    while (word_end < pe) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, word_end);
+        if (Py_UNICODE_ISSPACE(ch) || ch == '.' || ch == ',' || ch == ';' || ch == ':' || ch == '!'
+            || ch == '?' || is_closer(ch)) {
+            break;
+        }
+        word_end++;
+    }
+    first = PyUnicode_READ(kind, data, first_at);
+    starts = Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first);
+    if (!(rend - ms == 1 && PyUnicode_READ(kind, data, ms) == '.')) {
+        return starts;  /* "!", "?", "...": no abbreviation can hide behind them */
+    }
+    /* the whitespace-delimited token before the full stop, opening quotes removed */
+    tok_start = ms;
+    while (tok_start > ps && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, tok_start - 1))) {
+        tok_start--;
+    }
+    while (tok_start < ms && is_opener(PyUnicode_READ(kind, data, tok_start))) {
+        tok_start++;
+    }
+    found = lower_in(text, tok_start, ms, sets[0]);  /* TITLES */
+    if (found != 0) {
+        return found < 0 ? -1 : 0;
+    }
+    if (Py_UNICODE_ISDIGIT(first)) {
+        found = lower_in(text, tok_start, ms, sets[1]);  /* NUMBER_ABBREVIATIONS */
+        if (found != 0) {
+            return found < 0 ? -1 : 0;
+        }
+    }
+    is_initial = ms - tok_start == 1 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, tok_start));
+    /* _DOTTED_ACRONYM: ^(?:\w\.)+\w$ */
+    dotted = (ms - tok_start) >= 3 && (ms - tok_start) % 2 == 1;
+    for (i = tok_start; dotted && i < ms; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        dotted = ((i - tok_start) % 2 == 0) ? (Py_UNICODE_ISALNUM(ch) || ch == '_') : ch == '.';
+    }
+    if (!is_initial && !dotted) {
+        found = lower_in(text, tok_start, ms, sets[2]);  /* ABBREVIATIONS */
+        if (found < 0) {
+            return -1;
+        }
+        if (!found) {
+            return starts;
+        }
+    }
+    if (is_initial && word_end - first_at == 1 && word_end < pe
+        && PyUnicode_READ(kind, data, word_end) == '.') {
+        return 0;  /* "J. R. R. Tolkien" */
+    }
+    if (!starts) {
+        return 0;
+    }
+    return lower_in(text, first_at, word_end, sets[3]);  /* SENTENCE_STARTERS */
+}
+
+/* Appends text[a:b] without its surrounding whitespace, if anything is left. */
+static int
+add_span(PyObject *spans, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    PyObject *span;
+    int rc;
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) {
+        a++;
+    }
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) {
+        b--;
+    }
+    if (b <= a) {
+        return 0;
+    }
+    span = Py_BuildValue("(nn)", a, b);
+    if (span == NULL) {
+        return -1;
+    }
+    rc = PyList_Append(spans, span);
+    Py_DECREF(span);
+    return rc;
+}
+
+static PyObject *
+textscan_sentence_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *text, *spans;
+    int kind;
+    const void *data;
+    Py_ssize_t n, ps = 0;
+    if (nargs != 5) {
+        PyErr_Format(PyExc_TypeError, "sentence_spans expects 5 arguments (text, titles, "
+                     "number_abbreviations, abbreviations, starters), got %zd", nargs);
+        return NULL;
+    }
+    text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "sentence_spans expects a str, got %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    n = PyUnicode_GET_LENGTH(text);
+    spans = PyList_New(0);
+    if (spans == NULL) {
+        return NULL;
+    }
+    while (ps <= n) {
+        Py_ssize_t pe = ps, p, cut;
+        while (pe < n && !is_line_break(PyUnicode_READ(kind, data, pe))) {
+            pe++;
+        }
+        cut = ps;
+        p = ps;
+        while (p < pe) {
+            Py_ssize_t rend, me;
+            if (!is_terminal(PyUnicode_READ(kind, data, p))) {
+                p++;
+                continue;
+            }
+            rend = p;
+            while (rend < pe && is_terminal(PyUnicode_READ(kind, data, rend))) {
+                rend++;
+            }
+            me = rend;
+            while (me < pe && is_closer(PyUnicode_READ(kind, data, me))) {
+                me++;
+            }
+            if (me == pe || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, me))) {
+                int b = is_boundary(text, kind, data, ps, pe, p, rend, me, args + 1);
+                if (b < 0) {
+                    Py_DECREF(spans);
+                    return NULL;
+                }
+                if (b) {
+                    if (add_span(spans, kind, data, cut, me) < 0) {
+                        Py_DECREF(spans);
+                        return NULL;
+                    }
+                    cut = me;
+                }
+            }
+            p = me;  /* no stop starts inside this run or its closers */
+        }
+        if (add_span(spans, kind, data, cut, pe) < 0) {
+            Py_DECREF(spans);
+            return NULL;
+        }
+        if (pe >= n) {
+            break;
+        }
+        ps = pe;  /* skip the run of line breaks */
+        while (ps < n && is_line_break(PyUnicode_READ(kind, data, ps))) {
+            ps++;
+        }
+    }
+    return spans;
+}
+
+static PyMethodDef textscan_methods[] = {
+    {"findall", (PyCFunction)(void (*)(void))textscan_findall, METH_FASTCALL,
      "findall(text, lower, /)\n--\n\n"
      "WORD.findall(text); with lower true, the tokens of framelens.text.words(text),\n"
      "or None when text holds U+0130 or U+03A3 (lowercase them token by token)."},
-    {"count", (PyCFunction)wordscan_count, METH_O,
+    {"sentence_spans", (PyCFunction)(void (*)(void))textscan_sentence_spans, METH_FASTCALL,
+     "sentence_spans(text, titles, number_abbreviations, abbreviations, starters, /)\n--\n\n"
+     "framelens.text.sentence_spans(text) with those four sets."},
+    {"count", (PyCFunction)textscan_count, METH_O,
      "count(text, /)\n--\n\nlen(WORD.findall(text)), without building the tokens."},
     {NULL, NULL, 0, NULL}
 };
 
-static struct PyModuleDef wordscan_module = {
-    PyModuleDef_HEAD_INIT, "_wordscan",
-    "framelens.text.WORD's tokens scanned in C (see framelens.text.WORD_ENGINE).",
-    -1, wordscan_methods,
+static struct PyModuleDef textscan_module = {
+    PyModuleDef_HEAD_INIT, "_textscan",
+    "framelens.text's word tokens and sentence spans scanned in C (see framelens.text.WORD_ENGINE).",
+    -1, textscan_methods,
 };
 
 PyMODINIT_FUNC
-PyInit__wordscan(void)
+PyInit__textscan(void)
 {
     Py_UCS4 ch;
     for (ch = 0; ch < 128; ch++) {
@@ -600,7 +845,7 @@ PyInit__wordscan(void)
     if (PyType_Ready(&VocabularyType) < 0) {
         return NULL;
     }
-    m = PyModule_Create(&wordscan_module);
+    m = PyModule_Create(&textscan_module);
     if (m == NULL) {
         return NULL;
     }
