@@ -140,8 +140,9 @@ def test_huge_text_and_bad_input() -> None:
         _with("c", count_words, b"a")
 
 
-def test_real_articles() -> None:
-    """The first 600 Article-Bias-Prediction articles (raw and cleaned) and NewsWCL50's 50."""
+@pytest.fixture(scope="module")
+def real_texts() -> list[str]:
+    """The first 600 Article-Bias-Prediction articles, raw and cleaned, and NewsWCL50's 50."""
     from framelens.corpus import clean
     from framelens.distributed import iter_jsonl
 
@@ -154,9 +155,11 @@ def test_real_articles() -> None:
     cleaned = clean(chunk, text_col="text_raw")[0]["text"].tolist()
     news = [p.read_text(encoding="utf-8") for p in sorted(wcl.rglob("*.txt"))]
     assert len(raw) == 600 and len(news) >= 50
-    assert_same(raw)
-    assert_same(cleaned)
-    assert_same(news)
+    return raw + cleaned + news
+
+
+def test_real_articles(real_texts: list[str]) -> None:
+    assert_same(real_texts)
 
 
 # ---- sentence spans ---------------------------------------------------------------
@@ -214,15 +217,5 @@ def test_sentence_spans_of_every_code_point() -> None:
         assert_same_spans([t])
 
 
-def test_sentence_spans_of_real_articles() -> None:
-    from framelens.corpus import clean
-    from framelens.distributed import iter_jsonl
-
-    abp = CORPORA / "article-bias-prediction" / "articles.jsonl.xz"
-    wcl = CORPORA / "newswcl50" / "articles"
-    if not abp.is_file() or not wcl.is_dir():
-        pytest.skip("../shared/corpora (article-bias-prediction, newswcl50) is absent")
-    chunk = next(iter_jsonl(abp, chunk_size=600))
-    assert_same_spans(chunk["text_raw"].tolist())
-    assert_same_spans(clean(chunk, text_col="text_raw")[0]["text"].tolist())
-    assert_same_spans([p.read_text(encoding="utf-8") for p in sorted(wcl.rglob("*.txt"))])
+def test_sentence_spans_of_real_articles(real_texts: list[str]) -> None:
+    assert_same_spans(real_texts)
