@@ -16,6 +16,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -115,7 +116,7 @@ if WORD_ENGINE not in WORD_ENGINES:
                      f"{list(WORD_ENGINES)}{_NOT_BUILT}")
 
 
-def _scanner():  # type: ignore[no-untyped-def]
+def _scanner() -> ModuleType | None:
     """The C scanner when :data:`WORD_ENGINE` is ``"c"``, ``None`` for ``"re"``."""
     if WORD_ENGINE == "re":
         return None
@@ -266,20 +267,19 @@ def words(text: str) -> list[str]:
         found = scan.findall(text, True)
         if found is not None:
             return found  # None: the text holds a LOWER_EXCEPTIONS character
-        return [tok.lower().replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
-                for tok in scan.findall(text, False)]
+        return [_lower_token(tok) for tok in scan.findall(text, False)]
     if not any(c in text for c in LOWER_EXCEPTIONS):
         # Lowercasing first gives the same tokens: apart from these two characters,
         # str.lower maps each character to one character, in context-free fashion, and
         # keeps it a word character or not (checked over all of Unicode in the tests).
         return WORD.findall(text.lower().replace("\u2019", "'").replace("\u2010", "-")
                              .replace("\u2011", "-"))
-    out = []
-    for m in WORD.finditer(text):
-        tok = m.group(0).lower()
-        tok = tok.replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
-        out.append(tok)
-    return out
+    return [_lower_token(m.group(0)) for m in WORD.finditer(text)]
+
+
+def _lower_token(tok: str) -> str:
+    """One token of :data:`WORD` lowercased, its curly apostrophe and hyphens normalised."""
+    return tok.lower().replace("\u2019", "'").replace("\u2010", "-").replace("\u2011", "-")
 
 
 def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
@@ -327,8 +327,7 @@ def word_matrix(texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     return sorted_columns(index, counts)
 
 
-def _word_matrix_c(scan, texts: Iterable[str]  # type: ignore[no-untyped-def]
-                   ) -> tuple[np.ndarray, sp.csr_matrix]:
+def _word_matrix_c(scan: ModuleType, texts: Iterable[str]) -> tuple[np.ndarray, sp.csr_matrix]:
     """:func:`word_matrix` with the C scanner, which numbers each text's words itself."""
     vocab = scan.Vocabulary()
     parts: list[bytes] = []
