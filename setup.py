@@ -1,0 +1,12 @@
+"""Build the optional C word scanner, framelens._textscan; the rest is in pyproject.toml.
+
+``pip install -e .`` (as ``make env`` runs it) compiles it. It is optional: without
+a C compiler or the Python headers the install goes on without it, and
+:mod:`framelens.text` uses Python's ``re`` instead (``framelens.text.WORD_ENGINE``
+says which one is in use; both give the same tokens).
+"""
+from __future__ import annotations
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("framelens._textscan", ["src/framelens/_textscan.c"], optional=True)])
