@@ -736,19 +736,22 @@ def test_a_story_of_30_outlets_and_60_articles_draws_the_top_n_of_each_growing_f
     # heights budget (2000 - 150) / 150 = 12.33 in; widths keep 9-pt text at 10 px: 9 * 736 / 720 = 9.2 in
     assert got == {
         ("corpus_words_per_article", "articles"): (20, 60),  # (12.33 - 1.6 - 0.5 gap row) / 0.5 = 20.5
+        ("quotes_by_speaker", "outlets"): (20, 30),  # (12.33 - 2.0) / 0.5 = 20.67
+        ("core_share_by_outlet", "outlets"): (21, 30),  # (12.33 - 1.5) / 0.5 = 21.67
         ("keyness_by_outlet", "outlets"): (5, 30),  # (12.33 - 0.9) / (0.3 * 5 + 0.75) = 5.08
         ("register_rates", "outlets"): (4, 30),  # two voices: (12.33 - 2 * 1.6 - 0.6) / (2 * 0.9) = 4.74
         ("actor_label_variety", "outlets"): (5, 30),  # (9.2 - 1.6) / 1.35 = 5.63; both actors fit
         ("who_said_what", "outlets"): (5, 30),  # (9.2 - 1.8) / 1.3 = 5.69
         ("who_said_what", "speakers"): (18, 24),  # (12.33 - 1.9) / 0.55 = 18.97
     }
-    assert set(cut["table"]) == {"corpus", "keyness", "register_rates", "actor_labels", "who_said_what"}
+    assert set(cut["table"]) == {"corpus", "keyness", "register_rates", "actor_labels", "who_said_what", "quotes",
+                                 "core_share"}
     labels = (out / "figures" / "actor_label_variety.svg").read_text(encoding="utf-8")
     for outlet in ("Outlet 00", "Outlet 06", "Outlet 12", "Outlet 18", "Outlet 24"):  # the loaded labels are kept
         assert outlet in labels
     assert "Outlet 01" not in labels
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert page.count("Figure shortened to stay readable") == len(_GROWING)
+    assert page.count("Figure shortened to stay readable") == len(_GROWING) + 2  # quotes and core share too
     assert ("Shown: 18 of 24 speakers (quoted or paraphrased by the most outlets); 5 of 30 outlets (quoting the most "
             "of those speakers); who_said_what.csv holds all.") in html.unescape(page)
     titles = findings.draw_figures(out).set_index("figure")["title"]
@@ -783,3 +786,21 @@ def test_the_seed_figures_are_not_shortened(seed_report):
     assert not (seed_report / "tables" / "figures_left_out.csv").exists()
     assert {p.stem for p in (seed_report / "figures").glob("*.png")} == set(findings.FIGURES)
     assert "Figure shortened" not in (seed_report / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_figure_still_taller_than_the_limit_is_left_out_and_the_page_says_so(seed_report, tmp_path, monkeypatch):
+    """A drawer with no top N that would draw 30 inches (4,500 px at 150 dpi) is not drawn: listed in
+    figures_left_out.csv with its height, and its finding says so."""
+    import shutil
+
+    import matplotlib.pyplot as plt
+
+    out = tmp_path / "r"
+    shutil.copytree(seed_report / "tables", out / "tables")
+    monkeypatch.setitem(findings._FIGURE_DRAWERS, "traces_by_outlet", lambda _: plt.figure(figsize=(7.0, 30.0)))
+    drawn = findings.draw_figures(out)
+    assert "traces_by_outlet" not in set(drawn["figure"]) and not (out / "figures" / "traces_by_outlet.png").exists()
+    left = pd.read_csv(out / "tables" / "figures_left_out.csv")
+    assert left.values.tolist() == [["traces_by_outlet", 4500, 2000]]
+    page = findings.findings_page(out)
+    assert "Figure not drawn: for this many outlets or pairs it would be 4,500 px tall (limit 2,000 px)" in page

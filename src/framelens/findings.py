@@ -762,7 +762,8 @@ def _fig_quotes(out: Path) -> Any:
     totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
     return _stacked_by_outlet(counts, out, xlabel="quoted passages (one speaker's words, however many quotation "
                                                   "marks split them)",
-                              title=_most_phrase(totals, what="quoted passages") + ", by speaker")
+                              title=_most_phrase(totals, what="quoted passages") + ", by speaker",
+                              ranked="quoted passages", table="quotes")
 
 
 def _fig_core_share(out: Path) -> Any:
@@ -775,14 +776,31 @@ def _fig_core_share(out: Path) -> Any:
         return None
     share.index = share.index.astype(str)
     share = share.loc[outlet_order(share.index, order=_order(out))]
+    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
+    title = (f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
+             f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
+             f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+    cuts = []
+    if _too_tall(0.5 * len(share) + 1.5):  # plot_core_share's height: the outlets adding the most of their own
+        from framelens.viz import Shortened, fit_count, shortened_note, top_labels
+
+        keep = top_labels(share["share_unique"].astype(float),
+                          n=fit_count(len(share), per_item_in=0.5, fixed_in=1.5, max_in=_max_height_in()),
+                          order=list(share.index))
+        cuts.append(Shortened("outlets", len(keep), len(share), "the largest shares of words of their own",
+                              "core_share"))
+        if len(most) > 3:  # a tie of many outlets, named in core_share.csv rather than in the title
+            title = (f"{len(most)} outlets tie for the most material of their own "
+                     f"({_pct(share.loc[most[0], 'share_unique'])} of words; paraphrase = TF-IDF cosine \u2265 "
+                     f"{PARAPHRASE:.2f})")
+        share, title = share.loc[keep], f"{title}. {shortened_note(cuts)}"
     ax = plot_core_share(share)
     colour_ticks(ax, _colours(out))
-    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
-    _title(ax, f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
-               f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
-               f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
-    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
-    return ax.figure
+    _title(ax, title)
+    # a shortened (tall) figure keeps its legend 0.6 in below the axis, not 20% of its height
+    below = -0.6 / (float(ax.figure.get_size_inches()[1]) * float(ax.get_position().height)) if cuts else -0.2
+    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, below))
+    return (ax.figure, cuts) if cuts else ax.figure
 
 
 def _fig_coverage(out: Path) -> Any:
@@ -820,7 +838,8 @@ def _fig_traces(out: Path) -> Any:
                         index=order)
     return _stacked_by_outlet(counts, out, xlabel="traces found (grey: page furniture, not translation)",
                               title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)",
-                              grey="page furniture (not translation)", totals=written)
+                              grey="page furniture (not translation)", totals=written,
+                              ranked="traces of translation", table="traces")
 
 
 # --------------------------------------------------------------------------- findings
@@ -1481,11 +1500,13 @@ def _most_phrase(totals: pd.Series, *, what: str) -> str:
 
 
 def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str,
-                       grey: str | None = None, totals: pd.Series | None = None) -> Any:
+                       grey: str | None = None, totals: pd.Series | None = None,
+                       ranked: str = "", table: str = "") -> Any:
     """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured.
 
     ``grey`` names a column drawn in grey (counted apart); ``totals`` the numbers written at the
-    bar ends (default the row sums).
+    bar ends (default the row sums). Too many outlets for MAX_FIGURE_PX: the outlets with the
+    largest row sums (grey apart), "the most ``ranked``", ``table`` holding them all.
     """
     import matplotlib.pyplot as plt
 
@@ -1496,6 +1517,15 @@ def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: s
     colours = category_colours([c for c in counts.columns if c != grey])
     if grey is not None:
         colours[str(grey)] = "#cccccc"
+    cuts = []
+    if _too_tall(0.5 * len(counts) + 2.0):  # the outlets with the most, counted as the title counts them
+        from framelens.viz import Shortened, fit_count, shortened_note, top_labels
+
+        score = counts.drop(columns=[grey] if grey in counts.columns else []).sum(axis=1)
+        keep = top_labels(score, n=fit_count(len(counts), per_item_in=0.5, fixed_in=2.0, max_in=_max_height_in()),
+                          order=order)
+        cuts.append(Shortened("outlets", len(keep), len(counts), f"the most {ranked}", table))
+        counts, title = counts.loc[keep], f"{title}. {shortened_note(cuts)}"
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(counts) + 2.0))
     left = np.zeros(len(counts))
     for cat in counts.columns:
@@ -1507,10 +1537,12 @@ def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: s
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(left.max())) * 1.12)
     ax.set_xlabel(xlabel)
-    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, -0.18))
+    # under the axis label; a shortened (tall) figure keeps it 0.55 in below, not 18% of its height
+    below = -0.55 / (float(fig.get_size_inches()[1]) * float(ax.get_position().height)) if cuts else -0.18
+    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, below))
     colour_ticks(ax, _colours(out))
     _title(ax, title, loc="left")
-    return fig
+    return (fig, cuts) if cuts else fig
 
 
 
