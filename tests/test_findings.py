@@ -804,3 +804,29 @@ def test_a_figure_still_taller_than_the_limit_is_left_out_and_the_page_says_so(s
     assert left.values.tolist() == [["traces_by_outlet", 4500, 2000]]
     page = findings.findings_page(out)
     assert "Figure not drawn: for this many outlets or pairs it would be 4,500 px tall (limit 2,000 px)" in page
+
+
+def test_a_shortened_traces_figure_keeps_the_outlets_with_the_most_traces(tmp_path):
+    """30 outlets, outlet i with i % 7 calques and one piece of page furniture: the 20 shown are those
+    with the most translation traces (furniture apart): the 16 with 3 to 6 and the 4 with 2 (O02, O09,
+    O16, O23); the 10 with 0 or 1 are cut."""
+    n = 30
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "outlet": [f"O{i:02d}" for i in range(n)],
+                  "words_raw": 10, "words": 10, "first_sentence": "x"}).to_csv(tmp_path / "tables" / "corpus.csv",
+                                                                                  index=False)
+    rows = [{"doc_id": f"d{i}", "outlet": f"O{i:02d}", "kind": "calque", "category": "translation", "rule": "r"}
+            for i in range(n) for _ in range(i % 7)]
+    rows += [{"doc_id": f"d{i}", "outlet": f"O{i:02d}", "kind": "page-furniture", "category": "furniture",
+              "rule": "f"} for i in range(n)]
+    pd.DataFrame(rows).to_csv(tmp_path / "tables" / "traces.csv", index=False)
+    drawn = findings.draw_figures(tmp_path).set_index("figure")["title"]
+    cut = pd.read_csv(tmp_path / "tables" / "figures_truncated.csv").set_index("figure")
+    assert cut.loc["traces_by_outlet", ["what", "shown", "total", "table"]].tolist() == ["outlets", 20, 30, "traces"]
+    svg = (tmp_path / "figures" / "traces_by_outlet.svg").read_text(encoding="utf-8")
+    shown = sorted({int(m) for m in re.findall(r"O(\d\d)", svg)})  # tick labels (the title names four of them)
+    assert shown == sorted([i for i in range(n) if i % 7 >= 3] + [2, 9, 16, 23])
+    assert "O06, O13, O20 and O27 tie for the most traces of translation (6 each)" in \
+        drawn["traces_by_outlet"].replace("\n", " ")
+    assert "O00 \u00b7 x, O01 \u00b7 x, O10 \u00b7 x and 27 more are the longest" in \
+        drawn["corpus_words_per_article"].replace("\n", " ")

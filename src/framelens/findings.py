@@ -434,10 +434,11 @@ def _fig_corpus_ends(t: pd.DataFrame, colours: dict[str, str]) -> tuple[Any, lis
     least = [str(x) for x in ties(words, tol=0, best="min")]
     cut = Shortened("articles", len(shown), len(t), f"the {len(longest)} longest and the {len(shortest)} "
                     "shortest after cleaning", "corpus")
-    _title(ax, f"{_list(most[:3]) + (f' and {len(most) - 3} more' if len(most) > 3 else '')} "
-               f"{'is' if len(most) == 1 else 'are'} the longest ({int(words.max())} words), "
-               f"{_list(least[:3]) + (f' and {len(least) - 3} more' if len(least) > 3 else '')} the shortest "
-               f"({int(words.min())}). {shortened_note([cut])}", loc="left")
+    def some(names: list[str]) -> str:  # at most three named
+        return _list(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+    _title(ax, f"{some(most)} {'is' if len(most) == 1 else 'are'} the longest ({int(words.max())} words), "
+               f"{some(least)} the shortest ({int(words.min())}). {shortened_note([cut])}", loc="left")
     return fig, [cut]
 
 
