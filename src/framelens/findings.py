@@ -457,9 +457,56 @@ def _fig_similarity(out: Path) -> Any:
     sim = _ordered_square(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
+    if len(sim) > _SQUARE_MAX:  # plot_similarity's text would shrink below 10 px: the closest pairs' articles
+        return _fig_similarity_top(sim, out)
     ax = plot_similarity(sim, colours=_colours(out), title="")
     _title(ax, closest_title(sim))
     return ax.figure
+
+
+#: Most articles a similarity heatmap shows whole: plot_similarity writes every cell in at 10 points up to 20.
+_SQUARE_MAX = 20
+#: Articles a shortened similarity heatmap shows: 15 cells of 10-point text in 7 inches, labels beside,
+#: keep the figure under max_width_in(10) = 10.2 inches.
+_SQUARE_CUT = 15
+
+
+def _article_names(labels: list[str], out: Path) -> dict[str, str]:
+    """Article label (``outlet · doc_id``, or the outlet alone) -> ``outlet · opening words``, unique."""
+    t = _read(out, "corpus")
+    first = {} if t is None else {f"{o} \u00b7 {d}": (str(o), f) for o, d, f in
+                                   zip(t["outlet"].astype(str), t["doc_id"].astype(str), t["first_sentence"])}
+    names: dict[str, str] = {}
+    for label in labels:
+        name = base = _article_label(*first[label], chars=18) if label in first else label
+        k = 1
+        while name in names.values():  # two articles opening alike (a byline): numbered
+            k += 1
+            name = f"{base} ({k})"
+        names[label] = name
+    return names
+
+
+def _fig_similarity_top(sim: pd.DataFrame, out: Path) -> tuple[Any, list[Any]]:
+    """The similarity heatmap of a story of many articles: the :data:`_SQUARE_CUT` articles whose
+    closest match is closest (the pair the title names among them), named by opening words."""
+    from framelens.features import closest_title, plot_similarity
+    from framelens.viz import Shortened, shortened_note, top_labels
+
+    values = sim.to_numpy(dtype=float).copy()
+    np.fill_diagonal(values, -np.inf)
+    import matplotlib.pyplot as plt
+
+    keep = top_labels(pd.Series(values.max(axis=1), index=sim.index), n=_SQUARE_CUT, order=list(sim.index))
+    names = _article_names(list(sim.index), out)
+    named = sim.rename(index=names, columns=names)
+    colours = _colours(out)
+    cut = Shortened("articles", len(keep), len(sim), "those whose closest match is closest", "similarity")
+    shown = named.loc[[names[k] for k in keep], [names[k] for k in keep]]
+    _, ax = plt.subplots(figsize=(7.0, 6.4))
+    ax = plot_similarity(shown, ax=ax, colours={names[k]: colours.get(k, "#777777") for k in keep}, title="")
+    _title(ax, f"{closest_title(named)}. {shortened_note([cut])}")
+    return ax.figure, [cut]
 
 
 def _fig_stability(out: Path) -> Any:
