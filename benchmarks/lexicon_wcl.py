@@ -22,7 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from actor_mentions import load_annotations, load_event, locate  # noqa: E402
 
-from framelens.lexicon import LOADED_REGISTERS, load_lexicon, lexicon_hits  # noqa: E402
+from framelens.lexicon import LOADED_REGISTERS, NOT_AFTER, load_lexicon, lexicon_hits  # noqa: E402
 from framelens.wordchoice import word_choices  # noqa: E402
 
 #: Frame properties with a defensible sign, compared with the detected register's sign.
@@ -107,6 +107,9 @@ def main() -> None:
         runs[f"shipped: {res}"] = lexicon_hits(corpus, lexicon=load_lexicon(resources=[res]),
                                                sentences=False)
     general = lexicon_hits(corpus, sentences=False)
+    # the same lexicon with every not_after list emptied: the shipped lexicon before the "regime" exclusions
+    ignored = lexicon_hits(corpus, lexicon=load_lexicon().assign(**{NOT_AFTER: ""}), sentences=False)
+    runs["shipped: all three, not_after ignored (before)"] = ignored
     runs["shipped: all three"] = general
     runs["shipped: loaded registers only"] = general[general["register"].isin(LOADED_REGISTERS)]
     wc = word_choices(corpus, story_col="story")
@@ -123,18 +126,26 @@ def main() -> None:
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     top = general["match"].str.lower().value_counts().head(15)
     print("most frequent shipped hits:", ", ".join(f"{w} ({n})" for w, n in top.items()))
+    regime = {name: h[h["term"].isin(["regime", "regimes"])] for name, h in
+              (("regime, regimes: before", ignored), ("regime, regimes: after", general))}
+    print(pd.DataFrame([{"detector": n, **score(d, gold, chance, n_gold)} for n, d in regime.items()])
+          .to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    dropped = ignored.merge(general[["doc_id", "start"]], on=["doc_id", "start"], how="left", indicator=True)
+    dropped = dropped[dropped["_merge"] == "left_only"]
+    print("hits not_after removes:", ", ".join(f"{r.left.split()[-1].lower() if r.left.split() else ''} "
+                                               f"{r.match.lower()}" for r in dropped.itertuples()) or "none")
 
 
 def seeds() -> None:
     """The seeds' hits before (the 60 seed terms alone, no voice) and after (shipped
     resources + the seed companion file, narration and quotation apart)."""
     from framelens.actors import find_mentions
-    from framelens.corpus import clean, load_corpus
+    from framelens.corpus import load_corpus, prepare
     from framelens.lexicon import lexicon_for_corpus, voice_rates
     from framelens.quotes import quotes
 
     root = Path(__file__).resolve().parents[1] / "seeds"
-    corpus, _ = clean(load_corpus(root))
+    corpus = prepare(load_corpus(root)).articles
     mentions = find_mentions(corpus, root / "actors.csv")
     before = lexicon_hits(corpus, lexicon=load_lexicon(root / "lexicon-ukraine-war.csv"),
                           mentions=mentions)

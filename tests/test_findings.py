@@ -671,3 +671,165 @@ def test_seed_furniture_is_named_from_the_audit_and_the_seam_is_not_called_remov
     # CNN Brasil's "since August. ." stays in the cleaned text: a seam, not removed
     assert "1 copy-paste seam, left in the text" in said["traces"]
     assert "which cleaning removed before the comparison; 1 copy-paste seam" in said["traces"]
+
+
+# --------------------------------------------------------------------------- figures of a big story
+
+_FIRST = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Felix", "Greta", "Hugo", "Irina", "Jonas", "Karla", "Lukas",
+          "Marta", "Nikolai", "Olga", "Pavel", "Rosa", "Stefan", "Tamara", "Viktor", "Wanda", "Yuri", "Zofia", "Oskar"]
+_LAST = ["Novak", "Kerr", "Ortiz", "Lind", "Moreau", "Haas", "Berg", "Costa", "Vidal", "Ruiz", "Sauer", "Falk",
+         "Engel", "Roth", "Weber", "Koch", "Vogel", "Brandt", "Frank", "Kraus", "Lang", "Ernst", "Marx", "Hahn"]
+#: The five one-event figures that grow with the story's articles, outlets, actors or speakers.
+_GROWING = ("corpus_words_per_article", "keyness_by_outlet", "actor_label_variety", "register_rates", "who_said_what")
+
+
+def _min_text_px(svg: Path) -> float:
+    """The smallest text of a saved figure in CSS pixels as the page shows it (at most PAGE_PX wide)."""
+    from framelens.viz import PAGE_PX
+
+    text = svg.read_text(encoding="utf-8")
+    width_pt = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', text).group(1))
+    shown = min(PAGE_PX, width_pt * 150 / 72)
+    return min(float(s) for s in re.findall(r"font-size: ([\d.]+)px", text)) * shown / width_pt
+
+
+@pytest.fixture(scope="module")
+def report_30_outlets(tmp_path_factory) -> Path:
+    """One story, 30 outlets x 2 articles: 24 councillors quoted (3 an article), Novak called "the dictator"
+    by outlets 00, 06, 12, 18 and 24 only, articles of 0-8 extra sentences (k % 9)."""
+    folder = tmp_path_factory.mktemp("c30")
+    rows = ["doc_id,outlet,story"]
+    for i in range(30):
+        for j in range(2):
+            k = 2 * i + j
+            said = " ".join(f'"The budget vote {s} matters for district {(k + 7 * s) % 24}," said Councillor '
+                            f"{_FIRST[(k + 7 * s) % 24]} {_LAST[(k + 7 * s) % 24]}." for s in range(3))
+            extra = " ".join(f"Outlet{i} reporter{i} noted item {n} of the plan." for n in range(k % 9))
+            (folder / f"d{k:02d}.txt").write_text(
+                "The council approved the budget on Monday after a long debate in the city hall. "
+                f"{'The dictator' if i % 6 == 0 else 'President'} Anna Novak praised the plan, and Mayor Boris Kerr "
+                f"called it fair. {said} Critics called the plan reckless and massive. {extra}", encoding="utf-8")
+            rows.append(f"d{k:02d},Outlet {i:02d},s1")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("r30")
+    findings.write_findings(folder, out=out, n_boot=10)
+    return out
+
+
+def test_a_story_of_30_outlets_and_60_articles_draws_the_top_n_of_each_growing_figure(report_30_outlets):
+    """Each figure that grows with the story is drawn, at most MAX_FIGURE_PX tall with text readable at the
+    page width, showing the top N (hand-worked below from the figures' sizes) and saying so."""
+    from PIL import Image
+
+    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.viz import MIN_TEXT_PX
+
+    out = report_30_outlets
+    left = pd.read_csv(out / "tables" / "figures_left_out.csv") if (out / "tables" / "figures_left_out.csv").is_file() \
+        else pd.DataFrame(columns=["figure"])
+    assert not set(_GROWING) & set(left["figure"])
+    for stem in _GROWING:
+        assert Image.open(out / "figures" / f"{stem}.png").size[1] <= MAX_FIGURE_PX, stem
+        assert _min_text_px(out / "figures" / f"{stem}.svg") >= MIN_TEXT_PX, stem
+    cut = pd.read_csv(out / "tables" / "figures_truncated.csv")
+    got = {(r.figure, r.what): (r.shown, r.total) for r in cut.itertuples()}
+    # heights budget (2000 - 150) / 150 = 12.33 in; widths keep 9-pt text at 10 px: 9 * 736 / 720 = 9.2 in
+    assert got == {
+        ("corpus_words_per_article", "articles"): (20, 60),  # (12.33 - 1.6 - 0.5 gap row) / 0.5 = 20.5
+        ("quotes_by_speaker", "outlets"): (20, 30),  # (12.33 - 2.0) / 0.5 = 20.67
+        ("core_share_by_outlet", "outlets"): (21, 30),  # (12.33 - 1.5) / 0.5 = 21.67
+        ("similarity_heatmap", "articles"): (15, 60),  # more than 20 articles: the 15 of the closest pairs
+        ("keyness_by_outlet", "outlets"): (5, 30),  # (12.33 - 0.9) / (0.3 * 5 + 0.75) = 5.08
+        ("register_rates", "outlets"): (4, 30),  # two voices: (12.33 - 2 * 1.6 - 0.6) / (2 * 0.9) = 4.74
+        ("actor_label_variety", "outlets"): (5, 30),  # (9.2 - 1.6) / 1.35 = 5.63; both actors fit
+        ("who_said_what", "outlets"): (5, 30),  # (9.2 - 1.8) / 1.3 = 5.69
+        ("who_said_what", "speakers"): (18, 24),  # (12.33 - 1.9) / 0.55 = 18.97
+    }
+    assert set(cut["table"]) == {"corpus", "keyness", "register_rates", "actor_labels", "who_said_what", "quotes",
+                                 "core_share", "similarity"}
+    assert _min_text_px(out / "figures" / "similarity_heatmap.svg") >= MIN_TEXT_PX
+    assert "\u00b7 d0" not in (out / "figures" / "similarity_heatmap.svg").read_text(encoding="utf-8")  # no file ids
+    labels = (out / "figures" / "actor_label_variety.svg").read_text(encoding="utf-8")
+    for outlet in ("Outlet 00", "Outlet 06", "Outlet 12", "Outlet 18", "Outlet 24"):  # the loaded labels are kept
+        assert outlet in labels
+    assert "Outlet 01" not in labels
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count("Figure shortened to stay readable") == len(_GROWING) + 3  # quotes, core share, similarity
+    assert ("Shown: 18 of 24 speakers (quoted or paraphrased by the most outlets); 5 of 30 outlets (quoting the most "
+            "of those speakers); who_said_what.csv holds all.") in html.unescape(page)
+    titles = findings.draw_figures(out).set_index("figure")["title"]
+    assert all("Shown: " in titles[stem].replace("\n", " ") for stem in _GROWING)
+
+
+def test_a_shortened_words_per_article_figure_shows_the_longest_and_the_shortest(tmp_path):
+    """40 articles of 1..40 words: 20 fit; the 10 longest (40..31) and the 10 shortest (10..1), named by
+    outlet and opening words, not by id."""
+    n = 40
+    corpus = pd.DataFrame({"doc_id": [f"id{i:03d}x" for i in range(n)], "outlet": [f"O{i % 4}" for i in range(n)],
+                           "words_raw": np.arange(1, n + 1), "words": np.arange(1, n + 1),
+                           "first_sentence": [f"Article number {i + 1} opens here and goes on" for i in range(n)]})
+    (tmp_path / "tables").mkdir()
+    corpus.to_csv(tmp_path / "tables" / "corpus.csv", index=False)
+    drawn = findings.draw_figures(tmp_path)
+    assert list(drawn["figure"]) == ["corpus_words_per_article"]
+    svg = (tmp_path / "figures" / "corpus_words_per_article.svg").read_text(encoding="utf-8")
+    shown = sorted({int(m) for m in re.findall(r"Article number (\d+) opens", svg)})  # ticks (and the title)
+    assert shown == [*range(1, 11), *range(31, 41)]
+    assert "20 articles in between (corpus.csv)" in svg and "id0" not in svg
+    # opening words: the first sentence cut at a word within 24 characters ("Article number 40 opens ")
+    assert "O3 \u00b7 Article number 40 opens \u2026 is the longest (40 words), O0 \u00b7 Article number 1 opens " \
+           "\u2026 the shortest (1)" in drawn["title"].iloc[0].replace("\n", " ")
+    cut = pd.read_csv(tmp_path / "tables" / "figures_truncated.csv")
+    assert cut[["what", "shown", "total"]].values.tolist() == [["articles", 20, 40]]
+
+
+def test_the_seed_figures_are_not_shortened(seed_report):
+    """Five outlets, five articles: every figure drawn whole, none cut, none left out."""
+    assert not (seed_report / "tables" / "figures_truncated.csv").exists()
+    assert not (seed_report / "tables" / "figures_left_out.csv").exists()
+    assert {p.stem for p in (seed_report / "figures").glob("*.png")} == set(findings.FIGURES)
+    assert "Figure shortened" not in (seed_report / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_figure_still_taller_than_the_limit_is_left_out_and_the_page_says_so(seed_report, tmp_path, monkeypatch):
+    """A drawer with no top N that would draw 30 inches (4,500 px at 150 dpi) is not drawn: listed in
+    figures_left_out.csv with its height, and its finding says so."""
+    import shutil
+
+    import matplotlib.pyplot as plt
+
+    out = tmp_path / "r"
+    shutil.copytree(seed_report / "tables", out / "tables")
+    monkeypatch.setitem(findings._FIGURE_DRAWERS, "traces_by_outlet", lambda _: plt.figure(figsize=(7.0, 30.0)))
+    drawn = findings.draw_figures(out)
+    assert "traces_by_outlet" not in set(drawn["figure"]) and not (out / "figures" / "traces_by_outlet.png").exists()
+    left = pd.read_csv(out / "tables" / "figures_left_out.csv")
+    assert left.values.tolist() == [["traces_by_outlet", 4500, 2000]]
+    page = findings.findings_page(out)
+    assert "Figure not drawn: for this many outlets or pairs it would be 4,500 px tall (limit 2,000 px)" in page
+
+
+def test_a_shortened_traces_figure_keeps_the_outlets_with_the_most_traces(tmp_path):
+    """30 outlets, outlet i with i % 7 calques and one piece of page furniture: the 20 shown are those
+    with the most translation traces (furniture apart): the 16 with 3 to 6 and the 4 with 2 (O02, O09,
+    O16, O23); the 10 with 0 or 1 are cut."""
+    n = 30
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "outlet": [f"O{i:02d}" for i in range(n)],
+                  "words_raw": 10, "words": 10, "first_sentence": "x"}).to_csv(tmp_path / "tables" / "corpus.csv",
+                                                                                  index=False)
+    rows = [{"doc_id": f"d{i}", "outlet": f"O{i:02d}", "kind": "calque", "category": "translation", "rule": "r"}
+            for i in range(n) for _ in range(i % 7)]
+    rows += [{"doc_id": f"d{i}", "outlet": f"O{i:02d}", "kind": "page-furniture", "category": "furniture",
+              "rule": "f"} for i in range(n)]
+    pd.DataFrame(rows).to_csv(tmp_path / "tables" / "traces.csv", index=False)
+    drawn = findings.draw_figures(tmp_path).set_index("figure")["title"]
+    cut = pd.read_csv(tmp_path / "tables" / "figures_truncated.csv").set_index("figure")
+    assert cut.loc["traces_by_outlet", ["what", "shown", "total", "table"]].tolist() == ["outlets", 20, 30, "traces"]
+    svg = (tmp_path / "figures" / "traces_by_outlet.svg").read_text(encoding="utf-8")
+    shown = sorted({int(m) for m in re.findall(r"O(\d\d)", svg)})  # tick labels (the title names four of them)
+    assert shown == sorted([i for i in range(n) if i % 7 >= 3] + [2, 9, 16, 23])
+    assert "O06, O13, O20 and O27 tie for the most traces of translation (6 each)" in \
+        drawn["traces_by_outlet"].replace("\n", " ")
+    assert "O00 \u00b7 x, O01 \u00b7 x, O10 \u00b7 x and 27 more are the longest" in \
+        drawn["corpus_words_per_article"].replace("\n", " ")

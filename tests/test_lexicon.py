@@ -313,3 +313,74 @@ def test_count_hits_equals_the_counted_hit_table() -> None:
     want = hits.groupby(["outlet", "register"]).size()
     assert dict(zip(zip(counts["outlet"], counts["register"]), counts["hits"])) == want.to_dict()
     pd.testing.assert_frame_equal(register_rates(counts, corpus), register_rates(hits, corpus))
+
+
+# --------------------------------------------------------------------------- not_after ("regime")
+
+def _regime_hits(text: str) -> list[str]:
+    """The shipped lexicon's regime/regimes hits in ``text``, each with the two words before it."""
+    hits = lexicon_hits(_doc(text), sentences=False)
+    hits = hits[hits["term"].isin(["regime", "regimes"])]
+    return [f"{' '.join(str(left).split()[-2:])} [{m}]" for left, m in zip(hits["left"], hits["match"])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Assad regime tightened its grip on Aleppo.", ["The Assad [regime]"]),
+    ("The sanctions regime against Iran is crumbling, the envoy said.", []),
+    ("Under the inspection regime, the IAEA visits every site.", []),
+    ("Inspectors doubt the inspections regime can work.", []),
+    ("Russia says 814,000 people have used its visa-free regime since January.", []),
+    ("The Iran-sanctions regime was fraying before the deal.", []),
+    ("EU tax regimes differ, and the trade regime of the region is open.", []),
+    ("A brutal regime imposed a new tax regime on farmers.", ["A brutal [regime]"]),
+    # punctuation or a line break between the modifier and the noun: another phrase, still counted
+    ("The EU extended its sanctions. Regime officials called them illegal.", ["its sanctions. [Regime]"]),
+    ("They debated sanctions\nregime change came later.", ["debated sanctions [regime]"]),
+    # a modifier inside a longer word is not the modifier
+    ("The antisanctions regime in Minsk.", ["The antisanctions [regime]"]),
+])
+def test_regime_is_not_counted_after_a_word_naming_a_system_of_rules(text: str, expected: list[str]) -> None:
+    assert _regime_hits(text) == expected
+
+
+def test_not_after_is_read_normalised_and_applies_to_its_row_only() -> None:
+    lex = load_lexicon(pd.DataFrame({
+        "term": ["regime", "regime change", "war(?:s)?"], "is_regex": ["false", "false", "true"],
+        "register": ["delegitimising", "negative", "negative"], "target_type": "x", "note": "", "source": "test",
+        "not_after": ["Visa-Free; SANCTIONS ;", "", "trade;price"]}))
+    assert lex["not_after"].tolist() == ["visa-free;sanctions", "", "trade;price"]
+    text = "The sanctions regime change and the visa free regime; trade wars, price  war, civil war."
+    found = [(text[s:e], lex["term"].iloc[r]) for s, e, r in LexiconMatcher(lex).find(text)]
+    # "regime change" has no not_after of its own: the longer phrase is kept after "sanctions"
+    assert found == [("regime change", "regime change"), ("war", "war(?:s)?")]
+
+
+def test_a_lexicon_file_may_add_not_after_and_bad_parts_name_the_row(tmp_path: Path) -> None:
+    p = tmp_path / "lexicon-mine.csv"
+    p.write_text(HEADER.rstrip("\n") + ",not_after\njunta,false,delegitimising,x,,mine,military;\n"
+                 "regime,false,delegitimising,x,,mine,\n", encoding="utf-8")
+    lex, _ = lexicon_for_corpus(tmp_path)
+    row = lex[lex["term"] == "junta"].iloc[0]
+    assert (row["not_after"], row["resource"]) == ("military", "corpus")
+    regime = lex[lex["term"] == "regime"].iloc[0]  # the corpus's own regime row replaces the shipped one, lists none
+    assert (regime["not_after"], regime["replaces"]) == ("", "framelens/data/lexicons/framelens-general.csv, row 11")
+    hits = lexicon_hits(_doc("The military junta and the sanctions regime."), lexicon=lex, sentences=False)
+    assert hits["match"].tolist() == ["regime"]
+    p.write_text(HEADER.rstrip("\n") + ",not_after\njunta,false,delegitimising,x,,mine,military;--\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexicon-mine\.csv, row 2 \('junta'\): not_after='military;--' "
+                                           r"holds a part with no letter or digit"):
+        lexicon_for_corpus(tmp_path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["regime", "regimes", "sanctions", "tax", "the", "-", " ", "  ", "\n", ".", "x"]),
+                max_size=30))
+def test_not_after_only_drops_hits_it_names(parts: list[str]) -> None:
+    """Any text: the hits with not_after are the hits without it, less those right after a listed word."""
+    text = " ".join(parts)
+    rows = {"term": ["regime", "regimes"], "is_regex": ["false", "false"], "register": ["delegitimising"] * 2,
+            "target_type": "x", "note": "", "source": "test"}
+    plain = LexiconMatcher(load_lexicon(pd.DataFrame(rows))).find(text)
+    listed = LexiconMatcher(load_lexicon(pd.DataFrame({**rows, "not_after": ["sanctions;tax"] * 2}))).find(text)
+    after_word = re.compile(r"(?<![\w])(?:sanctions|tax)[ \-]+\Z")
+    assert listed == [h for h in plain if not after_word.search(text[:h[0]].lower())]

@@ -228,9 +228,10 @@ def test_sections_are_computed_once_per_cache(make_corpus, tmp_path: Path, monke
     assert len(calls) == 2
 
 
-def test_a_figure_taller_than_the_limit_is_not_drawn_and_the_page_says_so(make_corpus, tmp_path: Path) -> None:
-    """A story of 30 outlets: the one-event figures that grow with outlets would be unreadable;
-    each is listed in figures_left_out.csv with its height, and its finding says so."""
+def test_a_story_of_30_outlets_draws_every_figure_within_the_limit_and_the_page_says_what_was_cut(
+        make_corpus, tmp_path: Path) -> None:
+    """A story of 30 outlets: the one-event figures that grow with outlets show their top N (listed in
+    figures_truncated.csv with how many of how many), none is left out, and the page says so."""
     files, manifest = {}, []
     for i in range(30):
         files[f"d{i:02d}.txt"] = (f"Outlet {i} reports that the council approved the budget on Monday. "
@@ -238,9 +239,10 @@ def test_a_figure_taller_than_the_limit_is_not_drawn_and_the_page_says_so(make_c
         manifest.append({"doc_id": f"d{i:02d}", "outlet": f"Outlet {i:02d}", "story": "s1"})
     folder = make_corpus(files, manifest)
     index = findings.write_findings(folder, out=tmp_path / "r", n_boot=10)
-    left = pd.read_csv(tmp_path / "r" / "tables" / "figures_left_out.csv")
-    assert "corpus_words_per_article" in set(left["figure"]) and (left["height_px"] > MAX_FIGURE_PX).all()
-    assert not (tmp_path / "r" / "figures" / "corpus_words_per_article.png").exists()
+    assert not (tmp_path / "r" / "tables" / "figures_left_out.csv").exists()
+    cut = pd.read_csv(tmp_path / "r" / "tables" / "figures_truncated.csv")
+    got = set(cut[["figure", "what", "shown", "total"]].itertuples(index=False, name=None))
+    assert {("corpus_words_per_article", "articles", 20, 30), ("core_share_by_outlet", "outlets", 21, 30)} <= got
     heights = [Image.open(p).size[1] for p in (tmp_path / "r" / "figures").glob("*.png")]
     assert heights and max(heights) <= MAX_FIGURE_PX
-    assert "Figure not drawn: for this many outlets or pairs it would be" in index.read_text(encoding="utf-8")
+    assert index.read_text(encoding="utf-8").count("Figure shortened to stay readable") == len(cut["figure"].unique())

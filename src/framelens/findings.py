@@ -122,6 +122,7 @@ TABLES: dict[str, str] = {
 #: Tables the page writes beside the pipeline's (not every report has them).
 REPORT_TABLES: dict[str, str] = {
     "figures_left_out": "one figure not drawn because it would be taller than framelens.storyreport.MAX_FIGURE_PX (a story with many outlets or pairs): its height and the table that holds every row",
+    "figures_truncated": "one list a figure shows only the top N of (a story with too many articles, outlets, actors or speakers for a figure at most framelens.storyreport.MAX_FIGURE_PX tall with text readable at the page width): how many it shows of how many, which ones (the ordering that keeps the finding) and the table that holds them all",
 }
 
 #: Figures written under ``OUT/figures/`` (``.png`` and ``.svg``): file stem -> what it shows.
@@ -262,6 +263,13 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
     :data:`framelens.plots.RC`), the PNG no software stamp. A figure whose table is
     missing is skipped.
 
+    A figure that grows with the story (articles, outlets, actors, speakers) and would
+    be taller than :data:`framelens.storyreport.MAX_FIGURE_PX`, or too wide for its text
+    to show at :data:`framelens.viz.MIN_TEXT_PX` on the page, shows the top N that carry
+    its finding and says so in its title; each cut is a row of
+    ``tables/figures_truncated.csv`` (:data:`REPORT_TABLES`). A figure still taller than
+    the limit is not drawn and is listed in ``tables/figures_left_out.csv``.
+
     Parameters
     ----------
     out : str or Path
@@ -289,11 +297,12 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
             stale.unlink()
     from framelens.storyreport import MAX_FIGURE_PX
 
-    rows, left_out = [], []
+    rows, left_out, cut = [], [], []
     for name, draw in _FIGURE_DRAWERS.items():
         step(f"figure: {name}", verbose)
         with style():
-            fig = draw(out)
+            drawn = draw(out)
+            fig, cuts = drawn if isinstance(drawn, tuple) else (drawn, [])
             if fig is None:
                 continue
             height = int(round(fig.get_size_inches()[1] * float(matplotlib.rcParams["savefig.dpi"])))
@@ -309,11 +318,44 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
             finally:
                 plt.close(fig)
         rows.append((name, f"figures/{png}", f"figures/{svg}", title))
+        cut += [(name, c.what, c.shown, c.total, c.chosen, c.table) for c in cuts]
     skipped = out / "tables" / "figures_left_out.csv"
     skipped.unlink(missing_ok=True)
     if left_out:
         _write_csv(pd.DataFrame(left_out, columns=["figure", "height_px", "limit_px"]), skipped)
+    shortened = out / "tables" / "figures_truncated.csv"
+    shortened.unlink(missing_ok=True)
+    if cut:
+        _write_csv(pd.DataFrame(cut, columns=["figure", "what", "shown", "total", "chosen", "table"]), shortened)
     return pd.DataFrame(rows, columns=["figure", "png", "svg", "title"])
+
+
+#: Room kept below MAX_FIGURE_PX when a figure is cut to its top N: what ``bbox_inches="tight"``
+#: adds beyond the figure size (a wrapped title, a legend under the axes).
+_CUT_MARGIN_PX = 150
+
+
+def _too_wide(width_in: float, *, points: float) -> bool:
+    """Whether a figure this wide would show its ``points``-point text below MIN_TEXT_PX on the page."""
+    from framelens.viz import max_width_in
+
+    return width_in > max_width_in(points)
+
+
+def _max_height_in() -> float:
+    """The height a shortened figure is sized to: MAX_FIGURE_PX less the margin, in inches."""
+    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.viz import SAVE_DPI
+
+    return (MAX_FIGURE_PX - _CUT_MARGIN_PX) / SAVE_DPI
+
+
+def _too_tall(height_in: float) -> bool:
+    """Whether a figure of this height would be left out (taller than MAX_FIGURE_PX when saved)."""
+    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.viz import SAVE_DPI
+
+    return int(round(height_in * SAVE_DPI)) > MAX_FIGURE_PX
 
 
 def _fig_corpus(out: Path) -> Any:
@@ -327,6 +369,8 @@ def _fig_corpus(out: Path) -> Any:
         return None
     colours = _colours(out)
     t = table.assign(outlet=table["outlet"].astype(str))
+    if _too_tall(0.5 * len(t) + 1.6):
+        return _fig_corpus_ends(t, colours)
     labels = [f"{o} \u00b7 {d}" if (t["outlet"] == o).sum() > 1 else o for o, d in zip(t["outlet"], t["doc_id"])]
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(t) + 1.6))
     ax.barh(labels, t["words_raw"], color="#dddddd", label="as published")
@@ -346,6 +390,58 @@ def _fig_corpus(out: Path) -> Any:
     return fig
 
 
+def _article_label(outlet: str, sentence: Any, *, chars: int = 24) -> str:
+    """``outlet · opening words`` of an article (its first sentence cut at a word, ``chars`` at most)."""
+    text = " ".join(str("" if pd.isna(sentence) else sentence).split())
+    if len(text) > chars:
+        text = text[:chars].rsplit(" ", 1)[0].rstrip(",;:") + " \u2026"
+    return f"{outlet} \u00b7 {text}" if text else outlet
+
+
+def _fig_corpus_ends(t: pd.DataFrame, colours: dict[str, str]) -> tuple[Any, list[Any]]:
+    """Words per article for a story of too many articles: the longest and the shortest, a gap between.
+
+    Articles are named by outlet and the opening words of their first sentence (the page's
+    corpus table shows the same sentence), not by file id.
+    """
+    import matplotlib.pyplot as plt
+
+    from framelens.claims import ties
+    from framelens.viz import Shortened, colour_ticks, fit_count, shortened_note
+
+    n = fit_count(len(t), per_item_in=0.5, fixed_in=1.6 + 0.5, max_in=_max_height_in())  # + the gap's row
+    ranked = t.assign(label=[_article_label(o, f) for o, f in zip(t["outlet"], t["first_sentence"])]) \
+        .sort_values(["words", "doc_id"], ascending=[False, True], kind="mergesort")
+    longest, shortest = ranked.head((n + 1) // 2), ranked.iloc[len(ranked) - n // 2:]
+    gap = len(ranked) - len(longest) - len(shortest)
+    shown = pd.concat([longest, shortest])
+    y = np.r_[np.arange(len(longest)), np.arange(len(shortest)) + len(longest) + 1]
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * (len(shown) + 1) + 1.6))
+    ax.barh(y, shown["words_raw"], color="#dddddd", label="as published")
+    ax.barh(y, shown["words"], color=[colours.get(o, "#777777") for o in shown["outlet"]], label="after cleaning")
+    for yy, w, raw in zip(y, shown["words"], shown["words_raw"]):
+        ax.text(max(w, raw), yy, f" {int(w)}" + (f" ({int(raw)} as published)" if raw != w else ""),
+                va="center", fontsize=10)
+    ax.text(0, len(longest), f"\u22ee {gap} articles in between (corpus.csv)", va="center", fontsize=10,
+            color="#555555")
+    ax.set_yticks(y, labels=shown["label"].tolist())
+    ax.set_ylim(len(shown) + 0.5, -0.5)
+    ax.set_xlim(0, float(t["words_raw"].max()) * 1.45)
+    ax.set_xlabel("words (grey: as published, colour: after cleaning)")
+    colour_ticks(ax, dict(zip(shown["label"], [colours.get(o, "#777777") for o in shown["outlet"]])))
+    words = pd.Series(ranked["words"].to_numpy(), index=ranked["label"].to_numpy())
+    most = [str(x) for x in ties(words, tol=0)]
+    least = [str(x) for x in ties(words, tol=0, best="min")]
+    cut = Shortened("articles", len(shown), len(t), f"the {len(longest)} longest and the {len(shortest)} "
+                    "shortest after cleaning", "corpus")
+    def some(names: list[str]) -> str:  # at most three named
+        return _list(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+    _title(ax, f"{some(most)} {'is' if len(most) == 1 else 'are'} the longest ({int(words.max())} words), "
+               f"{some(least)} the shortest ({int(words.min())}). {shortened_note([cut])}", loc="left")
+    return fig, [cut]
+
+
 def _square(out: Path, name: str) -> pd.DataFrame | None:
     table = _read(out, name, index_col=0)
     if table is None:
@@ -361,9 +457,56 @@ def _fig_similarity(out: Path) -> Any:
     sim = _ordered_square(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
+    if len(sim) > _SQUARE_MAX:  # plot_similarity's text would shrink below 10 px: the closest pairs' articles
+        return _fig_similarity_top(sim, out)
     ax = plot_similarity(sim, colours=_colours(out), title="")
     _title(ax, closest_title(sim))
     return ax.figure
+
+
+#: Most articles a similarity heatmap shows whole: plot_similarity writes every cell in at 10 points up to 20.
+_SQUARE_MAX = 20
+#: Articles a shortened similarity heatmap shows: 15 cells of 10-point text in 7 inches, labels beside,
+#: keep the figure under max_width_in(10) = 10.2 inches.
+_SQUARE_CUT = 15
+
+
+def _article_names(labels: list[str], out: Path) -> dict[str, str]:
+    """Article label (``outlet · doc_id``, or the outlet alone) -> ``outlet · opening words``, unique."""
+    t = _read(out, "corpus")
+    first = {} if t is None else {f"{o} \u00b7 {d}": (str(o), f) for o, d, f in
+                                   zip(t["outlet"].astype(str), t["doc_id"].astype(str), t["first_sentence"])}
+    names: dict[str, str] = {}
+    for label in labels:
+        name = base = _article_label(*first[label], chars=18) if label in first else label
+        k = 1
+        while name in names.values():  # two articles opening alike (a byline): numbered
+            k += 1
+            name = f"{base} ({k})"
+        names[label] = name
+    return names
+
+
+def _fig_similarity_top(sim: pd.DataFrame, out: Path) -> tuple[Any, list[Any]]:
+    """The similarity heatmap of a story of many articles: the :data:`_SQUARE_CUT` articles whose
+    closest match is closest (the pair the title names among them), named by opening words."""
+    from framelens.features import closest_title, plot_similarity
+    from framelens.viz import Shortened, shortened_note, top_labels
+
+    values = sim.to_numpy(dtype=float).copy()
+    np.fill_diagonal(values, -np.inf)
+    import matplotlib.pyplot as plt
+
+    keep = top_labels(pd.Series(values.max(axis=1), index=sim.index), n=_SQUARE_CUT, order=list(sim.index))
+    names = _article_names(list(sim.index), out)
+    named = sim.rename(index=names, columns=names)
+    colours = _colours(out)
+    cut = Shortened("articles", len(keep), len(sim), "those whose closest match is closest", "similarity")
+    shown = named.loc[[names[k] for k in keep], [names[k] for k in keep]]
+    _, ax = plt.subplots(figsize=(7.0, 6.4))
+    ax = plot_similarity(shown, ax=ax, colours={names[k]: colours.get(k, "#777777") for k in keep}, title="")
+    _title(ax, f"{closest_title(named)}. {shortened_note([cut])}")
+    return ax.figure, [cut]
 
 
 def _fig_stability(out: Path) -> Any:
@@ -385,9 +528,21 @@ def _fig_keyness(out: Path) -> Any:
     table = _read(out, "keyness")
     if table is None or table.empty:
         return None
+    from framelens.viz import Shortened, fit_count, shortened_note, top_labels
+
     order = _order(out)
-    outlets = [o for o in order if o in set(table["outlet"].astype(str))][:8]
-    outlets += sorted(set(table["outlet"].astype(str)) - set(outlets))[:8 - len(outlets)]
+    present = set(table["outlet"].astype(str))
+    panel_in, fixed_in = 0.3 * 5 + 0.75, 0.9  # plot_keyness_by_outlet's height for n=5 words an outlet
+    cuts = []
+    if _too_tall(panel_in * len(present) + fixed_in):  # the outlets whose best word scores highest
+        n = fit_count(len(present), per_item_in=panel_in, fixed_in=fixed_in, max_in=_max_height_in())
+        outlets = top_labels(table.assign(outlet=table["outlet"].astype(str)).groupby("outlet")["z"].max(),
+                             n=n, order=order)
+        cuts.append(Shortened("outlets", len(outlets), len(present), "those whose most distinctive word scores "
+                              "highest", "keyness"))
+    else:
+        outlets = [o for o in order if o in present][:8]
+        outlets += sorted(present - set(outlets))[:8 - len(outlets)]
     shown = table[table["outlet"].astype(str).isin(outlets)]
     axes = plot_keyness_by_outlet(shown, n=5, order=outlets, colours=_colours(out), min_count=_keyness_min_count())
     fig = axes[0].figure
@@ -395,12 +550,12 @@ def _fig_keyness(out: Path) -> Any:
     best, z = (str(top["outlet"]), str(top["term"])), float(top["z"])
     strong = int((table["z"] >= 1.96).sum())
     text = (f"Highest score: \u201c{best[1]}\u201d for {best[0]} (z = {z:.2f}); "
-            f"{strong} of {len(table)} listed words reach z \u2265 1.96")
+            f"{strong} of {len(table)} listed words reach z \u2265 1.96" + (f". {shortened_note(cuts)}" if cuts else ""))
     from framelens.viz import wrap_title
 
     fig.suptitle(wrap_title(text, width_in=float(fig.get_size_inches()[0]), fontsize=11), fontweight="bold",
                  fontsize=11)
-    return fig
+    return (fig, cuts) if cuts else fig
 
 
 def _fig_labels(out: Path) -> Any:
@@ -426,24 +581,38 @@ def _fig_labels(out: Path) -> Any:
             loaded_words.setdefault((str(r.actor), str(r.outlet)), []).append(str(r.match).lower())
     titles = _read(out, "actor_titles")
     named = set() if titles is None else {(str(a), str(o)) for a, o in zip(titles["actor"], titles["outlet"])}
-    codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
-    text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
-    for actor in actors:
-        for outlet in outlets:
-            rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
-            if len(rows):
-                words = loaded_words.get((actor, outlet), [])
-                is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
-                codes.loc[actor, outlet] = 3 if is_loaded else 2
-                text.loc[actor, outlet] = "\n".join(
-                    textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
-                    for lab, c in zip(rows["label"], rows["count"]))
-            elif (actor, outlet) in named:
-                codes.loc[actor, outlet] = 1
-                text.loc[actor, outlet] = "named, no label"
-            else:
-                text.loc[actor, outlet] = "\u2013"
+    def cells(actors: list[str], outlets: list[str], *, most: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Code (0 none, 1 named bare, 2 labels, 3 a loaded label) and text of each cell; ``most``
+        labels a cell at most (the most used first), then how many more."""
+        codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
+        text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
+        for actor in actors:
+            for outlet in outlets:
+                rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
+                if len(rows):
+                    words = loaded_words.get((actor, outlet), [])
+                    is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
+                    codes.loc[actor, outlet] = 3 if is_loaded else 2
+                    listed = rows if most is None else rows.sort_values("count", ascending=False, kind="mergesort")
+                    text.loc[actor, outlet] = "\n".join(
+                        textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
+                        for lab, c in zip(listed["label"][:most], listed["count"][:most]))
+                    if most is not None and len(rows) > most:
+                        text.loc[actor, outlet] += f"\n(+{len(rows) - most} more)"
+                elif (actor, outlet) in named:
+                    codes.loc[actor, outlet] = 1
+                    text.loc[actor, outlet] = "named, no label"
+                else:
+                    text.loc[actor, outlet] = "\u2013"
+        return codes, text
+
+    full_codes, text = cells(actors, outlets)
     lines = max(1, max(str(t).count("\n") + 1 for t in text.to_numpy().ravel()))
+    codes, cuts = full_codes, []
+    if _too_tall(0.2 * lines * len(actors) + 1.6) or _too_wide(1.35 * len(outlets) + 1.6, points=9):
+        codes, text, cuts = _label_cells(full_codes, labels, cells, order=_order(out))
+        actors, outlets = list(codes.index), list(codes.columns)
+        lines = max(1, max(str(t).count("\n") + 1 for t in text.to_numpy().ravel()))
     fig, ax = plt.subplots(figsize=(1.35 * len(outlets) + 1.6, 0.2 * lines * len(actors) + 1.6))
     cmap = ListedColormap(["#ffffff", "#eeeeee", "#d6e6f4", "#f5c6a5"])
     heatmap(codes, ax=ax, text=text, cmap=cmap, vmin=-0.5, vmax=3.5, colorbar=False, fontsize=9,
@@ -457,7 +626,7 @@ def _fig_labels(out: Path) -> Any:
                        Patch(facecolor="#d6e6f4", label="other labels"),
                        Patch(facecolor="#eeeeee", label="named, no label")],
               frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
-    loaded_cells = [(a, o) for a in actors for o in outlets if codes.loc[a, o] == 3]
+    loaded_cells = [(a, o) for a in full_codes.index for o in full_codes.columns if full_codes.loc[a, o] == 3]
     if loaded_cells:
         by_actor = pd.Series([a for a, _ in loaded_cells]).value_counts()
         actor = sorted(by_actor[by_actor == by_actor.max()].index)[0]
@@ -466,8 +635,55 @@ def _fig_labels(out: Path) -> Any:
                  f"{_list(who)} give {actor} loaded labels")
     else:
         title = "No label holds a loaded lexicon term"
+    if cuts:
+        from framelens.viz import shortened_note
+
+        _title(ax, f"{title}: the labels each outlet gives each actor. {shortened_note(cuts)}", loc="left")
+        return fig, cuts
     _title(ax, f"{title}: the labels each outlet gives each actor", loc="left")
     return fig
+
+
+#: Labels written in one cell of a shortened label figure (the most used; then "+k more").
+_LABELS_PER_CELL = 3
+
+
+def _label_cells(codes: pd.DataFrame, labels: pd.DataFrame, cells: Callable[..., tuple[pd.DataFrame, pd.DataFrame]],
+                 *, order: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, list[Any]]:
+    """The actors and outlets a label figure too big to read shows: as many outlets as keep 9-point
+    text readable at the page width, then as many actors as fit the height limit, each cell
+    holding its :data:`_LABELS_PER_CELL` most used labels and "(+k more)".
+
+    Outlets are ranked by the loaded labels they give (cells coded 3), then by label mentions;
+    actors the same way, so the cell the title names is shown whenever it fits.
+    """
+    from framelens.viz import Shortened, fit_count, max_width_in, top_labels
+
+    mentions = labels.assign(actor=labels["actor"].astype(str), outlet=labels["outlet"].astype(str))
+    loaded = (codes == 3).astype(float)
+    big = float(mentions["count"].sum()) + 1.0  # a loaded cell outranks any number of mentions
+
+    def score(axis: str) -> pd.Series:
+        counts = mentions.groupby(axis)["count"].sum()
+        firsts = loaded.sum(axis=0 if axis == "outlet" else 1)
+        return firsts * big + counts.reindex(firsts.index).fillna(0.0)
+
+    n_out = fit_count(codes.shape[1], per_item_in=1.35, fixed_in=1.6, max_in=max_width_in(9))
+    outlets = top_labels(score("outlet"), n=n_out, order=order)
+    _, capped = cells(list(codes.index), outlets, most=_LABELS_PER_CELL)
+    lines = max(1, max(str(t).count("\n") + 1 for t in capped.to_numpy().ravel()))
+    n_act = fit_count(codes.shape[0], per_item_in=0.2 * lines, fixed_in=1.6, max_in=_max_height_in())
+    ranked = score("actor").loc[list(codes.index)]
+    actors = top_labels(ranked, n=n_act, order=list(codes.index))
+    shown_codes, text = cells(actors, outlets, most=_LABELS_PER_CELL)
+    cuts = []
+    if len(actors) < codes.shape[0]:
+        cuts.append(Shortened("actors", len(actors), codes.shape[0], "loaded labels first, then the most "
+                              "mentions", "actor_labels"))
+    if len(outlets) < codes.shape[1]:
+        cuts.append(Shortened("outlets", len(outlets), codes.shape[1], "loaded labels first, then the most "
+                              "mentions", "actor_labels"))
+    return shown_codes, text, cuts
 
 
 def _fig_register_rates(out: Path) -> Any:
@@ -483,11 +699,12 @@ def _fig_register_rates(out: Path) -> Any:
     voices = ["narration", "quotation"] if "voice" in rates.columns else [None]
     heading = {None: "", "narration": "In the outlet's own words (narration)",
                "quotation": "Inside quotation marks"}
+    drawn, cuts = _register_outlets(rates, voices=voices, order=_order(out))
     # panels stacked, not side by side: at the page's width each keeps its text >= 10 px
-    fig, axes = plt.subplots(len(voices), 1, figsize=(7.4, (0.9 * rates["outlet"].nunique() + 1.6)
+    fig, axes = plt.subplots(len(voices), 1, figsize=(7.4, (0.9 * drawn["outlet"].nunique() + 1.6)
                                                       * len(voices) + 0.6), squeeze=False)
     for j, (ax, voice) in enumerate(zip(axes[:, 0], voices)):
-        part = rates if voice is None else rates[rates["voice"] == voice]
+        part = drawn if voice is None else drawn[drawn["voice"] == voice]
         plot_register_rates(part, ax=ax, title=heading[voice])
         top = float(part["rate"].max()) if part["rate"].notna().any() else 0.0
         ax.set_xlim(0, max(top * 1.6, 1.0))  # an interval of a few quoted words runs off the axis
@@ -505,9 +722,36 @@ def _fig_register_rates(out: Path) -> Any:
         others = own[(own["register"] == top["register"]) & (own["outlet"] != top["outlet"])]
         if "low" in own.columns and len(others) and float(others["high"].max()) >= float(top["low"]):
             title += ";\nits interval overlaps another outlet's, so the texts do not show a difference"
+    if cuts:
+        from framelens.viz import shortened_note, wrap_title
+
+        title = wrap_title(title.replace(";\n", "; ") + f". {shortened_note(cuts)}", width_in=7.4, fontsize=12)
     fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return (fig, cuts) if cuts else fig
+
+
+def _register_outlets(rates: pd.DataFrame, *, voices: list[Any], order: list[str]) -> tuple[pd.DataFrame, list[Any]]:
+    """The rates of the outlets the register figure shows: all, or, when the figure would be too tall,
+    the outlets with the highest rate of the register its title names (in their own words)."""
+    from framelens.viz import Shortened, fit_count, top_labels
+
+    outlets = rates["outlet"].astype(str).drop_duplicates().tolist()
+    per_in, fixed_in = 0.9 * len(voices), 1.6 * len(voices) + 0.6  # _fig_register_rates' height
+    if not _too_tall(per_in * len(outlets) + fixed_in):
+        return rates, []
+    n = fit_count(len(outlets), per_item_in=per_in, fixed_in=fixed_in, max_in=_max_height_in())
+    own = rates if voices == [None] else rates[rates["voice"] == "narration"]
+    top = _top_rate(own)
+    if top is None:  # no loaded wording: the outlets with the most words, the narrowest intervals
+        score, chosen = own.groupby(own["outlet"].astype(str))["words"].max(), "those with the most words"
+    else:
+        reg = own[own["register"] == top["register"]]
+        score = reg.groupby(reg["outlet"].astype(str))["rate"].max()
+        chosen = f"the highest {top['register']} rates in their own words"
+    keep = top_labels(score.reindex(outlets).fillna(0.0), n=n, order=order)
+    cut = Shortened("outlets", len(keep), len(outlets), chosen, "register_rates")
+    return rates[rates["outlet"].astype(str).isin(keep)], [cut]
 
 
 def _spellings(out: Path) -> pd.DataFrame | None:
@@ -566,7 +810,8 @@ def _fig_quotes(out: Path) -> Any:
     totals = counts.reindex(_outlets(out) or counts.index, fill_value=0).sum(axis=1)
     return _stacked_by_outlet(counts, out, xlabel="quoted passages (one speaker's words, however many quotation "
                                                   "marks split them)",
-                              title=_most_phrase(totals, what="quoted passages") + ", by speaker")
+                              title=_most_phrase(totals, what="quoted passages") + ", by speaker",
+                              ranked="quoted passages", table="quotes")
 
 
 def _fig_core_share(out: Path) -> Any:
@@ -579,14 +824,31 @@ def _fig_core_share(out: Path) -> Any:
         return None
     share.index = share.index.astype(str)
     share = share.loc[outlet_order(share.index, order=_order(out))]
+    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
+    title = (f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
+             f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
+             f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
+    cuts = []
+    if _too_tall(0.5 * len(share) + 1.5):  # plot_core_share's height: the outlets adding the most of their own
+        from framelens.viz import Shortened, fit_count, shortened_note, top_labels
+
+        keep = top_labels(share["share_unique"].astype(float),
+                          n=fit_count(len(share), per_item_in=0.5, fixed_in=1.5, max_in=_max_height_in()),
+                          order=list(share.index))
+        cuts.append(Shortened("outlets", len(keep), len(share), "the largest shares of words of their own",
+                              "core_share"))
+        if len(most) > 3:  # a tie of many outlets, named in core_share.csv rather than in the title
+            title = (f"{len(most)} outlets tie for the most material of their own "
+                     f"({_pct(share.loc[most[0], 'share_unique'])} of words; paraphrase = TF-IDF cosine \u2265 "
+                     f"{PARAPHRASE:.2f})")
+        share, title = share.loc[keep], f"{title}. {shortened_note(cuts)}"
     ax = plot_core_share(share)
     colour_ticks(ax, _colours(out))
-    most = [str(x) for x in ties(share["share_unique"].astype(float), tol=SHARE_TOL)]
-    _title(ax, f"{_list(most)} {'adds' if len(most) == 1 else 'add'} the most material of "
-               f"{'its' if len(most) == 1 else 'their'} own ({_list([_pct(share.loc[o, 'share_unique']) for o in most])} "
-               f"of words; paraphrase = TF-IDF cosine \u2265 {PARAPHRASE:.2f})")
-    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.2))
-    return ax.figure
+    _title(ax, title)
+    # a shortened (tall) figure keeps its legend 0.6 in below the axis, not 20% of its height
+    below = -0.6 / (float(ax.figure.get_size_inches()[1]) * float(ax.get_position().height)) if cuts else -0.2
+    ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, below))
+    return (ax.figure, cuts) if cuts else ax.figure
 
 
 def _fig_coverage(out: Path) -> Any:
@@ -624,7 +886,8 @@ def _fig_traces(out: Path) -> Any:
                         index=order)
     return _stacked_by_outlet(counts, out, xlabel="traces found (grey: page furniture, not translation)",
                               title=_most_phrase(totals, what="traces of translation") + " (page furniture apart)",
-                              grey="page furniture (not translation)", totals=written)
+                              grey="page furniture (not translation)", totals=written,
+                              ranked="traces of translation", table="traces")
 
 
 # --------------------------------------------------------------------------- findings
@@ -703,6 +966,11 @@ def _fig_who_said(out: Path) -> Any:
     speakers = list(dict.fromkeys(w["speaker"].astype(str)))
     code = {"verbatim": 2, "paraphrase": 1, "absent": 0}
     w = w.assign(speaker=w["speaker"].astype(str), outlet=w["outlet"].astype(str))
+    every = [s for s in speakers if set(w[(w["speaker"] == s) & (w["status"] == "verbatim")]["outlet"]) >= set(outlets)]
+    cuts = []
+    if _too_tall(0.55 * len(speakers) + 1.9) or _too_wide(1.3 * len(outlets) + 1.8, points=9):
+        speakers, outlets, cuts = _who_said_cut(w, speakers=speakers, outlets=outlets, order=_order(out))
+        w = w[w["speaker"].isin(speakers) & w["outlet"].isin(outlets)]
     codes = w.pivot_table(index="speaker", columns="outlet", values="status", aggfunc=lambda s: code[s.iloc[0]])
     codes = codes.reindex(index=speakers, columns=outlets).fillna(0)
     text = w.assign(cell=[f"{s}\n({int(n)} passage{'s' if n != 1 else ''})" if s == "verbatim" else
@@ -715,6 +983,10 @@ def _fig_who_said(out: Path) -> Any:
             colorbar=False, fontsize=9, colours=_colours(out))
     ax.xaxis.tick_top()
     ax.set_xticks(range(len(outlets)), labels=outlets, rotation=30, ha="left", rotation_mode="anchor", fontsize=9)
+    if cuts:  # a long speaker name on two lines, so the figure keeps its width
+        import textwrap
+
+        ax.set_yticks(range(len(speakers)), labels=[textwrap.fill(s, 18) for s in speakers], fontsize=9)
     from framelens.viz import colour_ticks
 
     colour_ticks(ax, _colours(out), axis="x")
@@ -722,11 +994,43 @@ def _fig_who_said(out: Path) -> Any:
                        Patch(facecolor="#88CCEE", label="paraphrase (reported speech)"),
                        Patch(facecolor="#ffffff", edgecolor="#999999", label="absent")],
               frameon=False, ncol=2, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
-    everywhere = [s for s in speakers if (codes.loc[s] == 2).all()]
+    everywhere = [s for s in speakers if (codes.loc[s] == 2).all()] if not cuts else every
     title = (f"{_list(everywhere)} {'is' if len(everywhere) == 1 else 'are'} quoted verbatim in every version"
              if everywhere else "no speaker is quoted verbatim in every version")
+    if cuts:
+        from framelens.viz import shortened_note
+
+        _title(ax, f"Who said what: {title}. {shortened_note(cuts)}", loc="left")
+        return fig, cuts
     _title(ax, f"Who said what: {title}", loc="left")
     return fig
+
+
+def _who_said_cut(w: pd.DataFrame, *, speakers: list[str], outlets: list[str], order: list[str]
+                  ) -> tuple[list[str], list[str], list[Any]]:
+    """The speakers and outlets a who-said-what figure too big to read shows.
+
+    Speakers quoted (verbatim or paraphrased) by the most outlets, as many as fit the height
+    limit; of the outlets, as many as keep 9-point cell text readable at the page width:
+    those quoting the most of the speakers shown.
+    """
+    from framelens.viz import Shortened, fit_count, max_width_in, top_labels
+
+    said = w[w["status"] != "absent"]
+    n_sp = fit_count(len(speakers), per_item_in=0.55, fixed_in=1.9, max_in=_max_height_in())
+    by_speaker = said.groupby("speaker")["outlet"].nunique().reindex(speakers).fillna(0)
+    shown_sp = top_labels(by_speaker, n=n_sp, order=speakers)
+    n_out = fit_count(len(outlets), per_item_in=1.3, fixed_in=1.8, max_in=max_width_in(9))
+    by_outlet = said[said["speaker"].isin(shown_sp)].groupby("outlet")["speaker"].nunique().reindex(outlets).fillna(0)
+    shown_out = top_labels(by_outlet, n=n_out, order=order)
+    cuts = []
+    if len(shown_sp) < len(speakers):
+        cuts.append(Shortened("speakers", len(shown_sp), len(speakers), "quoted or paraphrased by the most outlets",
+                              "who_said_what"))
+    if len(shown_out) < len(outlets):
+        cuts.append(Shortened("outlets", len(shown_out), len(outlets), "quoting the most of those speakers",
+                              "who_said_what"))
+    return shown_sp, shown_out, cuts
 
 
 
@@ -1244,11 +1548,13 @@ def _most_phrase(totals: pd.Series, *, what: str) -> str:
 
 
 def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: str,
-                       grey: str | None = None, totals: pd.Series | None = None) -> Any:
+                       grey: str | None = None, totals: pd.Series | None = None,
+                       ranked: str = "", table: str = "") -> Any:
     """Horizontal stacked bars, one row per outlet of the corpus (zeros shown), categories coloured.
 
     ``grey`` names a column drawn in grey (counted apart); ``totals`` the numbers written at the
-    bar ends (default the row sums).
+    bar ends (default the row sums). Too many outlets for MAX_FIGURE_PX: the outlets with the
+    largest row sums (grey apart), "the most ``ranked``", ``table`` holding them all.
     """
     import matplotlib.pyplot as plt
 
@@ -1259,6 +1565,15 @@ def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: s
     colours = category_colours([c for c in counts.columns if c != grey])
     if grey is not None:
         colours[str(grey)] = "#cccccc"
+    cuts = []
+    if _too_tall(0.5 * len(counts) + 2.0):  # the outlets with the most, counted as the title counts them
+        from framelens.viz import Shortened, fit_count, shortened_note, top_labels
+
+        score = counts.drop(columns=[grey] if grey in counts.columns else []).sum(axis=1)
+        keep = top_labels(score, n=fit_count(len(counts), per_item_in=0.5, fixed_in=2.0, max_in=_max_height_in()),
+                          order=order)
+        cuts.append(Shortened("outlets", len(keep), len(counts), f"the most {ranked}", table))
+        counts, title = counts.loc[keep], f"{title}. {shortened_note(cuts)}"
     fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(counts) + 2.0))
     left = np.zeros(len(counts))
     for cat in counts.columns:
@@ -1270,10 +1585,12 @@ def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: s
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(left.max())) * 1.12)
     ax.set_xlabel(xlabel)
-    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, -0.18))
+    # under the axis label; a shortened (tall) figure keeps it 0.55 in below, not 18% of its height
+    below = -0.55 / (float(fig.get_size_inches()[1]) * float(ax.get_position().height)) if cuts else -0.18
+    ax.legend(frameon=False, ncol=min(3, len(counts.columns)), loc="upper left", bbox_to_anchor=(0, below))
     colour_ticks(ax, _colours(out))
     _title(ax, title, loc="left")
-    return fig
+    return (fig, cuts) if cuts else fig
 
 
 
@@ -2077,6 +2394,18 @@ def _contents(found: pd.DataFrame, *, notebooks: bool) -> list[str]:
     return [f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>']
 
 
+def _shortened(out: Path) -> dict[str, str]:
+    """Figure stem -> the note saying which top N it shows (``tables/figures_truncated.csv``)."""
+    from framelens.viz import Shortened, shortened_note
+
+    t = _read(out, "figures_truncated")
+    if t is None:
+        return {}
+    return {str(stem): shortened_note([Shortened(str(r.what), int(r.shown), int(r.total), str(r.chosen), str(r.table))
+                                       for r in g.itertuples()])
+            for stem, g in t.groupby("figure", sort=False)}
+
+
 def findings_page(
     out: str | Path,
     *,
@@ -2115,6 +2444,7 @@ def findings_page(
     status = _read(out, "sections")
     tall = _read(out, "figures_left_out")
     too_tall = {} if tall is None else dict(zip(tall["figure"].astype(str), tall["height_px"].astype(int)))
+    shortened = _shortened(out)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -2144,6 +2474,9 @@ def findings_page(
                 parts.append(f'<p class="meta">Figure not drawn: for this many outlets or pairs it would be '
                              f"{too_tall[stem]:,} px tall (limit {MAX_FIGURE_PX:,} px); the tables below hold "
                              "every row.</p>")
+            if stem in shortened and png.is_file():
+                parts.append(f'<p class="meta">Figure shortened to stay readable (at most {MAX_FIGURE_PX:,} px tall, '
+                             f"text legible at the page width): {_e(shortened[stem])}</p>")
             if png.is_file():
                 parts.append(
                     f'<figure><img src="figures/{_e(png.name)}" alt="{_e(FIGURES.get(stem, stem))}">'

@@ -24,12 +24,21 @@ operation") sit next to the corpus in ``lexicon*.csv`` files of the same columns
 (:func:`lexicon_for_corpus`); a corpus term replaces a shipped entry of the same term
 (``replaces`` names it), because the researcher's coding of their corpus wins.
 
+A row may name contexts in which its term has another, neutral sense, in the optional
+column ``not_after`` (:data:`NOT_AFTER`): words or phrases, ``;``-separated, that, written
+right before the term, make a hit not count. "regime" is delegitimising ("the Assad
+regime") but a neutral technical noun after "sanctions", "inspection", "tax" or "visa"
+(a system of rules: the dictionary's other sense), so ``framelens-general.csv`` lists
+those modifiers there; ``docs/lexicons.md`` gives the list and what each removed.
+
 Matching (:class:`LexiconMatcher`) is one pass of an Aho-Corasick automaton
 (``pyahocorasick``) over the lowercased text for all literal terms, and one
 ``re2.Set`` pass (RE2, linear time) telling which regular-expression terms occur at
-all, then only those are run. Hits start and end at word boundaries; where hits
-overlap, the leftmost wins, then the longest, then the earlier lexicon row. So a
-lexicon of tens of thousands of terms costs about what one of a hundred does.
+all, then only those are run. Hits start and end at word boundaries; a hit preceded by
+one of its row's ``not_after`` words is dropped (checked only for the hits of rows that
+have them); where hits overlap, the leftmost wins, then the longest, then the earlier
+lexicon row. So a lexicon of tens of thousands of terms costs about what one of a
+hundred does.
 
 Every hit says whose voice it is in (:func:`lexicon_hits` ``quotes=``): the outlet's
 own narration or a quotation, with the quoted speaker when known, and
@@ -58,7 +67,7 @@ from framelens.plots import PALETTE, new_axes
 from framelens.text import count_words, sentence_spans
 
 __all__ = ["LexiconError", "REGISTERS", "LOADED_REGISTERS", "LEXICON_COLUMNS",
-           "SHIPPED_RESOURCES", "VOICES", "load_lexicon", "lexicon_for_corpus", "shipped_resources",
+           "NOT_AFTER", "SHIPPED_RESOURCES", "VOICES", "load_lexicon", "lexicon_for_corpus", "shipped_resources",
            "LexiconMatcher", "compile_lexicon", "lexicon_hits", "count_hits", "poisson_interval",
            "register_rates", "voice_rates", "plot_register_rates"]
 
@@ -70,6 +79,9 @@ LOADED_REGISTERS: tuple[str, ...] = ("delegitimising", "legitimising", "negative
 #: Columns every lexicon file must have.
 LEXICON_COLUMNS: tuple[str, ...] = ("term", "is_regex", "register", "target_type", "note",
                                     "source")
+#: Optional column: words or phrases (``;``-separated) that, right before the term (spaces or a
+#: hyphen between, no line break), make a hit not count ("sanctions" before "regime").
+NOT_AFTER: str = "not_after"
 #: The shipped resources, in priority order (file stems under ``framelens/data/lexicons/``).
 SHIPPED_RESOURCES: tuple[str, ...] = ("framelens-general", "vader", "pattern-en-sentiment")
 #: Whose words a hit is in.
@@ -186,6 +198,12 @@ def _validate(table: pd.DataFrame, where: str) -> pd.DataFrame:
         elif not any(c.isalnum() for c in term):
             raise LexiconError(f"{where}, row {line}: term {term!r} has no letter or digit; "
                                f"write a word ({_FIX_ROW})")
+    after = cols.get(NOT_AFTER, [""] * len(terms))
+    for k, line in enumerate(lines):
+        if any(w.strip() and not any(c.isalnum() for c in w) for w in after[k].split(";")):
+            raise LexiconError(f"{where}, row {line} ({terms[k]!r}): {NOT_AFTER}={after[k]!r} holds a part with "
+                               "no letter or digit; write words or phrases separated by ';', or leave it empty")
+    cols[NOT_AFTER] = [";".join(term_key(w) for w in a.split(";") if w.strip()) for a in after]
     keys = [term_key(t) if f not in _TRUE else "re:" + t for t, f in zip(terms, flags)]
     seen: dict[str, int] = {}
     for k, key in enumerate(keys):
@@ -248,7 +266,9 @@ def load_lexicon(path: str | Path | pd.DataFrame | None = None, *,
         expression), ``is_regex`` (true/false), ``register`` (one of
         :data:`REGISTERS`), ``target_type`` (what it describes: person, government,
         country, territory, war, event, claim, any), ``note``, ``source`` (required:
-        where the register comes from). Further columns are kept.
+        where the register comes from). Optional ``not_after`` (:data:`NOT_AFTER`):
+        words or phrases, ``;``-separated, that right before the term make a hit not
+        count ("sanctions;inspection" for "regime"). Further columns are kept.
     extra : path, DataFrame or list of them, optional
         The researcher's own additions, validated the same way. A term also in a
         shipped resource replaces the shipped entry (``replaces`` names it); a term
@@ -260,8 +280,10 @@ def load_lexicon(path: str | Path | pd.DataFrame | None = None, *,
     Returns
     -------
     pandas.DataFrame
-        The combined lexicon plus ``origin`` (file), ``row`` (1-based CSV line),
-        ``resource`` (shipped resource name, or ``corpus``/``user``), ``key`` (the
+        The combined lexicon, ``not_after`` as compared (:func:`term_key` of each
+        part, ``;``-joined; empty when a file has no such column), plus ``origin``
+        (file), ``row`` (1-based CSV line), ``resource`` (shipped resource name, or
+        ``corpus``/``user``), ``key`` (the
         term as compared, :func:`term_key`), ``replaces`` (the shipped entry a
         corpus term replaced, else empty).
 
@@ -426,8 +448,14 @@ class LexiconMatcher:
     line break); regular-expression terms into one RE2 set that says which of them
     occur, and only those are run (case-insensitive, linear time). A hit must start
     and end at a word boundary (when the term starts or ends with a letter, digit or
-    ``_``, the character outside it must not be one). Overlapping hits: the
-    leftmost, then the longest, then the earlier row is kept.
+    ``_``, the character outside it must not be one). A hit of a row with
+    ``not_after`` words (:data:`NOT_AFTER`) is dropped when one of them ends right
+    before it: the word or phrase (its words separated by spaces or hyphens), not
+    preceded by a word character, then spaces or hyphens up to the hit, no line break
+    ("sanctions regime", "visa-free regime", "Iran-sanctions regime"); a Python
+    :mod:`re` pattern of escaped literals, run only on the text before such a hit.
+    Overlapping hits: the leftmost, then the longest, then the earlier row is kept
+    (a dropped hit leaves its place to the others).
 
     Examples
     --------
@@ -436,6 +464,12 @@ class LexiconMatcher:
     ...     "target_type": "war", "note": "", "source": "example"}))
     >>> LexiconMatcher(lex).find("A special  operation; wars, warlike.")
     [(2, 20, 0), (22, 26, 2)]
+    >>> lex = load_lexicon(pd.DataFrame({"term": ["regime"], "is_regex": ["false"],
+    ...     "register": ["delegitimising"], "target_type": "government", "note": "",
+    ...     "source": "example", "not_after": ["sanctions;visa-free"]}))
+    >>> text = "The regime eased the sanctions regime and the visa-free regime."
+    >>> [text[s:e] + f"@{s}" for s, e, _ in LexiconMatcher(lex).find(text)]
+    ['regime@4']
     """
 
     def __init__(self, lexicon: pd.DataFrame) -> None:
@@ -478,6 +512,13 @@ class LexiconMatcher:
             self.words.make_automaton()
         if odd:
             self.odd = _phrases(odd)
+        # row -> the pattern its not_after words make, run on the text before a hit of that row
+        self.not_after: dict[int, re.Pattern[str]] = {}
+        if NOT_AFTER in lexicon.columns:
+            for i, words in enumerate(lexicon[NOT_AFTER].fillna("").astype(str)):
+                parts = [term_key(w) for w in words.split(";") if w.strip()]
+                if parts:
+                    self.not_after[i] = _not_after_pattern(parts)
         self.regex_rows = [i for i, f in enumerate(flags) if f]
         if "key" not in lexicon.columns:  # not from load_lexicon: check the patterns here
             for i in self.regex_rows:
@@ -552,10 +593,14 @@ class LexiconMatcher:
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, row)`` of every hit in ``text``, in order, none overlapping."""
         cands: list[tuple[int, int, int]] = []
+        folded = _fold(text) if self.words is not None or self.odd is not None or self.not_after else ""
         if self.words is not None or self.odd is not None:
-            cands += self._literal(_fold(text))
+            cands += self._literal(folded)
         if self.set is not None:
             cands += self._regex(text)
+        if self.not_after:
+            cands = [c for c in cands if c[2] not in self.not_after
+                     or self.not_after[c[2]].search(folded, max(0, c[0] - _NOT_AFTER_REACH), c[0]) is None]
         # leftmost, then longest, then the earlier row: (start, -end, row) in tuple order
         order = sorted([(s, -e, row) for s, e, row in cands])
         out = []
@@ -565,6 +610,24 @@ class LexiconMatcher:
                 out.append((s, -ne, row))
                 pos = -ne
         return out
+
+
+#: Characters before a hit that a ``not_after`` pattern may read (its longest phrase must fit).
+_NOT_AFTER_REACH = 120
+_JOIN = "[ \\-\u2010\u2011]+"  # spaces (tabs folded to spaces) or hyphens, never a line break
+
+
+def _not_after_pattern(parts: Sequence[str]) -> re.Pattern[str]:
+    """The pattern that tells, searched in the folded text up to a hit, whether one of ``parts``
+    ends right before it: ``(?<!\\w)(?:p1|p2|...)[ -]+\\Z``, each part's words (split at spaces and
+    hyphens) escaped and joined by spaces or hyphens, longest first."""
+    bodies = sorted({_JOIN.join(re.escape(w) for w in re.split(r"[ \-\u2010\u2011]+", p) if w) for p in parts},
+                    key=lambda b: (-len(b), b))
+    longest = max(len(p) for p in parts)
+    if longest > _NOT_AFTER_REACH - 10:
+        raise LexiconError(f"{NOT_AFTER} phrase {max(parts, key=len)!r} is {longest} characters long; keep each "
+                           f"under {_NOT_AFTER_REACH - 10}")
+    return re.compile(f"(?<!\\w)(?:{'|'.join(bodies)}){_JOIN}\\Z")
 
 
 def compile_lexicon(lexicon: pd.DataFrame) -> LexiconMatcher:

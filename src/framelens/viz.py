@@ -10,6 +10,11 @@
   means an outlet on one figure and a speaker on the next.
 * :func:`heatmap` is the one annotated heatmap (similarity, co-clustering, labels,
   spellings, fact coverage): every cell written in, zeros included.
+* A list too long for a readable figure (a story of many outlets, articles, actors or
+  speakers) is cut to the ones that carry the finding: :func:`fit_count` says how many
+  rows or columns fit, :func:`max_width_in` how wide a figure may be before its text
+  shows smaller than :data:`MIN_TEXT_PX`, :func:`top_labels` picks them, and a
+  :class:`Shortened` record says what was cut (the figure's note and the report's table).
 
 Sizes are chosen for the findings page, which shows a figure at most
 :data:`PAGE_PX` pixels wide: a figure saved at 150 dpi and ``w`` inches wide is
@@ -18,7 +23,8 @@ scaled by ``min(1, PAGE_PX / (150 w))``, so text of ``s`` points shows at
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+import math
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,7 +35,7 @@ from framelens.plots import new_axes
 __all__ = [
     "PAGE_PX", "SAVE_DPI", "MIN_TEXT_PX", "OUTLET_PALETTE", "CATEGORY_PALETTE", "OTHER_COLOUR",
     "outlet_order", "outlet_colours", "category_colours", "colour_ticks", "heatmap", "displayed_px",
-    "wrap_title",
+    "wrap_title", "max_width_in", "fit_count", "top_labels", "Shortened", "shortened_note",
 ]
 
 #: Widest a figure is shown on the findings page (46rem at 16 px).
@@ -64,6 +70,114 @@ def displayed_px(points: float, *, width_in: float, dpi: int = SAVE_DPI, page_px
     20.8
     """
     return points * dpi / 72 * min(1.0, page_px / (dpi * width_in))
+
+
+def max_width_in(points: float, *, min_px: float = MIN_TEXT_PX, dpi: int = SAVE_DPI,
+                 page_px: int = PAGE_PX) -> float:
+    """Widest figure, in inches, whose ``points``-point text still shows at ``min_px`` on the page.
+
+    :func:`displayed_px` solved for the width (a figure narrower than ``page / dpi`` is
+    shown unscaled, so its text is never smaller than ``s * dpi / 72``):
+
+    .. math:: w_{max} = \\frac{s \\cdot page}{72 \\cdot px_{min}}
+
+    Examples
+    --------
+    >>> round(max_width_in(9), 2)   # 9-point cell text: at most 9.2 inches wide
+    9.2
+    >>> round(displayed_px(9, width_in=max_width_in(9)), 6)
+    10.0
+    """
+    if points <= 0 or min_px <= 0:
+        raise ValueError(f"points and min_px must be positive, got points={points!r}, min_px={min_px!r}")
+    if points * dpi / 72 < min_px:
+        raise ValueError(f"{points}-point text shows at {points * dpi / 72:.1f} px unscaled, below "
+                         f"min_px={min_px}: no width keeps it readable; use larger text")
+    return points * page_px / (72 * min_px)
+
+
+def fit_count(total: int, *, per_item_in: float, fixed_in: float, max_in: float) -> int:
+    """How many of ``total`` rows (or columns) fit in ``max_in`` inches.
+
+    A figure ``fixed_in + per_item_in * n`` inches long holds
+
+    .. math:: n = \\min\\left(total, \\max\\left(1, \\left\\lfloor \\frac{max - fixed}{per} \\right\\rfloor\\right)\\right)
+
+    items (at least one, so a figure always shows something).
+
+    Examples
+    --------
+    >>> fit_count(95, per_item_in=0.5, fixed_in=1.6, max_in=12.0)   # (12 - 1.6) / 0.5 = 20.8
+    20
+    >>> fit_count(5, per_item_in=0.5, fixed_in=1.6, max_in=12.0)
+    5
+    """
+    if per_item_in <= 0:
+        raise ValueError(f"per_item_in must be positive, got {per_item_in!r}")
+    if total < 0:
+        raise ValueError(f"total must be >= 0, got {total!r}")
+    room = math.floor((max_in - fixed_in) / per_item_in + 1e-9)
+    return int(min(total, max(1, room)))
+
+
+def top_labels(scores: Mapping[Any, float] | pd.Series, *, n: int,
+               order: Sequence[Any] | None = None) -> list[str]:
+    """The ``n`` labels with the highest score, listed in the one order (:func:`outlet_order`).
+
+    Ties at the cut go to the label earlier in ``order`` (then by name), so the choice
+    does not depend on how the scores were computed.
+
+    Examples
+    --------
+    >>> top_labels({"A": 1, "B": 5, "C": 5, "D": 3}, n=2, order=["D", "C", "B", "A"])
+    ['C', 'B']
+    >>> top_labels({"A": 1, "B": 5}, n=5)
+    ['A', 'B']
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    values = {str(k): float(v) for k, v in dict(scores).items()}
+    ranked = outlet_order(values, order=order)
+    place = {k: i for i, k in enumerate(ranked)}
+    chosen = set(sorted(ranked, key=lambda k: (-values[k], place[k]))[:int(n)])
+    return [k for k in ranked if k in chosen]
+
+
+class Shortened(NamedTuple):
+    """What a figure shows of a list too long to draw whole: ``shown`` of ``total`` ``what``.
+
+    ``chosen`` says which ones (the ordering that keeps the figure's finding, e.g. "the
+    longest and the shortest"); ``table`` names the table that holds every one.
+
+    Examples
+    --------
+    >>> Shortened("outlets", 5, 22, "most passages", "who_said_what").text()
+    '5 of 22 outlets (most passages)'
+    """
+
+    what: str
+    shown: int
+    total: int
+    chosen: str
+    table: str
+
+    def text(self) -> str:
+        """``"5 of 22 outlets (chosen)"``."""
+        return f"{self.shown} of {self.total} {self.what} ({self.chosen})"
+
+
+def shortened_note(cuts: Sequence[Shortened]) -> str:
+    """The note a shortened figure carries: every cut, then where the rest is.
+
+    Examples
+    --------
+    >>> shortened_note([Shortened("speakers", 20, 141, "quoted by the most outlets", "who_said_what"),
+    ...                 Shortened("outlets", 5, 22, "quoting the most of them", "who_said_what")])
+    'Shown: 20 of 141 speakers (quoted by the most outlets); 5 of 22 outlets (quoting the most of them); who_said_what.csv holds all.'
+    """
+    tables = list(dict.fromkeys(f"{c.table}.csv" for c in cuts))
+    return ("Shown: " + "; ".join(c.text() for c in cuts) + "; "
+            + " and ".join(tables) + f" hold{'s' if len(tables) == 1 else ''} all.")
 
 
 def wrap_title(text: str, *, width_in: float, fontsize: float = 11) -> str:
