@@ -833,3 +833,17 @@ def test_a_shortened_traces_figure_keeps_the_outlets_with_the_most_traces(tmp_pa
         drawn["traces_by_outlet"].replace("\n", " ")
     assert "O00 \u00b7 x, O01 \u00b7 x, O10 \u00b7 x and 27 more are the longest" in \
         drawn["corpus_words_per_article"].replace("\n", " ")
+
+
+def test_stability_finding_names_a_few_tied_pairs_and_counts_the_rest(tmp_path):
+    import itertools
+
+    names = [f"art{i:02d}" for i in range(12)]  # 66 pairs, all together in 100 of 200 samples: all tied
+    rows = [(2, a, b, 100, 200, 0.5) for a, b in itertools.combinations(names, 2)]
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame(rows, columns=["k", "outlet_a", "outlet_b", "together", "runs", "share"]).to_csv(
+        tmp_path / "tables" / "cluster_pairs.csv", index=False)
+    said = _statements(tmp_path)["stability"]
+    assert "of 65 other pairs overlap theirs" in said
+    assert said.count(" 50%") == 1 + findings.SHOWN_PAIRS
+    assert "; and 59 more, all in cluster_pairs.csv), so the samples single out no one pair" in said

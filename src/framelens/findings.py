@@ -1774,6 +1774,11 @@ def _state_similarity(out: Path) -> tuple[str, ...] | None:
     return tuple(lines)
 
 
+#: A finding names at most this many tied pairs, then counts the rest (a story of 95 articles
+#: has thousands of pairs whose intervals overlap the top one's).
+SHOWN_PAIRS = 6
+
+
 def _state_stability(out: Path) -> tuple[str, ...] | None:
     from framelens.claims import overlapping, wilson
 
@@ -1796,9 +1801,11 @@ def _state_stability(out: Path) -> tuple[str, ...] | None:
     top = (f"Split into {k} groups, {a} and {b} share a group in {_pct(together[tied[0]] / runs)} of "
            "samples")
     if len(tied) > 1:
-        others = [f"{x} and {y} {_pct(together[(x, y)] / runs)}" for x, y in tied[1:]]
+        others = [f"{x} and {y} {_pct(together[(x, y)] / runs)}" for x, y in tied[1:SHOWN_PAIRS + 1]]
+        more = (f"; and {len(tied) - 1 - SHOWN_PAIRS:,} more, all in cluster_pairs.csv"
+                if len(tied) - 1 > SHOWN_PAIRS else "")
         top += (f", but the 95% intervals over the {runs} samples of {_n(len(tied) - 1, 'other pair')} "
-                f"overlap theirs ({'; '.join(others)}), so the samples single out no one pair")
+                f"overlap theirs ({'; '.join(others)}{more}), so the samples single out no one pair")
     lines.append(top + ".")
     checks = _read(out, "stability_checks")
     parts = _read(out, "stability_partitions")
