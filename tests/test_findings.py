@@ -739,6 +739,7 @@ def test_a_story_of_30_outlets_and_60_articles_draws_the_top_n_of_each_growing_f
         ("quotes_by_speaker", "outlets"): (20, 30),  # (12.33 - 2.0) / 0.5 = 20.67
         ("core_share_by_outlet", "outlets"): (21, 30),  # (12.33 - 1.5) / 0.5 = 21.67
         ("similarity_heatmap", "articles"): (15, 60),  # more than 20 articles: the 15 of the closest pairs
+        ("cluster_stability_k2", "articles"): (15, 60),  # the same bound: the 15 most often grouped with another
         ("keyness_by_outlet", "outlets"): (5, 30),  # (12.33 - 0.9) / (0.3 * 5 + 0.75) = 5.08
         ("register_rates", "outlets"): (4, 30),  # two voices: (12.33 - 2 * 1.6 - 0.6) / (2 * 0.9) = 4.74
         ("actor_label_variety", "outlets"): (5, 30),  # (9.2 - 1.6) / 1.35 = 5.63; both actors fit
@@ -746,7 +747,7 @@ def test_a_story_of_30_outlets_and_60_articles_draws_the_top_n_of_each_growing_f
         ("who_said_what", "speakers"): (18, 24),  # (12.33 - 1.9) / 0.55 = 18.97
     }
     assert set(cut["table"]) == {"corpus", "keyness", "register_rates", "actor_labels", "who_said_what", "quotes",
-                                 "core_share", "similarity"}
+                                 "core_share", "similarity", "cluster_pairs"}
     assert _min_text_px(out / "figures" / "similarity_heatmap.svg") >= MIN_TEXT_PX
     assert "\u00b7 d0" not in (out / "figures" / "similarity_heatmap.svg").read_text(encoding="utf-8")  # no file ids
     labels = (out / "figures" / "actor_label_variety.svg").read_text(encoding="utf-8")
@@ -754,7 +755,10 @@ def test_a_story_of_30_outlets_and_60_articles_draws_the_top_n_of_each_growing_f
         assert outlet in labels
     assert "Outlet 01" not in labels
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert page.count("Figure shortened to stay readable") == len(_GROWING) + 3  # quotes, core share, similarity
+    # quotes, core share, similarity, stability
+    assert page.count("Figure shortened to stay readable") == len(_GROWING) + 4
+    assert _min_text_px(out / "figures" / "cluster_stability_k2.svg") >= MIN_TEXT_PX
+    assert "\u00b7 d0" not in (out / "figures" / "cluster_stability_k2.svg").read_text(encoding="utf-8")
     assert ("Shown: 18 of 24 speakers (quoted or paraphrased by the most outlets); 5 of 30 outlets (quoting the most "
             "of those speakers); who_said_what.csv holds all.") in html.unescape(page)
     titles = findings.draw_figures(out).set_index("figure")["title"]

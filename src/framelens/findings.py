@@ -517,6 +517,24 @@ def _fig_stability(out: Path) -> Any:
     if matrix is None or pairs is None or len(matrix) < 2:
         return None
     runs = int(pairs["runs"].iloc[0])
+    if len(matrix) > _SQUARE_MAX:  # a story of many articles: the articles most often grouped with another
+        from framelens.viz import Shortened, shortened_note, top_labels
+        import matplotlib.pyplot as plt
+
+        values = matrix.to_numpy(dtype=float).copy()
+        np.fill_diagonal(values, -np.inf)
+        keep = top_labels(pd.Series(values.max(axis=1), index=matrix.index), n=_SQUARE_CUT,
+                          order=list(matrix.index))
+        names = _article_names(list(matrix.index), out)
+        colours = _colours(out)
+        cut = Shortened("articles", len(keep), len(matrix), "those most often grouped with another article",
+                        "cluster_pairs")
+        shown = matrix.loc[keep, keep].rename(index=names, columns=names)
+        _, ax = plt.subplots(figsize=(7.0, 6.4))
+        ax = plot_cooccurrence(shown, runs=runs, source="bootstrap samples", ax=ax,
+                               colours={names[k]: colours.get(k, "#777777") for k in keep})
+        _title(ax, ax.get_title() + f" (samples redraw the vocabulary). {shortened_note([cut])}")
+        return ax.figure, [cut]
     ax = plot_cooccurrence(matrix, runs=runs, source="bootstrap samples", colours=_colours(out))
     _title(ax, ax.get_title() + " (samples redraw the vocabulary, not the articles)")
     return ax.figure
