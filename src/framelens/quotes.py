@@ -547,8 +547,10 @@ def source_types(q: pd.DataFrame, *, verbs: pd.DataFrame | str | Path | None = N
        is the subject of a reporting verb or is credited ("CNN reported", "the
        Associated Press reported", "according to Reuters", "reported by the BBC");
        a speaker who "wrote in The New York Times" or "told CNN" is not one;
-    4. ``named`` again for a speaker carried over from the previous sentence, when
-       the quotation's own sentence credits nobody else;
+    4. for a speaker carried over from the previous sentence (``attributed_in`` is
+       ``previous``) when the quotation's own sentence credits nobody: the type of
+       the document's previous quotation if that was ``unnamed`` or ``news
+       organisation`` with the same carried speaker ("... the adviser said. "And he doesn't care.""), else ``named``;
     5. ``unattributed``: none of these (scare quotes, quoted terms, quotations
        whose speaker is given only further away).
 
@@ -594,10 +596,12 @@ def source_types(q: pd.DataFrame, *, verbs: pd.DataFrame | str | Path | None = N
                        + verb + r"\s+by)\s+(?:the\s+)?(?P<t>" + src + ")")
     forms = q["form"].astype(str).tolist() if "form" in q.columns else ["marks"] * len(q)
     raws = q["speaker_raw"].fillna("").astype(str) if "speaker_raw" in q.columns else q["speaker"].fillna("")
-    out = []
-    for spk, raw, where, sent, form in zip(q["speaker"].fillna("").astype(str), raws,
-                                           q["attributed_in"].fillna("").astype(str),
-                                           q["sentence"].fillna("").astype(str), forms):
+    docs = q["doc_id"].tolist() if "doc_id" in q.columns else [None] * len(q)
+    speakers = q["speaker"].fillna("").astype(str).tolist()
+    out: list[tuple[str, str]] = []
+    for k, (doc, spk, raw, where, sent, form) in enumerate(zip(
+            docs, speakers, raws, q["attributed_in"].fillna("").astype(str),
+            q["sentence"].fillna("").astype(str), forms)):
         if spk and where in ("sentence", "signature"):
             out.append(("named", raw or spk))
             continue
@@ -608,6 +612,9 @@ def source_types(q: pd.DataFrame, *, verbs: pd.DataFrame | str | Path | None = N
             out.append(("unnamed", m.group(0)))
         elif hit:
             out.append(("news organisation", hit.group("s") or hit.group("t")))
+        elif (where == "previous" and k and docs[k - 1] == doc and spk == speakers[k - 1]
+              and out[-1][0] in ("unnamed", "news organisation")):
+            out.append(out[-1])  # carried over from a quotation credited to an unnamed source or the media
         else:
             out.append(("named", raw or spk) if spk else ("unattributed", ""))
     return pd.DataFrame(out, index=q.index, columns=["source_type", "cue"], dtype=object)

@@ -532,7 +532,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                       top_words: int = 10, min_count: int = 5,
                       max_evidence: int = 5, max_hit_stories: int | None = 50,
                       chunk_size: int = 2000, actors: pd.DataFrame | str | Path | None = None,
-                      max_actors: int = 10) -> dict[str, pd.DataFrame]:
+                      max_actors: int = 10, min_actor_stories: int | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the many-story report, computed within stories.
 
     Only stories covered by two outlets or more are analysed (a story of one
@@ -559,8 +559,9 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         count every hit whatever this limit.
     chunk_size : int, default 2000
         Articles read at once for the hits, quotations and mentions (:func:`voice_counts`).
-    actors, max_actors : alias table (default: proposed) and the most actors measured
-        (:func:`actor_label_counts`).
+    actors, max_actors, min_actor_stories : alias table (default: proposed), the most actors
+        measured and the stories two outlets must mention one in (default
+        :data:`MIN_SHARED_STORIES`; :func:`actor_label_counts`).
 
     Measures
     --------
@@ -590,7 +591,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
       source told", "on condition of anonymity"; "CNN reported"); evidence: those
       quotations' sentences, the cue marked;
     * ``% of actor mentions with a loaded label`` and ``... with a title or label``,
-      over the measured actors together, and ``% of <actor> mentions with a loaded
+      over the measured actors together (when there are two or more), and ``% of <actor> mentions with a loaded
       label`` / ``... with a title or label`` for each (:func:`actor_label_counts`:
       ``100 * loaded (labelled) mentions / mentions`` in the outlet's narration; a
       story enters a pair only where both sides mention the actor); evidence: the
@@ -666,7 +667,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                      .rename(columns={"cue": "term"}).assign(voice="quotation"))
     a_counts, a_mentions, _ = actor_label_counts(comp, hits=found, quoted=quoted, actors=actors, story_col=story_col,
                                                  outlet_col=outlet_col, max_actors=max_actors,
-                                                 random_state=random_state, chunk_size=chunk_size)
+                                                 min_stories=min_actor_stories, random_state=random_state,
+                                                 chunk_size=chunk_size)
     a_per = labelled(a_counts.assign(start=0))
     a_ev = labelled(a_mentions.assign(term=a_mentions["loaded_term"].where(a_mentions["loaded_term"] != "",
                                                                             a_mentions["label"].astype(str)),
@@ -710,7 +712,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                 if len(ev):
                     evidence.append(ev.assign(measure=measure, level=level))
         measured = sorted(a_per["actor"].unique(), key=str)
-        for who in [None, *measured] if measured else []:  # the measured actors together, then each
+        # the measured actors together (when there are several), then each
+        for who in ([None] if len(measured) > 1 else []) + measured:
             rows = a_per if who is None else a_per[a_per["actor"] == who]
             for what, count_col in ACTOR_MEASURES.items():
                 measure = f"% of {'actor' if who is None else who} mentions {what}"
