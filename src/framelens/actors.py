@@ -787,15 +787,16 @@ def label_counts(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 def loaded_labels(mentions: pd.DataFrame, hits: pd.DataFrame, *,
-                  registers: Iterable[str] = ("delegitimising", "legitimising", "negative", "positive")
-                  ) -> pd.DataFrame:
+                  registers: Iterable[str] = ("delegitimising", "legitimising")) -> pd.DataFrame:
     """Which mentions carry a loaded label: a lexicon hit of ``registers`` inside the label.
 
     A mention's label (:func:`find_mentions`: ``label_start``, ``label_end``) is
     *loaded* when a hit of :func:`framelens.lexicon.lexicon_hits` in one of
-    ``registers`` (default the evaluative ones,
-    :data:`framelens.lexicon.LOADED_REGISTERS`) lies wholly inside it in the same
-    document ("Russian *dictator* Putin", "the *illegitimate* Russian president").
+    ``registers`` lies wholly inside it in the same document ("Russian *dictator*
+    Putin", "the *illegitimate* Russian president"). The default registers are the
+    ones the one-event page marks as loaded labels: the general sentiment words
+    (``negative``, ``positive``) would make "President-*elect*" or "*wealthy*
+    businessman" loaded.
 
     Parameters
     ----------
