@@ -553,7 +553,8 @@ def source_types(q: pd.DataFrame, *, verbs: pd.DataFrame | str | Path | None = N
     3. ``news organisation``: a news source of ``sources`` (:func:`load_sources`)
        is the subject of a reporting verb or is credited ("CNN reported", "the
        Associated Press reported", "according to Reuters", "reported by the BBC");
-       a speaker who "wrote in The New York Times" or "told CNN" is not one;
+       a speaker who "wrote in The New York Times", "told CNN" or spoke in "the CNN
+       interview" is not one (a person of a source's name, "Bloomberg said", is);
     4. for a speaker carried over from the previous sentence (``attributed_in`` is
        ``previous``) when the quotation's own sentence credits nobody: the type of
        the document's previous quotation if that was ``unnamed`` or ``news
@@ -612,7 +613,10 @@ def source_types(q: pd.DataFrame, *, verbs: pd.DataFrame | str | Path | None = N
              + r"(?=\s*(?:[,.;:!?]|$)|\s+(?:who|familiar|close|with|in|at|for|from|of|on)\b)")
     unnamed = re.compile(r"(?:" + before + "|" + after + "|" + _ANONYMITY + ")", re.IGNORECASE)
     src = "(?:" + "|".join(f"(?:{p})" for p in load_sources(sources)["pattern"]) + ")"
-    media = re.compile(r"(?P<s>" + src + r")(?:\s+[^\s.;:!?]+){0,2}?\s+" + verb + r"|(?:[Aa]ccording to|"
+    # the source as the verb's subject ("the Guardian says", "Reuters first reported"; not "a CNN
+    # appearance to say", "the CNN interview, saying": a person speaking on the outlet)
+    media = re.compile(r"(?P<s>" + src + r")(?:\s+(?:has|have|had|also|first|later|then|editorial))?\s+"
+                       + verb + r"|(?:[Aa]ccording to|"
                        + verb + r"\s+by)\s+(?:the\s+)?(?P<t>" + src + ")")
     forms = q["form"].astype(str).tolist() if "form" in q.columns else ["marks"] * len(q)
     raws = q["speaker_raw"].fillna("").astype(str) if "speaker_raw" in q.columns else q["speaker"].fillna("")
