@@ -5,7 +5,8 @@ A corpus of several stories (events) is analysed story by story
 stories both cover (:mod:`framelens.contrasts`). :func:`many_story_tables`
 computes the tables (register rates in all words, in narration and in quotations,
 :func:`voice_counts`; the shared core, :func:`story_core_shares`; how much is quoted
-and how much of it is credited; distinctive words within stories), working only on
+and from whom, :func:`framelens.quotes.source_types`; how the most-mentioned actors are
+labelled, :func:`actor_label_counts`; distinctive words within stories), working only on
 stories that two outlets cover and holding one chunk of articles at a time; :func:`write_many_story_report` writes them as CSV, draws
 the figures (never taller than :data:`MAX_FIGURE_PX` pixels: long lists show the
 top N and say how many were left out) and writes an overview page plus one page
