@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -52,7 +53,7 @@ from framelens.text import BREAK_RUN, LINE_BREAK_CHARS, TITLES, sentence_spans  
 
 __all__ = ["ActorTableError", "ROLE_WORDS", "TITLE_MODIFIERS", "CALENDAR_WORDS", "GENERIC_ROLES",
            "ALIAS_COLUMNS", "load_actors", "find_mentions", "label_counts", "label_matrix",
-           "propose_actors", "actors_or_proposed"]
+           "propose_actors", "actors_or_proposed", "loaded_labels"]
 
 #: Columns an alias table must have (``note`` and others are optional and kept).
 ALIAS_COLUMNS: tuple[str, ...] = ("actor", "type", "pattern")
@@ -783,6 +784,70 @@ def label_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["actor", "outlet", "count", "label"],
                           ascending=[True, True, False, True], kind="mergesort")
     return out.reset_index(drop=True)
+
+
+def loaded_labels(mentions: pd.DataFrame, hits: pd.DataFrame, *,
+                  registers: Iterable[str] = ("delegitimising", "legitimising")) -> pd.DataFrame:
+    """Which mentions carry a loaded label: a lexicon hit of ``registers`` inside the label.
+
+    A mention's label (:func:`find_mentions`: ``label_start``, ``label_end``) is
+    *loaded* when a hit of :func:`framelens.lexicon.lexicon_hits` in one of
+    ``registers`` lies wholly inside it in the same document ("Russian *dictator*
+    Putin", "the *illegitimate* Russian president"). The default registers are the
+    ones the one-event page marks as loaded labels: the general sentiment words
+    (``negative``, ``positive``) would make "President-*elect*" or "*wealthy*
+    businessman" loaded.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        ``doc_id``, ``label_start``, ``label_end`` (-1 when no label).
+    hits : pandas.DataFrame
+        ``doc_id``, ``start``, ``end``, ``register``, ``match``; hits do not overlap
+        (as :func:`framelens.lexicon.lexicon_hits` gives them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mentions`` with ``labelled`` (bool: the mention has a label) and
+        ``loaded_term`` (the first such hit's matched words; ``""`` when none).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"doc_id": ["a", "a", "b"], "label_start": [0, -1, 0], "label_end": [16, -1, 9]})
+    >>> h = pd.DataFrame({"doc_id": ["a", "b"], "start": [8, 20], "end": [16, 27],
+    ...                   "register": ["delegitimising", "negative"], "match": ["dictator", "brutal"]})
+    >>> loaded_labels(m, h)[["labelled", "loaded_term"]].values.tolist()
+    [[True, 'dictator'], [False, ''], [True, '']]
+    """
+    for col in ("doc_id", "label_start", "label_end"):
+        if col not in mentions.columns:
+            raise ValueError(f"mentions lacks column {col!r}; pass the output of find_mentions()")
+    for col in ("doc_id", "start", "end", "register", "match"):
+        if col not in hits.columns:
+            raise ValueError(f"hits lacks column {col!r}; pass the output of lexicon_hits()")
+    keep = hits[hits["register"].astype(str).isin(set(registers))]
+    docs, codes = np.unique(np.concatenate([keep["doc_id"].astype(str).to_numpy(dtype=object),
+                                            mentions["doc_id"].astype(str).to_numpy(dtype=object)]),
+                            return_inverse=True)
+    h_doc, m_doc = codes[:len(keep)].astype(np.int64), codes[len(keep):].astype(np.int64)
+    # one sorted key (document, start) for the hits: the first hit at or after a label's
+    # start is the only one that can lie inside it first (hits do not overlap)
+    h_key = (h_doc << 32) + keep["start"].to_numpy(dtype=np.int64)
+    order = np.argsort(h_key, kind="stable")
+    h_key, h_doc = h_key[order], h_doc[order]
+    h_end = keep["end"].to_numpy(dtype=np.int64)[order]
+    h_match = keep["match"].astype(str).to_numpy(dtype=object)[order]
+    ls = mentions["label_start"].to_numpy(dtype=np.int64)
+    le = mentions["label_end"].to_numpy(dtype=np.int64)
+    labelled = ls >= 0
+    i = np.searchsorted(h_key, (m_doc << 32) + np.maximum(ls, 0), side="left")
+    j = np.minimum(i, max(len(h_key) - 1, 0))
+    inside = labelled & (i < len(h_key))
+    if len(h_key):
+        inside &= (h_doc[j] == m_doc) & (h_end[j] <= le)
+    term = np.where(inside, h_match[j] if len(h_key) else "", "")
+    return mentions.assign(labelled=labelled, loaded_term=term.astype(object))
 
 
 def label_matrix(mentions: pd.DataFrame, *, actors: Sequence[str] | None = None,

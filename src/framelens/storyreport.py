@@ -5,7 +5,8 @@ A corpus of several stories (events) is analysed story by story
 stories both cover (:mod:`framelens.contrasts`). :func:`many_story_tables`
 computes the tables (register rates in all words, in narration and in quotations,
 :func:`voice_counts`; the shared core, :func:`story_core_shares`; how much is quoted
-and how much of it is credited; distinctive words within stories), working only on
+and from whom, :func:`framelens.quotes.source_types`; how the most-mentioned actors are
+labelled, :func:`actor_label_counts`; distinctive words within stories), working only on
 stories that two outlets cover and holding one chunk of articles at a time; :func:`write_many_story_report` writes them as CSV, draws
 the figures (never taller than :data:`MAX_FIGURE_PX` pixels: long lists show the
 top N and say how many were left out) and writes an overview page plus one page
@@ -32,7 +33,8 @@ from framelens.notes import NotEnoughData
 from framelens.plots import PALETTE, style
 
 __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
-           "story_overview", "story_core_shares", "voice_counts", "QUOTE_MEASURES", "many_story_tables",
+           "story_overview", "story_core_shares", "voice_counts", "QUOTE_MEASURES", "CORE_MEASURES",
+           "ACTOR_MEASURES", "MIN_LABELLED_SHARE", "actor_label_counts", "many_story_tables",
            "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
@@ -296,7 +298,7 @@ _PAIR_COLS = ["doc_id", "sent_id", "other_outlet", "cosine", "containment", "lab
 
 def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
                  outlet_col: str = "outlet", text_col: str = "text",
-                 chunk_size: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 chunk_size: int = 2000, return_quotes: bool = False) -> tuple[pd.DataFrame, ...]:
     """Each article's words and lexicon hits, in the outlet's narration and in quotations.
 
     Articles are read in chunks of ``chunk_size`` (memory stays bounded: no
@@ -317,7 +319,12 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
         (all voices), ``R|narration`` and ``R|quotation``. ``hits``: one row per hit:
         ``row`` (the article's position), ``term``, ``register``, ``voice``,
         ``speaker`` (``""`` when unknown or in narration), ``start``, ``end``, ``match``;
-        by article, then offset.
+        by article, then offset. ``per`` also holds ``<type>_quoted_words`` for each
+        source type of :func:`framelens.quotes.source_types` (``named``, ``unnamed``,
+        ``news_organisation``, ``unattributed``).
+    quoted : pandas.DataFrame
+        Only with ``return_quotes=True``, a third table: one row per quotation,
+        ``row``, ``start``, ``end``, ``n_words``, ``source_type``, ``cue``.
 
     >>> a = pd.DataFrame({"doc_id": ["x"], "outlet": ["A"],
     ...                   "text": ['The dictator fell. "A brutal end," Ann said.']})
@@ -328,7 +335,7 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     [['dictator', 'narration', ''], ['brutal', 'quotation', 'Ann']]
     """
     from framelens.lexicon import lexicon_hits, load_lexicon, voice_rates
-    from framelens.quotes import quotes
+    from framelens.quotes import SOURCE_TYPES, quotes, source_types
 
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
@@ -338,7 +345,8 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     n = len(articles)
     words = np.zeros((n, 2), dtype=np.int64)  # narration, quotation
     quoted = np.zeros((n, 2), dtype=np.int64)  # all quoted, with a named speaker
-    frames = []
+    typed = np.zeros((n, len(SOURCE_TYPES)), dtype=np.int64)  # quoted words by source type
+    frames, q_frames = [], []
     for lo in range(0, n, int(chunk_size)):
         rows = np.arange(lo, min(n, lo + int(chunk_size)))
         # positions as ids: quotes, hits and words are matched by them, whatever the doc_ids
@@ -353,6 +361,13 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
             nw = q["n_words"].to_numpy(dtype=np.int64)
             np.add.at(quoted[:, 0], qd, nw)
             np.add.at(quoted[:, 1], qd, np.where(q["speaker"].astype(str).to_numpy() != "", nw, 0))
+            kinds = source_types(q)
+            np.add.at(typed, (qd, pd.Categorical(kinds["source_type"], categories=SOURCE_TYPES).codes), nw)
+            if return_quotes:
+                q_frames.append(pd.DataFrame({"row": qd, "start": q["start"].to_numpy(dtype=np.int64),
+                                              "end": q["end"].to_numpy(dtype=np.int64), "n_words": nw,
+                                              "source_type": kinds["source_type"].to_numpy(dtype=object),
+                                              "cue": kinds["cue"].to_numpy(dtype=object)}))
         frames.append(pd.DataFrame({"row": h["doc_id"].astype(np.int64).to_numpy(),
                                     **{c: h[c].to_numpy(dtype=object) for c in ("term", "register", "voice")},
                                     "speaker": h["speaker"].fillna("").to_numpy(dtype=object),
@@ -364,14 +379,20 @@ def voice_counts(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
                         **{c: "string" for c in ("term", "register", "voice", "speaker", "match")}})
     per = pd.DataFrame({"words": words.sum(axis=1), "words_narration": words[:, 0],
                         "words_quotation": words[:, 1], "quoted_words": quoted[:, 0],
-                        "named_quoted_words": quoted[:, 1]}, index=articles.index)
+                        "named_quoted_words": quoted[:, 1],
+                        **{f"{t.replace(' ', '_')}_quoted_words": typed[:, k] for k, t in enumerate(SOURCE_TYPES)}},
+                       index=articles.index)
     for register in sorted(hits["register"].unique()):
         mine = hits[hits["register"] == register]
         per[register] = np.bincount(mine["row"].to_numpy(dtype=np.int64), minlength=n)
         for voice in ("narration", "quotation"):
             r = mine.loc[mine["voice"] == voice, "row"].to_numpy(dtype=np.int64)
             per[f"{register}|{voice}"] = np.bincount(r, minlength=n)
-    return per, hits
+    if not return_quotes:
+        return per, hits
+    q_cols = ["row", "start", "end", "n_words", "source_type", "cue"]
+    quoted_t = pd.concat(q_frames, ignore_index=True) if q_frames else pd.DataFrame(columns=q_cols)
+    return per, hits, quoted_t.astype({"row": np.int64, "start": np.int64, "end": np.int64, "n_words": np.int64})
 
 
 def _sentences_of(texts: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> list[str]:
@@ -408,11 +429,146 @@ def _word_matrix_in_chunks(texts: list[str], *, chunk_size: int) -> tuple[np.nda
     return types, sp.vstack(blocks, format="csr")
 
 
-#: The measures of :func:`many_story_tables` other than the register rates and the own words.
+#: The measures of how much is quoted and who is quoted: (count column, words column, scale) of
+#: :func:`voice_counts`'s table; the source types are :func:`framelens.quotes.source_types`'s.
 QUOTE_MEASURES = {"quoted words per 1,000 words": ("words_quotation", "words", 1000),
-                  "% of quoted words credited to a named speaker": ("named_quoted_words", "quoted_words", 100)}
+                  "% of quoted words credited to a named speaker": ("named_quoted_words", "quoted_words", 100),
+                  "% of quoted words from unnamed sources": ("unnamed_quoted_words", "quoted_words", 100),
+                  "% of quoted words credited to a news organisation": ("news_organisation_quoted_words",
+                                                                         "quoted_words", 100)}
+#: The quotations listed as evidence for a measure of :data:`QUOTE_MEASURES`: those of this source type.
+_QUOTE_EVIDENCE = {"% of quoted words from unnamed sources": "unnamed",
+                   "% of quoted words credited to a news organisation": "news organisation"}
+#: The shared-core measures: a column of :func:`story_core_shares` each, compared as it is.
+CORE_MEASURES = {"share of own (unique) words": "share_unique",
+                 "share of verbatim shared words": "share_shared-verbatim",
+                 "share of paraphrased words": "share_paraphrased"}
+#: The measures of how actors are labelled (:func:`actor_label_counts`): count column over mentions.
+ACTOR_MEASURES = {"with a loaded label": "loaded", "with a title or label": "labelled"}
 _VOICE_SUFFIX = (("", "", "words"), ("narration", " of narration", "words_narration"),
                  ("quotation", " of quotation", "words_quotation"))
+
+
+#: An actor is measured by :func:`actor_label_counts` only if at least this share of its
+#: mentions carry a label: people and offices are titled (Trump 17%, Obama 30% of mentions on
+#: Article-Bias-Prediction), places and parties almost never (Washington, Senate about 1%).
+MIN_LABELLED_SHARE = 0.1
+
+
+def _inside(rows: np.ndarray, starts: np.ndarray, spans: pd.DataFrame) -> np.ndarray:
+    """Whether each offset ``starts`` of article ``rows`` lies inside one of ``spans`` (row, start, end)."""
+    if not len(spans) or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    key = (spans["row"].to_numpy(dtype=np.int64) << 32) + spans["start"].to_numpy(dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    key, end = key[order], spans["end"].to_numpy(dtype=np.int64)[order]
+    row_of = spans["row"].to_numpy(dtype=np.int64)[order]
+    i = np.searchsorted(key, (rows << 32) + starts, side="right") - 1
+    ok = i >= 0
+    j = np.maximum(i, 0)
+    return ok & (row_of[j] == rows) & (end[j] > starts)
+
+
+def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd.DataFrame,
+                       actors: pd.DataFrame | str | Path | None = None, story_col: str = "story",
+                       outlet_col: str = "outlet", text_col: str = "text", max_actors: int = 10,
+                       min_stories: int | None = None, sample: int = 1000, random_state: int = 0,
+                       chunk_size: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """How each outlet labels each actor in its own voice: mentions, labelled, loaded, per article.
+
+    Mentions are those of :func:`framelens.actors.find_mentions` lying outside every
+    quotation of ``quoted`` (the outlet's narration: a label inside a quotation is the
+    speaker's). A mention is *labelled* when it has a label (a title or epithet:
+    "President Trump", "the Russian dictator Putin") and *loaded* when a narration hit
+    of ``hits`` in the delegitimising or legitimising register lies inside that label
+    (:func:`framelens.actors.loaded_labels`, as the one-event page marks loaded
+    labels). The actors measured are at most ``max_actors`` of the table: those
+    mentioned by two outlets or more in at least ``min_stories`` stories (default
+    :data:`MIN_SHARED_STORIES`) and labelled in at least ``min_stories`` mentions and
+    in at least :data:`MIN_LABELLED_SHARE` of them, the most such stories first
+    (ties: name), so places, parties and bodies named without titles
+    ("Washington", "Senate", "Democrats": about 1% of their mentions labelled on
+    Article-Bias-Prediction, mostly by mistake) do not fill the table. The measures
+    are then, for outlet ``o`` in story ``s`` and actor ``x``:
+    ``% with a loaded label = 100 * loaded_o,s,x / mentions_o,s,x`` and ``% with a
+    title or label = 100 * labelled_o,s,x / mentions_o,s,x`` (a story where ``o``
+    does not mention ``x`` has no value).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The compared articles, positions as in ``hits["row"]`` and ``quoted["row"]``.
+    hits, quoted : pandas.DataFrame
+        The hits and quotations of :func:`voice_counts` (``return_quotes=True``).
+    actors : DataFrame or path, optional
+        Alias table (:func:`framelens.actors.load_actors`). Default: the 3 x
+        ``max_actors`` most frequent of :func:`framelens.actors.propose_actors`
+        (``min_count=2 * min_stories``) on a random ``sample`` of the articles
+        (seeded by ``random_state``; the proposal's time grows faster than the
+        articles: 13 CPU s on 1,000 Article-Bias-Prediction articles). Their names
+        are the proposal's ids (e.g. "Donald" for "President Donald Trump" where the
+        proposal keeps the first name apart); an alias table names them properly.
+
+    Returns
+    -------
+    (counts, mentions, note) : (pandas.DataFrame, pandas.DataFrame, str)
+        ``counts``: one row per article and measured actor with a mention in
+        narration: ``row``, ``actor``, ``mentions``, ``labelled``, ``loaded``.
+        ``mentions``: the labelled narration mentions of the measured actors:
+        ``row``, ``actor``, ``start``, ``label``, ``loaded_term``. ``note`` says
+        where the actors came from.
+    """
+    from framelens.actors import find_mentions, load_actors, loaded_labels, propose_actors
+
+    min_stories = MIN_SHARED_STORIES if min_stories is None else int(min_stories)
+    if isinstance(max_actors, bool) or not isinstance(max_actors, (int, np.integer)) or max_actors < 0:
+        raise ValueError(f"max_actors must be an integer >= 0, got {max_actors!r}")
+    cols = ["row", "actor", "mentions", "labelled", "loaded"]
+    m_cols = ["row", "actor", "start", "label", "loaded_term"]
+    none = (pd.DataFrame({c: pd.Series(dtype=object if c == "actor" else np.int64) for c in cols}),
+            pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "start") else object) for c in m_cols}))
+    if actors is None:
+        picked = articles.sample(min(len(articles), sample), random_state=random_state) if len(articles) else articles
+        # an actor measured has at least 2 * min_stories mentions: fewer are not worth grouping
+        proposed = (propose_actors(picked, text_col=text_col, label_col=outlet_col, min_count=max(3, 2 * min_stories))
+                    if len(picked) else None)
+        if proposed is None or not len(proposed):
+            return (*none, "no actors proposed")
+        top = proposed.head(3 * max_actors)
+        table = pd.DataFrame({"actor": top["actor"].astype(str), "type": "proposed",
+                              "pattern": top["pattern"].astype(str)}).drop_duplicates("actor")
+        note = (f"actors proposed by propose_actors on {len(picked):,} articles drawn at random "
+                f"(random_state={random_state}), the {len(table)} most frequent tried")
+    else:
+        table = load_actors(actors)
+        note = f"actors from the alias table ({len(table)} actors)"
+    texts = articles[text_col].to_numpy(dtype=object)
+    loaded_hits = hits[hits["voice"].astype(str) == "narration"].rename(columns={"row": "doc_id"})
+    parts = []
+    for lo in range(0, len(articles), int(chunk_size)):
+        rows = np.arange(lo, min(len(articles), lo + int(chunk_size)))
+        m = find_mentions(pd.DataFrame({"doc_id": rows.astype(str), "outlet": "", "text": texts[rows]}), table)
+        m = m[["doc_id", "actor", "start", "label", "label_start", "label_end"]].assign(
+            doc_id=m["doc_id"].astype(np.int64).to_numpy())
+        m = m[~_inside(m["doc_id"].to_numpy(dtype=np.int64), m["start"].to_numpy(dtype=np.int64), quoted)]
+        mine = loaded_hits[(loaded_hits["doc_id"] >= lo) & (loaded_hits["doc_id"] < rows[-1] + 1)]
+        parts.append(loaded_labels(m, mine))
+    if not parts or not sum(map(len, parts)):
+        return (*none, note)
+    m = pd.concat(parts, ignore_index=True).rename(columns={"doc_id": "row"})
+    m["story"] = articles[story_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
+    m["outlet"] = articles[outlet_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
+    shared = (m.groupby(["actor", "story"])["outlet"].nunique() >= 2).groupby(level="actor").sum()
+    labelled = m.groupby("actor")["labelled"].agg(["sum", "mean"]).reindex(shared.index, fill_value=0)
+    ok = shared[(shared >= min_stories) & (labelled["sum"] >= min_stories)
+                & (labelled["mean"] >= MIN_LABELLED_SHARE)]
+    chosen = sorted(ok.index, key=lambda a: (-ok[a], str(a)))[:max_actors]
+    m = m[m["actor"].isin(chosen)]
+    counts = (m.assign(loaded=m["loaded_term"] != "").groupby(["row", "actor"], sort=True)
+              .agg(mentions=("start", "size"), labelled=("labelled", "sum"), loaded=("loaded", "sum")).reset_index())
+    note += f"; {len(chosen)} measured ({', '.join(map(str, chosen))})" if chosen else "; none mentioned widely enough"
+    return (counts.astype({"mentions": np.int64, "labelled": np.int64, "loaded": np.int64})[cols],
+            m[m["labelled"]][m_cols].reset_index(drop=True), note)
 
 
 def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
@@ -420,7 +576,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                       group_col: str | None = None, n_boot: int = 1000, random_state: int = 0,
                       top_words: int = 10, min_count: int = 5,
                       max_evidence: int = 5, max_hit_stories: int | None = 50,
-                      chunk_size: int = 2000) -> dict[str, pd.DataFrame]:
+                      chunk_size: int = 2000, actors: pd.DataFrame | str | Path | None = None,
+                      max_actors: int = 10, min_actor_stories: int | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the many-story report, computed within stories.
 
     Only stories covered by two outlets or more are analysed (a story of one
@@ -446,7 +603,10 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         order of ``stories``, as the story pages); ``None``: every story. The rates
         count every hit whatever this limit.
     chunk_size : int, default 2000
-        Articles read at once for the hits and quotations (:func:`voice_counts`).
+        Articles read at once for the hits, quotations and mentions (:func:`voice_counts`).
+    actors, max_actors, min_actor_stories : alias table (default: proposed), the most actors
+        measured and the stories two outlets must mention one in (default
+        :data:`MIN_SHARED_STORIES`; :func:`actor_label_counts`).
 
     Measures
     --------
@@ -461,11 +621,26 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
       the hits in the outlet's own voice over its narration words, and the hits
       inside quotations over its quoted words (:func:`voice_counts`); a story
       where one side quotes nobody has no quotation rate and is not counted;
-    * ``share of own (unique) words``: the ``share_unique`` of ``story_core_share``;
+    * ``share of own (unique) words``, ``share of verbatim shared words``, ``share of
+      paraphrased words`` (:data:`CORE_MEASURES`): the ``share_unique``,
+      ``share_shared-verbatim`` and ``share_paraphrased`` of ``story_core_share``,
+      words in sentences so labelled over the outlet's words in the story (the three
+      sum to 1; no evidence sentences);
     * ``quoted words per 1,000 words``: how much of an outlet's text is others' words;
     * ``% of quoted words credited to a named speaker``: the words of its
       quotations (:func:`framelens.quotes.quotes`) whose speaker is known, over all
-      its quoted words (stories where a side quotes nobody are left out).
+      its quoted words (stories where a side quotes nobody are left out);
+    * ``% of quoted words from unnamed sources`` and ``... credited to a news
+      organisation``: ``100 * words of quotations of that source type /
+      quoted words`` (:func:`framelens.quotes.source_types`: "officials said", "a
+      source told", "on condition of anonymity"; "CNN reported"); evidence: those
+      quotations' sentences, the cue marked;
+    * ``% of actor mentions with a loaded label`` and ``... with a title or label``,
+      over the measured actors together (when there are two or more), and ``% of <actor> mentions with a loaded
+      label`` / ``... with a title or label`` for each (:func:`actor_label_counts`:
+      ``100 * loaded (labelled) mentions / mentions`` in the outlet's narration; a
+      story enters a pair only where both sides mention the actor); evidence: the
+      labelled mentions' sentences, the loaded word or the label marked.
 
     Registers are those with a hit in the compared stories.
 
@@ -480,8 +655,9 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         (one row per measure, level and pair: ``measure``, ``level`` (outlet or
         group), ``a``, ``b``, ``n_stories``, ``n_differing``, ``mean_a``, ``mean_b``,
         ``difference``, ``ci_low``, ``ci_high``, ``stories``), ``contrast_evidence``
-        (the hits behind each register contrast, at most ``max_evidence`` per
-        contrast: ``measure``, ``level``, ``a``, ``b``, ``side``, ``story_col``,
+        (the hits behind each register contrast, the quotations behind the source
+        measures and the labelled mentions behind the actor measures, at most
+        ``max_evidence`` per contrast: ``measure``, ``level``, ``a``, ``b``, ``side``, ``story_col``,
         ``doc_id``, ``outlet``, ``term``, ``sentence``, ``voice``),
         ``distinctive_within`` and ``house_style_set_aside``
         (:func:`framelens.contrasts.keyness_within_stories`).
@@ -519,13 +695,29 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     story = articles[story_col].astype(str)
     n_outlets = articles[outlet_col].astype(str).groupby(story).nunique()
     comp = articles[story.isin(n_outlets.index[n_outlets >= 2]).to_numpy()].reset_index(drop=True)
-    counts, found = voice_counts(comp, lexicon=lexicon, outlet_col=outlet_col, chunk_size=chunk_size)
+    counts, found, quoted = voice_counts(comp, lexicon=lexicon, outlet_col=outlet_col, chunk_size=chunk_size,
+                                         return_quotes=True)
     labels = [c for c in dict.fromkeys(["doc_id", story_col, outlet_col, "outlet"] + keep[2:]) if c in comp.columns]
     per = pd.concat([comp[labels], counts], axis=1)
-    hits = pd.concat([comp[labels].iloc[found["row"].to_numpy(dtype=np.int64)].reset_index(drop=True),
-                      found.reset_index(drop=True)], axis=1)
-    hits["outlet"] = comp[outlet_col].to_numpy()[found["row"].to_numpy(dtype=np.int64)]
-    hits = hits.assign(_doc=hits["doc_id"].astype(str)).sort_values(["_doc", "start"], kind="mergesort")
+
+    def labelled(table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` (with ``row``: an article's position in ``comp``) with that article's labels."""
+        at = table["row"].to_numpy(dtype=np.int64)
+        out = pd.concat([comp[labels].iloc[at].reset_index(drop=True), table.reset_index(drop=True)], axis=1)
+        out["outlet"] = comp[outlet_col].to_numpy()[at]
+        return out.assign(_doc=out["doc_id"].astype(str)).sort_values(["_doc", "start"], kind="mergesort")
+
+    hits = labelled(found)
+    typed = labelled(quoted[quoted["source_type"].isin(set(_QUOTE_EVIDENCE.values()))]
+                     .rename(columns={"cue": "term"}).assign(voice="quotation"))
+    a_counts, a_mentions, _ = actor_label_counts(comp, hits=found, quoted=quoted, actors=actors, story_col=story_col,
+                                                 outlet_col=outlet_col, max_actors=max_actors,
+                                                 min_stories=min_actor_stories, random_state=random_state,
+                                                 chunk_size=chunk_size)
+    a_per = labelled(a_counts.assign(start=0))
+    a_ev = labelled(a_mentions.assign(term=a_mentions["loaded_term"].where(a_mentions["loaded_term"] != "",
+                                                                            a_mentions["label"].astype(str)),
+                                      voice="narration"))
     levels = [("outlet", outlet_col)] + ([("group", group_col)] if group_col is not None else [])
     frames, evidence = [], []
     for level, col in levels:
@@ -541,23 +733,45 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                 if len(ev):
                     evidence.append(ev.assign(measure=t["measure"].iloc[0], level=level))
         if len(core):
-            unit = core[[story_col, "outlet", "share_unique"]].rename(columns={"outlet": outlet_col})
+            unit = core[[story_col, "outlet", *CORE_MEASURES.values()]].rename(columns={"outlet": outlet_col})
             if col != outlet_col:  # an outlet's group in a story: that of most of its articles there
                 mode = (comp.groupby([story_col, outlet_col])[col]
                         .agg(lambda x: x.value_counts().index[0]).rename(col).reset_index())
                 mode[story_col] = mode[story_col].astype(str)
                 unit = unit.merge(mode, on=[story_col, outlet_col], how="inner")
-            t = paired_contrasts(unit, value_col="share_unique", story_col=story_col, outlet_col=col,
-                                 n_boot=n_boot, random_state=random_state)
-            t.insert(0, "level", level)
-            t.insert(0, "measure", "share of own (unique) words")
-            frames.append(t)
+            for measure, share_col in CORE_MEASURES.items():
+                t = paired_contrasts(unit, value_col=share_col, story_col=story_col, outlet_col=col,
+                                     n_boot=n_boot, random_state=random_state)
+                t.insert(0, "level", level)
+                t.insert(0, "measure", measure)
+                frames.append(t)
         for measure, (count_col, words_col, scale) in QUOTE_MEASURES.items():
             t = rate_contrasts(per, count_col=count_col, words_col=words_col, per=scale, story_col=story_col,
                                outlet_col=col, n_boot=n_boot, random_state=random_state)
             t.insert(0, "level", level)
             t.insert(0, "measure", measure)
             frames.append(t)
+            if measure in _QUOTE_EVIDENCE:
+                mine = typed[typed["source_type"] == _QUOTE_EVIDENCE[measure]]
+                ev = contrast_evidence(t, mine, story_col=story_col, outlet_col=col, max_per_contrast=max_evidence)
+                if len(ev):
+                    evidence.append(ev.assign(measure=measure, level=level))
+        measured = sorted(a_per["actor"].unique(), key=str)
+        # the measured actors together (when there are several), then each
+        for who in ([None] if len(measured) > 1 else []) + measured:
+            rows = a_per if who is None else a_per[a_per["actor"] == who]
+            for what, count_col in ACTOR_MEASURES.items():
+                measure = f"% of {'actor' if who is None else who} mentions {what}"
+                t = rate_contrasts(rows, count_col=count_col, words_col="mentions", per=100, story_col=story_col,
+                                   outlet_col=col, n_boot=n_boot, random_state=random_state)
+                t.insert(0, "level", level)
+                t.insert(0, "measure", measure)
+                frames.append(t)
+                mine = a_ev if who is None else a_ev[a_ev["actor"] == who]
+                mine = mine[mine["loaded_term"] != ""] if count_col == "loaded" else mine
+                ev = contrast_evidence(t, mine, story_col=story_col, outlet_col=col, max_per_contrast=max_evidence)
+                if len(ev):
+                    evidence.append(ev.assign(measure=measure, level=level))
     tables["contrasts"] = (false_discovery(pd.concat(frames, ignore_index=True), min_stories=MIN_SHARED_STORIES)
                            if frames else pd.DataFrame())
     ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence", "voice"]
@@ -852,8 +1066,10 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     if len(ev) and len(contrasts):  # the sentences behind the contrasts read as evidence above
         tested = clear_contrasts(contrasts)[["measure", "level", "a", "b"]]
         ev = ev.merge(tested, on=["measure", "level", "a", "b"], how="inner")
+        # about 60 rows in all, shared among the measures (every measure's first rows shown)
+        ev = ev.groupby("measure", sort=True, group_keys=False).head(max(2, 60 // max(1, ev["measure"].nunique())))
     if len(ev):
-        body.append("<h3>Evidence sentences behind the register contrasts whose interval excludes 0</h3>")
+        body.append("<h3>Evidence sentences behind the contrasts whose interval excludes 0</h3>")
         body.append("<table><tr><th>measure</th><th>pair</th><th>story</th><th>outlet</th><th>sentence</th></tr>")
         paged_ids = set(stories["story"].head(max_story_pages).astype(str))
         for r in ev.head(60).itertuples(index=False):
