@@ -547,7 +547,8 @@ def _stories_section(ctx: _Context) -> dict[str, pd.DataFrame]:
     lexicon, _ = lexicon_for_corpus(ctx.corpus.folder)
     return many_story_tables(ctx.docs, lexicon=lexicon, group_col=s.group, n_boot=s.contrast_n_boot,
                              random_state=s.random_state, top_words=s.keyness_top,
-                             min_count=s.keyness_min_count, max_hit_stories=s.max_story_pages)
+                             min_count=s.keyness_min_count, max_hit_stories=s.max_story_pages,
+                             word_counts=(ctx.corpus.terms, ctx.corpus.counts))
 
 
 def _alias_file(ctx: _Context, name: str) -> Path | None:
