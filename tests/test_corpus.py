@@ -1400,3 +1400,22 @@ def test_rule_media_caption_negative() -> None:
     prose = "The image caption was wrong, he said.\nImages copyrighted by AP were used.\nMedia captions matter."
     text, removed = _one(prose)
     assert removed == [] and text == prose
+
+
+def test_clean_keeps_a_text_no_rule_changed_as_its_raw_string() -> None:
+    """Cleaning that removes nothing gives back the raw string itself, so the corpus (and the
+    pickle a report's kernels read) holds it once; a cleaned text is a string of its own."""
+    import pickle
+
+    body = "\n".join(["Kyiv asked NATO for an invitation."] * 200)  # cleaning joins lines anew
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"], "text_raw": [body, "Share\n" + body]})
+    cleaned, audit = clean(corpus)
+    assert cleaned["text"].tolist() == [body, body] and audit["doc_id"].tolist() == ["b"]
+    assert cleaned.loc[0, "text"] is cleaned.loc[0, "text_raw"]
+    assert cleaned.loc[1, "text"] is not cleaned.loc[1, "text_raw"]
+    back = pickle.loads(pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.loc[0, "text"] is back.loc[0, "text_raw"]
+    copied = cleaned.assign(text=[t[:1] + t[1:] for t in cleaned["text"]])  # equal, new strings
+    saved = (len(pickle.dumps(copied, protocol=pickle.HIGHEST_PROTOCOL))
+             - len(pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL)))
+    assert saved >= len(body)  # article a's text is stored once

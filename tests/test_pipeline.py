@@ -156,3 +156,15 @@ def test_pipeline_imports_no_private_names_and_there_is_no_cycle() -> None:
         return any(d == b or (d not in seen and reaches(d, b, seen | {d})) for d in graph.get(a, ()))
 
     assert not [m for m in graph if reaches(m, m, {m})]
+
+
+def test_fingerprint_does_not_depend_on_the_rows_hashed_at_once(monkeypatch) -> None:
+    import framelens.pipeline as pipeline
+
+    corpus = pipeline.load(ROOT / "seeds")
+    whole = pipeline.corpus_fingerprint(corpus)
+    monkeypatch.setattr(pipeline, "_HASH_ROWS", 2)
+    assert pipeline.corpus_fingerprint(corpus) == whole
+    changed = corpus.articles.assign(text=corpus.articles["text"].str.replace("NATO", "Nato"))
+    import dataclasses
+    assert pipeline.corpus_fingerprint(dataclasses.replace(corpus, articles=changed)) != whole

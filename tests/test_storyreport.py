@@ -5,6 +5,7 @@ import re
 import struct
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -268,3 +269,20 @@ def test_contrasts_carry_false_discovery_q_values_and_the_page_counts_them(tmp_p
     page = write_many_story_report(tables, tmp_path, articles=docs).read_text()
     assert "Benjamini–Hochberg" in page
     assert "Of 0 contrasts tested, 0 have an interval that excludes 0 and 0 have q_value ≤ 0.05." in page
+
+
+def test_the_corpus_word_counts_give_the_same_tables():
+    """Passing the articles' word matrix (a prepared corpus's terms and counts) instead of
+    counting the texts again changes no table; the words of one-outlet stories are dropped."""
+    from framelens.storyreport import rows_in_use
+    from framelens.text import word_matrix
+
+    docs = pd.concat([_corpus(), _quoted_corpus().assign(story=lambda d: "q" + d["story"])], ignore_index=True)
+    docs = pd.concat([docs, pd.DataFrame({"doc_id": ["alone"], "outlet": ["A"], "story": ["solo"],
+                                          "text": ["Zanzibar zebras only here."]})], ignore_index=True)
+    counted = many_story_tables(docs, n_boot=50)
+    read = many_story_tables(docs, n_boot=50, word_counts=word_matrix(docs["text"].tolist()))
+    for name in counted:
+        pd.testing.assert_frame_equal(counted[name], read[name], obj=name)
+    types, _ = rows_in_use(word_matrix(docs["text"].tolist()), rows=np.arange(len(docs) - 1))
+    assert "zanzibar" not in set(types) and "zanzibar" in set(word_matrix(docs["text"].tolist())[0])

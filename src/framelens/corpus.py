@@ -1888,7 +1888,9 @@ def clean(
                 f"load the corpus with load_corpus or fill the text."
             )
         spans = _find_spans(text, chosen, plan)
-        cleaned_texts.append(_apply(text, spans))
+        cleaned = _apply(text, spans)
+        # a text the rules left as it was stays one string, held (and pickled) once
+        cleaned_texts.append(text if cleaned == text else cleaned)
         audit_rows.extend(
             {"doc_id": doc_id, "outlet": outlet, "rule": name, "start": a, "end": b, "removed": text[a:b]}
             for a, b, name in spans

@@ -548,7 +548,8 @@ def _stories_section(ctx: _Context) -> dict[str, pd.DataFrame]:
     return many_story_tables(ctx.docs, lexicon=lexicon, group_col=s.group, n_boot=s.contrast_n_boot,
                              random_state=s.random_state, top_words=s.keyness_top,
                              min_count=s.keyness_min_count, max_hit_stories=s.max_story_pages,
-                             actors=_alias_file(ctx, "actors.csv"))
+                             actors=_alias_file(ctx, "actors.csv"),
+                             word_counts=(ctx.corpus.terms, ctx.corpus.counts))
 
 
 def _alias_file(ctx: _Context, name: str) -> Path | None:
@@ -851,6 +852,11 @@ def run(corpus: str | Path | Corpus, settings: Settings | None = None, *,
                    story=None if story is None else str(story), n_stories=n_stories, how_stories=how)
 
 
+#: Rows hashed at once by :func:`corpus_fingerprint`: hashing every text at once held a UTF-8
+#: copy of them all (0.44 GB on the 37,517 Article-Bias-Prediction articles).
+_HASH_ROWS = 2000
+
+
 def corpus_fingerprint(corpus: Corpus) -> str:
     """A digest of what every section reads: the articles (all columns), the cleaning
     rules, and the companion files beside the corpus (names, sizes, times).
@@ -865,7 +871,9 @@ def corpus_fingerprint(corpus: Corpus) -> str:
                                   [(r.name, str(getattr(r, "pattern", ""))) for r in corpus.rules or ()])).encode("utf-8"))
     articles = corpus.articles
     digest.update(repr(list(articles.columns)).encode("utf-8"))
-    digest.update(pd.util.hash_pandas_object(articles.astype("string"), index=False).to_numpy().tobytes())
+    for start in range(0, len(articles), _HASH_ROWS):  # row hashes, a block at a time: the same digest
+        block = articles.iloc[start:start + _HASH_ROWS].astype("string")
+        digest.update(pd.util.hash_pandas_object(block, index=False).to_numpy().tobytes())
     folder = corpus.folder
     if folder.is_dir():
         for f in sorted(folder.glob("*.csv")):

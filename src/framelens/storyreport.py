@@ -34,7 +34,7 @@ from framelens.plots import PALETTE, style
 
 __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
            "story_overview", "story_core_shares", "voice_counts", "QUOTE_MEASURES", "CORE_MEASURES",
-           "ACTOR_MEASURES", "MIN_LABELLED_SHARE", "actor_label_counts", "many_story_tables",
+           "ACTOR_MEASURES", "MIN_LABELLED_SHARE", "actor_label_counts", "many_story_tables", "rows_in_use",
            "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
@@ -429,6 +429,30 @@ def _word_matrix_in_chunks(texts: list[str], *, chunk_size: int) -> tuple[np.nda
     return types, sp.vstack(blocks, format="csr")
 
 
+def rows_in_use(word_counts: tuple[np.ndarray, sp.csr_matrix], *, rows: np.ndarray
+                ) -> tuple[np.ndarray, sp.csr_matrix]:
+    """The ``rows`` of a word matrix, without the words none of them uses.
+
+    ``word_matrix(texts)`` of ``[texts[i] for i in rows]``, read from
+    ``word_matrix(texts)``: the same types (sorted) and counts.
+
+    Examples
+    --------
+    >>> from framelens.text import word_matrix
+    >>> texts = ["Kyiv said", "Kiev said", "Kyiv asked"]
+    >>> types, counts = rows_in_use(word_matrix(texts), rows=np.array([0, 2]))
+    >>> again = word_matrix([texts[0], texts[2]])
+    >>> types.tolist() == again[0].tolist(), (counts != again[1]).nnz
+    (True, 0)
+    >>> types.tolist(), counts.toarray().tolist()
+    (['asked', 'kyiv', 'said'], [[0, 1, 1], [1, 1, 0]])
+    """
+    types, counts = word_counts
+    picked = sp.csr_matrix(counts)[rows]
+    used = np.flatnonzero(picked.getnnz(axis=0))
+    return np.asarray(types, dtype=object)[used], picked[:, used].tocsr()
+
+
 #: The measures of how much is quoted and who is quoted: (count column, words column, scale) of
 #: :func:`voice_counts`'s table; the source types are :func:`framelens.quotes.source_types`'s.
 QUOTE_MEASURES = {"quoted words per 1,000 words": ("words_quotation", "words", 1000),
@@ -577,7 +601,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                       top_words: int = 10, min_count: int = 5,
                       max_evidence: int = 5, max_hit_stories: int | None = 50,
                       chunk_size: int = 2000, actors: pd.DataFrame | str | Path | None = None,
-                      max_actors: int = 10, min_actor_stories: int | None = None) -> dict[str, pd.DataFrame]:
+                      max_actors: int = 10, min_actor_stories: int | None = None,
+                      word_counts: tuple[np.ndarray, sp.csr_matrix] | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the many-story report, computed within stories.
 
     Only stories covered by two outlets or more are analysed (a story of one
@@ -607,6 +632,11 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     actors, max_actors, min_actor_stories : alias table (default: proposed), the most actors
         measured and the stories two outlets must mention one in (default
         :data:`MIN_SHARED_STORIES`; :func:`actor_label_counts`).
+    word_counts : (types, counts), optional
+        The articles' words as :func:`framelens.text.word_matrix` counts them, one row
+        per article in order (a prepared corpus's ``terms`` and ``counts``): the
+        distinctive words read their rows instead of counting the texts again (the same
+        table). Default: counted from ``text``.
 
     Measures
     --------
@@ -694,7 +724,8 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     # the measures: only stories with two outlets or more can be compared
     story = articles[story_col].astype(str)
     n_outlets = articles[outlet_col].astype(str).groupby(story).nunique()
-    comp = articles[story.isin(n_outlets.index[n_outlets >= 2]).to_numpy()].reset_index(drop=True)
+    compared = story.isin(n_outlets.index[n_outlets >= 2]).to_numpy()
+    comp = articles[compared].reset_index(drop=True)
     counts, found, quoted = voice_counts(comp, lexicon=lexicon, outlet_col=outlet_col, chunk_size=chunk_size,
                                          return_quotes=True)
     labels = [c for c in dict.fromkeys(["doc_id", story_col, outlet_col, "outlet"] + keep[2:]) if c in comp.columns]
@@ -772,6 +803,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
                 ev = contrast_evidence(t, mine, story_col=story_col, outlet_col=col, max_per_contrast=max_evidence)
                 if len(ev):
                     evidence.append(ev.assign(measure=measure, level=level))
+    del per, hits, found, quoted  # every hit of the compared stories: not needed for what follows
     tables["contrasts"] = (false_discovery(pd.concat(frames, ignore_index=True), min_stories=MIN_SHARED_STORIES)
                            if frames else pd.DataFrame())
     ev_cols = ["measure", "level", "a", "b", "side", story_col, "doc_id", "outlet", "term", "sentence", "voice"]
@@ -783,7 +815,10 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     else:
         tables["contrast_evidence"] = pd.DataFrame(columns=ev_cols)
     try:
-        types, wm = _word_matrix_in_chunks(comp["text"].tolist(), chunk_size=chunk_size)
+        if word_counts is None:
+            types, wm = _word_matrix_in_chunks(comp["text"].tolist(), chunk_size=chunk_size)
+        else:
+            types, wm = rows_in_use(word_counts, rows=np.flatnonzero(compared))
         dist, aside = keyness_within_stories(
             types, wm, stories=comp[story_col].astype(str).tolist(),
             outlets=comp[outlet_col].astype(str).tolist(), min_count=min_count, top=top_words)
