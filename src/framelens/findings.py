@@ -1268,13 +1268,22 @@ def _readme_selection(out: Path, ordered: Callable[[Any], list[str]]) -> str | N
         most = [str(x) for x in ties(unique, tol=SHARE_TOL)]
         if len(most) > 1:
             text += f"; {_list(most)} tie for the most"
-        sents = _read(out, "sentence_labels")
-        if sents is not None:
-            for o in adders:
-                own = sents[(sents["outlet"].astype(str) == o) & (sents["label"] == "unique")]
-                if len(own):
-                    text += (f"; {o}'s {len(own)} own sentence{'' if len(own) == 1 else 's'} include "
-                             + ", ".join(f"\u201c{_short(s)}\u201d" for s in own["sentence"].head(3)))
+        # the sentences each adds as the page's framing finding counts them (headline and subheads
+        # apart), so the README and the page give one number
+        choices, sents = _read(out, "framing_choices"), _read(out, "sentence_labels")
+        if choices is not None:
+            own_of = {o: g["sentence"].astype(str) for o, g in choices[choices["choice"] == "added"].groupby(
+                choices["outlet"].astype(str))}
+        elif sents is not None:
+            own_of = {o: g["sentence"].astype(str) for o, g in sents[sents["label"] == "unique"].groupby(
+                sents["outlet"].astype(str))}
+        else:
+            own_of = {}
+        for o in adders:
+            own = own_of.get(o, pd.Series(dtype=str))
+            if len(own):
+                text += (f"; {o}'s {len(own)} own sentence{'' if len(own) == 1 else 's'} include "
+                         + ", ".join(f"\u201c{_short(s)}\u201d" for s in own.head(3)))
         zero = [o for o in ordered(unique.index) if unique[o] == 0]
         own_words = _read(out, "own_words")
         if zero:
