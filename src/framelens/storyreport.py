@@ -961,7 +961,7 @@ def _doc(title: str, body: list[str]) -> str:
 
 def _table(df: pd.DataFrame, max_rows: int = 50) -> str:
     shown = df.head(max_rows)
-    more = f'<p class="meta">{len(df) - max_rows} more rows in the CSV.</p>' if len(df) > max_rows else ""
+    more = f'<p class="meta">{len(df) - max_rows:,} more rows in the CSV.</p>' if len(df) > max_rows else ""
     return shown.to_html(index=False, escape=True, border=0, float_format=lambda x: f"{x:.3g}") + more
 
 
@@ -989,7 +989,7 @@ def _light_story_page(story: Any, folder: Path, *, articles: pd.DataFrame, table
     """A story's page from the across-story tables alone (its articles, shared core, lexicon hits)."""
     mine = articles[articles[story_col].astype(str) == story.story]
     page = ['<p><a href="../../index.html">All stories</a></p>', f"<h1>{_e(story.title)}</h1>",
-            f'<p class="meta">Story {_e(story.story)}: {story.n_articles} articles from {story.n_outlets} outlets '
+            f'<p class="meta">Story {_e(story.story)}: {story.n_articles:,} articles from {story.n_outlets:,} outlets '
             f"({_e(story.outlets)}). Everything on this page compares only this story's articles.</p>",
             "<h2>Articles</h2>",
             _table(pd.DataFrame({"doc_id": mine["doc_id"].astype(str), "outlet": mine[outlet_col].astype(str),
@@ -1038,9 +1038,9 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     figures = out / "figures"
     stories = tables["stories"]
     contrasts = tables["contrasts"]
-    body = [f"<header><h1>How outlets framed {len(stories)} stories: findings</h1>",
-            f'<p class="meta">Corpus: {_e(corpus_name)}. {len(articles)} articles from '
-            f"{articles[outlet_col].nunique()} outlets in {len(stories)} stories. {_e(how_found)} "
+    body = [f"<header><h1>How outlets framed {len(stories):,} stories: findings</h1>",
+            f'<p class="meta">Corpus: {_e(corpus_name)}. {len(articles):,} articles from '
+            f"{articles[outlet_col].nunique():,} outlets in {len(stories):,} stories. {_e(how_found)} "
             "Outlets are compared only on the stories both cover; every number is read from the tables in "
             '<a href="tables/">tables/</a>.</p></header><main>']
     body.append("<section id='coverage'><h2>Stories and outlets</h2>")
@@ -1076,7 +1076,7 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
     if len(contrasts):
         few = contrasts[contrasts["n_stories"] < MIN_SHARED_STORIES]
         if len(few):
-            body.append(f"<p>{len(few)} of {len(contrasts)} rows compare a pair on fewer than {MIN_SHARED_STORIES} "
+            body.append(f"<p>{len(few):,} of {len(contrasts):,} rows compare a pair on fewer than {MIN_SHARED_STORIES} "
                         "shared stories: they are in the table but not read as evidence here (resampling two or "
                         "three stories gives an interval that excludes 0 whenever they differ the same way).</p>")
     for (measure, level), part in contrasts.groupby(["measure", "level"], sort=True) if len(contrasts) else []:
