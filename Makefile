@@ -12,7 +12,7 @@ OUT    ?= reports
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml setup.py src/framelens/_textscan.c
+$(STAMP): requirements.lock pyproject.toml setup.py src/framelens/textscan.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock

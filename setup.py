@@ -1,4 +1,4 @@
-"""Build the optional C word scanner, framelens._textscan; the rest is in pyproject.toml.
+"""Build the optional C word scanner, framelens.textscan; the rest is in pyproject.toml.
 
 ``pip install -e .`` (as ``make env`` runs it) compiles it. It is optional: without
 a C compiler or the Python headers the install goes on without it, and
@@ -9,4 +9,4 @@ from __future__ import annotations
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("framelens._textscan", ["src/framelens/_textscan.c"], optional=True)])
+setup(ext_modules=[Extension("framelens.textscan", ["src/framelens/textscan.c"], optional=True)])

@@ -22,7 +22,7 @@ import framelens.text as text_mod
 from framelens.text import WORD, count_words, sentence_spans, word_matrix, words
 
 pytestmark = pytest.mark.skipif("c" not in text_mod.WORD_ENGINES,
-                                reason="the C scanner (framelens._textscan) is not built: "
+                                reason="the C scanner (framelens.textscan) is not built: "
                                        "`pip install -e .` or `python setup.py build_ext --inplace`")
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"

@@ -92,15 +92,15 @@ WORD = re.compile(r"\w(?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|\w*(?:['\u2019\u2010\u20
 LOWER_EXCEPTIONS = ("\u0130", "\u03a3")
 
 try:  # the C scanner, built by `pip install -e .` (setup.py) when a compiler is present
-    from framelens import _textscan
+    from framelens import textscan
 except ImportError:  # not built: Python's re gives the same results, 3 to 5 x slower
-    _textscan = None
+    textscan = None
 #: The word engines this installation has: ``("c", "re")``, or ``("re",)`` when the C
 #: scanner was not built.
-WORD_ENGINES: tuple[str, ...] = ("re",) if _textscan is None else ("c", "re")
+WORD_ENGINES: tuple[str, ...] = ("re",) if textscan is None else ("c", "re")
 #: The engine that finds :data:`WORD`'s tokens in :func:`words`, :func:`word_matrix` and
 #: :func:`count_words`, and the sentences of :func:`sentence_spans`: ``"c"``
-#: (``framelens._textscan``, scans written in C with the character classes of Python's
+#: (``framelens.textscan``, scans written in C with the character classes of Python's
 #: ``re`` and ``str``: ``\w`` is ``str.isalnum()`` or ``_``, ``\d`` is ``str.isdecimal()``,
 #: ``\s`` is ``str.isspace()``) when it was built, else ``"re"`` (``WORD.findall`` and
 #: the rules written in Python below). Both give the same results (tests on every code
@@ -108,8 +108,8 @@ WORD_ENGINES: tuple[str, ...] = ("re",) if _textscan is None else ("c", "re")
 #: articles: :func:`word_matrix` 0.92 -> 0.29 CPU s, :func:`sentence_spans` 0.50 -> 0.10.
 #: The environment variable ``FRAMELENS_WORD_ENGINE=re`` (or ``c``) chooses at import;
 #: assigning this attribute chooses for the calls after it.
-WORD_ENGINE: str = os.environ.get("FRAMELENS_WORD_ENGINE", "re" if _textscan is None else "c")
-_NOT_BUILT = ("" if _textscan else " (the C scanner is not built: `pip install -e .` with a C "
+WORD_ENGINE: str = os.environ.get("FRAMELENS_WORD_ENGINE", "re" if textscan is None else "c")
+_NOT_BUILT = ("" if textscan else " (the C scanner is not built: `pip install -e .` with a C "
                                     "compiler builds it)")
 if WORD_ENGINE not in WORD_ENGINES:
     raise ValueError(f"FRAMELENS_WORD_ENGINE={WORD_ENGINE!r}; allowed here: "
@@ -120,8 +120,8 @@ def _scanner() -> ModuleType | None:
     """The C scanner when :data:`WORD_ENGINE` is ``"c"``, ``None`` for ``"re"``."""
     if WORD_ENGINE == "re":
         return None
-    if WORD_ENGINE == "c" and _textscan is not None:
-        return _textscan
+    if WORD_ENGINE == "c" and textscan is not None:
+        return textscan
     raise ValueError(f"framelens.text.WORD_ENGINE={WORD_ENGINE!r}; allowed here: "
                      f"{list(WORD_ENGINES)}{_NOT_BUILT}")
 

@@ -1,4 +1,4 @@
-/* framelens._textscan: framelens.text's word tokens and sentence spans, scanned in C.
+/* framelens.textscan: framelens.text's word tokens and sentence spans, scanned in C.
  *
  * framelens.text uses it when framelens.text.WORD_ENGINE is "c" (the default once it is
  * built); Python's re gives the same results otherwise (tests/test_textscan.py).
@@ -559,7 +559,7 @@ static PySequenceMethods vocab_as_sequence = {
 
 static PyTypeObject VocabularyType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "framelens._textscan.Vocabulary",
+    .tp_name = "framelens.textscan.Vocabulary",
     .tp_basicsize = sizeof(Vocabulary),
     .tp_dealloc = (destructor)vocab_dealloc,
     .tp_as_sequence = &vocab_as_sequence,
@@ -822,13 +822,13 @@ static PyMethodDef textscan_methods[] = {
 };
 
 static struct PyModuleDef textscan_module = {
-    PyModuleDef_HEAD_INIT, "_textscan",
+    PyModuleDef_HEAD_INIT, "textscan",
     "framelens.text's word tokens and sentence spans scanned in C (see framelens.text.WORD_ENGINE).",
     -1, textscan_methods,
 };
 
 PyMODINIT_FUNC
-PyInit__textscan(void)
+PyInit_textscan(void)
 {
     Py_UCS4 ch;
     for (ch = 0; ch < 128; ch++) {
