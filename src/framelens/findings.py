@@ -487,25 +487,36 @@ def _article_names(labels: list[str], out: Path) -> dict[str, str]:
     return names
 
 
+def _square_top(matrix: pd.DataFrame, out: Path, *, chosen: str, table: str
+                ) -> tuple[pd.DataFrame, dict[str, str], Any, dict[str, str]]:
+    """A square article x article table cut to the :data:`_SQUARE_CUT` articles with the highest
+    off-diagonal value, renamed by outlet and opening words: (shown, colours by name, the cut,
+    the names of every article)."""
+    from framelens.viz import Shortened, top_labels
+
+    values = matrix.to_numpy(dtype=float).copy()
+    np.fill_diagonal(values, -np.inf)
+    keep = top_labels(pd.Series(values.max(axis=1), index=matrix.index), n=_SQUARE_CUT, order=list(matrix.index))
+    names = _article_names(list(matrix.index), out)
+    colours = _colours(out)
+    shown = matrix.loc[keep, keep].rename(index=names, columns=names)
+    return (shown, {names[k]: colours.get(k, "#777777") for k in keep},
+            Shortened("articles", len(keep), len(matrix), chosen, table), names)
+
+
 def _fig_similarity_top(sim: pd.DataFrame, out: Path) -> tuple[Any, list[Any]]:
     """The similarity heatmap of a story of many articles: the :data:`_SQUARE_CUT` articles whose
     closest match is closest (the pair the title names among them), named by opening words."""
-    from framelens.features import closest_title, plot_similarity
-    from framelens.viz import Shortened, shortened_note, top_labels
-
-    values = sim.to_numpy(dtype=float).copy()
-    np.fill_diagonal(values, -np.inf)
     import matplotlib.pyplot as plt
 
-    keep = top_labels(pd.Series(values.max(axis=1), index=sim.index), n=_SQUARE_CUT, order=list(sim.index))
-    names = _article_names(list(sim.index), out)
-    named = sim.rename(index=names, columns=names)
-    colours = _colours(out)
-    cut = Shortened("articles", len(keep), len(sim), "those whose closest match is closest", "similarity")
-    shown = named.loc[[names[k] for k in keep], [names[k] for k in keep]]
+    from framelens.features import closest_title, plot_similarity
+    from framelens.viz import shortened_note
+
+    shown, colours, cut, names = _square_top(sim, out, chosen="those whose closest match is closest",
+                                             table="similarity")
     _, ax = plt.subplots(figsize=(7.0, 6.4))
-    ax = plot_similarity(shown, ax=ax, colours={names[k]: colours.get(k, "#777777") for k in keep}, title="")
-    _title(ax, f"{closest_title(named)}. {shortened_note([cut])}")
+    ax = plot_similarity(shown, ax=ax, colours=colours, title="")
+    _title(ax, f"{closest_title(sim.rename(index=names, columns=names))}. {shortened_note([cut])}")
     return ax.figure, [cut]
 
 
@@ -518,21 +529,14 @@ def _fig_stability(out: Path) -> Any:
         return None
     runs = int(pairs["runs"].iloc[0])
     if len(matrix) > _SQUARE_MAX:  # a story of many articles: the articles most often grouped with another
-        from framelens.viz import Shortened, shortened_note, top_labels
         import matplotlib.pyplot as plt
 
-        values = matrix.to_numpy(dtype=float).copy()
-        np.fill_diagonal(values, -np.inf)
-        keep = top_labels(pd.Series(values.max(axis=1), index=matrix.index), n=_SQUARE_CUT,
-                          order=list(matrix.index))
-        names = _article_names(list(matrix.index), out)
-        colours = _colours(out)
-        cut = Shortened("articles", len(keep), len(matrix), "those most often grouped with another article",
-                        "cluster_pairs")
-        shown = matrix.loc[keep, keep].rename(index=names, columns=names)
+        from framelens.viz import shortened_note
+
+        shown, colours, cut, _ = _square_top(matrix, out, chosen="those most often grouped with another article",
+                                             table="cluster_pairs")
         _, ax = plt.subplots(figsize=(7.0, 6.4))
-        ax = plot_cooccurrence(shown, runs=runs, source="bootstrap samples", ax=ax,
-                               colours={names[k]: colours.get(k, "#777777") for k in keep})
+        ax = plot_cooccurrence(shown, runs=runs, source="bootstrap samples", ax=ax, colours=colours)
         _title(ax, ax.get_title() + f" (samples redraw the vocabulary). {shortened_note([cut])}")
         return ax.figure, [cut]
     ax = plot_cooccurrence(matrix, runs=runs, source="bootstrap samples", colours=_colours(out))
