@@ -53,3 +53,49 @@ def test_shortened_note_names_every_cut_and_the_table():
                                     "first); actor_labels.csv holds all.")
     two = [Shortened("articles", 20, 95, "longest", "corpus"), Shortened("outlets", 4, 22, "most", "keyness")]
     assert shortened_note(two).endswith("corpus.csv and keyness.csv hold all.")
+
+
+def _bars_with_legend_below(n_rows: int):
+    """The traces figure of a 22-outlet ABP story: 0.5 in a row + 2 in, legend 18 % of the axes below them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framelens.plots import style
+
+    with style():
+        fig, ax = plt.subplots(figsize=(7.0, 0.5 * n_rows + 2.0))
+        names = [f"Outlet {i:02d}" for i in range(n_rows)]
+        for kind in ("calque", "pronoun slip", "untranslated fragment", "literal idiom", "wrong register", "false friend", "date format", "unit left", "name order", "title calque", "share button", "byline", "source line",
+                     "page furniture (not translation)"):
+            ax.barh(names, range(n_rows), label=kind)
+        ax.set_xlabel("traces found (grey: page furniture, not translation)")
+        ax.legend(frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.18))
+        ax.set_title("Outlet 00 has the most traces of translation, 12, and its interval overlaps\n"
+                     "those of Outlet 03 and Outlet 07 (page furniture apart)", loc="left")
+    return fig, plt
+
+
+def test_fit_saved_height_keeps_the_saved_png_under_the_limit(tmp_path):
+    from PIL import Image
+
+    from framelens.viz import fit_saved_height, saved_height_px
+
+    fig, plt = _bars_with_legend_below(22)  # 13 in = 1,950 px: under 2,000 as sized, over it as saved
+    assert 0.5 * 22 + 2.0 <= 2000 / 150 and saved_height_px(fig, dpi=150) > 2000
+    got = fit_saved_height(fig, limit_px=2000, dpi=150)
+    fig.savefig(tmp_path / "t.png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    saved = Image.open(tmp_path / "t.png").size[1]
+    assert got <= 2000 and 0 <= got - saved <= 1  # the estimate is the file's height, to rounding
+
+
+def test_fit_saved_height_leaves_a_figure_that_fits_as_it_is(tmp_path):
+    from framelens.viz import fit_saved_height, saved_height_px
+
+    fig, plt = _bars_with_legend_below(5)
+    size = tuple(fig.get_size_inches())
+    assert fit_saved_height(fig, limit_px=2000, dpi=150) == saved_height_px(fig, dpi=150) < 2000
+    assert tuple(fig.get_size_inches()) == size
+    plt.close(fig)

@@ -289,6 +289,7 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
     import matplotlib.pyplot as plt
 
     from framelens.plots import style
+    from framelens.viz import fit_saved_height
 
     out = Path(out)
     figures = out / "figures"
@@ -306,6 +307,8 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
             if fig is None:
                 continue
             height = int(round(fig.get_size_inches()[1] * float(matplotlib.rcParams["savefig.dpi"])))
+            if height <= MAX_FIGURE_PX:  # text past the axes can still make the saved image taller
+                height = fit_saved_height(fig, limit_px=MAX_FIGURE_PX)
             if height > MAX_FIGURE_PX:  # unreadable, and costly to render: the table holds every row
                 plt.close(fig)
                 left_out.append((name, height, MAX_FIGURE_PX))

@@ -968,7 +968,10 @@ def _table(df: pd.DataFrame, max_rows: int = 50) -> str:
 def _save(fig: Any, figures: Path, name: str) -> str:
     import matplotlib.pyplot as plt
 
+    from framelens.viz import fit_saved_height
+
     figures.mkdir(parents=True, exist_ok=True)
+    fit_saved_height(fig, limit_px=MAX_FIGURE_PX, dpi=_DPI)  # a long title can still push it past the cap
     fig.savefig(figures / f"{name}.png", dpi=_DPI, bbox_inches="tight", metadata={"Software": None})
     fig.savefig(figures / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)

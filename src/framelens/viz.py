@@ -36,6 +36,7 @@ __all__ = [
     "PAGE_PX", "SAVE_DPI", "MIN_TEXT_PX", "OUTLET_PALETTE", "CATEGORY_PALETTE", "OTHER_COLOUR",
     "outlet_order", "outlet_colours", "category_colours", "colour_ticks", "heatmap", "displayed_px",
     "wrap_title", "max_width_in", "fit_count", "top_labels", "Shortened", "shortened_note",
+    "saved_height_px", "fit_saved_height",
 ]
 
 #: Widest a figure is shown on the findings page (46rem at 16 px).
@@ -178,6 +179,87 @@ def shortened_note(cuts: Sequence[Shortened]) -> str:
     tables = list(dict.fromkeys(f"{c.table}.csv" for c in cuts))
     return ("Shown: " + "; ".join(c.text() for c in cuts) + "; "
             + " and ".join(tables) + f" hold{'s' if len(tables) == 1 else ''} all.")
+
+
+def _save_dpi(fig: Any, dpi: float | None) -> float:
+    """``dpi``, else ``savefig.dpi`` ("figure": the figure's own), as ``savefig`` reads it."""
+    import matplotlib
+
+    if dpi is None:
+        dpi = matplotlib.rcParams["savefig.dpi"]
+        dpi = fig.dpi if dpi == "figure" else dpi
+    return float(dpi)
+
+
+def saved_height_px(fig: Any, *, dpi: float | None = None) -> int:
+    """Height in pixels of ``fig`` saved with ``bbox_inches="tight"``, before saving it.
+
+    The saved image is the figure's tight bounding box (every artist drawn, a title or
+    legend past the axes included) plus ``savefig.pad_inches`` on each side, at ``dpi``
+    (default ``savefig.dpi``): :math:`\\mathrm{round}((h_{\\mathrm{tight}} + 2p)\\,\\mathrm{dpi})`.
+    It can exceed the figure's own size (a legend under the axes) or fall short of it.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 2))
+    >>> _ = ax.set_title("a title\\non\\nfour\\nlines")
+    >>> saved_height_px(fig, dpi=100) > 0
+    True
+    >>> plt.close(fig)
+    """
+    import matplotlib
+
+    dpi = _save_dpi(fig, dpi)
+    pad = float(matplotlib.rcParams["savefig.pad_inches"])
+    shown = fig.dpi
+    fig.set_dpi(dpi)  # text is measured at the saved resolution, as savefig measures it
+    try:
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    finally:
+        fig.set_dpi(shown)
+    return int(round((bbox.height + 2 * pad) * dpi))
+
+
+def fit_saved_height(fig: Any, *, limit_px: int, dpi: float | None = None, tries: int = 3) -> int:
+    """Shorten ``fig`` until its saved (tight) image is at most ``limit_px`` tall; return that height.
+
+    A figure sized to the limit can still be saved taller: text past the axes (a wrapped
+    title, a legend under the plot) is added to the figure's height. The figure is
+    shortened by the excess, :math:`h \\leftarrow h - (H_{\\mathrm{saved}} - L + 1)/\\mathrm{dpi}`,
+    which shrinks the axes and leaves every text its size; this is repeated at most
+    ``tries`` times (the tight box moves a little with the axes). A figure that does not
+    reach the limit is returned as it is, with its saved height, for the caller to leave
+    out.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.legend(handles=ax.plot([0, 1], [0, 1], label="x"), loc="upper center",
+    ...               bbox_to_anchor=(0.5, -0.3))
+    >>> saved_height_px(fig, dpi=100) > 300   # the legend under the axes adds height
+    True
+    >>> fit_saved_height(fig, limit_px=300, dpi=100) <= 300
+    True
+    >>> plt.close(fig)
+    """
+    dpi = _save_dpi(fig, dpi)
+    height = saved_height_px(fig, dpi=dpi)
+    for _ in range(tries):
+        if height <= limit_px:
+            break
+        w, h = fig.get_size_inches()
+        shorter = h - (height - limit_px + 1) / dpi
+        if shorter <= 0:
+            break
+        fig.set_size_inches(w, shorter)
+        height = saved_height_px(fig, dpi=dpi)
+    return height
 
 
 def wrap_title(text: str, *, width_in: float, fontsize: float = 11) -> str:
