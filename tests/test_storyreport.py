@@ -92,8 +92,16 @@ def test_newswcl50_as_ten_stories(tmp_path):
     aside = tables["house_style_set_aside"]
     assert "mr" in set(aside.loc[aside["outlet"] == "New York Times", "term"])
     assert "mr" not in set(tables["distinctive_within"]["term"])
+    tried = tables["actors_measured"]  # no alias table: proposed from the articles, each measured or not, and why
+    assert len(tried) and (tried["source"] == "proposed").all() and tried["reason"].ne("").all()
+    measured = tried.loc[tried["measured"], "actor"].tolist()
+    assert set(measured) == set(tables["contrasts"].loc[tables["contrasts"]["measure"].str.contains(
+        "mentions with a"), "measure"].str.extract(r"% of (.+) mentions with", expand=False))
     write_many_story_report(tables, tmp_path, articles=docs)
     assert len(list((tmp_path / "stories").glob("*/index.html"))) == 10
+    page = (tmp_path / "index.html").read_text()
+    assert f"Actor measures: {len(measured)} of {len(tried)} actors proposed from the articles are measured" in page
+    assert (tmp_path / "tables" / "actors_measured.csv").is_file()
     for png in (tmp_path / "figures").glob("*.png"):
         assert _png_height(png) <= MAX_FIGURE_PX, png.name
 
@@ -286,3 +294,32 @@ def test_the_corpus_word_counts_give_the_same_tables():
         pd.testing.assert_frame_equal(counted[name], read[name], obj=name)
     types, _ = rows_in_use(word_matrix(docs["text"].tolist()), rows=np.arange(len(docs) - 1))
     assert "zanzibar" not in set(types) and "zanzibar" in set(word_matrix(docs["text"].tolist())[0])
+
+
+def test_actor_label_counts_lists_every_actor_tried_and_why_it_is_measured_or_not():
+    """3 stories x 2 outlets. Novak: "President Anna Novak" (labelled) and "Novak" in each of the 6 articles
+    (12 mentions, 6 labelled, 3 shared stories); Kerr: 6 untitled mentions; Zed: story s0 only; Nobody: never."""
+    from framelens.storyreport import ACTORS_TRIED_COLUMNS, actor_label_counts
+
+    rows = [{"doc_id": f"{s}{o}", "story": f"s{s}", "outlet": o,
+             "text": "President Anna Novak spoke. Boris Kerr left. Novak returned." + (" Ann Zed spoke." if s == 0 else "")}
+            for s in range(3) for o in ("A", "B")]
+    actors = pd.DataFrame({"actor": ["Nobody", "Zed", "Kerr", "Novak"], "type": "person",
+                           "pattern": ["Nobody Here", "Ann Zed|Zed", "Boris Kerr|Kerr", "Anna Novak|Novak"]})
+    none = {c: pd.Series(dtype=np.int64 if c in ("row", "start", "end") else object)
+            for c in ("row", "start", "end", "voice", "register", "term", "match")}
+    counts, _, note, tried = actor_label_counts(pd.DataFrame(rows), hits=pd.DataFrame(none),
+                                                quoted=pd.DataFrame({c: none[c] for c in ("row", "start", "end")}),
+                                                actors=actors, min_stories=2)
+    assert tuple(tried.columns) == ACTORS_TRIED_COLUMNS
+    assert set(counts["actor"]) == {"Novak"} and "1 measured (Novak)" in note
+    got = tried.set_index("actor")
+    assert list(tried["actor"]) == ["Novak", "Kerr", "Zed", "Nobody"]  # measured first, then most shared stories
+    assert got.loc["Novak", ["shared_stories", "mentions", "labelled"]].tolist() == [3, 12, 6]
+    assert got.loc["Novak", "labelled_pct"] == 50.0 and got.loc["Novak", "reason"] == "measured"
+    assert got.loc["Kerr", ["shared_stories", "mentions", "labelled"]].tolist() == [3, 6, 0]
+    assert got.loc["Kerr", "reason"] == "0 labelled mentions (needs 2)"
+    assert got.loc["Zed", "reason"] == "mentioned by two outlets or more in 1 story (needs 2)"
+    assert got.loc["Nobody", "mentions"] == 0 and np.isnan(got.loc["Nobody", "labelled_pct"])
+    assert tried["measured"].tolist() == [True, False, False, False]
+    assert (tried["source"] == "alias table").all()

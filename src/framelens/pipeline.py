@@ -310,7 +310,8 @@ _SECTION_TABLES: dict[str, tuple[str, ...]] = {
     "framing": ("who_said_what", "framing_choices", "quoted_regions"),
     "variants": ("spelling_table", "mixed_spellings"),
     "stories": ("stories", "story_coverage", "skipped_stories", "story_core_share", "story_hits",
-                "contrasts", "contrast_evidence", "distinctive_within", "house_style_set_aside"),
+                "contrasts", "contrast_evidence", "distinctive_within", "house_style_set_aside",
+                "actors_measured"),
 }
 
 

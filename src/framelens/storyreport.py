@@ -19,7 +19,7 @@ import hashlib
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from framelens.plots import PALETTE, style
 
 __all__ = ["MAX_FIGURE_PX", "STORY_SOURCES", "MIN_ARTICLES_TO_FIND", "story_ids", "story_folder", "page_name",
            "story_overview", "story_core_shares", "voice_counts", "QUOTE_MEASURES", "CORE_MEASURES",
-           "ACTOR_MEASURES", "MIN_LABELLED_SHARE", "actor_label_counts", "many_story_tables", "rows_in_use",
+           "ACTOR_MEASURES", "MIN_LABELLED_SHARE", "ACTORS_TRIED_COLUMNS", "actor_label_counts", "many_story_tables", "rows_in_use",
            "MIN_SHARED_STORIES", "clear_contrasts", "strongest_measure",
            "plot_story_coverage", "plot_contrasts", "write_many_story_report"]
 
@@ -477,6 +477,9 @@ _VOICE_SUFFIX = (("", "", "words"), ("narration", " of narration", "words_narrat
 #: mentions carry a label: people and offices are titled (Trump 17%, Obama 30% of mentions on
 #: Article-Bias-Prediction), places and parties almost never (Washington, Senate about 1%).
 MIN_LABELLED_SHARE = 0.1
+#: Columns of the table of actors tried by :func:`actor_label_counts` (``actors_measured.csv``).
+ACTORS_TRIED_COLUMNS = ("actor", "source", "shared_stories", "mentions", "labelled", "labelled_pct",
+                        "measured", "reason")
 
 
 def _inside(rows: np.ndarray, starts: np.ndarray, spans: pd.DataFrame) -> np.ndarray:
@@ -535,12 +538,18 @@ def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd
 
     Returns
     -------
-    (counts, mentions, note) : (pandas.DataFrame, pandas.DataFrame, str)
+    (counts, mentions, note, tried) : (pandas.DataFrame, pandas.DataFrame, str, pandas.DataFrame)
         ``counts``: one row per article and measured actor with a mention in
         narration: ``row``, ``actor``, ``mentions``, ``labelled``, ``loaded``.
         ``mentions``: the labelled narration mentions of the measured actors:
         ``row``, ``actor``, ``start``, ``label``, ``loaded_term``. ``note`` says
-        where the actors came from.
+        where the actors came from. ``tried`` (:data:`ACTORS_TRIED_COLUMNS`): one row
+        per actor of the alias table or proposal, measured ones first in the order
+        measured: ``actor``, ``source`` ("alias table" or "proposed"),
+        ``shared_stories`` (stories where two outlets or more mention it in
+        narration), ``mentions`` and ``labelled`` (narration mentions, and those
+        with a label), ``labelled_pct``, ``measured`` and ``reason`` (the first rule
+        it fails, or "measured").
     """
     from framelens.actors import find_mentions, load_actors, loaded_labels, propose_actors
 
@@ -551,13 +560,50 @@ def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd
     m_cols = ["row", "actor", "start", "label", "loaded_term"]
     none = (pd.DataFrame({c: pd.Series(dtype=object if c == "actor" else np.int64) for c in cols}),
             pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("row", "start") else object) for c in m_cols}))
+    def tried(table: pd.DataFrame | None, m: pd.DataFrame | None = None, chosen: Sequence[str] = ()
+              ) -> pd.DataFrame:
+        """Every actor of ``table``, with its counts in ``m`` and why it is measured or not."""
+        names = [] if table is None else list(dict.fromkeys(table["actor"].astype(str)))
+        src = "proposed" if actors is None else "alias table"
+        if m is None or not len(m):
+            m = pd.DataFrame({"actor": pd.Series(dtype=object), "story": pd.Series(dtype=object),
+                              "outlet": pd.Series(dtype=object), "labelled": pd.Series(dtype=bool)})
+        by = m.assign(actor=m["actor"].astype(str)).groupby("actor")
+        shared_n = (by.apply(lambda g: int((g.groupby("story")["outlet"].nunique() >= 2).sum()), include_groups=False)
+                    if len(m) else pd.Series(dtype=np.int64))
+        t = pd.DataFrame({"actor": names, "source": src})
+        t["shared_stories"] = t["actor"].map(shared_n).fillna(0).astype(np.int64)
+        t["mentions"] = t["actor"].map(by.size() if len(m) else pd.Series(dtype=np.int64)).fillna(0).astype(np.int64)
+        t["labelled"] = t["actor"].map(by["labelled"].sum() if len(m) else pd.Series(dtype=np.int64)
+                                       ).fillna(0).astype(np.int64)
+        t["labelled_pct"] = np.where(t["mentions"] > 0, 100 * t["labelled"] / t["mentions"].clip(lower=1), np.nan)
+        rank = {a: i for i, a in enumerate(chosen)}
+        t["measured"] = t["actor"].isin(rank)
+
+        def reason(r: Any) -> str:
+            if r.measured:
+                return "measured"
+            if r.shared_stories < min_stories:
+                return (f"mentioned by two outlets or more in {r.shared_stories} "
+                        f"{'story' if r.shared_stories == 1 else 'stories'} (needs {min_stories})")
+            if r.labelled < min_stories:
+                return f"{r.labelled} labelled {'mention' if r.labelled == 1 else 'mentions'} (needs {min_stories})"
+            if r.labelled_pct < 100 * MIN_LABELLED_SHARE:
+                return f"{r.labelled_pct:.1f}% of mentions labelled (needs {100 * MIN_LABELLED_SHARE:.0f}%)"
+            return f"not among the {max_actors} in the most shared stories"
+
+        t["reason"] = [reason(r) for r in t.itertuples(index=False)] if len(t) else pd.Series(dtype=object)
+        t = t.assign(_r=t["actor"].map(rank).fillna(len(rank)))
+        t = t.sort_values(["_r", "shared_stories", "actor"], ascending=[True, False, True], kind="mergesort")
+        return t.drop(columns="_r").reset_index(drop=True)[list(ACTORS_TRIED_COLUMNS)]
+
     if actors is None:
         picked = articles.sample(min(len(articles), sample), random_state=random_state) if len(articles) else articles
         # an actor measured has at least 2 * min_stories mentions: fewer are not worth grouping
         proposed = (propose_actors(picked, text_col=text_col, label_col=outlet_col, min_count=max(3, 2 * min_stories))
                     if len(picked) else None)
         if proposed is None or not len(proposed):
-            return (*none, "no actors proposed")
+            return (*none, "no actors proposed", tried(None))
         top = proposed.head(3 * max_actors)
         table = pd.DataFrame({"actor": top["actor"].astype(str), "type": "proposed",
                               "pattern": top["pattern"].astype(str)}).drop_duplicates("actor")
@@ -578,7 +624,7 @@ def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd
         mine = loaded_hits[(loaded_hits["doc_id"] >= lo) & (loaded_hits["doc_id"] < rows[-1] + 1)]
         parts.append(loaded_labels(m, mine))
     if not parts or not sum(map(len, parts)):
-        return (*none, note)
+        return (*none, note, tried(table))
     m = pd.concat(parts, ignore_index=True).rename(columns={"doc_id": "row"})
     m["story"] = articles[story_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
     m["outlet"] = articles[outlet_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
@@ -587,12 +633,13 @@ def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd
     ok = shared[(shared >= min_stories) & (labelled["sum"] >= min_stories)
                 & (labelled["mean"] >= MIN_LABELLED_SHARE)]
     chosen = sorted(ok.index, key=lambda a: (-ok[a], str(a)))[:max_actors]
+    every = tried(table, m, [str(a) for a in chosen])
     m = m[m["actor"].isin(chosen)]
     counts = (m.assign(loaded=m["loaded_term"] != "").groupby(["row", "actor"], sort=True)
               .agg(mentions=("start", "size"), labelled=("labelled", "sum"), loaded=("loaded", "sum")).reset_index())
     note += f"; {len(chosen)} measured ({', '.join(map(str, chosen))})" if chosen else "; none mentioned widely enough"
     return (counts.astype({"mentions": np.int64, "labelled": np.int64, "loaded": np.int64})[cols],
-            m[m["labelled"]][m_cols].reset_index(drop=True), note)
+            m[m["labelled"]][m_cols].reset_index(drop=True), note, every)
 
 
 def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
@@ -690,7 +737,9 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         ``max_evidence`` per contrast: ``measure``, ``level``, ``a``, ``b``, ``side``, ``story_col``,
         ``doc_id``, ``outlet``, ``term``, ``sentence``, ``voice``),
         ``distinctive_within`` and ``house_style_set_aside``
-        (:func:`framelens.contrasts.keyness_within_stories`).
+        (:func:`framelens.contrasts.keyness_within_stories`), ``actors_measured``
+        (every actor tried for the actor measures, and why each is measured or not:
+        ``tried`` of :func:`actor_label_counts`).
     """
     from framelens.lexicon import lexicon_hits, load_lexicon
     from framelens.quotes import quotes
@@ -741,7 +790,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
     hits = labelled(found)
     typed = labelled(quoted[quoted["source_type"].isin(set(_QUOTE_EVIDENCE.values()))]
                      .rename(columns={"cue": "term"}).assign(voice="quotation"))
-    a_counts, a_mentions, _ = actor_label_counts(comp, hits=found, quoted=quoted, actors=actors, story_col=story_col,
+    a_counts, a_mentions, a_note, a_tried = actor_label_counts(comp, hits=found, quoted=quoted, actors=actors, story_col=story_col,
                                                  outlet_col=outlet_col, max_actors=max_actors,
                                                  min_stories=min_actor_stories, random_state=random_state,
                                                  chunk_size=chunk_size)
@@ -826,6 +875,7 @@ def many_story_tables(articles: pd.DataFrame, *, lexicon: pd.DataFrame | None = 
         dist, aside = pd.DataFrame(), pd.DataFrame()
     tables["distinctive_within"] = dist
     tables["house_style_set_aside"] = aside
+    tables["actors_measured"] = a_tried
     return tables
 
 
@@ -1095,6 +1145,14 @@ def write_many_story_report(tables: Mapping[str, pd.DataFrame], out: str | Path,
                     f'alt="{_e(measure)}"></figure>')
         body.append(f"<p>{len(clear)} of {len(part)} pairs have an interval that excludes 0:</p>")
         body.append(_table(clear.drop(columns=["stories"])))
+    tried = tables.get("actors_measured")
+    if tried is not None and len(tried):
+        measured = tried[tried["measured"].astype(bool)]
+        src = "proposed from the articles" if (tried["source"] == "proposed").all() else "from the alias table"
+        body.append(f"<p>Actor measures: {len(measured)} of {len(tried)} actors {src} are measured"
+                    + (": " + _e(", ".join(measured["actor"].astype(str))) if len(measured) else "")
+                    + "; <a href='tables/actors_measured.csv'>actors_measured.csv</a> gives each actor's shared "
+                    "stories and labelled share, and the rule that left each other one out.</p>")
     if quiet:
         body.append("<p>No pair has an interval that excludes 0 for: " + _e("; ".join(quiet))
                     + " (all pairs are in <a href='tables/contrasts.csv'>contrasts.csv</a>).</p>")
