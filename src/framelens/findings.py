@@ -22,6 +22,13 @@ notebooks nothing is printed.
 A section that cannot run for a reason in the data (one outlet, too few articles, no
 actors) is listed on the page as not computed, with the reason, and the other findings
 still render; any other error is a bug and stops the run (see :mod:`framelens.pipeline`).
+
+This module is the entry point the Makefile, :mod:`framelens.render`, the command line and
+the notebooks use; the code lives in :mod:`framelens.report`, one module per job
+(:mod:`~framelens.report.tables`, :mod:`~framelens.report.figures`,
+:mod:`~framelens.report.statements`, :mod:`~framelens.report.readme`,
+:mod:`~framelens.report.page`, :mod:`~framelens.report.write`), and every name below is
+imported from there.
 """
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""TODO common."""
+"""Reading the saved tables back: the one CSV writer and reader, the corpus's outlet order and
+colours, and the counts that several parts of the report share.
+
+Every figure, sentence, README bullet and page section reads ``OUT/tables/NAME.csv`` through
+:func:`read_table`, so nothing on the page can come from anywhere but a saved table.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 
 __all__ = [
     "write_csv",
@@ -28,11 +32,13 @@ __all__ = [
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
+    """Write ``df`` as CSV at ``path`` (Unix line ends, the folder made): the writer of every table."""
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=index, lineterminator="\n")
 
 
 def read_table(out: Path, name: str, **kwargs: Any) -> pd.DataFrame | None:
+    """The saved table ``out/tables/NAME.csv`` (empty cells read as ``""``, not NaN), or None if missing."""
     path = out / "tables" / f"{name}.csv"
     if not path.is_file():
         return None
@@ -73,6 +79,7 @@ def corpus_order(out: Path) -> list[str]:
 
 
 def square_table(out: Path, name: str) -> pd.DataFrame | None:
+    """A square table saved with its index (similarity, co-occurrence), labels as strings; None if missing."""
     table = read_table(out, name, index_col=0)
     if table is None:
         return None
@@ -95,6 +102,7 @@ def spellings(out: Path) -> pd.DataFrame | None:
 
 
 def used_variants(out: Path) -> pd.DataFrame | None:
+    """The spellings in use (count > 0) of every name written in more than one way; None without a spelling table."""
     t = spellings(out)
     if t is None or t.empty:
         return None
@@ -103,6 +111,7 @@ def used_variants(out: Path) -> pd.DataFrame | None:
     return used[used["name"].isin(names[names > 1].index)]
 
 
+#: Lexicon registers counted as loaded wording (a label holding one of their terms is marked loaded).
 LOADED_REGISTERS = ("delegitimising", "legitimising")
 
 
@@ -134,13 +143,22 @@ def keyness_min_count() -> int:
 
 
 def separates(partition: str, a: str, b: str) -> bool:
-    """Whether a partition string (``{A, B} | {C}``) puts ``a`` and ``b`` in different groups."""
+    """Whether a partition string (``{A, B} | {C}``) puts ``a`` and ``b`` in different groups.
+
+    >>> separates("{A, B} | {C}", "A", "C"), separates("{A, B} | {C}", "A", "B")
+    (True, False)
+    """
     groups = [set(g.strip("{}").split(", ")) for g in partition.split(" | ")]
     return not any(a in g and b in g for g in groups)
 
 
 def furthest_articles(values: dict[tuple[str, str], float]) -> tuple[list[str], dict[str, float]]:
-    """Articles with the lowest mean cosine to the others (ties within COSINE_TOL), and every mean."""
+    """Articles with the lowest mean cosine to the others (ties within COSINE_TOL), and every mean.
+
+    >>> odd, means = furthest_articles({("A", "B"): 0.9, ("A", "C"): 0.2, ("B", "C"): 0.3})
+    >>> odd, round(means["C"], 2)
+    (['C'], 0.25)
+    """
     from framelens.claims import COSINE_TOL, ties
 
     names = sorted({x for pair in values for x in pair})

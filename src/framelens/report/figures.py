@@ -1,4 +1,7 @@
-"""TODO figures."""
+"""Every figure of the page, drawn from the saved tables: :data:`FIGURES` (what each shows),
+:data:`FIGURE_DRAWERS` (who draws it) and :func:`draw_figures`, which saves each as PNG and SVG
+with byte-stable output and records the figures shortened or left out.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +11,11 @@ import pandas as pd
 
 from framelens.progress import step
 from framelens.report.common import write_csv
-from framelens.report.figures_texts import draw_core_share, draw_corpus, draw_coverage, draw_keyness, draw_sensitivity_pairs, draw_similarity, draw_stability, draw_unique_threshold
-from framelens.report.figures_words import draw_labels, draw_quotes, draw_register_rates, draw_spelling, draw_traces, draw_who_said
+from framelens.report.figures_texts import (draw_core_share, draw_corpus, draw_coverage, draw_keyness,
+                                            draw_sensitivity_pairs, draw_similarity, draw_stability,
+                                            draw_unique_threshold)
+from framelens.report.figures_words import (draw_labels, draw_quotes, draw_register_rates, draw_spelling,
+                                            draw_traces, draw_who_said)
 
 __all__ = [
     "FIGURES",
@@ -56,14 +62,14 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
     A figure that grows with the story (articles, outlets, actors, speakers) and would
     be taller than :data:`framelens.storyreport.MAX_FIGURE_PX`, or too wide for its text
     to show at :data:`framelens.viz.MIN_TEXT_PX` on the page, shows the top N that carry
-    its finding and says so in its title; each cut is a row of
-    ``tables/figures_truncated.csv`` (:data:`REPORT_TABLES`). A figure still taller than
-    the limit is not drawn and is listed in ``tables/figures_left_out.csv``.
+    its finding and says so in its title; each cut is a row of ``tables/figures_truncated.csv``
+    (:data:`framelens.report.tables.REPORT_TABLES`). A figure still taller than the limit is not
+    drawn and is listed in ``tables/figures_left_out.csv``.
 
     Parameters
     ----------
     out : str or Path
-        Report folder holding ``tables/`` (from :func:`compute_tables`).
+        Report folder holding ``tables/`` (from :func:`framelens.report.tables.compute_tables`).
     verbose : bool or None, default None
         Name each figure on standard error as it is drawn; ``None``: only on a terminal.
 

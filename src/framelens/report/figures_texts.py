@@ -1,4 +1,10 @@
-"""TODO figures_texts."""
+"""Figure drawers for how the texts compare: the corpus, similarity, cluster stability, keyness,
+the shared core, fact coverage and the sensitivity checks.
+
+Each ``draw_*`` takes the report folder and returns a matplotlib figure, ``(figure, cuts)``
+when it shows only the top N of a story too big to read whole (each cut a
+:class:`framelens.viz.Shortened`), or None when its table is missing.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framelens.report.common import corpus_colours, corpus_order, corpus_outlets, keyness_min_count, read_table, square_table
+from framelens.report.common import (corpus_colours, corpus_order, corpus_outlets, keyness_min_count, read_table,
+                                     square_table)
 from framelens.report.layout import max_height_in, set_title, too_tall
 from framelens.report.phrases import listed, pct
 
@@ -24,6 +31,7 @@ __all__ = [
 
 
 def draw_corpus(out: Path) -> Any:
+    """Words per article, as published and after cleaning, by outlet (``corpus_words_per_article``)."""
     import matplotlib.pyplot as plt
 
     from framelens.claims import ties
@@ -108,6 +116,7 @@ def _fig_corpus_ends(t: pd.DataFrame, colours: dict[str, str]) -> tuple[Any, lis
 
 
 def draw_similarity(out: Path) -> Any:
+    """The cosine similarity of every pair of articles as a heatmap (``similarity_heatmap``)."""
     from framelens.features import closest_title, plot_similarity
 
     sim = _ordered_square(out, "similarity")
@@ -189,6 +198,7 @@ def _ordered_square(out: Path, name: str) -> pd.DataFrame | None:
 
 
 def draw_stability(out: Path) -> Any:
+    """How often each pair shares a cluster (k=2) over bootstrap samples (``cluster_stability_k2``)."""
     from framelens.clusters import plot_cooccurrence
 
     matrix = _ordered_square(out, "cluster_cooccurrence_k2")
@@ -213,6 +223,7 @@ def draw_stability(out: Path) -> Any:
 
 
 def draw_keyness(out: Path) -> Any:
+    """The most distinctive words of each outlet, as z-scores (``keyness_by_outlet``)."""
     from framelens.keyness import plot_keyness_by_outlet
 
     table = read_table(out, "keyness")
@@ -249,6 +260,7 @@ def draw_keyness(out: Path) -> Any:
 
 
 def draw_core_share(out: Path) -> Any:
+    """Each version's share of words shared verbatim, paraphrased or its own (``core_share_by_outlet``)."""
     from framelens.align import PARAPHRASE, plot_core_share
     from framelens.claims import SHARE_TOL, ties
     from framelens.viz import colour_ticks, outlet_order
@@ -286,6 +298,7 @@ def draw_core_share(out: Path) -> Any:
 
 
 def draw_coverage(out: Path) -> Any:
+    """Which outlet carries which fact of the event (``fact_coverage``; needs facts.csv)."""
     from framelens.align import plot_coverage
     from framelens.viz import colour_ticks, outlet_order
 
@@ -303,6 +316,7 @@ def draw_coverage(out: Path) -> Any:
 
 
 def draw_sensitivity_pairs(out: Path) -> Any:
+    """How often each pair shares a cluster under each check (``sensitivity_pairs``)."""
     from framelens.viz import heatmap
 
     checks = read_table(out, "stability_checks")
@@ -338,6 +352,7 @@ _MAX_PAIRS_SHOWN = 20
 
 
 def draw_unique_threshold(out: Path) -> Any:
+    """Each version's share of words in unmatched sentences by paraphrase threshold (``unique_by_threshold``)."""
     import matplotlib.pyplot as plt
 
     from framelens.align import PARAPHRASE

@@ -1,13 +1,21 @@
-"""TODO figures_words."""
+"""Figure drawers for wording, names and voices: actor labels, loaded wording, spelling, quotes,
+traces of translation and who said what.
+
+Each ``draw_*`` takes the report folder and returns a matplotlib figure, ``(figure, cuts)``
+when it shows only the top N of a story too big to read whole (each cut a
+:class:`framelens.viz.Shortened`), or None when its table is missing.
+"""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from framelens.report.common import LOADED_REGISTERS, corpus_colours, corpus_order, corpus_outlets, quoted_passages, read_table, spellings, top_loaded_rate, used_variants
+from framelens.report.common import (LOADED_REGISTERS, corpus_colours, corpus_order, corpus_outlets,
+                                     quoted_passages, read_table, spellings, top_loaded_rate, used_variants)
 from framelens.report.layout import max_height_in, set_title, too_tall, too_wide
 from framelens.report.phrases import counted, listed
 
@@ -23,8 +31,6 @@ __all__ = [
 
 def draw_labels(out: Path) -> Any:
     """The labels themselves, actor x outlet, loaded ones marked; "no title" where an outlet names the actor bare."""
-    import textwrap
-
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -44,31 +50,7 @@ def draw_labels(out: Path) -> Any:
             loaded_words.setdefault((str(r.actor), str(r.outlet)), []).append(str(r.match).lower())
     titles = read_table(out, "actor_titles")
     named = set() if titles is None else {(str(a), str(o)) for a, o in zip(titles["actor"], titles["outlet"])}
-    def cells(actors: list[str], outlets: list[str], *, most: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Code (0 none, 1 named bare, 2 labels, 3 a loaded label) and text of each cell; ``most``
-        labels a cell at most (the most used first), then how many more."""
-        codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
-        text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
-        for actor in actors:
-            for outlet in outlets:
-                rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
-                if len(rows):
-                    words = loaded_words.get((actor, outlet), [])
-                    is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
-                    codes.loc[actor, outlet] = 3 if is_loaded else 2
-                    listed = rows if most is None else rows.sort_values("count", ascending=False, kind="mergesort")
-                    text.loc[actor, outlet] = "\n".join(
-                        textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
-                        for lab, c in zip(listed["label"][:most], listed["count"][:most]))
-                    if most is not None and len(rows) > most:
-                        text.loc[actor, outlet] += f"\n(+{len(rows) - most} more)"
-                elif (actor, outlet) in named:
-                    codes.loc[actor, outlet] = 1
-                    text.loc[actor, outlet] = "named, no label"
-                else:
-                    text.loc[actor, outlet] = "\u2013"
-        return codes, text
-
+    cells = partial(_cell_codes, labels, loaded_words=loaded_words, named=named)
     full_codes, text = cells(actors, outlets)
     lines = max(1, max(str(t).count("\n") + 1 for t in text.to_numpy().ravel()))
     codes, cuts = full_codes, []
@@ -89,15 +71,7 @@ def draw_labels(out: Path) -> Any:
                        Patch(facecolor="#d6e6f4", label="other labels"),
                        Patch(facecolor="#eeeeee", label="named, no label")],
               frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, 0), fontsize=9)
-    loaded_cells = [(a, o) for a in full_codes.index for o in full_codes.columns if full_codes.loc[a, o] == 3]
-    if loaded_cells:
-        by_actor = pd.Series([a for a, _ in loaded_cells]).value_counts()
-        actor = sorted(by_actor[by_actor == by_actor.max()].index)[0]
-        who = [o for a, o in loaded_cells if a == actor]
-        title = (f"Only {who[0]} gives {actor} a loaded label" if len(who) == 1 else
-                 f"{listed(who)} give {actor} loaded labels")
-    else:
-        title = "No label holds a loaded lexicon term"
+    title = _loaded_title(full_codes)
     if cuts:
         from framelens.viz import shortened_note
 
@@ -105,6 +79,51 @@ def draw_labels(out: Path) -> Any:
         return fig, cuts
     set_title(ax, f"{title}: the labels each outlet gives each actor", loc="left")
     return fig
+
+
+def _cell_codes(labels: pd.DataFrame, actors: list[str], outlets: list[str], *,
+                loaded_words: dict[tuple[str, str], list[str]], named: set[tuple[str, str]],
+                most: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code (0 none, 1 named bare, 2 labels, 3 a loaded label) and text of each cell of the label
+    figure; ``most`` labels a cell at most (the most used first), then how many more.
+
+    ``loaded_words``: (actor, outlet) -> the loaded lexicon words found there; ``named``: the
+    (actor, outlet) pairs of actor_titles.csv (the outlet names the actor, with or without a title)."""
+    import textwrap
+
+    codes = pd.DataFrame(0, index=actors, columns=outlets, dtype=float)
+    text = pd.DataFrame("", index=actors, columns=outlets, dtype=object)
+    for actor in actors:
+        for outlet in outlets:
+            rows = labels[(labels["actor"].astype(str) == actor) & (labels["outlet"].astype(str) == outlet)]
+            if len(rows):
+                words = loaded_words.get((actor, outlet), [])
+                is_loaded = any(w in str(lab).lower() for lab in rows["label"] for w in words)
+                codes.loc[actor, outlet] = 3 if is_loaded else 2
+                shown = rows if most is None else rows.sort_values("count", ascending=False, kind="mergesort")
+                text.loc[actor, outlet] = "\n".join(
+                    textwrap.fill(f"{lab}" + (f" ({int(c)}\u00d7)" if c > 1 else ""), 18)
+                    for lab, c in zip(shown["label"][:most], shown["count"][:most]))
+                if most is not None and len(rows) > most:
+                    text.loc[actor, outlet] += f"\n(+{len(rows) - most} more)"
+            elif (actor, outlet) in named:
+                codes.loc[actor, outlet] = 1
+                text.loc[actor, outlet] = "named, no label"
+            else:
+                text.loc[actor, outlet] = "\u2013"
+    return codes, text
+
+
+def _loaded_title(codes: pd.DataFrame) -> str:
+    """Who gives a loaded label to the actor most often given one (cells coded 3), for the title."""
+    loaded_cells = [(a, o) for a in codes.index for o in codes.columns if codes.loc[a, o] == 3]
+    if loaded_cells:
+        by_actor = pd.Series([a for a, _ in loaded_cells]).value_counts()
+        actor = sorted(by_actor[by_actor == by_actor.max()].index)[0]
+        who = [o for a, o in loaded_cells if a == actor]
+        return (f"Only {who[0]} gives {actor} a loaded label" if len(who) == 1 else
+                f"{listed(who)} give {actor} loaded labels")
+    return "No label holds a loaded lexicon term"
 
 
 #: Labels written in one cell of a shortened label figure (the most used; then "+k more").
@@ -150,6 +169,7 @@ def _label_cells(codes: pd.DataFrame, labels: pd.DataFrame, cells: Callable[...,
 
 
 def draw_register_rates(out: Path) -> Any:
+    """Loaded and neutral wording per 1,000 words by outlet, narration and quotation apart (``register_rates``)."""
     import matplotlib.pyplot as plt
 
     from framelens.lexicon import plot_register_rates
@@ -218,6 +238,7 @@ def _register_outlets(rates: pd.DataFrame, *, voices: list[Any], order: list[str
 
 
 def draw_spelling(out: Path) -> Any:
+    """Which spelling of each name each outlet uses (``spelling_variants``)."""
     from framelens.viz import heatmap, outlet_order
 
     used = used_variants(out)
@@ -246,6 +267,7 @@ def draw_spelling(out: Path) -> Any:
 
 
 def draw_quotes(out: Path) -> Any:
+    """Quoted passages in each outlet, by speaker (``quotes_by_speaker``)."""
     q = read_table(out, "quotes")
     if q is None or q.empty:
         return None
@@ -263,6 +285,7 @@ def draw_quotes(out: Path) -> Any:
 
 
 def draw_traces(out: Path) -> Any:
+    """Traces of translation in each outlet, by kind, page furniture apart (``traces_by_outlet``)."""
     t = read_table(out, "traces")
     if t is None or t.empty:
         return None
@@ -342,6 +365,7 @@ def _stacked_by_outlet(counts: pd.DataFrame, out: Path, *, xlabel: str, title: s
 
 
 def draw_who_said(out: Path) -> Any:
+    """Each speaker in each version: quoted verbatim, paraphrased or absent (``who_said_what``)."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch

@@ -1,8 +1,10 @@
-"""TODO layout."""
+"""Sizes and titles shared by every figure drawer: whether a figure would be taller than
+:data:`framelens.storyreport.MAX_FIGURE_PX` or too wide for its text to stay readable on the
+page, the height a shortened figure is given, and titles wrapped to the figure's width.
+"""
 from __future__ import annotations
 
 from typing import Any
-
 
 __all__ = [
     "too_wide",

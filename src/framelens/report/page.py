@@ -1,4 +1,8 @@
-"""TODO page."""
+"""The findings page as one HTML string: the question, a table of contents, each finding with its
+figures, evidence links and tables, the rejected articles, what was not computed, the caveats,
+the notebooks and the tables for reuse. No script, no external resource, every piece of text
+escaped (:func:`escape`, ``DataFrame.to_html(escape=True)``).
+"""
 from __future__ import annotations
 
 import html
@@ -51,6 +55,11 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:
 
 
 def escape(value: Any) -> str:
+    """``str(value)`` escaped for HTML text and attribute values (quotation marks included).
+
+    >>> escape('<img alt="x">')
+    '&lt;img alt=&quot;x&quot;&gt;'
+    """
     return html.escape(str(value), quote=True)
 
 
@@ -85,15 +94,24 @@ def findings_page(
         The HTML document. Every value from a table or the corpus is escaped with
         :func:`html.escape`; tables go through ``DataFrame.to_html(escape=True)``.
     """
-    from framelens.storyreport import MAX_FIGURE_PX
-
     out = Path(out)
     found = summarize(out)
-    status = read_table(out, "sections")
     tall = read_table(out, "figures_left_out")
     too_tall = {} if tall is None else dict(zip(tall["figure"].astype(str), tall["height_px"].astype(int)))
     shortened = _shortened(out)
-    parts = [
+    parts = _head(found, notebooks=notebooks, corpus_name=corpus_name, story=story, overview=overview)
+    for row in found.itertuples():
+        parts += _finding(row, out, notebooks=notebooks, story=story, too_tall=too_tall, shortened=shortened)
+    parts += _rejects_section(out)
+    parts += _not_computed(out)
+    parts += _closing(out, notebooks=notebooks)
+    return "\n".join(parts) + "\n"
+
+
+def _head(found: pd.DataFrame, *, notebooks: pd.DataFrame | None, corpus_name: str, story: str | None,
+          overview: str | None) -> list[str]:
+    """The document's head, the page's title, the question and the contents, up to ``<main>``."""
+    return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -112,61 +130,89 @@ def findings_page(
         "</header>",
         "<main>",
     ]
-    figures = out / "figures"
-    for row in found.itertuples():
-        parts.append(f'<section id="finding-{escape(row.section)}"><h2>{escape(row.heading)}</h2>')
-        parts.append(f"<p>{escape(row.statement)}</p>")
-        for stem in str(row.figure).split(","):
-            png = figures / f"{stem}.png"
-            if stem in too_tall:
-                parts.append(f'<p class="meta">Figure not drawn: for this many outlets or pairs it would be '
-                             f"{too_tall[stem]:,} px tall (limit {MAX_FIGURE_PX:,} px); the tables below hold "
-                             "every row.</p>")
-            if stem in shortened and png.is_file():
-                parts.append(f'<p class="meta">Figure shortened to stay readable (at most {MAX_FIGURE_PX:,} px tall, '
-                             f"text legible at the page width): {escape(shortened[stem])}</p>")
-            if png.is_file():
-                parts.append(
-                    f'<figure><img src="figures/{escape(png.name)}" alt="{escape(FIGURES.get(stem, stem))}">'
-                    f"<figcaption>{escape(FIGURES.get(stem, ''))}. "
-                    f'<a href="figures/{escape(stem)}.svg">SVG</a></figcaption></figure>'
-                )
-        link = _notebook_link(row.section, notebooks, out)
-        evidence = (f'Evidence: <a href="{escape(link[0])}">{escape(link[1])}</a>.' if link
-                    else "Evidence: no rendered notebook covers this yet." if story is None
-                    else f"Evidence: the tables; the rendered notebooks look at another story (set their "
-                         f"STORY parameter to {escape(repr(story))} to see this one).")
-        tables = ", ".join(f'<a href="tables/{escape(t)}.csv">{escape(t)}.csv</a>' for t in row.tables.split(",")
-                           if (out / "tables" / f"{t}.csv").is_file())
-        parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
-        if row.section == "sensitivity":
-            parts += _sensitivity_html(out)
-        if row.section == "who_said":
-            parts += _who_said_html(out)
-        if row.section == "framing":
-            parts += _framing_html(out)
-        if row.section == "coverage" and (out / "side_by_side.html").is_file():
-            parts.append('<p><a href="side_by_side.html">The versions side by side</a>: every sentence '
-                         "marked shared, paraphrased or unique, with labels, lexicon hits, spellings and traces "
-                         "highlighted.</p>")
-        if row.section == "corpus":
-            t = read_table(out, "corpus")
-            if t is not None:
-                shown = t[["outlet", "origin_language", "translated", "date", "words", "first_sentence"]]
-                parts.append(shown.to_html(index=False, escape=True, border=0))
-        parts.append("</section>")
-    parts += _rejects_section(out)
-    if status is not None:
-        missing = status[status["status"] != "computed"]
-        if len(missing):
-            parts.append('<section id="not-computed"><h2>Not computed</h2>')
-            small = _small_corpus(out)
-            if small:
-                parts.append(f"<p>{escape(small)}</p>")
-            parts.append('<ul class="missing">')
-            parts += [f"<li>{escape(r.section)}: {escape(r.note)}</li>" for r in missing.itertuples()]
-            parts.append("</ul></section>")
-    parts.append('<section id="caveats"><h2>Caveats</h2><ul class="caveats">')
+
+
+def _finding(row: Any, out: Path, *, notebooks: pd.DataFrame | None, story: str | None,
+             too_tall: dict[str, int], shortened: dict[str, str]) -> list[str]:
+    """One finding's section: heading, statement, figures, evidence link, data links and its own tables.
+
+    ``row`` is a row of :func:`framelens.report.statements.summarize`; ``too_tall`` the figures not
+    drawn (stem -> height in px), ``shortened`` the notes of figures that show only their top N.
+    """
+    parts = [f'<section id="finding-{escape(row.section)}"><h2>{escape(row.heading)}</h2>',
+             f"<p>{escape(row.statement)}</p>"]
+    for stem in str(row.figure).split(","):
+        parts += _figure(stem, out / "figures", too_tall=too_tall, shortened=shortened)
+    link = _notebook_link(row.section, notebooks, out)
+    evidence = (f'Evidence: <a href="{escape(link[0])}">{escape(link[1])}</a>.' if link
+                else "Evidence: no rendered notebook covers this yet." if story is None
+                else f"Evidence: the tables; the rendered notebooks look at another story (set their "
+                     f"STORY parameter to {escape(repr(story))} to see this one).")
+    tables = ", ".join(f'<a href="tables/{escape(t)}.csv">{escape(t)}.csv</a>' for t in row.tables.split(",")
+                       if (out / "tables" / f"{t}.csv").is_file())
+    parts.append(f'<p class="meta">{evidence} Data: {tables}.</p>')
+    if row.section == "sensitivity":
+        parts += _sensitivity_html(out)
+    if row.section == "who_said":
+        parts += _who_said_html(out)
+    if row.section == "framing":
+        parts += _framing_html(out)
+    if row.section == "coverage" and (out / "side_by_side.html").is_file():
+        parts.append('<p><a href="side_by_side.html">The versions side by side</a>: every sentence '
+                     "marked shared, paraphrased or unique, with labels, lexicon hits, spellings and traces "
+                     "highlighted.</p>")
+    if row.section == "corpus":
+        t = read_table(out, "corpus")
+        if t is not None:
+            shown = t[["outlet", "origin_language", "translated", "date", "words", "first_sentence"]]
+            parts.append(shown.to_html(index=False, escape=True, border=0))
+    parts.append("</section>")
+    return parts
+
+
+def _figure(stem: str, figures: Path, *, too_tall: dict[str, int], shortened: dict[str, str]) -> list[str]:
+    """One figure of a finding (PNG, with a link to its SVG), or why it was not drawn or was shortened."""
+    from framelens.storyreport import MAX_FIGURE_PX
+
+    parts = []
+    png = figures / f"{stem}.png"
+    if stem in too_tall:
+        parts.append(f'<p class="meta">Figure not drawn: for this many outlets or pairs it would be '
+                     f"{too_tall[stem]:,} px tall (limit {MAX_FIGURE_PX:,} px); the tables below hold "
+                     "every row.</p>")
+    if stem in shortened and png.is_file():
+        parts.append(f'<p class="meta">Figure shortened to stay readable (at most {MAX_FIGURE_PX:,} px tall, '
+                     f"text legible at the page width): {escape(shortened[stem])}</p>")
+    if png.is_file():
+        parts.append(
+            f'<figure><img src="figures/{escape(png.name)}" alt="{escape(FIGURES.get(stem, stem))}">'
+            f"<figcaption>{escape(FIGURES.get(stem, ''))}. "
+            f'<a href="figures/{escape(stem)}.svg">SVG</a></figcaption></figure>'
+        )
+    return parts
+
+
+def _not_computed(out: Path) -> list[str]:
+    """The "Not computed" section: each section that did not run, with the reason (none when all ran)."""
+    status = read_table(out, "sections")
+    if status is None:
+        return []
+    missing = status[status["status"] != "computed"]
+    if not len(missing):
+        return []
+    parts = ['<section id="not-computed"><h2>Not computed</h2>']
+    small = _small_corpus(out)
+    if small:
+        parts.append(f"<p>{escape(small)}</p>")
+    parts.append('<ul class="missing">')
+    parts += [f"<li>{escape(r.section)}: {escape(r.note)}</li>" for r in missing.itertuples()]
+    parts.append("</ul></section>")
+    return parts
+
+
+def _closing(out: Path, *, notebooks: pd.DataFrame | None) -> list[str]:
+    """The sections that close the page: caveats, the notebooks (when rendered) and the tables for reuse."""
+    parts = ['<section id="caveats"><h2>Caveats</h2><ul class="caveats">']
     parts += [f"<li>{escape(c)}</li>" for c in caveats(out)]
     parts.append("</ul></section>")
     if notebooks is not None and len(notebooks):
@@ -180,7 +226,7 @@ def findings_page(
         stem = name[:-4]
         parts.append(f'<li><a href="tables/{escape(name)}">{escape(name)}</a>: {escape(TABLES.get(stem, REPORT_TABLES.get(stem, "")))}</li>')
     parts.append("</ul></section></main></body></html>")
-    return "\n".join(parts) + "\n"
+    return parts
 
 
 def _contents(found: pd.DataFrame, *, notebooks: bool) -> list[str]:

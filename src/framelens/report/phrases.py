@@ -1,9 +1,9 @@
-"""TODO phrases."""
+"""Numbers and names in words: the small phrase builders every finding, figure title and README
+bullet uses ("A, B and C", "3 hits", "46%"), so one style holds throughout.
+"""
 from __future__ import annotations
 
-
 import pandas as pd
-
 
 __all__ = [
     "pct",
@@ -15,15 +15,29 @@ __all__ = [
 
 
 def pct(x: float) -> str:
+    """A share as a whole percentage.
+
+    >>> pct(0.456), pct(1)
+    ('46%', '100%')
+    """
     return f"{100 * float(x):.0f}%"
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``3 hits``, ``1 hit``."""
+    """``3 hits``, ``1 hit``.
+
+    >>> counted(3, "hit"), counted(1, "hit"), counted(2, "body", "bodies")
+    ('3 hits', '1 hit', '2 bodies')
+    """
     return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
 def listed(items: list[str]) -> str:
+    """Items joined as prose, with no comma before the "and".
+
+    >>> listed(["A", "B", "C"]), listed(["A"]), listed([])
+    ('A, B and C', 'A', '')
+    """
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
@@ -31,6 +45,11 @@ def listed(items: list[str]) -> str:
 
 
 def quoted(items: list[str]) -> str:
+    """Each item in curly quotation marks, joined as :func:`listed` joins them.
+
+    >>> print(quoted(["thug", "leader"]))
+    “thug” and “leader”
+    """
     return listed([f"\u201c{i}\u201d" for i in items])
 
 

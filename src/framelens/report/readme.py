@@ -1,4 +1,6 @@
-"""TODO readme."""
+"""The README's summary of the seed case ("What the seed case shows"), written between
+:data:`README_BEGIN` and :data:`README_END` from the saved tables by :func:`write_readme`.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +8,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from framelens.report.common import LOADED_REGISTERS, corpus_outlets, furthest_articles, read_table, separates, untitled_outlets, used_variants
+from framelens.report.common import (LOADED_REGISTERS, corpus_outlets, furthest_articles, read_table, separates,
+                                     untitled_outlets, used_variants)
 from framelens.report.phrases import labels_by_outlets, listed, pct, quoted
 
 __all__ = [
@@ -171,7 +174,7 @@ def _readme_similarity(out: Path, ordered: Callable[[Any], list[str]]) -> str | 
             said = [f"{pct(r.share)} of {r.check.replace('bootstrap, ', 'bootstrap samples with ')} at k={int(r.k)}"
                     for r in mine.itertuples()]
             text += (f". {a} and {b} share a cluster in " + ", ".join(said)
-                     + f" (the bootstrap redraws the vocabulary, not the articles)")
+                     + " (the bootstrap redraws the vocabulary, not the articles)")
             split = [r for r in parts_t.sort_values("runs", ascending=False, kind="mergesort")
                      .groupby(["check", "k"], sort=False).head(1).itertuples()
                      if separates(str(r.partition), a, b)]

@@ -1,4 +1,7 @@
-"""TODO statements."""
+"""The page's findings in words: :data:`FINDINGS` (each section's heading, sentences, figures,
+notebook keywords and tables), :func:`summarize` (one or two sentences per finding) and
+:func:`caveats`. Every number in a sentence is read from a saved table, none is typed in.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +11,10 @@ import pandas as pd
 
 from framelens.report.common import read_table
 from framelens.report.phrases import counted
-from framelens.report.statements_texts import state_corpus, state_coverage, state_framing, state_keyness, state_sensitivity, state_similarity, state_stability
-from framelens.report.statements_words import state_labels, state_lexicon, state_quotes, state_spelling, state_traces, state_who_said
+from framelens.report.statements_texts import (state_corpus, state_coverage, state_framing, state_keyness,
+                                               state_sensitivity, state_similarity, state_stability)
+from framelens.report.statements_words import (state_labels, state_lexicon, state_quotes, state_spelling,
+                                               state_traces, state_who_said)
 
 __all__ = [
     "FINDINGS",
@@ -60,7 +65,7 @@ def summarize(out: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     out : str or Path
-        Report folder holding ``tables/`` (from :func:`compute_tables`).
+        Report folder holding ``tables/`` (from :func:`framelens.report.tables.compute_tables`).
 
     Returns
     -------

@@ -1,4 +1,10 @@
-"""TODO statements_texts."""
+"""The sentences of the findings on how the texts compare: the corpus, similarity, stability,
+keyness, the shared core, framing choices and the sensitivity checks.
+
+Each ``state_*`` takes the report folder and returns the finding's sentences (plain text, escaped
+when placed in HTML), or None when its tables are missing. Every "only", "most" and "closest"
+goes through :func:`framelens.claims.ties` or :func:`framelens.claims.overlapping`.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framelens.report.common import corpus_order, corpus_outlets, furthest_articles, keyness_min_count, read_table, separates, square_table
+from framelens.report.common import (corpus_order, corpus_outlets, furthest_articles, keyness_min_count, read_table,
+                                     separates, square_table)
 from framelens.report.phrases import counted, listed, pct, quoted
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
 
 
 def state_corpus(out: Path) -> tuple[str, ...] | None:
+    """The corpus: how many articles, how long, how many translated, what cleaning removed."""
     t = read_table(out, "corpus")
     if t is None:
         return None
@@ -66,6 +74,7 @@ def _pairs_phrase(values: dict[tuple[str, str], float], *, kind: str, best: str)
 
 
 def state_similarity(out: Path) -> tuple[str, ...] | None:
+    """Which versions are alike: the cosine range, the closest and least alike pairs, the article apart."""
     sim = square_table(out, "similarity")
     if sim is None or len(sim) < 2:
         return None
@@ -116,6 +125,7 @@ SHOWN_PAIRS = 6
 
 
 def state_stability(out: Path) -> tuple[str, ...] | None:
+    """How stable the grouping is: the pair most often clustered together, its intervals and the other checks."""
     from framelens.claims import overlapping, wilson
 
     pairs = read_table(out, "cluster_pairs")
@@ -168,6 +178,7 @@ def state_stability(out: Path) -> tuple[str, ...] | None:
 
 
 def state_keyness(out: Path) -> tuple[str, ...] | None:
+    """Each outlet's most distinctive word, and how far the scores can be trusted."""
     from framelens.claims import overlapping
 
     t = read_table(out, "keyness")
@@ -199,6 +210,7 @@ def state_keyness(out: Path) -> tuple[str, ...] | None:
 
 
 def state_coverage(out: Path) -> tuple[str, ...] | None:
+    """The shared core: how sentences are matched, who adds the most of its own, which facts each carries."""
     from framelens.align import MIN_WORDS, PARAPHRASE, VERBATIM
     from framelens.claims import SHARE_TOL, ties
 
@@ -262,6 +274,7 @@ def state_coverage(out: Path) -> tuple[str, ...] | None:
 
 
 def state_framing(out: Path) -> tuple[str, ...] | None:
+    """Each version's headline, the core facts it leaves out and the sentences it adds."""
     f = read_table(out, "framing_choices")
     if f is None or f.empty:
         return None
@@ -293,6 +306,7 @@ def state_framing(out: Path) -> tuple[str, ...] | None:
 
 
 def state_sensitivity(out: Path) -> tuple[str, ...] | None:
+    """How the findings move with the settings: ties, the settings grid, stop words, paraphrase thresholds."""
     from framelens.align import PARAPHRASE
     from framelens.claims import COSINE_TOL, SHARE_TOL, describe_ties, ties
 

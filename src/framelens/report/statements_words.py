@@ -1,11 +1,18 @@
-"""TODO statements_words."""
+"""The sentences of the findings on wording, names and voices: actor labels, loaded wording,
+spelling, sources and attribution, traces of translation and who said what.
+
+Each ``state_*`` takes the report folder and returns the finding's sentences (plain text, escaped
+when placed in HTML), or None when its tables are missing. Every "only", "most" and "closest"
+goes through :func:`framelens.claims.ties` or :func:`framelens.claims.overlapping`.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from framelens.report.common import LOADED_REGISTERS, corpus_order, corpus_outlets, quoted_passages, read_table, top_loaded_rate, untitled_outlets, used_variants
+from framelens.report.common import (LOADED_REGISTERS, corpus_order, corpus_outlets, quoted_passages, read_table,
+                                     top_loaded_rate, untitled_outlets, used_variants)
 from framelens.report.phrases import counted, labels_by_outlets, listed, quoted
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
 
 
 def state_labels(out: Path) -> tuple[str, ...] | None:
+    """How each outlet names the actors: the loaded labels and who uses them, the other labels, bare names."""
     labels = read_table(out, "actor_labels")
     if labels is None or labels.empty:
         return None
@@ -69,6 +77,7 @@ def state_labels(out: Path) -> tuple[str, ...] | None:
 
 
 def state_lexicon(out: Path) -> tuple[str, ...] | None:
+    """Loaded versus neutral wording: the highest rate in an outlet's own words against the lowest, with intervals."""
     rates = read_table(out, "register_rates")
     hits = read_table(out, "lexicon_hits")
     if rates is None or rates.empty or hits is None:
@@ -142,6 +151,7 @@ def state_lexicon(out: Path) -> tuple[str, ...] | None:
 
 
 def state_spelling(out: Path) -> tuple[str, ...] | None:
+    """Names spelled differently across outlets, and within one text."""
     used = used_variants(out)
     if used is None:
         return None
@@ -170,6 +180,7 @@ def state_spelling(out: Path) -> tuple[str, ...] | None:
 
 
 def state_quotes(out: Path) -> tuple[str, ...] | None:
+    """Whom the report is credited to, how many passages are quoted and who is quoted most."""
     from framelens.claims import ties
 
     att = read_table(out, "attribution")
@@ -196,6 +207,7 @@ def state_quotes(out: Path) -> tuple[str, ...] | None:
 
 
 def state_traces(out: Path) -> tuple[str, ...] | None:
+    """Traces of translation in each outlet with their evidence, page furniture apart."""
     t = read_table(out, "traces")
     if t is None:
         return None
@@ -227,6 +239,7 @@ def state_traces(out: Path) -> tuple[str, ...] | None:
 
 
 def state_who_said(out: Path) -> tuple[str, ...] | None:
+    """Each speaker in each version: quoted verbatim, paraphrased or absent."""
     w = read_table(out, "who_said_what")
     if w is None or w.empty:
         return None

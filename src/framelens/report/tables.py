@@ -1,8 +1,11 @@
-"""TODO tables."""
+"""The report's tables: run the analysis once (:func:`framelens.pipeline.run`) and save every
+table as CSV under ``OUT/tables/`` (:data:`TABLES`; :data:`REPORT_TABLES` for the two the
+figures add).
+"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 

@@ -1,9 +1,12 @@
-"""TODO write."""
+"""Writing a whole report folder: :func:`write_findings` computes the tables, draws the figures
+and writes ``index.html``; a corpus of several stories gets an overview and one full page per
+story (:func:`write_story_findings`, story pages written by worker processes).
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -47,13 +50,14 @@ def write_findings(
     ----------
     corpus : str or Path
         Corpus folder (``.txt`` articles + ``manifest.csv``) or one CSV/JSONL file
-        (see :func:`compute_tables`); rejected articles are listed on the page.
+        (see :func:`framelens.report.tables.compute_tables`); rejected articles are listed on
+        the page.
     out : str or Path
         Report folder (created if missing).
     notebooks : pandas.DataFrame, optional
-        Rendered notebooks to link (see :func:`findings_page`).
+        Rendered notebooks to link (see :func:`framelens.report.page.findings_page`).
     settings, columns, verbose, **changes
-        As in :func:`compute_tables` (e.g. ``n_boot=50``).
+        As in :func:`framelens.report.tables.compute_tables` (e.g. ``n_boot=50``).
     notebook_story : str, optional
         A many-story corpus: the story the notebooks drilled into (its page links them).
 
@@ -169,9 +173,9 @@ def write_story_page(corpus: Corpus, settings: Settings, folder: Path, notebooks
                      corpus_name: str, story: str) -> Path:
     """One story's page: ``run(corpus, story=)``, its tables, figures and ``folder/index.html``.
 
-    The one-event page (:func:`findings_page`) of that story's articles alone, with a
-    link back to the overview two folders up; ``notebooks`` (their links relative to
-    ``folder``) when the notebooks drilled into this story. Returns ``folder/index.html``.
+    The one-event page (:func:`framelens.report.page.findings_page`) of that story's articles
+    alone, with a link back to the overview two folders up; ``notebooks`` (their links relative
+    to ``folder``) when the notebooks drilled into this story. Returns ``folder/index.html``.
     """
     import matplotlib
 
