@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from framelens import findings
 from framelens.render import external_references
+from framelens.report.figures import FIGURE_DRAWERS
+from framelens.report.page import escape
 
 #: Article text that must never become markup.
 PAYLOADS = (
@@ -206,7 +208,7 @@ def test_any_text_placed_on_the_page_stays_text(text):
 
     (Carriage returns and NUL are left out: HTML parsing itself normalises them.)
     """
-    p = parse(f"<p>{findings._e(text)}</p><img alt=\"{findings._e(text)}\" src=\"figures/x.png\">")
+    p = parse(f"<p>{escape(text)}</p><img alt=\"{escape(text)}\" src=\"figures/x.png\">")
     assert [t for t, _ in p.tags] == ["p", "img"]
     assert "".join(p.text) == text
     assert p.tags[1][1]["alt"] == text
@@ -804,7 +806,7 @@ def test_a_figure_still_taller_than_the_limit_is_left_out_and_the_page_says_so(s
 
     out = tmp_path / "r"
     shutil.copytree(seed_report / "tables", out / "tables")
-    monkeypatch.setitem(findings._FIGURE_DRAWERS, "traces_by_outlet", lambda _: plt.figure(figsize=(7.0, 30.0)))
+    monkeypatch.setitem(FIGURE_DRAWERS, "traces_by_outlet", lambda _: plt.figure(figsize=(7.0, 30.0)))
     drawn = findings.draw_figures(out)
     assert "traces_by_outlet" not in set(drawn["figure"]) and not (out / "figures" / "traces_by_outlet.png").exists()
     left = pd.read_csv(out / "tables" / "figures_left_out.csv")
