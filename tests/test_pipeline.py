@@ -133,24 +133,37 @@ def test_notebooks_read_the_pipeline_and_define_nothing(path: Path) -> None:
 
 
 def test_pipeline_imports_no_private_names_and_there_is_no_cycle() -> None:
+    """Every module of the package, sub-packages included (``report.page``), by its dotted name."""
     import ast
 
     src = ROOT / "src" / "framelens"
     graph: dict[str, set[str]] = {}
-    for f in src.glob("*.py"):
+    for f in sorted(src.rglob("*.py")):
+        parts = f.relative_to(src).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts) or "framelens"
         tree = ast.parse(f.read_text(encoding="utf-8"))
         deps = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("framelens"):
-                mod = node.module.split(".")[1] if "." in node.module else None
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0, (name, "relative import")
+                if not (node.module and node.module.startswith("framelens")):
+                    continue
+                mod = node.module.partition(".")[2]
                 names = [a.name for a in node.names]
+                private = [n for n in names if n.startswith("_") and not (n.startswith("__") and n.endswith("__"))]
+                assert not private, (name, node.module, names)
                 if mod:
+                    assert not [p for p in mod.split(".") if p.startswith("_")], (name, node.module)
                     deps.add(mod)
-                    assert not [n for n in names if n.startswith("_")], \
-                        (f.stem, mod, names)
                 else:
                     deps.update(names)
-        graph[f.stem] = deps - {f.stem}
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.startswith("framelens."):
+                        assert not [p for p in a.name.split(".") if p.startswith("_")], (name, a.name)
+                        deps.add(a.name.partition(".")[2])
+        graph[name] = deps - {name}
+    assert {"findings", "report.page", "report.figures"} <= set(graph)
 
     def reaches(a: str, b: str, seen: set[str]) -> bool:
         return any(d == b or (d not in seen and reaches(d, b, seen | {d})) for d in graph.get(a, ()))

@@ -323,3 +323,15 @@ def test_actor_label_counts_lists_every_actor_tried_and_why_it_is_measured_or_no
     assert got.loc["Nobody", "mentions"] == 0 and np.isnan(got.loc["Nobody", "labelled_pct"])
     assert tried["measured"].tolist() == [True, False, False, False]
     assert (tried["source"] == "alias table").all()
+
+
+def test_many_story_figures_are_the_same_bytes_every_run(tmp_path):
+    """The SVGs carry fixed ids (svg.hashsalt), so a rerun of the report changes no figure file."""
+    docs = _corpus()
+    tables = many_story_tables(docs, n_boot=0)
+    runs = []
+    for k in range(2):
+        write_many_story_report(tables, tmp_path / str(k), articles=docs)
+        runs.append({p.name: p.read_bytes() for p in sorted((tmp_path / str(k) / "figures").glob("*"))})
+    assert runs[0].keys() == runs[1].keys() and any(n.endswith(".svg") for n in runs[0])
+    assert [n for n in runs[0] if runs[0][n] != runs[1][n]] == []

@@ -1023,7 +1023,12 @@ def _save(fig: Any, figures: Path, name: str) -> str:
     figures.mkdir(parents=True, exist_ok=True)
     fit_saved_height(fig, limit_px=MAX_FIGURE_PX, dpi=_DPI)  # a long title can still push it past the cap
     fig.savefig(figures / f"{name}.png", dpi=_DPI, bbox_inches="tight", metadata={"Software": None})
-    fig.savefig(figures / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+    import matplotlib
+
+    from framelens.plots import RC
+
+    with matplotlib.rc_context({"svg.hashsalt": RC["svg.hashsalt"]}):  # fixed ids: the same SVG every run
+        fig.savefig(figures / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     return f"{name}.png"
 
