@@ -153,9 +153,11 @@ def exact_topk(matrix: sp.spmatrix, *, k: int, n_jobs: int | None = None,
     :math:`n^2`. ``normalise=False``: the rows are L2-normalised already (e.g. by
     :func:`unit_rows`) and are used as given.
 
-    Ties are broken by row number, also at the ``k``-th place: ``sparse_dot_topn`` keeps
-    ``k + 2`` products per row, and a row whose last two kept others tie (more rows may
-    share that cosine) is searched again over all rows.
+    With ``sparse_dot_topn``, ties are broken by row number also at the ``k``-th place:
+    it keeps ``k + 2`` products per row, and a row whose ``k``-th other ties with its last
+    kept other (more rows may share that cosine) is multiplied with every row again.
+    (scikit-learn's dense distances may part the cosines of copies of a row by a unit in
+    the last place, so there a tie at the ``k``-th place goes either way.)
 
     Returns
     -------

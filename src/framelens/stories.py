@@ -300,15 +300,15 @@ def _read_neighbours(neighbours: pd.DataFrame, x: sp.csr_matrix, days: np.ndarra
     undated_rows = np.flatnonzero(~dated)
     room[undated_rows] = len(undated_rows) - 1
     short = have != np.minimum(room, big_k)
-    if big_k < k and (room > big_k).any():
-        raise ValueError(f"neighbours holds at most {big_k} neighbours per article, fewer than "
-                         f"k={k}: search them with k >= {k}")
     if short.any():
         i = int(np.flatnonzero(short)[0])
         raise ValueError(f"neighbours lists {have[i]} neighbours for article {i}, whose "
                          f"{window_days:g}-day window holds {room[i]} other articles (expected "
                          f"{min(room[i], big_k)}): search them with dates= the same dates and "
                          f"window_days={window_days:g}")
+    if big_k < k and (room > big_k).any():
+        raise ValueError(f"neighbours holds at most {big_k} neighbours per article, fewer than "
+                         f"k={k}: search them with k >= {k}")
     _check_sample(x, row, nbr, sim, days, order, window_days=window_days)
     keep = (rank <= k) & (sim >= threshold) & dated[row]
     parts = [np.column_stack([row[keep], nbr[keep], sim[keep], gap[keep]])]
