@@ -595,27 +595,42 @@ def _condensed_distances(x: sp.csr_matrix, pieces: list[np.ndarray], *, threads:
                          ) -> Any:
     """``(rows, condensed distances)`` of each piece: :math:`\\mathrm{clip}(1 - \\cos, 0, 2)`
     for the pairs ``i < j`` in row-major order (:func:`scipy.spatial.distance.squareform`'s
-    order), from the same sparse products as ``x[rows] @ x[rows].T``."""
+    order), from the same sparse products as ``x[rows] @ x[rows].T``. Batches of small
+    pieces run on ``threads`` threads (scipy's product releases the GIL), a large piece's
+    row blocks too."""
     if not pieces:
         return
-    rows_all = np.concatenate(pieces)
-    xs = x[rows_all]
+    xs = x[np.concatenate(pieces)]
     bounds = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
+    batches, large = [], []
     i = 0
     while i < len(pieces):
         j = i + 1
         while j < len(pieces) and bounds[j + 1] - bounds[i] <= _GRAM_ROWS:
             j += 1
-        a, b = int(bounds[i]), int(bounds[j])
-        if b - a > _GRAM_BLOCK:  # one large piece: blocks of its upper triangle
-            yield pieces[i], _upper_distances(xs[a:b], threads=threads)
-        else:
-            gram = (xs[a:b] @ xs[a:b].T).toarray()
-            for p in range(i, j):
-                s, e = int(bounds[p]) - a, int(bounds[p + 1]) - a
-                dist = 1.0 - gram[s:e, s:e][np.triu_indices(e - s, 1)]
-                yield pieces[p], np.clip(dist, 0.0, 2.0, out=dist)
+        (large if bounds[j] - bounds[i] > _GRAM_BLOCK else batches).append((i, j))
         i = j
+
+    def batch(span: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        i, j = span
+        a, b = int(bounds[i]), int(bounds[j])
+        gram = (xs[a:b] @ xs[a:b].T).toarray()
+        out = []
+        for p in range(i, j):
+            s, e = int(bounds[p]) - a, int(bounds[p + 1]) - a
+            dist = 1.0 - gram[s:e, s:e][np.triu_indices(e - s, 1)]
+            out.append((pieces[p], np.clip(dist, 0.0, 2.0, out=dist)))
+        return out
+
+    for i, _ in large:  # one piece each: blocks of its upper triangle
+        yield pieces[i], _upper_distances(xs[int(bounds[i]):int(bounds[i + 1])], threads=threads)
+    if threads > 1 and len(batches) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for done in pool.map(batch, batches):
+                yield from done
+    else:
+        for span in batches:
+            yield from batch(span)
 
 
 def _upper_distances(xc: sp.csr_matrix, *, threads: int) -> np.ndarray:
