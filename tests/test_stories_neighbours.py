@@ -151,6 +151,10 @@ def test_neighbours_that_do_not_fit_are_refused() -> None:
     other = as_result(sp.csr_matrix(x.toarray()[:, ::-1] + 0.01 * (x.toarray() > 0)))
     with pytest.raises(ValueError, match="differ from its search on these features"):
         story_edges(df, features=res, neighbours=nearest_neighbours(other, k=10, dates=df["date"]))
+    undated = df.assign(date="unknown")  # no dates: the undated are checked too
+    with pytest.raises(ValueError, match="differ from its search on these features"):
+        story_edges(undated, features=res,
+                    neighbours=nearest_neighbours(other, k=10, dates=undated["date"]))
     with pytest.raises(ValueError, match="no column"):
         story_edges(df, features=res, neighbours=nn.drop(columns="rank"))
     with pytest.raises(ValueError, match="sorted by row, then rank"):

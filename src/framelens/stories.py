@@ -309,12 +309,14 @@ def _read_neighbours(neighbours: pd.DataFrame, x: sp.csr_matrix, days: np.ndarra
     if big_k < k and (room > big_k).any():
         raise ValueError(f"neighbours holds at most {big_k} neighbours per article, fewer than "
                          f"k={k}: search them with k >= {k}")
-    _check_sample(x, row, nbr, sim, days, order, window_days=window_days)
+    exact = undated == "block" and len(undated_rows) <= EXACT_MAX_DOCS
+    _check_sample(x, row, nbr, sim, days, order, window_days=window_days,
+                  undated=undated_rows if exact else undated_rows[:0])
     keep = (rank <= k) & (sim >= threshold) & dated[row]
     parts = [np.column_stack([row[keep], nbr[keep], sim[keep], gap[keep]])]
     kk = min(k, len(undated_rows) - 1)
     if undated == "block" and kk >= 1:
-        if len(undated_rows) <= EXACT_MAX_DOCS:  # nearest_neighbours searched every pair
+        if exact:  # nearest_neighbours searched every pair
             keep = (rank <= k) & (sim >= threshold) & ~dated[row]
             parts.append(np.column_stack([row[keep], nbr[keep], sim[keep],
                                           np.zeros(int(keep.sum()))]))
@@ -329,30 +331,39 @@ def _read_neighbours(neighbours: pd.DataFrame, x: sp.csr_matrix, days: np.ndarra
 
 
 def _check_sample(x: sp.csr_matrix, row: np.ndarray, nbr: np.ndarray, sim: np.ndarray,
-                  days: np.ndarray, order: np.ndarray, *, window_days: float) -> None:
-    """The window search run again for :data:`_CHECKED_ROWS` dated articles spread over
-    the corpus: the table must list the same neighbours with the same cosines."""
-    if not len(order):
-        return
+                  days: np.ndarray, order: np.ndarray, *, window_days: float,
+                  undated: np.ndarray) -> None:
+    """The search run again for :data:`_CHECKED_ROWS` dated articles spread over the
+    corpus (and as many undated ones, among the undated ``undated``): the cosines the
+    table lists must be those of its pairs and the largest of the article's window (so a
+    tie may be listed in either order)."""
     d = days[order]
-    for i in np.unique(order[np.linspace(0, len(order) - 1, _CHECKED_ROWS).astype(int)]):
-        listed = np.arange(np.searchsorted(row, i, side="left"),
-                           np.searchsorted(row, i, side="right"))
-        if not len(listed):
+    for group, near in ((order, True), (undated, False)):
+        if not len(group):
             continue
-        lo = np.searchsorted(d, days[i] - window_days, side="left")
-        hi = np.searchsorted(d, days[i] + window_days, side="right")
-        cand = order[lo:hi]
-        cand = cand[cand != i]
-        cos = np.maximum((x[[i]] @ x[cand].T).toarray().ravel(), 0.0)  # as window_topk
-        best = np.lexsort((cand, -cos))[:len(listed)]
-        if not (np.array_equal(cand[best], nbr[listed])
-                and np.allclose(cos[best], sim[listed], rtol=0.0, atol=1e-9)):
-            raise ValueError(f"neighbours of article {int(i)} differ from its search on these "
-                             f"features within {window_days:g} days (listed "
-                             f"{nbr[listed][:5].tolist()}, found {cand[best][:5].tolist()}): "
-                             "search them on the same features, rows in the same order, with "
-                             f"window_days={window_days:g}")
+        for i in np.unique(group[np.linspace(0, len(group) - 1, _CHECKED_ROWS).astype(int)]):
+            listed = np.arange(np.searchsorted(row, i, side="left"),
+                               np.searchsorted(row, i, side="right"))
+            if not len(listed):
+                continue
+            if near:
+                cand = order[np.searchsorted(d, days[i] - window_days, side="left"):
+                             np.searchsorted(d, days[i] + window_days, side="right")]
+            else:
+                cand = undated
+            cand = np.sort(cand[cand != i])
+            cos = np.maximum((x[[i]] @ x[cand].T).toarray().ravel(), 0.0)  # as the searches
+            at = np.minimum(np.searchsorted(cand, nbr[listed]), len(cand) - 1)
+            best = -np.sort(-cos)[:len(listed)]
+            if not (np.array_equal(cand[at], nbr[listed])
+                    and np.allclose(cos[at], sim[listed], rtol=0.0, atol=1e-9)
+                    and np.allclose(best, sim[listed], rtol=0.0, atol=1e-9)):
+                raise ValueError(
+                    f"neighbours of article {int(i)} differ from its search on these features "
+                    f"within {window_days:g} days (cosines listed "
+                    f"{np.round(sim[listed][:4], 4).tolist()}, found "
+                    f"{np.round(best[:4], 4).tolist()}): search them on the same features, "
+                    f"rows in the same order, with window_days={window_days:g}")
 
 
 def group_stories(
