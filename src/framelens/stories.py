@@ -341,18 +341,22 @@ def _check_sample(x: sp.csr_matrix, row: np.ndarray, nbr: np.ndarray, sim: np.nd
     for group, near in ((order, True), (undated, False)):
         if not len(group):
             continue
-        for i in np.unique(group[np.linspace(0, len(group) - 1, _CHECKED_ROWS).astype(int)]):
+        picked = np.unique(group[np.linspace(0, len(group) - 1, _CHECKED_ROWS).astype(int)])
+        if not near:  # every undated article is a candidate: one product for the sample
+            among = (x[picked] @ x[undated].T).toarray()
+        for r, i in enumerate(picked):
             listed = np.arange(np.searchsorted(row, i, side="left"),
                                np.searchsorted(row, i, side="right"))
             if not len(listed):
                 continue
             if near:
-                cand = order[np.searchsorted(d, days[i] - window_days, side="left"):
-                             np.searchsorted(d, days[i] + window_days, side="right")]
+                cand = np.sort(order[np.searchsorted(d, days[i] - window_days, side="left"):
+                                     np.searchsorted(d, days[i] + window_days, side="right")])
+                cos = (x[[i]] @ x[cand].T).toarray().ravel()  # the searches' products
             else:
-                cand = undated
-            cand = np.sort(cand[cand != i])
-            cos = np.maximum((x[[i]] @ x[cand].T).toarray().ravel(), 0.0)  # as the searches
+                cand, cos = undated, among[r]
+            other = cand != i
+            cand, cos = cand[other], np.maximum(cos[other], 0.0)
             at = np.minimum(np.searchsorted(cand, nbr[listed]), len(cand) - 1)
             best = -np.sort(-cos)[:len(listed)]
             if not (np.array_equal(cand[at], nbr[listed])
