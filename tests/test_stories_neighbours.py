@@ -25,12 +25,14 @@ ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles
 
 
 def as_result(x: sp.csr_matrix) -> TfidfResult:
-    return TfidfResult(matrix=sp.csr_matrix(x), terms=np.array([f"t{j}" for j in range(x.shape[1])]),
+    return TfidfResult(matrix=sp.csr_matrix(x),
+                       terms=np.array([f"t{j}" for j in range(x.shape[1])]),
                        labels=pd.Index([f"a{i}" for i in range(x.shape[0])], name="outlet"),
                        vectorizer=None)  # type: ignore[arg-type]
 
 
-def synthetic(seed: int, n: int = 60, undated_share: float = 0.2) -> tuple[pd.DataFrame, sp.csr_matrix]:
+def synthetic(seed: int, n: int = 60, undated_share: float = 0.2
+              ) -> tuple[pd.DataFrame, sp.csr_matrix]:
     """Articles on a few topics (shared terms) over 8 days, some copies, some undated."""
     rng = np.random.default_rng(seed)
     topic = rng.integers(0, 4, n)

@@ -38,8 +38,8 @@ from sklearn.preprocessing import normalize
 
 from framelens.progress import progress
 
-__all__ = ["n_threads", "unit_rows", "exact_topk", "window_topk", "approximate_topk", "recall_at_k",
-           "UNDATED", "WINDOW_CHUNK"]
+__all__ = ["n_threads", "unit_rows", "exact_topk", "window_topk", "approximate_topk",
+           "recall_at_k", "UNDATED", "WINDOW_CHUNK"]
 
 #: How :func:`window_topk` treats rows without a date.
 UNDATED = ("block", "alone")

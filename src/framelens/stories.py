@@ -170,9 +170,10 @@ def story_edges(
         approximately, and the undated articles are searched here again). Checked
         before use: the columns, row numbers and ranks; every neighbour inside the
         window; as many neighbours per article as its window holds, up to ``k``; and
-        the search run again for 32 articles, which must give the same neighbours
-        and cosines (within 1e-9). A table that fails raises a ValueError naming what
-        differs.
+        the search run again for 32 dated articles (and 32 undated ones when their
+        pairs are read), whose listed cosines must be those of their pairs and the
+        largest of their window (within 1e-9). A table that fails raises a ValueError
+        naming what differs.
 
     Returns
     -------
