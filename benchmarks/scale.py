@@ -33,7 +33,9 @@ tfidf       merge of the chunk vocabularies -> exact TF-IDF (sublinear tf, Engli
             timed in the same run for comparison and NOT counted in the pipeline total
             (--no-exact skips it)
 stories     stories.group_stories (3-day date blocks, k=10, links at cosine >= 0.2, split
-            by average linkage at mean cosine 0.2; chunks of rows on 2 threads)
+            by average linkage at mean cosine 0.2, 2 threads), its links read from the
+            10-NN stage's table (neighbours=: the same search, not run again; with
+            --neighbours exact|approximate it searches its own window)
 labels      actors.label_matrix (actor x outlet)
 keyness     keyness.keyness(left vs right)
 reference   TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english")
@@ -202,12 +204,13 @@ def run(n: int, *, chunk_size: int, n_jobs: int, neighbours: str = "window",
     tf = res.tfidf
     dates = res.corpus["date"] if neighbours == "window" else None
     with sklearn.config_context(working_memory=WORKING_MEMORY):
-        stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs, method=neighbours,
-                                                  dates=dates))
+        nn = stage("10-NN", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs,
+                                                       method=neighbours, dates=dates))
         if exact:
             stage("10-NN exact", lambda: nearest_neighbours(tf, k=10, n_jobs=n_jobs,
                                                             method="exact"))
-    stories = stage("stories", lambda: group_stories(res.corpus, features=tf, n_jobs=n_jobs))
+    stories = stage("stories", lambda: group_stories(
+        res.corpus, features=tf, n_jobs=n_jobs, neighbours=nn if neighbours == "window" else None))
     print(f"  {'':<12} ({int((stories['story_size'] > 1).sum())} articles in "
           f"{int(stories.loc[stories['story_size'] > 1, 'story'].nunique())} multi-article "
           f"stories; the largest has {int(stories['story_size'].max())})", flush=True)

@@ -443,6 +443,9 @@ def nearest_neighbours(
         fewer than ``k`` others gets the lowest-numbered remaining documents (of its
         window, for ``"window"``) at similarity 0. Labels need not be unique (e.g.
         outlet names over many articles); the row positions identify the documents.
+        A ``"window"`` table with ``k`` at least the stories' ``k`` can be handed to
+        :func:`framelens.stories.group_stories` (``neighbours=``), which then reads its
+        links from it instead of searching the same window again.
 
     Examples
     --------
