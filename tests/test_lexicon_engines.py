@@ -159,6 +159,19 @@ def test_every_code_point_is_folded_and_classed_alike() -> None:
     assert terms_seen > 100_000 and hits > 0x40000 and blocks_by_hand > 150
 
 
+def test_what_may_stand_between_the_words_of_a_phrase(mixed: LexiconMatcher) -> None:
+    """Spaces (a tab and U+00A0 fold to one), the hyphen and the apostrophe (U+2019 folds
+    to one) are matched as a phrase has them; every other Latin-1 or white-space
+    character, or a line break, is not."""
+    chars = [chr(c) for c in range(256)] + [chr(c) for c in range(256, sys.maxunicode + 1)
+                                            if chr(c).isspace()] + ["\u2019", "\u2018", "\u2010", "\u2011"]
+    texts = [f"war{c}crimes war {c}crimes so{c}called don{c}t care" for c in chars]
+    assert assert_same(mixed, texts) > 2 * len(chars)
+    phrase = {c for c in chars if [(s, e) for s, e, _ in _with("c", mixed.find, f"war{c}crimes")] == [(0, 10)]}
+    assert phrase == {" ", "\t", "\u00a0"}
+    assert {c for c in chars if len(_with("c", mixed.find, f"don{c}t care")) == 1} == {"'", "\u2019"}
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=24).map("".join))
 def test_texts_of_term_pieces(mixed: LexiconMatcher, text: str) -> None:
@@ -217,3 +230,17 @@ def test_a_lexicon_passed_again_is_compiled_once() -> None:
     changed.loc[0, "not_after"] = "sanctions"
     other = compile_lexicon(changed)
     assert other is not first and set(other.not_after) == set(first.not_after) | {0}
+
+
+def test_a_matcher_pickles_as_its_spec(seeded: LexiconMatcher, tmp_path: Path) -> None:
+    """Unpickled in a fresh process (this one would hand back its cached matcher)."""
+    import pickle
+    import subprocess
+
+    text = "The brutal regime, a special military operation, liberated towns."
+    (tmp_path / "m.pickle").write_bytes(pickle.dumps(seeded))
+    code = ("import pickle, sys; m = pickle.load(open(sys.argv[1], 'rb')); "
+            f"print(type(m.table).__name__, m.find({text!r}))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m.pickle")], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == f"TermTable {seeded.find(text)}" and seeded.find(text)

@@ -493,8 +493,13 @@ class LexiconMatcher:
     def __init__(self, lexicon: pd.DataFrame) -> None:
         self._build(*matcher_spec(lexicon))
 
+    def __reduce__(self) -> tuple[Any, tuple]:
+        """Pickled as its :func:`matcher_spec`: the C table and the patterns are rebuilt."""
+        return _matcher_of_spec, (self.spec,)
+
     def _build(self, terms: tuple[str, ...], flags: tuple[bool, ...], keys: tuple[str, ...],
                not_after: tuple[str, ...] | None, validated: bool) -> None:
+        self.spec = (terms, flags, keys, not_after, validated)
         self.odd: Any = None
         literal = [(i, keys[i]) for i, f in enumerate(flags) if not f]
         # One automaton over a copy of the (lowercased) text in which every non-word character
@@ -763,7 +768,10 @@ def compile_lexicon(lexicon: pd.DataFrame) -> LexiconMatcher:
     >>> [lex["term"].iloc[r] for _, _, r in compile_lexicon(lex).find("a brutal dictator")]
     ['brutal', 'dictator']
     """
-    spec = matcher_spec(lexicon)
+    return _matcher_of_spec(matcher_spec(lexicon))
+
+
+def _matcher_of_spec(spec: tuple) -> LexiconMatcher:
     matcher = _MATCHERS.get(spec)
     if matcher is None:
         matcher = LexiconMatcher.__new__(LexiconMatcher)
@@ -1033,14 +1041,9 @@ def _rate_table(counts: pd.Series, words: pd.Series, keys: list[tuple], names: l
     w = np.array([int(worded.get(k[:-1] if len(k) > 2 else k[0], 0)) for k in keys], dtype=np.int64)
     low, high = poisson_interval(h, confidence=confidence)
     scale = np.divide(per, w, out=np.full(len(w), np.nan), where=w > 0)
-    out = pd.DataFrame(keys, columns=names)
-    out = out.astype({c: "string" for c in names})
-    out["hits"] = h
-    out["words"] = w
-    out["rate"] = h * scale
-    out["low"] = low * scale
-    out["high"] = high * scale
-    return out
+    columns: dict[str, Any] = {c: pd.array([k[j] for k in keys], dtype="string") for j, c in enumerate(names)}
+    columns.update(hits=h, words=w, rate=h * scale, low=low * scale, high=high * scale)
+    return pd.DataFrame(columns)
 
 
 def _check_rates_args(hits: pd.DataFrame, per: Any, confidence: float) -> None:
