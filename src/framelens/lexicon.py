@@ -75,8 +75,8 @@ except ImportError:  # not built, or built before it had TermTable
 
 __all__ = ["LexiconError", "REGISTERS", "LOADED_REGISTERS", "LEXICON_COLUMNS",
            "NOT_AFTER", "SHIPPED_RESOURCES", "VOICES", "load_lexicon", "lexicon_for_corpus", "shipped_resources",
-           "LexiconMatcher", "compile_lexicon", "lexicon_hits", "count_hits", "poisson_interval",
-           "register_rates", "voice_rates", "plot_register_rates"]
+           "LexiconMatcher", "matcher_spec", "compile_lexicon", "lexicon_hits", "count_hits",
+           "poisson_interval", "register_rates", "voice_rates", "plot_register_rates"]
 
 #: Allowed registers, in display order.
 REGISTERS: tuple[str, ...] = ("delegitimising", "legitimising", "negative", "positive",
@@ -452,8 +452,9 @@ class LexiconMatcher:
 
     Literal terms are found by their :func:`term_key` forms in one pass over the
     lowercased text (words of a phrase may be separated by any run of spaces or tabs,
-    not by a line break; the two engines below); regular-expression terms into one RE2 set that says which of them
-    occur, and only those are run (case-insensitive, linear time). A hit must start
+    not by a line break; the two engines below); regular-expression terms go into one
+    RE2 set that says which of them occur, and only those are run (case-insensitive,
+    linear time). A hit must start
     and end at a word boundary (when the term starts or ends with a letter, digit or
     ``_``, the character outside it must not be one). A hit of a row with
     ``not_after`` words (:data:`NOT_AFTER`) is dropped when one of them ends right
