@@ -2,8 +2,9 @@
 
 ``pip install -e .`` (as ``make env`` runs it) compiles it. It is optional: without
 a C compiler or the Python headers the install goes on without it, and
-:mod:`framelens.text` uses Python's ``re`` instead (``framelens.text.WORD_ENGINE``
-says which one is in use; both give the same tokens).
+:mod:`framelens.text` uses Python's ``re`` instead, :mod:`framelens.lexicon`
+pyahocorasick for its literal terms (``framelens.text.WORD_ENGINE`` says which one is
+in use; both give the same tokens and hits).
 """
 from __future__ import annotations
 

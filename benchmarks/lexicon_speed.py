@@ -1,85 +1,124 @@
-"""CPU time of the lexicon step, before and after the multi-pattern engine, in one process.
+"""CPU time of the pipeline's lexicon step, before and after, in one process.
 
-    git show 3c826e6:src/framelens/lexicon.py > /tmp/old_lexicon.py
-    PYTHONPATH=src nice .venv/bin/python benchmarks/lexicon_speed.py --old /tmp/old_lexicon.py [--n 37554] [--repeat 2]
+    git show 52ea005:src/framelens/lexicon.py > /tmp/old_lexicon.py
+    PYTHONPATH=src nice .venv/bin/python benchmarks/lexicon_speed.py --old /tmp/old_lexicon.py \\
+        [--n 37554] [--repeat 3] [--kwic]
 
-Reads the Article-Bias-Prediction articles once, then times, interleaved ``repeat``
-times, :func:`lexicon_hits` (``sentences=False``, as the pipeline's rate-only path) plus
-:func:`register_rates` with:
+Reads the first ``n`` Article-Bias-Prediction articles in chunks of 500 and cleans them,
+as the per-article stage does (``distributed.iter_jsonl``, ``corpus.clean``), then
+times, interleaved ``repeat`` times, the step as ``distributed.analyse_chunk`` runs it
+with ``keep_hits=False``: for each chunk, :func:`count_hits` with the shipped lexicon,
+then :func:`register_rates` with the chunk's word counts, the lexicon a fresh copy
+each chunk (unpickled, as a worker process receives it with each chunk; the unpickling
+is not timed). Variants:
 
-* ``old, seed 60``: the module of commit 3c826e6 (one alternation, literal prefixes read
-  from ``re._parser``) with the 60 seed terms (``seeds/lexicon-ukraine-war.csv``);
-* ``new, seed 60``: this module, same 60 terms;
-* ``new, shipped``: this module, the shipped resources (thousands of terms);
-* ``new, shipped + 50,000``: the shipped resources plus 50,000 generated two-word terms;
-* ``new, shipped, count_hits``: the shipped resources, counted with :func:`count_hits`
-  (no keyword-in-context table) and passed to :func:`register_rates`.
+* ``old``: the module given by ``--old`` (its own matcher per call, pyahocorasick);
+* ``new, re``: this module with ``framelens.text.WORD_ENGINE = "re"`` (the same
+  automaton as ``old``, the matcher kept across chunks);
+* ``new, c``: this module with the C engine (``framelens.textscan.TermTable``).
 
-Prints CPU seconds (``time.process_time``) per variant and run, per article, and hits.
-No article text is printed.
+Every variant's count and rate tables are checked equal to ``old``'s, chunk by chunk.
+With ``--kwic`` the keyword-in-context table (:func:`lexicon_hits`, ``sentences=False``)
+of the whole corpus is timed too and compared. Prints CPU seconds
+(``time.process_time``) per variant and run; no article text is printed.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import itertools
-import json
-import lzma
+import pickle
 import time
 from pathlib import Path
+from types import ModuleType
 
+import numpy as np
 import pandas as pd
 
+import framelens.text
 from framelens import lexicon as new
+from framelens.corpus import clean
+from framelens.distributed import iter_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 ABP = ROOT.parent / "shared" / "corpora" / "article-bias-prediction" / "articles.jsonl.xz"
-SEED = ROOT / "seeds" / "lexicon-ukraine-war.csv"
+
+
+def _module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("old_lexicon", path)
+    old = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(old)  # type: ignore[union-attr]
+    return old
+
+
+def _step(mod: ModuleType, chunks: list[tuple[pd.DataFrame, np.ndarray]], blob: bytes
+          ) -> tuple[float, list[tuple[pd.DataFrame, pd.DataFrame]]]:
+    """CPU s of count_hits + register_rates over the chunks, and their tables."""
+    out, cpu = [], 0.0
+    for cleaned, words in chunks:
+        lexicon = pickle.loads(blob)
+        t = time.process_time()
+        counts = mod.count_hits(cleaned, lexicon=lexicon)
+        rates = mod.register_rates(counts, cleaned, doc_words=words)
+        cpu += time.process_time() - t
+        out.append((counts, rates))
+    return cpu, out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--old", type=Path, required=True, help="lexicon.py of the commit before")
     ap.add_argument("--n", type=int, default=37_554)
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--kwic", action="store_true", help="time lexicon_hits too")
     args = ap.parse_args()
-    spec = importlib.util.spec_from_file_location("old_lexicon", args.old)
-    old = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(old)  # type: ignore[union-attr]
-    with lzma.open(ABP, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in itertools.islice(fh, args.n)]
-    corpus = pd.DataFrame({"doc_id": [r["id"] for r in rows], "outlet": [r["source"] for r in rows],
-                           "text": [r["text"] or "" for r in rows]})
-    words = corpus["text"].map(new.count_words).to_numpy()
-    big = pd.DataFrame({"term": [f"zq{i:05d} word" for i in range(50_000)], "is_regex": "false",
-                        "register": "neutral", "target_type": "any", "note": "",
-                        "source": "generated"})
-    t = time.process_time()
-    extra = new.load_lexicon(extra=big)
-    load_s = time.process_time() - t
-    variants = {
-        "old, seed 60": (old, old.load_lexicon(SEED)),
-        "new, seed 60": (new, new.load_lexicon(SEED)),
-        "new, shipped": (new, new.load_lexicon()),
-        "new, shipped + 50,000": (new, extra),
-    }
-    print(f"{len(corpus)} articles, {int(words.sum()):,} words; loading shipped + 50,000 rows: "
-          f"{load_s:.2f} CPU s")
+    old = _module(args.old)
+    chunks = []
+    for chunk in iter_jsonl(ABP, chunk_size=500):
+        cleaned = clean(chunk, text_col="text_raw")[0]
+        words = np.asarray(framelens.text.word_matrix(cleaned["text"].tolist())[1].sum(axis=1)).ravel()
+        chunks.append((cleaned, words))
+        if sum(len(c) for c, _ in chunks) >= args.n:
+            break
+    n = sum(len(c) for c, _ in chunks)
+    blob = pickle.dumps(new.load_lexicon())
+    engine = framelens.text.WORD_ENGINE
+    print(f"{n} articles in {len(chunks)} chunks, {sum(int(w.sum()) for _, w in chunks):,} words; "
+          f"C engine built: {new.TermTable is not None}", flush=True)
+    _step(old, chunks[:1], blob)  # imports and first-use caches out of the figures
+    variants = [("old", old, engine), ("new, re", new, "re"), ("new, c", new, "c")]
     for run in range(args.repeat):
-        t = time.process_time()
-        counts = new.count_hits(corpus, lexicon=variants["new, shipped"][1])
-        new.register_rates(counts, corpus, doc_words=words)
-        cpu = time.process_time() - t
-        print(f"run {run + 1}  {'new, shipped, count_hits':24s} terms {len(variants['new, shipped'][1]):6d}  "
-              f"CPU {cpu:7.2f} s  {cpu / len(corpus) * 1000:.3f} ms/article  hits {int(counts['hits'].sum()):,}",
-              flush=True)
-        for name, (mod, lex) in variants.items():
-            t = time.process_time()
-            hits = mod.lexicon_hits(corpus, lexicon=lex, sentences=False)
-            mod.register_rates(hits, corpus, doc_words=words)
-            cpu = time.process_time() - t
-            print(f"run {run + 1}  {name:24s} terms {len(lex):6d}  CPU {cpu:7.2f} s  "
-                  f"{cpu / len(corpus) * 1000:.3f} ms/article  hits {len(hits):,}", flush=True)
+        want = None
+        for name, mod, eng in variants:
+            if eng == "c" and new.TermTable is None:
+                continue
+            framelens.text.WORD_ENGINE = eng
+            try:
+                cpu, tables = _step(mod, chunks, blob)
+            finally:
+                framelens.text.WORD_ENGINE = engine
+            if want is None:
+                want = tables
+            for (c1, r1), (c2, r2) in zip(tables, want):
+                pd.testing.assert_frame_equal(c1, c2)
+                pd.testing.assert_frame_equal(r1, r2)
+            hits = sum(int(c["hits"].sum()) for c, _ in tables)
+            print(f"run {run + 1}  {name:8s} CPU {cpu:6.2f} s  {cpu / n * 1000:.4f} ms/article  "
+                  f"hits {hits:,} (tables equal to old's)", flush=True)
+    if args.kwic:
+        corpus = pd.concat([c for c, _ in chunks], ignore_index=True)
+        lexicon = pickle.loads(blob)
+        tables = {}
+        for name, mod, eng in variants:
+            framelens.text.WORD_ENGINE = eng
+            try:
+                t = time.process_time()
+                tables[name] = mod.lexicon_hits(corpus, lexicon=lexicon, sentences=False)
+                cpu = time.process_time() - t
+            finally:
+                framelens.text.WORD_ENGINE = engine
+            pd.testing.assert_frame_equal(tables[name], tables["old"])
+            print(f"lexicon_hits  {name:8s} CPU {cpu:6.2f} s  rows {len(tables[name]):,} (equal to old's)",
+                  flush=True)
 
 
 if __name__ == "__main__":

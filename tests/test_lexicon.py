@@ -384,3 +384,19 @@ def test_not_after_only_drops_hits_it_names(parts: list[str]) -> None:
     listed = LexiconMatcher(load_lexicon(pd.DataFrame({**rows, "not_after": ["sanctions;tax"] * 2}))).find(text)
     after_word = re.compile(r"(?<![\w])(?:sanctions|tax)[ \-]+\Z")
     assert listed == [h for h in plain if not after_word.search(text[:h[0]].lower())]
+
+
+def test_rate_tables_columns_and_dtypes_also_when_empty() -> None:
+    df = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["A", "B"],
+                       "text": ['The dictator fell. "A brutal end," Ann said.', "Calm words."]})
+    q = pd.DataFrame({"doc_id": ["a"], "start": [20], "end": [32], "speaker": ["Ann"]})
+    want = {"hits": "int64", "words": "int64", "rate": "float64", "low": "float64", "high": "float64"}
+    for sub in (df, df.iloc[:0]):
+        hits = lexicon_hits(sub, quotes=q)
+        for table, keys in ((register_rates(hits, sub), ["outlet", "register"]),
+                            (voice_rates(hits, sub, quotes=q), ["outlet", "voice", "register"])):
+            assert list(table.columns) == [*keys, *want]
+            assert all(str(table[c].dtype) == "string" for c in keys)
+            assert {c: str(table[c].dtype) for c in want} == want
+            assert isinstance(table.index, pd.RangeIndex) and len(table) == len(set(sub["outlet"])) * len(
+                REGISTERS) * (2 if "voice" in keys else 1)

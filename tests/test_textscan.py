@@ -219,3 +219,51 @@ def test_sentence_spans_of_every_code_point() -> None:
 
 def test_sentence_spans_of_real_articles(real_texts: list[str]) -> None:
     assert_same_spans(real_texts)
+
+
+# ---- lexicon terms (TermTable, for framelens.lexicon.LexiconMatcher) ------------------
+
+def test_term_table_hand_worked() -> None:
+    from framelens.textscan import TermTable
+
+    heads = [("war", 0, [("war crimes trial", 2), ("war crimes", 1)]), ("so", -1, [("so-called", 3)]),
+             ("u", -1, [("u.s. officials", 4)]), ("regime", 5, [])]
+    table = TermTable(heads, [5])
+    text = "War  crimes\ttrial, war crimes, so-called war\u2011torn; so  U.S. officials regime\nwar"
+    assert table.find(text, True, None, None, False) == [
+        (0, 17, 2), (19, 29, 1), (31, 40, 3), (41, 44, 0), (55, 69, 4), (70, 76, 5), (77, 80, 0)]
+    # a veto, asked only for the rows listed (5), drops that candidate
+    asked: list[tuple[int, int]] = []
+    assert table.find(text, True, None, lambda s, r: asked.append((s, r)) or True, False)[-2:] == [
+        (55, 69, 4), (77, 80, 0)]
+    assert asked == [(70, 5)]  # "so" (no one-word term, its phrase absent) gives no candidate
+    # extra candidates take part: leftmost, then longest, then the earlier row
+    assert table.find("war crimes", True, [(4, 10, 9), (0, 3, 7), (0, 10, 0)], None, False) == [(0, 10, 0)]
+    assert table.find("war crimes", True, [(0, 3, 7), (4, 10, 9)], None, False) == [(0, 10, 1)]
+    rows = table.find(text, True, None, None, True)
+    assert np.frombuffer(rows, dtype=np.int64).tolist() == [2, 1, 3, 0, 4, 5, 0]
+    # the two lowercase exceptions are left to the caller when folding
+    assert table.find("İ war", True, None, None, False) is None
+    assert table.find("ΣΑΣ war", True, None, None, False) is None
+    assert table.find("i\u0307 war", False, None, None, False) == [(3, 6, 0)]
+    assert table.find("WAR", False, None, None, False) == []  # fold=False: the text is folded already
+
+
+def test_term_table_bad_input() -> None:
+    from framelens.textscan import TermTable
+
+    with pytest.raises(ValueError, match="head 'a b' holds a character that is not a word character"):
+        TermTable([("a b", 0, [])], [])
+    with pytest.raises(ValueError, match="phrase 'b c' does not start with its head 'a'"):
+        TermTable([("a", -1, [("b c", 1)])], [])
+    with pytest.raises(ValueError, match="head 'a' is given twice"):
+        TermTable([("a", 0, []), ("a", 1, [])], [])
+    with pytest.raises(ValueError, match="vetoed row -1 is negative"):
+        TermTable([("a", 0, [])], [-1])
+    table = TermTable([("a", 0, [])], [])
+    with pytest.raises(TypeError, match="find expects a str, got bytes"):
+        table.find(b"a", True, None, None, False)
+    with pytest.raises(TypeError, match="find expects 5 arguments"):
+        table.find("a", True)
+    with pytest.raises(TypeError, match=r"extra must be a list of \(start, end, row\) tuples"):
+        table.find("a", True, [(1, 2)], None, False)

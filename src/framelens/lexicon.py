@@ -31,8 +31,9 @@ regime") but a neutral technical noun after "sanctions", "inspection", "tax" or 
 (a system of rules: the dictionary's other sense), so ``framelens-general.csv`` lists
 those modifiers there; ``docs/lexicons.md`` gives the list and what each removed.
 
-Matching (:class:`LexiconMatcher`) is one pass of an Aho-Corasick automaton
-(``pyahocorasick``) over the lowercased text for all literal terms, and one
+Matching (:class:`LexiconMatcher`) is one pass over the lowercased text for all literal
+terms (in C, ``framelens.textscan.TermTable``: each word looked up among the terms'
+first words; without the C scanner, an Aho-Corasick automaton, ``pyahocorasick``), and one
 ``re2.Set`` pass (RE2, linear time) telling which regular-expression terms occur at
 all, then only those are run. Hits start and end at word boundaries; a hit preceded by
 one of its row's ``not_after`` words is dropped (checked only for the hits of rows that
@@ -62,14 +63,20 @@ import pandas as pd
 import re2
 from matplotlib.axes import Axes
 
+import framelens.text
 from framelens.patterns import PatternError, compile_pattern, to_re2
 from framelens.plots import PALETTE, new_axes
 from framelens.text import count_words, sentence_spans
 
+try:  # the C scanner (setup.py); without it the literal terms are found by pyahocorasick
+    from framelens.textscan import TermTable
+except ImportError:  # not built, or built before it had TermTable
+    TermTable = None
+
 __all__ = ["LexiconError", "REGISTERS", "LOADED_REGISTERS", "LEXICON_COLUMNS",
            "NOT_AFTER", "SHIPPED_RESOURCES", "VOICES", "load_lexicon", "lexicon_for_corpus", "shipped_resources",
-           "LexiconMatcher", "compile_lexicon", "lexicon_hits", "count_hits", "poisson_interval",
-           "register_rates", "voice_rates", "plot_register_rates"]
+           "LexiconMatcher", "matcher_spec", "compile_lexicon", "lexicon_hits", "count_hits",
+           "poisson_interval", "register_rates", "voice_rates", "plot_register_rates"]
 
 #: Allowed registers, in display order.
 REGISTERS: tuple[str, ...] = ("delegitimising", "legitimising", "negative", "positive",
@@ -443,10 +450,11 @@ def _fold(text: str) -> str:
 class LexiconMatcher:
     """All terms of a validated lexicon, found in one pass over a text.
 
-    Literal terms go into one Aho-Corasick automaton over :func:`term_key` forms
-    (words of a phrase may be separated by any run of spaces or tabs, not by a
-    line break); regular-expression terms into one RE2 set that says which of them
-    occur, and only those are run (case-insensitive, linear time). A hit must start
+    Literal terms are found by their :func:`term_key` forms in one pass over the
+    lowercased text (words of a phrase may be separated by any run of spaces or tabs,
+    not by a line break; the two engines below); regular-expression terms go into one
+    RE2 set that says which of them occur, and only those are run (case-insensitive,
+    linear time). A hit must start
     and end at a word boundary (when the term starts or ends with a letter, digit or
     ``_``, the character outside it must not be one). A hit of a row with
     ``not_after`` words (:data:`NOT_AFTER`) is dropped when one of them ends right
@@ -456,6 +464,18 @@ class LexiconMatcher:
     :mod:`re` pattern of escaped literals, run only on the text before such a hit.
     Overlapping hits: the leftmost, then the longest, then the earlier row is kept
     (a dropped hit leaves its place to the others).
+
+    Two engines find the literal terms, with the same hits (``tests/test_lexicon_engines.py``),
+    chosen by :data:`framelens.text.WORD_ENGINE` at each call. ``"c"`` (when the C scanner
+    ``framelens.textscan`` is built): ``TermTable`` reads the text once, lowercasing as it
+    goes, looks each run of word characters up in a hash table of the terms' first words,
+    tries that word's phrases where it starts, and keeps the non-overlapping hits, all in
+    C. ``"re"``: one Aho-Corasick automaton (pyahocorasick) over a copy of the lowercased
+    text in which every non-word character is a space, holding every first word as
+    ``" word "``, so that only whole words are found; a phrase's rest is matched at its
+    first word by the alternation of the phrases with that first word (Python ``re``).
+    On the first 3,000 cleaned Article-Bias-Prediction articles with the shipped lexicon,
+    :meth:`find` took 0.44 CPU s with ``"re"`` and 0.12 with ``"c"`` (173,173 hits).
 
     Examples
     --------
@@ -473,15 +493,16 @@ class LexiconMatcher:
     """
 
     def __init__(self, lexicon: pd.DataFrame) -> None:
-        for col in ("term", "is_regex"):
-            if col not in lexicon.columns:
-                raise ValueError(f"lexicon lacks column {col!r}; pass the output of load_lexicon()")
-        terms = lexicon["term"].astype(str).tolist()
-        flags = lexicon["is_regex"].astype(bool).tolist()
-        self.words: Any = None
+        self._build(*matcher_spec(lexicon))
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        """Pickled as its :func:`matcher_spec`: the C table and the patterns are rebuilt."""
+        return _matcher_of_spec, (self.spec,)
+
+    def _build(self, terms: tuple[str, ...], flags: tuple[bool, ...], keys: tuple[str, ...],
+               not_after: tuple[str, ...] | None, validated: bool) -> None:
+        self.spec = (terms, flags, keys, not_after, validated)
         self.odd: Any = None
-        keys = (lexicon["key"].astype(str).tolist() if "key" in lexicon.columns
-                else [term_key(t) for t in terms])
         literal = [(i, keys[i]) for i, f in enumerate(flags) if not f]
         # One automaton over a copy of the (lowercased) text in which every non-word character
         # is a space, padded with spaces, holds every one-word term as " word ": only whole
@@ -504,23 +525,28 @@ class LexiconMatcher:
         # tens of thousands of phrases costs nothing for those that never occur)
         self.groups = groups
         self.compiled: dict[str, re.Pattern[str]] = {}
-        if single or groups:
-            self.words = ahocorasick.Automaton()
-            for w in set(single) | set(groups):
-                self.words.add_word(f" {w} ", (len(w), single.get(w, -1),
-                                               w if w in groups else None))
-            self.words.make_automaton()
+        self.single = single
+        self.has_literal = bool(single or groups)
+        self._automaton: Any = None  # built when the "re" engine first needs it
         if odd:
             self.odd = _phrases(odd)
         # row -> the pattern its not_after words make, run on the text before a hit of that row
         self.not_after: dict[int, re.Pattern[str]] = {}
-        if NOT_AFTER in lexicon.columns:
-            for i, words in enumerate(lexicon[NOT_AFTER].fillna("").astype(str)):
-                parts = [term_key(w) for w in words.split(";") if w.strip()]
-                if parts:
-                    self.not_after[i] = _not_after_pattern(parts)
+        for i, words in enumerate(not_after or ()):
+            parts = [term_key(w) for w in words.split(";") if w.strip()]
+            if parts:
+                self.not_after[i] = _not_after_pattern(parts)
+        # the C engine's table: each first word, its one-word term's row (or -1) and its
+        # phrases in the order the alternation tries them (longest first, then by row)
+        self.table: Any = None
+        if TermTable is not None:
+            self.table = TermTable(
+                [(w, single.get(w, -1), [(k, i) for i, k in sorted(groups.get(w, []),
+                                                                  key=lambda x: (-len(x[1]), x[0]))])
+                 for w in sorted(set(single) | set(groups))],
+                sorted(self.not_after))
         self.regex_rows = [i for i, f in enumerate(flags) if f]
-        if "key" not in lexicon.columns:  # not from load_lexicon: check the patterns here
+        if not validated:  # not from load_lexicon: check the patterns here
             for i in self.regex_rows:
                 compile_pattern(terms[i], where=f"lexicon row {i + 2}", ignorecase=True)
         options = re2.Options()
@@ -538,6 +564,16 @@ class LexiconMatcher:
                 self.set.Add(body)
             self.set.Compile()
 
+    def _words(self) -> Any:
+        """The "re" engine's automaton of the first words (built on first use)."""
+        if self._automaton is None:
+            self._automaton = ahocorasick.Automaton()
+            for w in set(self.single) | set(self.groups):
+                self._automaton.add_word(f" {w} ", (len(w), self.single.get(w, -1),
+                                                    w if w in self.groups else None))
+            self._automaton.make_automaton()
+        return self._automaton
+
     def _literal(self, folded: str) -> list[tuple[int, int, int]]:
         # ASCII non-word characters -> space by a byte table (the UTF-8 of other characters is
         # kept, so the length in characters is the same); each distinct non-ASCII character
@@ -547,7 +583,7 @@ class LexiconMatcher:
             for ch in {c for c in _NON_ASCII.findall(spaced) if not _is_word(c)}:
                 spaced = spaced.replace(ch, " ")
         out = []
-        for end, (n, row, phrases) in self.words.iter(f" {spaced} "):
+        for end, (n, row, phrases) in self._words().iter(f" {spaced} "):
             s = end - n - 1
             if row >= 0:
                 out.append((s, s + n, row))
@@ -558,8 +594,6 @@ class LexiconMatcher:
                 m = rx.match(folded, s)
                 if m is not None:
                     out.append((s, m.end(), int(m.lastgroup[1:])))
-        if self.odd is not None:
-            out += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in self.odd.finditer(folded)]
         return out
 
     def _regex(self, text: str) -> list[tuple[int, int, int]]:
@@ -592,10 +626,14 @@ class LexiconMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, row)`` of every hit in ``text``, in order, none overlapping."""
+        if self.table is not None and framelens.text.WORD_ENGINE == "c":
+            return self._find_c(text)
         cands: list[tuple[int, int, int]] = []
-        folded = _fold(text) if self.words is not None or self.odd is not None or self.not_after else ""
-        if self.words is not None or self.odd is not None:
+        folded = _fold(text) if self.has_literal or self.odd is not None or self.not_after else ""
+        if self.has_literal:
             cands += self._literal(folded)
+        if self.odd is not None:
+            cands += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in self.odd.finditer(folded)]
         if self.set is not None:
             cands += self._regex(text)
         if self.not_after:
@@ -610,6 +648,57 @@ class LexiconMatcher:
                 out.append((s, -ne, row))
                 pos = -ne
         return out
+
+    def hit_rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The lexicon row of every hit of each text (:meth:`find`'s hits, without places).
+
+        Returns
+        -------
+        per_text : numpy.ndarray of int64
+            How many hits each text has.
+        rows : numpy.ndarray of int64
+            The row of every hit, text after text, each text's in order of place.
+
+        Examples
+        --------
+        >>> lex = load_lexicon(pd.DataFrame({"term": ["regime", "brutal"], "is_regex": "false",
+        ...     "register": "delegitimising", "target_type": "x", "note": "", "source": "s"}))
+        >>> per_text, rows = LexiconMatcher(lex).hit_rows(["A brutal regime.", "", "Brutal."])
+        >>> per_text.tolist(), rows.tolist()
+        ([2, 0, 1], [1, 0, 1])
+        """
+        if self.table is not None and framelens.text.WORD_ENGINE == "c":
+            parts = [self._find_c(t, rows=True) for t in texts]
+            per_text = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 8
+            return per_text, np.frombuffer(b"".join(parts), dtype=np.int64)
+        found = [self.find(t) for t in texts]
+        per_text = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        return per_text, np.array([r for f in found for _, _, r in f], dtype=np.int64)
+
+    def _find_c(self, text: str, rows: bool = False) -> Any:
+        """:meth:`find` with the literal terms found, and the hits chosen, by the C table
+        (``rows``: only the hits' rows, as int64 bytes)."""
+        folded: str | None = None
+        extra: list[tuple[int, int, int]] = []
+        if self.odd is not None:
+            folded = _fold(text)
+            extra += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in self.odd.finditer(folded)]
+        if self.set is not None:
+            extra += self._regex(text)
+        veto = None
+        if self.not_after:
+            def veto(start: int, row: int) -> bool:  # the folded text only when a row asks
+                nonlocal folded
+                if folded is None:
+                    folded = _fold(text)
+                return self.not_after[row].search(folded, max(0, start - _NOT_AFTER_REACH),
+                                                  start) is not None
+        found = self.table.find(text, True, extra or None, veto, rows)
+        if found is None:  # U+0130 or U+03A3: lowercased in Python, as _fold does
+            if folded is None:
+                folded = _fold(text)
+            found = self.table.find(folded, False, extra or None, veto, rows)
+        return found
 
 
 #: Characters before a hit that a ``not_after`` pattern may read (its longest phrase must fit).
@@ -630,8 +719,50 @@ def _not_after_pattern(parts: Sequence[str]) -> re.Pattern[str]:
     return re.compile(f"(?<!\\w)(?:{'|'.join(bodies)}){_JOIN}\\Z")
 
 
+def matcher_spec(lexicon: pd.DataFrame) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[str, ...],
+                                                 tuple[str, ...] | None, bool]:
+    """What a :class:`LexiconMatcher` is built from: terms, regex flags, keys, ``not_after``.
+
+    Returns
+    -------
+    tuple
+        ``(terms, is_regex, keys, not_after, validated)``: the lexicon's ``term`` and
+        ``is_regex`` columns, its ``key`` column (:func:`term_key` of each term when it
+        has none), its :data:`NOT_AFTER` column (``None`` when it has none) and whether
+        it has a ``key`` column (it comes from :func:`load_lexicon`, so its regular
+        expressions were checked). Two lexicons with the same spec find the same hits.
+
+    Examples
+    --------
+    >>> spec = matcher_spec(load_lexicon(pd.DataFrame({"term": ["Regime"], "is_regex": ["false"],
+    ...     "register": ["delegitimising"], "target_type": "x", "note": "", "source": "s"})))
+    >>> spec
+    (('Regime',), (False,), ('regime',), ('',), True)
+    """
+    for col in ("term", "is_regex"):
+        if col not in lexicon.columns:
+            raise ValueError(f"lexicon lacks column {col!r}; pass the output of load_lexicon()")
+    terms = tuple(lexicon["term"].astype(str).tolist())
+    flags = tuple(lexicon["is_regex"].astype(bool).tolist())
+    validated = "key" in lexicon.columns
+    keys = (tuple(lexicon["key"].astype(str).tolist()) if validated
+            else tuple(term_key(t) for t in terms))
+    not_after = (tuple(lexicon[NOT_AFTER].fillna("").astype(str).tolist())
+                 if NOT_AFTER in lexicon.columns else None)
+    return terms, flags, keys, not_after, validated
+
+
+#: The matchers :func:`compile_lexicon` built, by :func:`matcher_spec` (the latest few).
+_MATCHERS: dict[tuple, LexiconMatcher] = {}
+_MATCHERS_KEPT = 4
+
+
 def compile_lexicon(lexicon: pd.DataFrame) -> LexiconMatcher:
     """The :class:`LexiconMatcher` of a validated lexicon (build once, match many texts).
+
+    The matchers of the last few lexicons are kept, by :func:`matcher_spec`, so a
+    lexicon passed again (or a copy of it, as each chunk of a corpus brings to a worker
+    process) is not compiled again: a matcher holds no state but its caches.
 
     Examples
     --------
@@ -639,7 +770,18 @@ def compile_lexicon(lexicon: pd.DataFrame) -> LexiconMatcher:
     >>> [lex["term"].iloc[r] for _, _, r in compile_lexicon(lex).find("a brutal dictator")]
     ['brutal', 'dictator']
     """
-    return LexiconMatcher(lexicon)
+    return _matcher_of_spec(matcher_spec(lexicon))
+
+
+def _matcher_of_spec(spec: tuple) -> LexiconMatcher:
+    matcher = _MATCHERS.get(spec)
+    if matcher is None:
+        matcher = LexiconMatcher.__new__(LexiconMatcher)
+        matcher._build(*spec)
+        while len(_MATCHERS) >= _MATCHERS_KEPT:
+            del _MATCHERS[next(iter(_MATCHERS))]
+        _MATCHERS[spec] = matcher
+    return matcher
 
 
 # --------------------------------------------------------------------------- hits
@@ -853,13 +995,14 @@ def count_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     matcher = compile_lexicon(lexicon)
     codes, names = pd.factorize(lexicon["register"].astype(str))
     outlets, labels = pd.factorize(corpus[label_col].astype(str))
-    table = np.zeros((len(labels), len(names)), dtype=np.int64)
-    for o, text in zip(outlets, corpus[text_col].tolist()):
+    texts = corpus[text_col].tolist()
+    for text in texts:
         if not isinstance(text, str):
             raise ValueError(f"{text_col!r} holds a value that is not a string ({text!r:.40})")
-        found = matcher.find(text)
-        if found:
-            np.add.at(table[o], codes[[f[2] for f in found]], 1)
+    per_doc, rows = matcher.hit_rows(texts)
+    # table[outlet, register] = the number of hits: one bincount over outlet x register cells
+    cells = np.repeat(outlets.astype(np.int64), per_doc) * len(names) + codes[rows]
+    table = np.bincount(cells, minlength=len(labels) * len(names)).reshape(len(labels), len(names))
     o_idx, r_idx = np.nonzero(table)
     out = pd.DataFrame({"outlet": pd.array(labels[o_idx], dtype="string"),
                         "register": pd.array(names[r_idx], dtype="string"),
@@ -895,18 +1038,14 @@ def poisson_interval(hits: int | np.ndarray, *, confidence: float = 0.95
 
 def _rate_table(counts: pd.Series, words: pd.Series, keys: list[tuple], names: list[str],
                 per: int, confidence: float) -> pd.DataFrame:
-    h = np.array([int(counts.get(k, 0)) for k in keys], dtype=np.int64)
-    w = np.array([int(words.get(k[:-1] if len(k) > 2 else k[0], 0)) for k in keys], dtype=np.int64)
+    counted, worded = counts.to_dict(), words.to_dict()  # a dict lookup per key, not an index's
+    h = np.array([int(counted.get(k, 0)) for k in keys], dtype=np.int64)
+    w = np.array([int(worded.get(k[:-1] if len(k) > 2 else k[0], 0)) for k in keys], dtype=np.int64)
     low, high = poisson_interval(h, confidence=confidence)
     scale = np.divide(per, w, out=np.full(len(w), np.nan), where=w > 0)
-    out = pd.DataFrame(keys, columns=names)
-    out = out.astype({c: "string" for c in names})
-    out["hits"] = h
-    out["words"] = w
-    out["rate"] = h * scale
-    out["low"] = low * scale
-    out["high"] = high * scale
-    return out
+    columns: dict[str, Any] = {c: pd.array([k[j] for k in keys], dtype="string") for j, c in enumerate(names)}
+    columns.update(hits=h, words=w, rate=h * scale, low=low * scale, high=high * scale)
+    return pd.DataFrame(columns)
 
 
 def _check_rates_args(hits: pd.DataFrame, per: Any, confidence: float) -> None:

@@ -42,6 +42,10 @@
  * .add(word) numbers one word, .words() lists them in the order of their numbers.
  *
  * count(text) is len(WORD.findall(text)) without building the tokens.
+ *
+ * TermTable(heads, vetoed).find(text, fold, extra, veto, rows) finds the literal terms
+ * of a lexicon and chooses its hits, for framelens.lexicon.LexiconMatcher (see the
+ * section "TermTable" below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -808,6 +812,667 @@ textscan_sentence_spans(PyObject *module, PyObject *const *args, Py_ssize_t narg
     return spans;
 }
 
+/* ------------------------------------------------------------------------------
+ * TermTable: the literal terms of a lexicon (framelens.lexicon.LexiconMatcher),
+ * found word by word.
+ *
+ * The text is read folded as framelens.lexicon._fold folds it: each character's
+ * lowercase (Py_UNICODE_TOLOWER; the caller folds a text holding U+0130 or U+03A3
+ * itself and passes fold=False), U+2019 as "'", tab and U+00A0 as a space. A word is
+ * a maximal run of word characters of the folded text (Py_UNICODE_ISALNUM or '_', as
+ * \w of Python's re). Each word is looked up in an open-addressing table of the
+ * terms' first words ("heads"); a head may be a one-word term (its row) and the first
+ * word of phrases, tried in the order given (the caller's alternation order, longest
+ * first): a phrase matches at the word's start when its characters follow there, each
+ * space of the phrase matching a run of one or more spaces, and, when it ends with a
+ * word character, no word character follows. The first phrase that matches is the
+ * head's phrase hit.
+ *
+ * find(text, fold, extra, veto, rows) returns the hits that LexiconMatcher.find keeps:
+ * the candidates above plus ``extra`` (a list of (start, end, row), e.g. the regular
+ * expression terms' hits), in (start, -end, row) order; a candidate of a row listed in
+ * ``vetoed`` is dropped when veto(start, row) is true (asked only of candidates that
+ * would otherwise be kept); then the leftmost, longest, earliest-row candidates that do
+ * not overlap: a list of (start, end, row), or with rows true their rows as native
+ * int64 bytes. None (nothing done) when fold is true and the text holds U+0130 or
+ * U+03A3.
+ *
+ * That is what the "re" engine gives (tests/test_lexicon_engines.py): there a word is
+ * " word " found by Aho-Corasick in a copy of the folded text whose non-word characters
+ * are spaces, and a head's phrases are one alternation of Python's re, run at the
+ * word's start: the first alternative that matches wins, and a space of a phrase is
+ * " +", which needs no backtracking because the phrase's next character is no space. */
+
+/* A bit per hash value modulo FILTER_BITS (8 KiB, in the first-level cache), so that most
+ * words that are no head are told so without a probe of the table. */
+#define FILTER_BITS 65536
+
+typedef struct {
+    Py_UCS4 *chars;
+    Py_ssize_t len;
+    Py_ssize_t row;
+    int tail;  /* ends with a word character: no word character may follow */
+} Phrase;
+
+typedef struct {
+    Py_uhash_t hash;
+    Py_UCS4 *word;  /* NULL: empty slot */
+    Py_ssize_t len;
+    Py_ssize_t single;  /* row of the one-word term, or -1 */
+    Phrase *phrases;
+    Py_ssize_t n_phrases;
+} Head;
+
+typedef struct {
+    PyObject_HEAD
+    Head *heads;
+    Py_ssize_t mask;
+    Py_ssize_t longest;  /* the longest head, in characters */
+    unsigned char filter[FILTER_BITS / 8];  /* bit (hash % FILTER_BITS) set for every head */
+    unsigned char *vetoed;
+    Py_ssize_t n_vetoed;
+} TermTable;
+
+typedef struct {
+    Py_ssize_t start, end, row;
+} Cand;
+
+/* Folded latin-1 characters and whether each folded one is a word character. */
+static Py_UCS4 fold_latin1[256];
+static unsigned char word_latin1[256];
+
+static inline int
+is_word_char(Py_UCS4 ch)
+{
+    if (ch < 256) {
+        return word_latin1[ch];
+    }
+    return Py_UNICODE_ISALNUM(ch) ? 1 : 0;
+}
+
+static void
+table_free_heads(Head *heads, Py_ssize_t size)
+{
+    Py_ssize_t k, p;
+    if (heads == NULL) {
+        return;
+    }
+    for (k = 0; k < size; k++) {
+        PyMem_Free(heads[k].word);
+        for (p = 0; p < heads[k].n_phrases; p++) {
+            PyMem_Free(heads[k].phrases[p].chars);
+        }
+        PyMem_Free(heads[k].phrases);
+    }
+    PyMem_Free(heads);
+}
+
+static void
+table_dealloc(TermTable *t)
+{
+    table_free_heads(t->heads, t->heads == NULL ? 0 : t->mask + 1);
+    PyMem_Free(t->vetoed);
+    Py_TYPE(t)->tp_free((PyObject *)t);
+}
+
+/* The characters of a str as a new array (*len set); NULL with an exception set. */
+static Py_UCS4 *
+chars_of(PyObject *s, Py_ssize_t *len)
+{
+    Py_UCS4 *buf;
+    if (!PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "TermTable expects str words, got %.100s",
+                     Py_TYPE(s)->tp_name);
+        return NULL;
+    }
+    *len = PyUnicode_GET_LENGTH(s);
+    buf = PyUnicode_AsUCS4Copy(s);  /* PyMem_Malloc'ed, with a terminating 0 */
+    return buf;
+}
+
+static int
+table_add_head(TermTable *t, PyObject *item)
+{
+    PyObject *word, *single, *phrases, *fast = NULL;
+    Py_ssize_t len, at, k, n;
+    Py_UCS4 *chars;
+    Py_uhash_t h;
+    Head *head;
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+        PyErr_SetString(PyExc_TypeError, "TermTable expects (word, single_row, phrases) tuples");
+        return -1;
+    }
+    word = PyTuple_GET_ITEM(item, 0);
+    single = PyTuple_GET_ITEM(item, 1);
+    phrases = PyTuple_GET_ITEM(item, 2);
+    chars = chars_of(word, &len);
+    if (chars == NULL) {
+        return -1;
+    }
+    if (len == 0) {
+        PyMem_Free(chars);
+        PyErr_SetString(PyExc_ValueError, "TermTable: a head word is empty");
+        return -1;
+    }
+    for (k = 0; k < len; k++) {
+        if (!is_word_char(chars[k])) {
+            PyMem_Free(chars);
+            PyErr_Format(PyExc_ValueError, "TermTable: head %R holds a character that is not a "
+                         "word character", word);
+            return -1;
+        }
+    }
+    h = hash_chars(chars, len);
+    at = (Py_ssize_t)(h & (Py_uhash_t)t->mask);
+    while (t->heads[at].word != NULL) {
+        if (t->heads[at].hash == h && t->heads[at].len == len
+            && memcmp(t->heads[at].word, chars, (size_t)len * sizeof(Py_UCS4)) == 0) {
+            PyMem_Free(chars);
+            PyErr_Format(PyExc_ValueError, "TermTable: head %R is given twice", word);
+            return -1;
+        }
+        at = (at + 1) & t->mask;
+    }
+    head = &t->heads[at];
+    t->filter[(h % FILTER_BITS) / 8] |= (unsigned char)(1u << (h % 8));
+    head->hash = h;
+    head->word = chars;
+    head->len = len;
+    if (len > t->longest) {
+        t->longest = len;
+    }
+    head->single = PyLong_AsSsize_t(single);
+    if (head->single == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    fast = PySequence_Fast(phrases, "TermTable expects a list of (key, row) phrases");
+    if (fast == NULL) {
+        return -1;
+    }
+    n = PySequence_Fast_GET_SIZE(fast);
+    if (n > 0) {
+        head->phrases = PyMem_Calloc((size_t)n, sizeof(Phrase));
+        if (head->phrases == NULL) {
+            Py_DECREF(fast);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    for (k = 0; k < n; k++) {
+        PyObject *ph = PySequence_Fast_GET_ITEM(fast, k);
+        Phrase *p = &head->phrases[k];
+        if (!PyTuple_Check(ph) || PyTuple_GET_SIZE(ph) != 2) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "TermTable expects (key, row) phrases");
+            return -1;
+        }
+        p->chars = chars_of(PyTuple_GET_ITEM(ph, 0), &p->len);
+        if (p->chars == NULL) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        head->n_phrases = k + 1;
+        p->row = PyLong_AsSsize_t(PyTuple_GET_ITEM(ph, 1));
+        if (p->row == -1 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        if (p->len <= len || memcmp(p->chars, chars, (size_t)len * sizeof(Py_UCS4)) != 0
+            || p->chars[p->len - 1] == ' ') {
+            Py_DECREF(fast);
+            PyErr_Format(PyExc_ValueError, "TermTable: phrase %R does not start with its head %R "
+                         "and go on after it, or ends with a space", PyTuple_GET_ITEM(ph, 0), word);
+            return -1;
+        }
+        p->tail = is_word_char(p->chars[p->len - 1]);
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static PyObject *
+table_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"heads", "vetoed", NULL};
+    PyObject *heads, *vetoed, *hfast = NULL, *vfast = NULL;
+    TermTable *t;
+    Py_ssize_t n, size = 8, k;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO:TermTable", kwlist, &heads, &vetoed)) {
+        return NULL;
+    }
+    t = (TermTable *)type->tp_alloc(type, 0);
+    if (t == NULL) {
+        return NULL;
+    }
+    hfast = PySequence_Fast(heads, "TermTable expects a list of heads");
+    if (hfast == NULL) {
+        goto fail;
+    }
+    n = PySequence_Fast_GET_SIZE(hfast);
+    while (size < 2 * n + 8) {
+        size *= 2;
+    }
+    t->mask = size - 1;
+    t->heads = PyMem_Calloc((size_t)size, sizeof(Head));
+    if (t->heads == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (k = 0; k < n; k++) {
+        if (table_add_head(t, PySequence_Fast_GET_ITEM(hfast, k)) < 0) {
+            goto fail;
+        }
+    }
+    vfast = PySequence_Fast(vetoed, "TermTable expects a list of vetoed rows");
+    if (vfast == NULL) {
+        goto fail;
+    }
+    for (k = 0; k < PySequence_Fast_GET_SIZE(vfast); k++) {
+        Py_ssize_t row = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(vfast, k));
+        if (row == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+        if (row < 0) {
+            PyErr_Format(PyExc_ValueError, "TermTable: vetoed row %zd is negative", row);
+            goto fail;
+        }
+        if (row >= t->n_vetoed) {
+            unsigned char *grown = PyMem_Realloc(t->vetoed, (size_t)row + 1);
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            memset(grown + t->n_vetoed, 0, (size_t)(row + 1 - t->n_vetoed));
+            t->vetoed = grown;
+            t->n_vetoed = row + 1;
+        }
+        t->vetoed[row] = 1;
+    }
+    Py_DECREF(hfast);
+    Py_DECREF(vfast);
+    return (PyObject *)t;
+fail:
+    Py_XDECREF(hfast);
+    Py_XDECREF(vfast);
+    Py_DECREF(t);
+    return NULL;
+}
+
+typedef struct {
+    Cand *items;
+    Py_ssize_t n, cap;
+} Cands;
+
+static inline int
+cands_push(Cands *c, Py_ssize_t start, Py_ssize_t end, Py_ssize_t row)
+{
+    if (c->n == c->cap) {
+        Py_ssize_t cap = c->cap ? c->cap * 2 : 64;
+        Cand *grown = PyMem_Realloc(c->items, (size_t)cap * sizeof(Cand));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        c->items = grown;
+        c->cap = cap;
+    }
+    c->items[c->n].start = start;
+    c->items[c->n].end = end;
+    c->items[c->n].row = row;
+    c->n++;
+    return 0;
+}
+
+/* The folded character at i, and in *word whether it is a word character; FOLD_EXCEPTION
+ * (not a word character) for U+0130 and U+03A3 when folding. */
+#define FOLD_EXCEPTION ((Py_UCS4)0xFFFFFFFF)
+
+static inline __attribute__((always_inline)) Py_UCS4
+next_char(int kind, const void *data, Py_ssize_t i, int fold, int *word)
+{
+    Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+    if (ch < 256) {
+        /* a latin-1 character and its lowercase are both word characters or neither */
+        *word = word_latin1[ch];
+        return fold ? fold_latin1[ch] : ch;
+    }
+    if (fold) {
+        if (ch == 0x130 || ch == 0x3A3) {
+            *word = 0;
+            return FOLD_EXCEPTION;
+        }
+        ch = Py_UNICODE_TOLOWER(ch);
+        if (ch == 0x2019) {
+            ch = '\'';
+        }
+    }
+    *word = is_word_char(ch);
+    return ch;
+}
+
+/* The end of the phrase matched at text[s:], or -1. */
+static inline __attribute__((always_inline)) Py_ssize_t
+phrase_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t s, const Phrase *p, int fold)
+{
+    Py_ssize_t j = s, k;
+    int word;
+    for (k = 0; k < p->len; k++) {
+        Py_UCS4 want = p->chars[k];
+        if (j >= n || next_char(kind, data, j, fold, &word) != want) {
+            return -1;
+        }
+        j++;
+        if (want == ' ') {  /* a run of spaces; the phrase's next character is not one */
+            while (j < n && next_char(kind, data, j, fold, &word) == ' ') {
+                j++;
+            }
+        }
+    }
+    if (p->tail && j < n) {
+        next_char(kind, data, j, fold, &word);
+        if (word) {
+            return -1;
+        }
+    }
+    return j;
+}
+
+/* The head whose word is the folded text[s:e] (hash h), or NULL. */
+static inline __attribute__((always_inline)) const Head *
+table_lookup(const TermTable *t, int kind, const void *data, Py_ssize_t s, Py_ssize_t e,
+             Py_uhash_t h, int fold)
+{
+    Py_ssize_t at = (Py_ssize_t)(h & (Py_uhash_t)t->mask), len = e - s, k;
+    int word;
+    for (;;) {
+        const Head *head = &t->heads[at];
+        if (head->word == NULL) {
+            return NULL;
+        }
+        if (head->hash == h && head->len == len) {
+            for (k = 0; k < len; k++) {
+                if (next_char(kind, data, s + k, fold, &word) != head->word[k]) {
+                    break;
+                }
+            }
+            if (k == len) {
+                return head;
+            }
+        }
+        at = (at + 1) & t->mask;
+    }
+}
+
+/* Every literal candidate of the text, in (start, -end, row) order: 0, -1 with an
+ * exception set, or 1 (nothing found) when folding and the text holds U+0130 or U+03A3. */
+static inline __attribute__((always_inline)) int
+table_scan_kind(const TermTable *t, int kind, const void *data, Py_ssize_t n, int fold, Cands *out)
+{
+    Py_ssize_t i = 0;
+    const Py_ssize_t longest = t->longest;
+    const unsigned char *filter = t->filter;
+    while (i < n) {
+        Py_ssize_t s, p;
+        Py_uhash_t h;
+        int word;
+        Py_UCS4 ch = next_char(kind, data, i, fold, &word);
+        const Head *head;
+        if (!word) {
+            if (ch == FOLD_EXCEPTION) {
+                return 1;
+            }
+            i++;
+            continue;
+        }
+        s = i;
+        h = (Py_uhash_t)14695981039346656037ULL;  /* FNV-1a, as hash_chars */
+        for (;;) {
+            h ^= (Py_uhash_t)ch;
+            h *= (Py_uhash_t)1099511628211ULL;
+            if (++i >= n) {
+                break;
+            }
+            ch = next_char(kind, data, i, fold, &word);
+            if (!word) {
+                break;  /* text[i] is read again above (a FOLD_EXCEPTION is seen there) */
+            }
+        }
+        if (i - s > longest || !(filter[(h % FILTER_BITS) / 8] & (1u << (h % 8)))) {
+            continue;
+        }
+        head = table_lookup(t, kind, data, s, i, h, fold);
+        if (head == NULL) {
+            continue;
+        }
+        for (p = 0; p < head->n_phrases; p++) {
+            Py_ssize_t e = phrase_end(kind, data, n, s, &head->phrases[p], fold);
+            if (e >= 0) {
+                if (cands_push(out, s, e, head->phrases[p].row) < 0) {
+                    return -1;
+                }
+                break;
+            }
+        }
+        if (head->single >= 0 && cands_push(out, s, i, head->single) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+cand_order(const void *a, const void *b)
+{
+    const Cand *x = a, *y = b;
+    if (x->start != y->start) {
+        return x->start < y->start ? -1 : 1;
+    }
+    if (x->end != y->end) {
+        return x->end > y->end ? -1 : 1;
+    }
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static int
+cands_extra(Cands *c, PyObject *extra)
+{
+    PyObject *fast = PySequence_Fast(extra, "extra must be a list of (start, end, row)");
+    Py_ssize_t k, j;
+    if (fast == NULL) {
+        return -1;
+    }
+    for (k = 0; k < PySequence_Fast_GET_SIZE(fast); k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, k);
+        Py_ssize_t v[3];
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "extra must be a list of (start, end, row) tuples");
+            return -1;
+        }
+        for (j = 0; j < 3; j++) {
+            v[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, j));
+            if (v[j] == -1 && PyErr_Occurred()) {
+                Py_DECREF(fast);
+                return -1;
+            }
+        }
+        if (cands_push(c, v[0], v[1], v[2]) < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* Whether veto(start, row) is true: 1, 0, or -1 with an exception set. */
+static int
+vetoes(PyObject *veto, Py_ssize_t start, Py_ssize_t row)
+{
+    PyObject *args[2], *res;
+    int truth;
+    args[0] = PyLong_FromSsize_t(start);
+    args[1] = PyLong_FromSsize_t(row);
+    if (args[0] == NULL || args[1] == NULL) {
+        Py_XDECREF(args[0]);
+        Py_XDECREF(args[1]);
+        return -1;
+    }
+    res = PyObject_Vectorcall(veto, args, 2, NULL);
+    Py_DECREF(args[0]);
+    Py_DECREF(args[1]);
+    if (res == NULL) {
+        return -1;
+    }
+    truth = PyObject_IsTrue(res);
+    Py_DECREF(res);
+    return truth;
+}
+
+static PyObject *
+table_find(TermTable *t, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *text, *extra, *veto, *out = NULL;
+    Cands c = {NULL, 0, 0};
+    int fold, kind, rc, rows_only;
+    const void *data;
+    Py_ssize_t n, k, pos = 0, kept = 0;
+    if (nargs != 5) {
+        PyErr_Format(PyExc_TypeError, "find expects 5 arguments (text, fold, extra, veto, rows), "
+                     "got %zd", nargs);
+        return NULL;
+    }
+    text = args[0];
+    extra = args[2];
+    veto = args[3];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "find expects a str, got %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    fold = PyObject_IsTrue(args[1]);
+    rows_only = PyObject_IsTrue(args[4]);
+    if (fold < 0 || rows_only < 0) {
+        return NULL;
+    }
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    n = PyUnicode_GET_LENGTH(text);
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        rc = fold ? table_scan_kind(t, PyUnicode_1BYTE_KIND, data, n, 1, &c)
+                  : table_scan_kind(t, PyUnicode_1BYTE_KIND, data, n, 0, &c);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        rc = fold ? table_scan_kind(t, PyUnicode_2BYTE_KIND, data, n, 1, &c)
+                  : table_scan_kind(t, PyUnicode_2BYTE_KIND, data, n, 0, &c);
+        break;
+    default:
+        rc = table_scan_kind(t, PyUnicode_4BYTE_KIND, data, n, fold, &c);
+        break;
+    }
+    if (rc != 0) {
+        PyMem_Free(c.items);
+        if (rc < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    if (extra != Py_None) {
+        Py_ssize_t before = c.n;
+        if (cands_extra(&c, extra) < 0) {
+            goto done;
+        }
+        if (c.n > before) {
+            qsort(c.items, (size_t)c.n, sizeof(Cand), cand_order);
+        }
+    }
+    /* the kept candidates are moved to the front of c.items */
+    for (k = 0; k < c.n; k++) {
+        const Cand x = c.items[k];
+        if (x.start < pos) {
+            continue;
+        }
+        if (veto != Py_None && x.row >= 0 && x.row < t->n_vetoed && t->vetoed[x.row]) {
+            int v = vetoes(veto, x.start, x.row);
+            if (v < 0) {
+                goto done;
+            }
+            if (v) {
+                continue;
+            }
+        }
+        c.items[kept++] = x;
+        pos = x.end;
+    }
+    if (rows_only) {
+        long long *rows;
+        out = PyBytes_FromStringAndSize(NULL, kept * (Py_ssize_t)sizeof(long long));
+        if (out == NULL) {
+            goto done;
+        }
+        rows = (long long *)PyBytes_AS_STRING(out);
+        for (k = 0; k < kept; k++) {
+            rows[k] = (long long)c.items[k].row;
+        }
+        goto done;
+    }
+    out = PyList_New(kept);
+    if (out == NULL) {
+        goto done;
+    }
+    for (k = 0; k < kept; k++) {
+        PyObject *hit = PyTuple_New(3), *v;
+        if (hit == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, k, hit);
+        if ((v = PyLong_FromSsize_t(c.items[k].start)) == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyTuple_SET_ITEM(hit, 0, v);
+        if ((v = PyLong_FromSsize_t(c.items[k].end)) == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyTuple_SET_ITEM(hit, 1, v);
+        if ((v = PyLong_FromSsize_t(c.items[k].row)) == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyTuple_SET_ITEM(hit, 2, v);
+    }
+done:
+    PyMem_Free(c.items);
+    return out;
+}
+
+static PyMethodDef table_methods[] = {
+    {"find", (PyCFunction)(void (*)(void))table_find, METH_FASTCALL,
+     "find(text, fold, extra, veto, rows, /)\n--\n\n"
+     "The (start, end, row) hits LexiconMatcher.find keeps: the literal candidates and\n"
+     "extra's, a vetoed row's candidate dropped when veto(start, row) is true, then the\n"
+     "leftmost, longest, earliest-row ones that do not overlap; with rows true, only\n"
+     "their rows, as native int64 bytes. None when fold is true and text holds U+0130\n"
+     "or U+03A3."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject TermTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "framelens.textscan.TermTable",
+    .tp_basicsize = sizeof(TermTable),
+    .tp_dealloc = (destructor)table_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "TermTable(heads, vetoed)\n--\n\n"
+              "Literal lexicon terms by first word: heads is a list of (word, single_row or -1,\n"
+              "[(phrase, row), ...] in the order to try them); vetoed lists the rows whose\n"
+              "candidates find() submits to its veto.",
+    .tp_methods = table_methods,
+    .tp_new = table_new,
+};
+
 static PyMethodDef textscan_methods[] = {
     {"findall", (PyCFunction)(void (*)(void))textscan_findall, METH_FASTCALL,
      "findall(text, lower, /)\n--\n\n"
@@ -841,8 +1506,15 @@ PyInit_textscan(void)
         }
         ascii_class[ch] = (unsigned char)cls;
     }
+    for (ch = 0; ch < 256; ch++) {
+        Py_UCS4 low = Py_UNICODE_TOLOWER(ch);
+        fold_latin1[ch] = (ch == '\t' || ch == 0xa0) ? (Py_UCS4)' ' : low;
+    }
+    for (ch = 0; ch < 256; ch++) {  /* after: is_word_char reads this table for ch < 256 */
+        word_latin1[ch] = (Py_UNICODE_ISALNUM(ch) || ch == '_') ? 1 : 0;
+    }
     PyObject *m;
-    if (PyType_Ready(&VocabularyType) < 0) {
+    if (PyType_Ready(&VocabularyType) < 0 || PyType_Ready(&TermTableType) < 0) {
         return NULL;
     }
     m = PyModule_Create(&textscan_module);
@@ -852,6 +1524,12 @@ PyInit_textscan(void)
     Py_INCREF(&VocabularyType);
     if (PyModule_AddObject(m, "Vocabulary", (PyObject *)&VocabularyType) < 0) {
         Py_DECREF(&VocabularyType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&TermTableType);
+    if (PyModule_AddObject(m, "TermTable", (PyObject *)&TermTableType) < 0) {
+        Py_DECREF(&TermTableType);
         Py_DECREF(m);
         return NULL;
     }
