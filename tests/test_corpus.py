@@ -673,7 +673,7 @@ def test_raise_mode_has_no_rejects_and_errors_is_validated(make_corpus) -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(list("ab .\n\r\t\u00a0\u2028\x0c") + ["\r\n", " \n", "Zz"]), max_size=60).map("".join))
 def test_property_fast_path_equals_general_path(text: str) -> None:
-    from framelens.corpus import _apply
+    from framelens.prep.clean import _apply
 
     # an empty span list takes the fast path; a zero-width span far away forces the general one
     assert _apply(text, []) == _apply(text, [(len(text) + 5, len(text) + 5, "none")])
@@ -1086,7 +1086,7 @@ def test_source_note_says_where_outlets_come_from_and_counts_rejects(tmp_path: P
 
 # ============================================================================ engines: RE2 and gates
 
-from framelens.corpus import _apply, _find_spans  # noqa: E402
+from framelens.prep.clean import _apply, _find_spans  # noqa: E402
 
 
 def _reference_spans(text: str, rules=RULES) -> list[tuple[int, int, str]]:
