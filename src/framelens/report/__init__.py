@@ -16,5 +16,15 @@
 - :mod:`framelens.report.common` (reading the saved tables: outlet order and colours, shared
   counts) and :mod:`framelens.report.phrases` (numbers and names in words) serve them all.
 
+The many-story report (:mod:`framelens.storyreport` is its entry point):
+
+- :mod:`framelens.report.story_ids`: each article's story id, a story's folder, page and title.
+- :mod:`framelens.report.story_counts`: words, hits and quotations in each voice, the shared core
+  and the word matrix, a chunk of articles at a time.
+- :mod:`framelens.report.story_actors`: how each outlet labels the actors it shares.
+- :mod:`framelens.report.story_contrasts`: which across-story contrasts are read as evidence.
+- :mod:`framelens.report.story_tables`: every table, compared within stories.
+- :mod:`framelens.report.story_page`: the figures, the overview page and the light story pages.
+
 Nothing is imported or run when the package is imported.
 """

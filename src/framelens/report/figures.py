@@ -92,7 +92,7 @@ def draw_figures(out: str | Path, *, verbose: bool | None = None) -> pd.DataFram
     if figures.is_dir():
         for stale in [*figures.glob("*.png"), *figures.glob("*.svg")]:
             stale.unlink()
-    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.report.story_page import MAX_FIGURE_PX
 
     rows, left_out, cut = [], [], []
     for name, draw in FIGURE_DRAWERS.items():

@@ -28,7 +28,7 @@ def too_wide(width_in: float, *, points: float) -> bool:
 
 def max_height_in() -> float:
     """The height a shortened figure is sized to: MAX_FIGURE_PX less the margin, in inches."""
-    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.report.story_page import MAX_FIGURE_PX
     from framelens.viz import SAVE_DPI
 
     return (MAX_FIGURE_PX - _CUT_MARGIN_PX) / SAVE_DPI
@@ -36,7 +36,7 @@ def max_height_in() -> float:
 
 def too_tall(height_in: float) -> bool:
     """Whether a figure of this height would be left out (taller than MAX_FIGURE_PX when saved)."""
-    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.report.story_page import MAX_FIGURE_PX
     from framelens.viz import SAVE_DPI
 
     return int(round(height_in * SAVE_DPI)) > MAX_FIGURE_PX

@@ -172,7 +172,7 @@ def _finding(row: Any, out: Path, *, notebooks: pd.DataFrame | None, story: str 
 
 def _figure(stem: str, figures: Path, *, too_tall: dict[str, int], shortened: dict[str, str]) -> list[str]:
     """One figure of a finding (PNG, with a link to its SVG), or why it was not drawn or was shortened."""
-    from framelens.storyreport import MAX_FIGURE_PX
+    from framelens.report.story_page import MAX_FIGURE_PX
 
     parts = []
     png = figures / f"{stem}.png"

@@ -132,7 +132,7 @@ def write_story_findings(
         Processes writing story pages at once (default: the cores this process may use).
     """
     from framelens.pipeline import Settings, largest_story, run, select_story
-    from framelens.storyreport import write_many_story_report
+    from framelens.report.story_page import write_many_story_report
 
     out = Path(out)
     settings = Settings() if settings is None else settings
