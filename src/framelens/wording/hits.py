@@ -81,6 +81,35 @@ _HIT_COLUMNS = ["doc_id", "outlet", "term", "register", "target_type", "start", 
                 "match", "right", "sentence", "actor", "voice", "speaker"]
 
 
+def _check_columns(corpus: pd.DataFrame, *, text_col: str, label_col: str) -> None:
+    """Refuse a text or label column the corpus lacks, naming the columns it has."""
+    for name, col in (("text_col", text_col), ("label_col", label_col)):
+        if col not in corpus.columns:
+            raise ValueError(f"{name}={col!r} is not a column of corpus; "
+                             f"available columns: {sorted(map(str, corpus.columns))}")
+
+
+def _kept_registers(registers: Iterable[str] | None) -> set[str] | None:
+    """The registers to keep (None: all), each checked to be one of :data:`REGISTERS`."""
+    if registers is None:
+        return None
+    keep = set(registers)
+    bad = sorted(keep - set(REGISTERS))
+    if bad:
+        raise ValueError(f"unknown register(s) {bad}; allowed: {list(REGISTERS)}")
+    return keep
+
+
+def _label_spans(mentions: pd.DataFrame | None) -> dict[object, list[tuple[int, int, str]]]:
+    """Each document's actor label spans, ``(start, end, actor)`` (none without ``mentions``)."""
+    labelled: dict[object, list[tuple[int, int, str]]] = {}
+    if mentions is not None:
+        lab = mentions[mentions["label_start"] >= 0]
+        for d, s, e, a in zip(lab["doc_id"], lab["label_start"], lab["label_end"], lab["actor"]):
+            labelled.setdefault(d, []).append((int(s), int(e), str(a)))
+    return labelled
+
+
 def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
                  mentions: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None,
                  text_col: str = "text", label_col: str = "outlet", window: int = 40,
@@ -135,29 +164,17 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
      {'match': 'brutal', 'register': 'negative', 'voice': 'quotation', 'speaker': 'Ann'}]
     """
     lexicon = load_lexicon() if lexicon is None else lexicon
-    for name, col in (("text_col", text_col), ("label_col", label_col)):
-        if col not in corpus.columns:
-            raise ValueError(f"{name}={col!r} is not a column of corpus; "
-                             f"available columns: {sorted(map(str, corpus.columns))}")
+    _check_columns(corpus, text_col=text_col, label_col=label_col)
     if not isinstance(window, (int, np.integer)) or window < 0:
         raise ValueError(f"window must be a non-negative integer, got {window!r}")
-    keep = None
-    if registers is not None:
-        keep = set(registers)
-        bad = sorted(keep - set(REGISTERS))
-        if bad:
-            raise ValueError(f"unknown register(s) {bad}; allowed: {list(REGISTERS)}")
+    keep = _kept_registers(registers)
     if not isinstance(sentences, bool):
         raise ValueError(f"sentences={sentences!r} must be True or False")
     matcher = compile_lexicon(lexicon)
     terms = lexicon["term"].astype(str).tolist()
     regs = lexicon["register"].astype(str).tolist()
     targets = lexicon["target_type"].astype(str).tolist()
-    labelled: dict[object, list[tuple[int, int, str]]] = {}
-    if mentions is not None:
-        lab = mentions[mentions["label_start"] >= 0]
-        for d, s, e, a in zip(lab["doc_id"], lab["label_start"], lab["label_end"], lab["actor"]):
-            labelled.setdefault(d, []).append((int(s), int(e), str(a)))
+    labelled = _label_spans(mentions)
     qindex = quote_index(quotes)
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
     keep_rows = None if keep is None else np.array([r in keep for r in regs], dtype=bool)
@@ -244,10 +261,7 @@ def count_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     [{'outlet': 'A', 'register': 'delegitimising', 'hits': 1}, {'outlet': 'A', 'register': 'negative', 'hits': 2}]
     """
     lexicon = load_lexicon() if lexicon is None else lexicon
-    for name, col in (("text_col", text_col), ("label_col", label_col)):
-        if col not in corpus.columns:
-            raise ValueError(f"{name}={col!r} is not a column of corpus; "
-                             f"available columns: {sorted(map(str, corpus.columns))}")
+    _check_columns(corpus, text_col=text_col, label_col=label_col)
     matcher = compile_lexicon(lexicon)
     codes, names = pd.factorize(lexicon["register"].astype(str))
     outlets, labels = pd.factorize(corpus[label_col].astype(str))
