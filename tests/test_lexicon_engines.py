@@ -244,3 +244,23 @@ def test_a_matcher_pickles_as_its_spec(seeded: LexiconMatcher, tmp_path: Path) -
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m.pickle")], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == f"TermTable {seeded.find(text)}" and seeded.find(text)
+
+
+def test_a_matcher_pickled_by_the_module_before_its_split_still_loads(seeded: LexiconMatcher,
+                                                                       tmp_path: Path) -> None:
+    """Such a pickle names ``framelens.lexicon._matcher_of_spec`` (protocol 2 names a function as
+    ``c<module>\\n<name>\\n``); a new one names ``framelens.wording.matcher.matcher_of_spec``."""
+    import pickle
+    import subprocess
+
+    text = "The brutal regime, a special military operation, liberated towns."
+    new = pickle.dumps(seeded, protocol=2)
+    assert new.count(b"cframelens.wording.matcher\nmatcher_of_spec\n") == 1
+    old = new.replace(b"cframelens.wording.matcher\nmatcher_of_spec\n",
+                      b"cframelens.lexicon\n_matcher_of_spec\n")
+    (tmp_path / "old.pickle").write_bytes(old)
+    code = ("import pickle, sys; m = pickle.load(open(sys.argv[1], 'rb')); "
+            f"print(type(m).__module__, m.find({text!r}))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "old.pickle")], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == f"framelens.wording.matcher {seeded.find(text)}" and seeded.find(text)
