@@ -90,7 +90,7 @@ def _check_columns(corpus: pd.DataFrame, *, text_col: str, label_col: str) -> No
 
 
 def _kept_registers(registers: Iterable[str] | None) -> set[str] | None:
-    """The registers to keep (None: all), each checked to be one of :data:`REGISTERS`."""
+    """The registers to keep (None: all), each one of :data:`~framelens.wording.loading.REGISTERS`."""
     if registers is None:
         return None
     keep = set(registers)
@@ -122,7 +122,7 @@ def lexicon_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     corpus : pandas.DataFrame
         One row per document: ``doc_id`` (or the index), ``text_col``, ``label_col``.
     lexicon : pandas.DataFrame, optional
-        From :func:`load_lexicon` (default: the shipped lexicons).
+        From :func:`~framelens.wording.loading.load_lexicon` (default: the shipped lexicons).
     mentions : pandas.DataFrame, optional
         From :func:`framelens.actors.find_mentions` on the same corpus; a hit inside
         an actor's label span ("Russian *dictator* Vladimir Putin") names that actor.
@@ -246,8 +246,8 @@ def count_hits(corpus: pd.DataFrame, *, lexicon: pd.DataFrame | None = None,
     """Hits per outlet and register, without the keyword-in-context table.
 
     The same hits as :func:`lexicon_hits`, counted: for a caller that needs only
-    :func:`register_rates` (which accepts this table as ``hits``), at a fraction of the
-    cost when there are millions of hits.
+    :func:`~framelens.wording.rates.register_rates` (which accepts this table as ``hits``),
+    at a fraction of the cost when there are millions of hits.
 
     Returns
     -------

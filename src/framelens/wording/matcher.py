@@ -71,15 +71,15 @@ def _fold(text: str) -> str:
 class LexiconMatcher:
     """All terms of a validated lexicon, found in one pass over a text.
 
-    Literal terms are found by their :func:`term_key` forms in one pass over the
-    lowercased text (words of a phrase may be separated by any run of spaces or tabs,
+    Literal terms are found by their :func:`~framelens.wording.loading.term_key` forms in one
+    pass over the lowercased text (words of a phrase may be separated by any run of spaces or tabs,
     not by a line break; the two engines below); regular-expression terms go into one
     RE2 set that says which of them occur, and only those are run (case-insensitive,
     linear time). A hit must start
     and end at a word boundary (when the term starts or ends with a letter, digit or
     ``_``, the character outside it must not be one). A hit of a row with
-    ``not_after`` words (:data:`NOT_AFTER`) is dropped when one of them ends right
-    before it: the word or phrase (its words separated by spaces or hyphens), not
+    ``not_after`` words (:data:`~framelens.wording.loading.NOT_AFTER`) is dropped when one of
+    them ends right before it: the word or phrase (its words separated by spaces or hyphens), not
     preceded by a word character, then spaces or hyphens up to the hit, no line break
     ("sanctions regime", "visa-free regime", "Iran-sanctions regime"); a Python
     :mod:`re` pattern of escaped literals, run only on the text before such a hit.
@@ -350,10 +350,11 @@ def matcher_spec(lexicon: pd.DataFrame) -> tuple[tuple[str, ...], tuple[bool, ..
     -------
     tuple
         ``(terms, is_regex, keys, not_after, validated)``: the lexicon's ``term`` and
-        ``is_regex`` columns, its ``key`` column (:func:`term_key` of each term when it
-        has none), its :data:`NOT_AFTER` column (``None`` when it has none) and whether
-        it has a ``key`` column (it comes from :func:`load_lexicon`, so its regular
-        expressions were checked). Two lexicons with the same spec find the same hits.
+        ``is_regex`` columns, its ``key`` column (:func:`~framelens.wording.loading.term_key` of
+        each term when it has none), its :data:`~framelens.wording.loading.NOT_AFTER` column
+        (``None`` when it has none) and whether it has a ``key`` column (it comes from
+        :func:`~framelens.wording.loading.load_lexicon`, so its regular expressions were
+        checked). Two lexicons with the same spec find the same hits.
 
     Examples
     --------

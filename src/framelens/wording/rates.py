@@ -88,7 +88,7 @@ def register_rates(hits: pd.DataFrame, corpus: pd.DataFrame, *, text_col: str = 
         Tidy, every outlet x register (zeros included): ``outlet``, ``register``,
         ``hits``, ``words``, ``rate`` (per ``per`` words; pass the same ``per`` to
         :func:`plot_register_rates`), ``low``, ``high`` (the exact Poisson interval of
-        the rate); sorted by outlet, register order of :data:`REGISTERS`.
+        the rate); sorted by outlet, register order of :data:`~framelens.wording.loading.REGISTERS`.
 
     Examples
     --------
@@ -186,7 +186,7 @@ def plot_register_rates(rates: pd.DataFrame, *, registers: Sequence[str] | None 
     rates : pandas.DataFrame
         Output of :func:`register_rates` (or one voice of :func:`voice_rates`).
     registers : list of str, optional
-        Registers to show, in order (default: all of :data:`REGISTERS`).
+        Registers to show, in order (default: all of :data:`~framelens.wording.loading.REGISTERS`).
     ax : matplotlib Axes, optional
     title : str, optional
         Default names the outlet with the highest rate of the first register shown.
