@@ -816,7 +816,7 @@ textscan_sentence_spans(PyObject *module, PyObject *const *args, Py_ssize_t narg
  * TermTable: the literal terms of a lexicon (framelens.lexicon.LexiconMatcher),
  * found word by word.
  *
- * The text is read folded as framelens.lexicon._fold folds it: each character's
+ * The text is read folded as framelens.wording.matcher._fold folds it: each character's
  * lowercase (Py_UNICODE_TOLOWER; the caller folds a text holding U+0130 or U+03A3
  * itself and passes fold=False), U+2019 as "'", tab and U+00A0 as a space. A word is
  * a maximal run of word characters of the folded text (Py_UNICODE_ISALNUM or '_', as
