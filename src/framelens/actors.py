@@ -41,6 +41,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import accumulate, chain
 from pathlib import Path
 
@@ -98,6 +99,9 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]"
 # tokens of _TOKEN.finditer, and the pairs' lengths give their offsets.
 _GAP_TOKEN = re.compile(rf"(\s*)({_TOKEN.pattern})")
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+_STOP_DETERMINERS = _STOP | DETERMINERS
+_CONNECTORS_DETERMINERS = CONNECTORS | DETERMINERS
 _MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
 
 
@@ -188,9 +192,12 @@ def _is_word(tok: str) -> bool:
     return bool(tok) and (tok[0].isalnum() or tok[0] == "_")
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_role(tok: str, roles: frozenset[str]) -> bool:
+    """Whether a hyphen-separated part of ``tok`` (lower-case, possessive removed) is
+    one of ``roles``; remembered per (token, roles), since the same words recur."""
     low = _POSSESSIVE.sub("", tok.lower())
-    return any(p in roles for p in re.split(r"[-\u2010\u2011]", low) if p)
+    return any(p in roles for p in _HYPHENS.split(low) if p)
 
 
 def _is_cap(tok: str) -> bool:
@@ -199,7 +206,12 @@ def _is_cap(tok: str) -> bool:
 
 class _Sentence:
     """One sentence and, once :meth:`tokenise` ran, its word tokens with their
-    character offsets."""
+    character offsets.
+
+    Every character of a sentence is white space or opens a :data:`_TOKEN` match, so
+    what lies between two consecutive tokens is white space only: the label rules
+    walk from token to token without looking at the gaps.
+    """
 
     def __init__(self, text: str, start: int) -> None:
         self.text = text
@@ -221,13 +233,6 @@ class _Sentence:
         self.ends = bounds[2::2]
         self.tokenised = True
 
-    def gap(self, i: int, j: int) -> str:
-        """Characters between token i and token j (i < j)."""
-        return self.text[self.ends[i] - self.offset:self.starts[j] - self.offset]
-
-    def adjacent(self, i: int, j: int) -> bool:
-        return self.gap(i, j).strip() == ""
-
 
 _JOINERS = "-'\u2019\u2010\u2011."  # characters that can continue a token past a word character
 _CHUNK = 200  # characters: a longer chunk before a mention is tokenised, not read here
@@ -243,22 +248,41 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     ``text[start:end]`` of sentence ``s``, read from the characters around it without
     tokenising the sentence; True when one may (or when that is not certain).
 
-    Left: a pre-modifier needs the token before the mention to be a capitalised or a
-    role word, an apposition before it needs a comma there. Right: an apposition
-    after it needs a comma right after it, a title after it (persons only) a
-    capitalised word. The tokens next to the mention are found only where that is
-    safe: the mention opens a token (white space before it, none at its start), and
-    it closes one (white space or a character no token continues with after it); the
-    token before is then the last token of the last white-space-delimited chunk
-    before the mention (white space never lies inside a token). Only the characters
-    next to the mention are read, so the time per mention does not grow with the
-    sentence: a chunk longer than :data:`_CHUNK` characters answers True.
+    Each rule's first step is checked on the token next to the mention. Left: a
+    pre-modifier needs the token before the mention to be a role word or a
+    capitalised word other than a capitalised stop word or determiner ("The",
+    "But"; "US" is not one), and neither a connector nor a title modifier
+    (:func:`_pre_modifier` stops there with nothing); an apposition before it needs a
+    comma there. Right: an apposition after it needs a comma right after it and then
+    a word that is a determiner, a role word or not a stop word
+    (:func:`_apposition_after`); a title after it (persons only) a capitalised role
+    word; a possessive name ("Trump's") takes neither.
+
+    The tokens next to the mention are found only where that is safe: the mention
+    opens a token (white space before it, none at its start), and the token holding
+    its last character ends where the mention ends (white space after it, or a
+    character no token continues with: :func:`_token_ends`) or is the mention and a
+    possessive ``'s``; the token before is then the last token of the last
+    white-space-delimited chunk before the mention, the token after the one at the
+    next character that is not white space (white space never lies inside a token,
+    and every other character opens one). Only the characters next to the mention are
+    read, so the time per mention does not grow with the sentence: a chunk longer
+    than :data:`_CHUNK` characters answers True.
     """
     text, offset = s.text, s.offset
     i, j = start - offset, end - offset
-    if i < 0 or i >= len(text) or text[i].isspace() or (i > 0 and not text[i - 1].isspace()):
+    n = len(text)
+    if i < 0 or i >= n or text[i].isspace():
         return True
-    k = i
+    if i > 0 and not text[i - 1].isspace():
+        b = text[i - 1]  # right before the mention: a token of its own, or unsure
+        if _is_word(b) or b == "." or (b in _JOINERS and i > 1 and _is_word(text[i - 2])):
+            return True  # the mention may start inside a token ("anti-Putin", "U.S.A.")
+        if b == ",":
+            return True  # an apposition before the name may end here
+        k = 0  # the token before is not a word: no pre-modifier
+    else:
+        k = i
     while k > 0 and text[k - 1].isspace():
         k -= 1
     if k > 0:  # the chunk before: text[a:k]
@@ -268,20 +292,61 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
             if k - a > _CHUNK:
                 return True
         t = _TOKEN.findall(text[a:k])[-1]
-        if t == "," or _is_cap(t) or (_is_word(t) and _is_role(t, roles)):
-            return True
-    if j >= len(text):
+        if t == ",":
+            return True  # an apposition before the name may end here
+        if _is_word(t):
+            low = t.lower()
+            if low not in CONNECTORS and low not in TITLE_MODIFIERS:
+                if _is_role(t, roles):
+                    return True
+                if t[0].isupper() and (low not in _STOP_DETERMINERS or (len(t) > 1 and t.isupper())):
+                    return True
+    if j >= n:
         return False  # no token after the mention in its sentence
     c = text[j]
     if c.isspace():
-        while j < len(text) and text[j].isspace():
+        while j < n and text[j].isspace():
             j += 1
-        if j == len(text):
+        if j == n:
             return False
-        c = text[j]
-    elif c.isalnum() or c == "_" or c in _JOINERS:
-        return True  # the mention may end inside a token ("Trump's")
-    return c == "," or (person and c.isupper())
+    elif (c in "'\u2019" and j + 2 <= n and text[j + 1] in "sS" and _is_word(text[j - 1])
+          and (j + 2 == n or not (_is_word(text[j + 2]) or text[j + 2] in _JOINERS))):
+        return False  # "Trump's": a possessive takes no label after it
+    elif not _token_ends(text, j):
+        return True  # the mention may end inside a token
+    c = text[j]  # the first character of the token after the mention
+    if c == ",":
+        j += 1
+        while j < n and text[j].isspace():
+            j += 1
+        if j == n:
+            return False  # the comma ends the sentence
+        t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
+        low = t.lower()
+        return _is_word(t) and (low not in _STOP or low in DETERMINERS or _is_role(t, roles))
+    if person and c.isupper():
+        t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
+        return _is_cap(t) and _is_role(t, roles)
+    return False
+
+
+def _token_ends(text: str, j: int) -> bool:
+    """Whether the token holding ``text[j - 1]`` (if any) certainly ends at ``j``,
+    ``text[j]`` not being white space: no :data:`_TOKEN` continues with it. A word
+    character may continue a word; a hyphen or apostrophe between two word characters
+    too ("Putin-backed"); a full stop after a capital A-Z may continue an initialism
+    ("U.S.") when a full stop stands before that capital or a capital after the stop.
+    """
+    c = text[j]
+    if _is_word(c):
+        return False
+    n = len(text)
+    if c in "-'\u2019\u2010\u2011":
+        return not (j > 0 and _is_word(text[j - 1]) and j + 1 < n and _is_word(text[j + 1]))
+    if c == ".":
+        return not (j > 0 and "A" <= text[j - 1] <= "Z"
+                    and ((j > 1 and text[j - 2] == ".") or (j + 1 < n and "A" <= text[j + 1] <= "Z")))
+    return True
 
 
 _OTHER_BREAKS = LINE_BREAK_CHARS.replace("\n", "")  # line breaks other than "\n"
@@ -360,97 +425,128 @@ class _SentenceIndex:
         k = bisect.bisect_right(self._whole_starts, pos) - 1
         return self._sentence(self._whole[k]) if k >= 0 else None
 
+    def each(self, positions: Iterable[int]) -> list[_Sentence | None]:
+        """``[self.at(p) for p in positions]`` for positions in ascending order.
+
+        In a text whose only line break is ``\\n``, one walk: a paragraph is found
+        (:meth:`str.find`, :meth:`str.rfind`) and split when the first position past
+        the previous paragraph's end reaches it, and the positions inside it are
+        bisected in its sentence starts.
+        """
+        if not self._newlines_only:
+            return [self.at(p) for p in positions]
+        text = self.text
+        out: list[_Sentence | None] = []
+        para_end = -1
+        starts: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for pos in positions:
+            if pos >= para_end:
+                if text.startswith("\n", pos):
+                    out.append(self._fallback(pos))  # inside a line break, as at()
+                    continue
+                end = text.find("\n", pos)
+                para_start = text.rfind("\n", 0, pos) + 1
+                para_end = len(text) if end < 0 else end
+                spans = [(para_start + a, para_start + b)
+                         for a, b in sentence_spans(text[para_start:para_end])]
+                starts = [a for a, _ in spans]
+            k = bisect.bisect_right(starts, pos) - 1
+            out.append(self._sentence(spans[k]) if k >= 0 else self._fallback(pos))
+        return out
+
 
 def _finish(s: _Sentence, idx: list[int], roles: frozenset[str]) -> tuple[int, int] | None:
     """Trim a candidate label (token indices) and return its char span if it is one."""
-    while idx and s.toks[idx[-1]].lower() in CONNECTORS | DETERMINERS:
+    toks = s.toks
+    while idx and toks[idx[-1]].lower() in _CONNECTORS_DETERMINERS:
         idx = idx[:-1]
-    while idx and s.toks[idx[0]].lower() in CONNECTORS:
+    while idx and toks[idx[0]].lower() in CONNECTORS:
         idx = idx[1:]
-    if idx and s.toks[idx[0]].lower() in DETERMINERS:
-        if not (len(idx) > 1 and _POSSESSIVE.search(s.toks[idx[1]])):
+    if idx and toks[idx[0]].lower() in DETERMINERS:
+        if not (len(idx) > 1 and _POSSESSIVE.search(toks[idx[1]])):
             idx = idx[1:]
     if not idx or len(idx) > _MAX_PHRASE:
         return None
-    if not any(_is_role(s.toks[k], roles) for k in idx):
+    if not any(_is_role(toks[k], roles) for k in idx):
         return None
     return s.starts[idx[0]], s.ends[idx[-1]]
 
 
 def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     i = first - 1
-    if i < 0 or not s.adjacent(i, first) or s.toks[i].lower() in CONNECTORS:
+    if i < 0 or toks[i].lower() in CONNECTORS:
         return None
     run: list[int] = []
-    nxt = first
-    while i >= 0 and s.adjacent(i, nxt):
+    while i >= 0:
         if len(run) > _MAX_RUN:
             return None  # far too long for a label (_MAX_PHRASE)
-        t = s.toks[i]
+        t = toks[i]
         if _is_word(t) and t.lower() in TITLE_MODIFIERS:
-            if run and any(_is_role(s.toks[k], roles) for k in run):
+            if run and any(_is_role(toks[k], roles) for k in run):
                 run.insert(0, i)  # "former FBI director", "Former Director"
             break
         if _is_word(t) and (_is_role(t, roles) or _is_cap(t)):
-            if (_is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS
+            if (_is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP_DETERMINERS
                     and not (len(t) > 1 and t.isupper())):
                 break  # "The", "According", "Despite" opening a sentence; not "US"
             if i == 0 and not _is_role(t, roles) and len(t) > 4 and t.endswith("ing"):
                 break  # "Receiving French President ...": a participle opens the sentence
             run.insert(0, i)
         elif (t.lower() in CONNECTORS and run
-              and (_is_cap(s.toks[run[0]]) or _is_role(s.toks[run[0]], roles))
-              and i > 0 and _is_role(s.toks[i - 1], roles) and s.adjacent(i - 1, i)
-              and not any(_is_role(s.toks[k], roles) for k in run)):
+              and (_is_cap(toks[run[0]]) or _is_role(toks[run[0]], roles))
+              and i > 0 and _is_role(toks[i - 1], roles)
+              and not any(_is_role(toks[k], roles) for k in run)):
             # "Head of State", "Minister of Foreign Affairs": a title continues to the
             # right; not "Kim and President", not "team of Ukrainian leader" (the title
             # "Ukrainian leader" is already whole)
             run.insert(0, i)
         else:
             break
-        nxt, i = i, i - 1
+        i -= 1
     if not run:
         return None
     # lower-case adjectives between a determiner and a lower-case head noun: "the
     # illegitimate Russian dictator" (a capitalised title such as "the tariffs President
     # Trump announced" is a name, not a noun phrase to extend)
     adj: list[int] = []
-    j, nxt = run[0] - 1, run[0]
-    while (j >= 0 and len(adj) < 3 and s.toks[run[-1]].islower()
-           and s.adjacent(j, nxt) and _is_word(s.toks[j])
-           and s.toks[j].islower() and s.toks[j] not in _STOP | DETERMINERS):
+    j = run[0] - 1
+    while (j >= 0 and len(adj) < 3 and toks[run[-1]].islower() and _is_word(toks[j])
+           and toks[j].islower() and toks[j] not in _STOP_DETERMINERS):
         adj.insert(0, j)
-        nxt, j = j, j - 1
-    if adj and j >= 0 and s.adjacent(j, nxt) and s.toks[j].lower() in DETERMINERS:
+        j -= 1
+    if adj and j >= 0 and toks[j].lower() in DETERMINERS:
         run = adj + run
     return _finish(s, run, roles)
 
 
 def _apposition_before(s: _Sentence, first: int,
                        roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     c = first - 1
-    if c < 1 or s.toks[c] != "," or not s.adjacent(c, first):
+    if c < 1 or toks[c] != ",":
         return None
     idx: list[int] = []
-    i, nxt = c - 1, c
+    i = c - 1
     while i >= 0 and len(idx) <= _MAX_PHRASE:
-        t = s.toks[i]
-        if not _is_word(t) or not s.adjacent(i, nxt):
+        t = toks[i]
+        if not _is_word(t):
             break
         low = t.lower()
         if low in DETERMINERS:
-            if i > 0 and s.toks[i - 1].lower() in CONNECTORS:
+            if i > 0 and toks[i - 1].lower() in CONNECTORS:
                 idx.insert(0, i)  # "head of the Ministry"
             else:
                 idx.insert(0, i)
                 break
         elif low in _STOP and low not in CONNECTORS:
-            if idx and _POSSESSIVE.search(s.toks[idx[0]]) and _is_cap(s.toks[idx[0]]):
+            if idx and _POSSESSIVE.search(toks[idx[0]]) and _is_cap(toks[idx[0]]):
                 break  # "warned by London's mayor, Sadiq Khan": a whole noun phrase
             return None  # "sworn in as president, Trump ...": a clause, not a noun phrase
         else:
             idx.insert(0, i)
-        nxt, i = i, i - 1
+        i -= 1
     return _finish(s, idx, roles)
 
 
@@ -484,19 +580,20 @@ def _apposition_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[i
 
 
 def _title_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     i = last + 1
-    if i >= len(s.toks) or not s.adjacent(last, i):
+    if i >= len(toks):
         return None
-    if not (_is_cap(s.toks[i]) and _is_role(s.toks[i], roles)):
+    if not (_is_cap(toks[i]) and _is_role(toks[i], roles)):
         return None
     run = [i]
     i += 1
-    while i < len(s.toks) and s.adjacent(i - 1, i):
+    while i < len(toks):
         if len(run) > _MAX_RUN:
             return None  # far too long for a label (_MAX_PHRASE)
-        t = s.toks[i]
-        if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(s.toks)
-                          and _is_cap(s.toks[i + 1])):
+        t = toks[i]
+        if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(toks)
+                          and _is_cap(toks[i + 1])):
             run.append(i)
             i += 1
         else:
@@ -572,7 +669,7 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
     for m in rx.finditer(text):
         start, end = m.span()
         words = m.group(1).split()
-        if any(w.lower() in _STOP | DETERMINERS for w in words[:-1]):
+        if any(w.lower() in _STOP_DETERMINERS for w in words[:-1]):
             continue  # "the only president", "the same leader": not a title phrase
         after = text[end:end + 40].lstrip()
         if after[:1].isupper() and not after.startswith(("I ", "The ")):
@@ -610,6 +707,50 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
         if row is not None:
             out.append(row)
     return out
+
+
+#: Columns of :func:`find_mentions`, in order.
+_MENTION_COLUMNS = ("doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
+                    "label_start", "label_end", "sentence")
+
+
+def _matches(offsets: CharOffsets, n_chars: int,
+             patterns: Sequence[tuple[str, str, WordPattern]]) -> list[tuple[int, str, int, bool]]:
+    """Every whole-word match of each ``(actor, type, pattern)`` in the text of
+    ``offsets``, as ``(start, actor, end, person)`` in characters, sorted by start then
+    actor (the order of :func:`find_mentions`'s rows within a document)."""
+    data = offsets.data
+    found: list[tuple[int, str, int, bool]] = []
+    for actor, kind_of_actor, rx in patterns:
+        person = kind_of_actor == "person"
+        if len(data) == n_chars:  # ASCII: byte offsets are character offsets
+            found.extend([(a, actor, b, person) for a, b in rx.spans(data)])
+        else:
+            found.extend([(offsets(a), actor, offsets(b), person) for a, b in rx.spans(data)])
+    found.sort()  # starts differ within one pattern, actors across patterns
+    return found
+
+
+def _label(s: _Sentence, first: int, last: int, roles: frozenset[str],
+           person: bool) -> tuple[tuple[int, int] | None, str | None]:
+    """The label of the mention made of tokens ``first..last`` of ``s`` and its kind:
+    the first of the four rules that finds one (``(None, None)`` when none does)."""
+    span = _pre_modifier(s, first, roles)
+    if span is not None:
+        return span, "pre-modifier"
+    span = _apposition_before(s, first, roles)
+    if span is not None:
+        return span, "apposition-before"
+    if _POSSESSIVE.search(s.toks[last]):
+        return None, None  # "Trump's Cabinet": what follows is his, not him
+    span = _apposition_after(s, last, roles)
+    if span is not None:
+        return span, "apposition-after"
+    if person:  # "NATO Secretary General ..." names someone else
+        span = _title_after(s, last, roles)
+        if span is not None:
+            return span, "title-after"
+    return None, None
 
 
 def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
@@ -692,61 +833,48 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows = []
+    rows: list[tuple] = []  # one tuple per mention, in _MENTION_COLUMNS order
     for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
         if not isinstance(text, str):
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40}); "
                              "fill or drop documents without text first")
-        sents = _SentenceIndex(text)  # split into sentences only where a name occurs
-        first_row = len(rows)
         offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
         present = gate.present(offsets.data)
-        for i, (actor, kind_of_actor, rx) in enumerate(rxs):
-            if i not in present:
-                continue  # the pattern does not occur in this document
-            for byte_start, byte_end in rx.spans(offsets.data):
-                start, end = offsets(byte_start), offsets(byte_end)
-                s = sents.at(start)
-                if s is None:
-                    continue
-                label, kind = None, None
-                if _may_have_label(s, start, end, roles, kind_of_actor == "person"):
-                    s.tokenise()
-                    first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
-                    last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
-                else:  # none of the patterns can apply: no need to tokenise
-                    first, last = 0, -1
+        if not present:
+            continue  # no pattern occurs in this document: no mention, no title reference
+        found = _matches(offsets, len(text), [rxs[i] for i in sorted(present)])
+        if not found:
+            continue
+        sents = _SentenceIndex(text)  # split into sentences only where a name occurs
+        first_row = len(rows)
+        for (start, actor, end, person), s in zip(found, sents.each([f[0] for f in found])):
+            if s is None:
+                continue
+            label, kind = None, None
+            if _may_have_label(s, start, end, roles, person):
+                s.tokenise()
+                first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
+                last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
                 if first <= last:
-                    for kind_name, fn, anchor in (("pre-modifier", _pre_modifier, first),
-                                                  ("apposition-before", _apposition_before, first),
-                                                  ("apposition-after", _apposition_after, last),
-                                                  ("title-after", _title_after, last)):
-                        if kind_name == "title-after" and kind_of_actor != "person":
-                            continue  # "NATO Secretary General ..." names someone else
-                        if (kind_name in ("apposition-after", "title-after")
-                                and _POSSESSIVE.search(s.toks[last])):
-                            continue  # "Trump's Cabinet": what follows is his, not him
-                        span = fn(s, anchor, roles)
-                        if span is not None:
-                            label, kind = span, kind_name
-                            break
-                rows.append({
-                    "doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": text[start:end],
-                    "label": text[label[0]:label[1]] if label else None,
-                    "label_kind": kind, "start": start, "end": end,
-                    "label_start": label[0] if label else -1,
-                    "label_end": label[1] if label else -1,
-                    "sentence": s.text,
-                })
+                    label, kind = _label(s, first, last, roles, person)
+            if label is None:
+                rows.append((doc_id, outlet, actor, text[start:end], None, None, start, end,
+                             -1, -1, s.text))
+            else:
+                rows.append((doc_id, outlet, actor, text[start:end], text[label[0]:label[1]],
+                             kind, start, end, label[0], label[1], s.text))
         if resolve_titles:
-            rows.extend(_title_references(doc_id, outlet, text, rows[first_row:], sents, refs))
-    cols = ["doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
-            "label_start", "label_end", "sentence"]
-    out = pd.DataFrame(rows, columns=cols)
+            mine = [dict(zip(_MENTION_COLUMNS, row)) for row in rows[first_row:]]
+            rows.extend(tuple(ref[c] for c in _MENTION_COLUMNS) for ref in
+                        _title_references(doc_id, outlet, text, mine, sents, refs))
+    columns = zip(*rows) if rows else ([] for _ in _MENTION_COLUMNS)
+    out = pd.DataFrame(dict(zip(_MENTION_COLUMNS, columns)), columns=list(_MENTION_COLUMNS))
     out = out.astype({"doc_id": "string", "outlet": "string", "actor": "string",
                       "surface": "string", "label": "string", "label_kind": "string",
                       "sentence": "string", "start": "int64", "end": "int64",
                       "label_start": "int64", "label_end": "int64"})
+    # rows are in document order, each document's by start then actor: sorted by doc_id
+    # (stable), documents with the same id keep their order
     out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
     return out
 
