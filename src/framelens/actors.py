@@ -213,6 +213,8 @@ class _Sentence:
     walk from token to token without looking at the gaps.
     """
 
+    __slots__ = ("text", "offset", "toks", "starts", "ends", "tokenised")
+
     def __init__(self, text: str, start: int) -> None:
         self.text = text
         self.offset = start
@@ -291,7 +293,9 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
             a -= 1
             if k - a > _CHUNK:
                 return True
-        t = _TOKEN.findall(text[a:k])[-1]
+        t = text[a:k]
+        if not t.isalnum():  # a chunk of letters and digits is one token
+            t = _TOKEN.findall(t)[-1]
         if t == ",":
             return True  # an apposition before the name may end here
         if _is_word(t):
@@ -435,11 +439,11 @@ class _SentenceIndex:
         """
         if not self._newlines_only:
             return [self.at(p) for p in positions]
-        text = self.text
+        text, sents = self.text, self._sents
+        after = (len(text) + 1,)  # sorts after every span starting at the same offset
         out: list[_Sentence | None] = []
-        para_end = -1
-        starts: list[int] = []
-        spans: list[tuple[int, int]] = []
+        para_start = para_end = -1
+        spans: list[tuple[int, int]] = []  # the paragraph's sentences, paragraph offsets
         for pos in positions:
             if pos >= para_end:
                 if text.startswith("\n", pos):
@@ -448,11 +452,17 @@ class _SentenceIndex:
                 end = text.find("\n", pos)
                 para_start = text.rfind("\n", 0, pos) + 1
                 para_end = len(text) if end < 0 else end
-                spans = [(para_start + a, para_start + b)
-                         for a, b in sentence_spans(text[para_start:para_end])]
-                starts = [a for a, _ in spans]
-            k = bisect.bisect_right(starts, pos) - 1
-            out.append(self._sentence(spans[k]) if k >= 0 else self._fallback(pos))
+                spans = sentence_spans(text[para_start:para_end])
+            k = bisect.bisect_right(spans, (pos - para_start, *after)) - 1
+            if k < 0:
+                out.append(self._fallback(pos))  # before the paragraph's first sentence
+                continue
+            a, b = spans[k]
+            span = (para_start + a, para_start + b)
+            s = sents.get(span)
+            if s is None:
+                s = sents[span] = _Sentence(text[span[0]:span[1]], span[0])
+            out.append(s)
         return out
 
 
@@ -714,6 +724,21 @@ _MENTION_COLUMNS = ("doc_id", "outlet", "actor", "surface", "label", "label_kind
                     "label_start", "label_end", "sentence")
 
 
+def _mention_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The rows as :func:`find_mentions`'s frame: string columns (``<NA>`` for None) and
+    int64 offsets, built column by column from object arrays."""
+    columns = list(zip(*rows)) if rows else [()] * len(_MENTION_COLUMNS)
+    data: dict[str, pd.Series | np.ndarray] = {}
+    for name, values in zip(_MENTION_COLUMNS, columns):
+        if name in ("start", "end", "label_start", "label_end"):
+            data[name] = np.array(values, dtype=np.int64)
+        else:
+            objects = np.empty(len(values), dtype=object)
+            objects[:] = values
+            data[name] = pd.Series(objects, dtype="string", copy=False)
+    return pd.DataFrame(data, copy=False)
+
+
 def _matches(offsets: CharOffsets, n_chars: int,
              patterns: Sequence[tuple[str, str, WordPattern]]) -> list[tuple[int, str, int, bool]]:
     """Every whole-word match of each ``(actor, type, pattern)`` in the text of
@@ -723,12 +748,20 @@ def _matches(offsets: CharOffsets, n_chars: int,
     found: list[tuple[int, str, int, bool]] = []
     for actor, kind_of_actor, rx in patterns:
         person = kind_of_actor == "person"
-        if len(data) == n_chars:  # ASCII: byte offsets are character offsets
-            found.extend([(a, actor, b, person) for a, b in rx.spans(data)])
-        else:
-            found.extend([(offsets(a), actor, offsets(b), person) for a, b in rx.spans(data)])
+        found.extend([(a, actor, b, person) for a, b in rx.spans(data)])
     found.sort()  # starts differ within one pattern, actors across patterns
-    return found
+    if len(data) == n_chars:  # ASCII: byte offsets are character offsets
+        return found
+    # byte offsets to character offsets in one walk over the starts, in order: the
+    # characters before each start are those before the previous one plus the ones
+    # decoded between the two (every match starts and ends on a character boundary)
+    chars: list[tuple[int, str, int, bool]] = []
+    byte = char = 0
+    for a, actor, b, person in found:
+        char += len(data[byte:a].decode("utf-8"))
+        byte = a
+        chars.append((char, actor, char + len(data[a:b].decode("utf-8")), person))
+    return chars
 
 
 def _label(s: _Sentence, first: int, last: int, roles: frozenset[str],
@@ -867,12 +900,7 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
             mine = [dict(zip(_MENTION_COLUMNS, row)) for row in rows[first_row:]]
             rows.extend(tuple(ref[c] for c in _MENTION_COLUMNS) for ref in
                         _title_references(doc_id, outlet, text, mine, sents, refs))
-    columns = zip(*rows) if rows else ([] for _ in _MENTION_COLUMNS)
-    out = pd.DataFrame(dict(zip(_MENTION_COLUMNS, columns)), columns=list(_MENTION_COLUMNS))
-    out = out.astype({"doc_id": "string", "outlet": "string", "actor": "string",
-                      "surface": "string", "label": "string", "label_kind": "string",
-                      "sentence": "string", "start": "int64", "end": "int64",
-                      "label_start": "int64", "label_end": "int64"})
+    out = _mention_frame(rows)
     # rows are in document order, each document's by start then actor: sorted by doc_id
     # (stable), documents with the same id keep their order
     out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
