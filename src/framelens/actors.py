@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain
 from pathlib import Path
@@ -294,16 +294,20 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
             if k - a > _CHUNK:
                 return True
         t = text[a:k]
-        if not t.isalnum():  # a chunk of letters and digits is one token
-            t = _TOKEN.findall(t)[-1]
-        if t == ",":
-            return True  # an apposition before the name may end here
-        if _is_word(t):
+        chunk: list[str] = [] if t.isalnum() else _TOKEN.findall(t)  # letters, digits: one token
+        if chunk:
+            t = chunk.pop()
+        if t == ",":  # an apposition before the name may end here
+            if _role_before_comma(chain(reversed(chunk), _tokens_before(text, a)), roles):
+                return True
+        elif _is_word(t):
             low = t.lower()
             if low not in CONNECTORS and low not in TITLE_MODIFIERS:
                 if _is_role(t, roles):
                     return True
-                if t[0].isupper() and (low not in _STOP_DETERMINERS or (len(t) > 1 and t.isupper())):
+                if (t[0].isupper() and (low not in _STOP_DETERMINERS or (len(t) > 1 and t.isupper()))
+                        and _role_in_title_run(chain(reversed(chunk), _tokens_before(text, a)),
+                                               roles)):
                     return True
     if j >= n:
         return False  # no token after the mention in its sentence
@@ -327,11 +331,93 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
             return False  # the comma ends the sentence
         t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
         low = t.lower()
-        return _is_word(t) and (low not in _STOP or low in DETERMINERS or _is_role(t, roles))
+        if not _is_word(t) or (low in _STOP and low not in DETERMINERS and not _is_role(t, roles)):
+            return False  # ", who ...": no apposition
+        return _role_in_apposition(text, j, roles)
     if person and c.isupper():
         t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
         return _is_cap(t) and _is_role(t, roles)
     return False
+
+
+def _tokens_before(text: str, k: int) -> Iterator[str | None]:
+    """The tokens of ``text[:k]``, nearest first, ``k`` being 0, ``len(text)`` or next
+    to white space: each white-space-delimited chunk is tokenised on its own (white
+    space never lies inside a token), so these are the tokens of the whole text. None,
+    and nothing more, for a chunk longer than :data:`_CHUNK` characters."""
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    while k > 0:
+        a = k - 1
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+            if k - a > _CHUNK:
+                yield None
+                return
+        chunk = text[a:k]
+        if chunk.isalnum():  # letters and digits only: one token
+            yield chunk
+        else:
+            yield from reversed(_TOKEN.findall(chunk))
+        k = a
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+
+
+def _role_before_comma(before: Iterator[str | None], roles: frozenset[str]) -> bool:
+    """False when :func:`_apposition_before` certainly finds no label: no role word
+    among the words before the comma (``before``, nearest first) up to the first
+    token that is not a word or the first stop word that is neither a connector nor a
+    determiner, where the rule's phrase ends at the latest."""
+    found = False
+    for n, t in enumerate(before):
+        if t is None or n > _MAX_PHRASE:
+            return True  # not read that far: not certain
+        if not _is_word(t):
+            return found
+        low = t.lower()
+        if low in _STOP and low not in CONNECTORS and low not in DETERMINERS:
+            return found
+        found = found or _is_role(t, roles)
+    return found
+
+
+def _role_in_title_run(before: Iterator[str | None], roles: frozenset[str]) -> bool:
+    """False when :func:`_pre_modifier` certainly finds no label after a capitalised
+    word that is not a role word ("Mr Trump", "Melania Trump"): no role word in the run
+    of capitalised words and connectors before it (``before``, nearest first), the
+    longest the rule's run can grow to; a label needs one."""
+    for n, t in enumerate(before):
+        if t is None or n > _MAX_RUN:
+            return True
+        if not _is_word(t):
+            return False
+        if _is_role(t, roles):
+            return True
+        if not (t[0].isupper() or t.lower() in CONNECTORS):
+            return False
+    return False
+
+
+def _role_in_apposition(text: str, j: int, roles: frozenset[str]) -> bool:
+    """False when :func:`_apposition_after` certainly finds no label in the phrase
+    whose first token starts at ``text[j]`` (after the comma): it closes at a comma,
+    semicolon, full stop, colon, dash or the sentence end without a role word, or
+    meets another token that is not a word."""
+    found = False
+    for n, m in enumerate(_TOKEN.finditer(text, j)):
+        t = m.group()
+        if n > _MAX_PHRASE:
+            return True
+        if t in _CLOSERS:
+            return found
+        if not _is_word(t):
+            return False
+        found = found or _is_role(t, roles)
+    return found
+
+
+_CLOSERS = frozenset({",", ";", ".", ":", "\u2014"})  # end an apposition after a name
 
 
 def _token_ends(text: str, j: int) -> bool:
