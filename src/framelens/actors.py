@@ -288,12 +288,15 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     while k > 0 and text[k - 1].isspace():
         k -= 1
     if k > 0:  # the chunk before: text[a:k]
-        a = k - 1
-        while a > 0 and not text[a - 1].isspace():
-            a -= 1
-            if k - a > _CHUNK:
-                return True
+        a = text.rfind(" ", max(0, k - _CHUNK - 1), k) + 1
         t = text[a:k]
+        if (a == 0 and k > _CHUNK) or not (t.isalnum() or not _WHITE.search(t)):
+            a = k - 1  # white space other than " " (or none): find the chunk's start here
+            while a > 0 and not text[a - 1].isspace():
+                a -= 1
+                if k - a > _CHUNK:
+                    return True
+            t = text[a:k]
         chunk: list[str] = [] if t.isalnum() else _TOKEN.findall(t)  # letters, digits: one token
         if chunk:
             t = chunk.pop()
@@ -417,6 +420,7 @@ def _role_in_apposition(text: str, j: int, roles: frozenset[str]) -> bool:
     return found
 
 
+_WHITE = re.compile(r"\s")
 _CLOSERS = frozenset({",", ";", ".", ":", "\u2014"})  # end an apposition after a name
 
 
@@ -526,7 +530,7 @@ class _SentenceIndex:
         if not self._newlines_only:
             return [self.at(p) for p in positions]
         text, sents = self.text, self._sents
-        after = (len(text) + 1,)  # sorts after every span starting at the same offset
+        after = len(text) + 1  # (pos, after) sorts after every span starting at pos
         out: list[_Sentence | None] = []
         para_start = para_end = -1
         spans: list[tuple[int, int]] = []  # the paragraph's sentences, paragraph offsets
@@ -539,7 +543,7 @@ class _SentenceIndex:
                 para_start = text.rfind("\n", 0, pos) + 1
                 para_end = len(text) if end < 0 else end
                 spans = sentence_spans(text[para_start:para_end])
-            k = bisect.bisect_right(spans, (pos - para_start, *after)) - 1
+            k = bisect.bisect_right(spans, (pos - para_start, after)) - 1
             if k < 0:
                 out.append(self._fallback(pos))  # before the paragraph's first sentence
                 continue
@@ -805,6 +809,35 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
     return out
 
 
+_ALIASES: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _aliases(actors: pd.DataFrame | str | Path) -> list[tuple[str, str, str]]:
+    """``(actor, type, pattern)`` of each row of ``load_actors(actors)``.
+
+    An alias table given as a DataFrame is validated once per content of its three
+    columns (:func:`find_mentions` is called once per chunk of a corpus with the same
+    table, and validating costs more than reading those columns); a path is read and
+    validated each time.
+    """
+    key = None
+    if isinstance(actors, pd.DataFrame) and all(c in actors.columns for c in ALIAS_COLUMNS):
+        key = tuple(tuple(actors[c].tolist()) for c in ALIAS_COLUMNS)
+        try:
+            found = _ALIASES.get(key)
+        except (TypeError, ValueError):  # a cell that cannot be hashed or compared
+            key = found = None
+        if found is not None:
+            return found
+    table = load_actors(actors)
+    rows = list(zip(table["actor"].tolist(), table["type"].tolist(), table["pattern"].tolist()))
+    if key is not None:
+        if len(_ALIASES) >= 64:
+            _ALIASES.clear()
+        _ALIASES[key] = rows
+    return rows
+
+
 #: Columns of :func:`find_mentions`, in order.
 _MENTION_COLUMNS = ("doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
                     "label_start", "label_end", "sentence")
@@ -846,7 +879,9 @@ def _matches(offsets: CharOffsets, n_chars: int,
     for a, actor, b, person in found:
         char += len(data[byte:a].decode("utf-8"))
         byte = a
-        chars.append((char, actor, char + len(data[a:b].decode("utf-8")), person))
+        surface = data[a:b]
+        chars.append((char, actor, char + (b - a if surface.isascii() else len(surface.decode("utf-8"))),
+                      person))
     return chars
 
 
@@ -941,14 +976,14 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
       'label_kind': 'apposition-before'},
      {'surface': 'Putin', 'label': 'Russian dictator', 'label_kind': 'pre-modifier'}]
     """
-    table = load_actors(actors)
+    aliases = _aliases(actors)
     for name, col in (("text_col", text_col), ("label_col", label_col)):
         if col not in corpus.columns:
             raise ValueError(f"{name}={col!r} is not a column of corpus; "
                              f"available columns: {sorted(map(str, corpus.columns))}")
     roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
     rxs = [(a, str(t).strip().lower(), WordPattern.cached(p, where=f"alias table, actor {a!r}"))
-           for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
+           for a, t, p in aliases]
     gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
