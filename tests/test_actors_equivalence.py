@@ -681,3 +681,46 @@ def test_property_token_ends_only_where_no_token_goes_on(text: str, data) -> Non
     if text[j].isspace() or not _token_ends(text, j):
         return
     assert not any(m.start() < j < m.end() for m in _TOKEN.finditer(text))
+
+
+from framelens.actors import _tokens_before  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EDGE + ["\t", "\n", "Mr", "Putin", ",Putin"]) | st.text(max_size=3),
+                max_size=25).map("".join), st.data())
+def test_property_tokens_before_as_the_whole_text_tokenised(text: str, data) -> None:
+    """_tokens_before(text, k), k at the text's end or next to white space, gives the
+    tokens of text[:k] nearest first, as one _TOKEN.findall of the whole prefix."""
+    ks = [k for k in range(len(text) + 1)
+          if k in (0, len(text)) or text[k - 1].isspace() or text[k].isspace()]
+    k = data.draw(st.sampled_from(ks))
+    got = list(_tokens_before(text, k))
+    if None in got:  # a chunk over _CHUNK characters: it says so and stops
+        assert got[-1] is None and max(map(len, text[:k].split())) > 200
+        return
+    assert got == _TOKEN.findall(text[:k])[::-1]
+
+
+_EDGE_TABLE = pd.DataFrame({"actor": ["Putin", "US", "Trump"], "type": ["person", "country", "person"],
+                            "pattern": [r"Putin", r"U\.S", "Trump"]})
+
+
+@pytest.mark.parametrize("text, label, kind", [
+    # a token that goes on past the name: not a possessive, so what follows may label it
+    ("It was Putin'sx, the president, who spoke.", "president", "apposition-after"),
+    ("He met Putin-backed, the president, today.", "president", "apposition-after"),
+    ("He met U.S.A., the head of state, today.", "head of state", "apposition-after"),  # initialism
+    ("Putin\u2019S, the president, spoke", None, None),  # a possessive takes nothing after it
+    ("Mr Trump, the president, left.", "president", "apposition-after"),
+    ("Then Mr. Trump President of the Board left.", "President", "title-after"),
+    ("Melania and President Trump", "President", "pre-modifier"),
+    ("the head of the Ministry of Foreign Affairs, Putin, said",
+     "head of the Ministry of Foreign Affairs", "apposition-before"),
+])
+def test_edges_of_the_shortcuts_same_as_52ea005(text: str, label: str | None,
+                                                kind: str | None) -> None:
+    m = _same(pd.DataFrame({"doc_id": ["d"], "outlet": ["O"], "text": [text]}), _EDGE_TABLE)
+    assert len(m) == 1
+    assert (m["label"].iloc[0] if m["label"].notna().iloc[0] else None) == label
+    assert (m["label_kind"].iloc[0] if m["label_kind"].notna().iloc[0] else None) == kind

@@ -543,11 +543,14 @@ class _SentenceIndex:
                 para_start = text.rfind("\n", 0, pos) + 1
                 para_end = len(text) if end < 0 else end
                 spans = sentence_spans(text[para_start:para_end])
-            k = bisect.bisect_right(spans, (pos - para_start, after)) - 1
-            if k < 0:
-                out.append(self._fallback(pos))  # before the paragraph's first sentence
-                continue
-            a, b = spans[k]
+            if len(spans) == 1 and spans[0][0] <= pos - para_start:
+                a, b = spans[0]  # a paragraph of one sentence (most)
+            else:
+                k = bisect.bisect_right(spans, (pos - para_start, after)) - 1
+                if k < 0:
+                    out.append(self._fallback(pos))  # before the paragraph's first sentence
+                    continue
+                a, b = spans[k]
             span = (para_start + a, para_start + b)
             s = sents.get(span)
             if s is None:
