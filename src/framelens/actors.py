@@ -990,11 +990,18 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows: list[tuple] = []  # one tuple per mention, in _MENTION_COLUMNS order
-    for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+    outlets, texts = corpus[label_col].tolist(), corpus[text_col].tolist()
+    for doc_id, text in zip(ids, texts):
         if not isinstance(text, str):
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40}); "
                              "fill or drop documents without text first")
+    # the rows of each document come sorted by start then actor; documents with distinct
+    # string ids are visited in id order, so the rows need no sorting afterwards
+    in_order = all(type(d) is str for d in ids) and len(set(ids)) == len(ids)
+    order = sorted(range(len(ids)), key=ids.__getitem__) if in_order else range(len(ids))
+    rows: list[tuple] = []  # one tuple per mention, in _MENTION_COLUMNS order
+    for d in order:
+        doc_id, outlet, text = ids[d], outlets[d], texts[d]
         offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
         present = gate.present(offsets.data)
         if not present:
@@ -1022,12 +1029,13 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                              kind, start, end, label[0], label[1], s.text))
         if resolve_titles:
             mine = [dict(zip(_MENTION_COLUMNS, row)) for row in rows[first_row:]]
-            rows.extend(tuple(ref[c] for c in _MENTION_COLUMNS) for ref in
-                        _title_references(doc_id, outlet, text, mine, sents, refs))
+            found_refs = _title_references(doc_id, outlet, text, mine, sents, refs)
+            if found_refs:  # among the document's rows by start, then actor
+                rows.extend(tuple(ref[c] for c in _MENTION_COLUMNS) for ref in found_refs)
+                rows[first_row:] = sorted(rows[first_row:], key=lambda r: (r[6], r[2]))
     out = _mention_frame(rows)
-    # rows are in document order, each document's by start then actor: sorted by doc_id
-    # (stable), documents with the same id keep their order
-    out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
+    if not in_order:  # sorted by doc_id (stable): documents with the same id keep their order
+        out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
     return out
 
 
