@@ -261,7 +261,8 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     word; a possessive name ("Trump's") takes neither.
 
     The tokens next to the mention are found only where that is safe: the mention
-    opens a token (white space before it, none at its start), and the token holding
+    opens a token (none at its start, and white space or a punctuation mark that is a
+    token of its own before it: ``"Putin``, not ``anti-Putin``), and the token holding
     its last character ends where the mention ends (white space after it, or a
     character no token continues with: :func:`_token_ends`) or is the mention and a
     possessive ``'s``; the token before is then the last token of the last
@@ -962,7 +963,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     those are searched. Only paragraphs holding a mention are split into sentences
     and tokenised (line breaks are hard sentence breaks, so the sentences are those
     of :func:`framelens.text.sentence_spans` on the whole text), and a sentence is
-    tokenised only when the characters around one of its mentions allow a label.
+    tokenised only when the tokens next to one of its mentions, read from the
+    characters around it, allow a label (each rule's first steps are checked there:
+    about one mention in eight on news articles).
     The time per mention does not grow with the text (a 2 MB article on one line:
     ``benchmarks/RESULTS.md``).
 
