@@ -427,7 +427,7 @@ _TOKEN_PIECES = ["U.S.", "Kyiv's", "Euro-Atlantic", "Putin", ",", ".", "—", "\
 class _PlainSentence(_Sentence):
     """The tokeniser as first written: one _TOKEN.finditer, offsets from each match."""
 
-    def tokenise(self) -> None:
+    def tokenise(self, upto: int | None = None) -> None:  # always the whole sentence
         self.toks, self.starts, self.ends = [], [], []
         for m in actors_module._TOKEN.finditer(self.text):
             self.toks.append(m.group(0))

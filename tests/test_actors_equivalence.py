@@ -724,3 +724,24 @@ def test_edges_of_the_shortcuts_same_as_52ea005(text: str, label: str | None,
     assert len(m) == 1
     assert (m["label"].iloc[0] if m["label"].notna().iloc[0] else None) == label
     assert (m["label_kind"].iloc[0] if m["label_kind"].notna().iloc[0] else None) == kind
+
+
+from framelens.actors import _Sentence as _NewSentence  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EDGE + ["\t", "Mr", "Putin", ",Putin", "\u2028"]) | st.text(max_size=3),
+                max_size=25).map("".join), st.integers(0, 1000), st.data())
+def test_property_sentence_tokenised_in_pieces_as_at_once(text: str, offset: int, data) -> None:
+    """Tokens read up to white space positions, in any order, then to the end: the
+    tokens, starts and ends of 52ea005's whole-sentence tokeniser."""
+    cuts = data.draw(st.lists(st.sampled_from([k for k, c in enumerate(text) if c.isspace()]
+                                              or [len(text)]), max_size=4))
+    pieces = _NewSentence(text, offset)
+    for n, k in enumerate(cuts):
+        pieces.tokenise(k)
+        assert all(e - offset <= max(cuts[:n + 1]) for e in pieces.ends)  # none past a cut
+    pieces.tokenise()
+    whole = _Sentence(text, offset)
+    whole.tokenise()
+    assert (pieces.toks, pieces.starts, pieces.ends) == (whole.toks, whole.starts, whole.ends)

@@ -205,15 +205,16 @@ def _is_cap(tok: str) -> bool:
 
 
 class _Sentence:
-    """One sentence and, once :meth:`tokenise` ran, its word tokens with their
+    """One sentence and, as far as :meth:`tokenise` read it, its word tokens with their
     character offsets.
 
     Every character of a sentence is white space or opens a :data:`_TOKEN` match, so
     what lies between two consecutive tokens is white space only: the label rules
-    walk from token to token without looking at the gaps.
+    walk from token to token without looking at the gaps, and the text up to a white
+    space character holds exactly the sentence's tokens that end before it.
     """
 
-    __slots__ = ("text", "offset", "toks", "starts", "ends", "tokenised")
+    __slots__ = ("text", "offset", "toks", "starts", "ends", "upto")
 
     def __init__(self, text: str, start: int) -> None:
         self.text = text
@@ -221,19 +222,25 @@ class _Sentence:
         self.toks: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.tokenised = False
+        self.upto = 0  # characters of text tokenised so far
 
-    def tokenise(self) -> None:
-        """Fill :attr:`toks`, :attr:`starts` and :attr:`ends` (once)."""
-        if self.tokenised:
+    def tokenise(self, upto: int | None = None) -> None:
+        """Fill :attr:`toks`, :attr:`starts` and :attr:`ends` with the tokens of
+        ``text[:upto]`` (the whole sentence by default), ``upto`` being the position of
+        a white space character or the end; tokens already found are kept, the ones
+        after them appended."""
+        upto = len(self.text) if upto is None else min(upto, len(self.text))
+        if upto <= self.upto:
             return
-        pairs = _GAP_TOKEN.findall(self.text)  # [(white space before, token), ...]
-        self.toks = [tok for _gap, tok in pairs]
+        # [(white space before, token), ...]; endpos: no token reaches past upto
+        pairs = _GAP_TOKEN.findall(self.text, self.upto, upto)
+        self.toks += [tok for _gap, tok in pairs]
         # offsets: start, then the running sum of the gap and token lengths
-        bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=self.offset))
-        self.starts = bounds[1::2]
-        self.ends = bounds[2::2]
-        self.tokenised = True
+        bounds = list(accumulate(map(len, chain.from_iterable(pairs)),
+                                 initial=self.offset + self.upto))
+        self.starts += bounds[1::2]
+        self.ends += bounds[2::2]
+        self.upto = upto
 
 
 _JOINERS = "-'\u2019\u2010\u2011."  # characters that can continue a token past a word character
@@ -901,6 +908,7 @@ def _label(s: _Sentence, first: int, last: int, roles: frozenset[str],
         return span, "apposition-before"
     if _POSSESSIVE.search(s.toks[last]):
         return None, None  # "Trump's Cabinet": what follows is his, not him
+    s.tokenise()  # the rules after the name read the rest of the sentence
     span = _apposition_after(s, last, roles)
     if span is not None:
         return span, "apposition-after"
@@ -1019,7 +1027,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
                 continue
             label, kind = None, None
             if _may_have_label(s, start, end, roles, person):
-                s.tokenise()
+                # the rules before the name read no further than the end of its chunk
+                space = _WHITE.search(s.text, end - s.offset)
+                s.tokenise(None if space is None else space.start())
                 first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
                 last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
                 if first <= last:
