@@ -40,7 +40,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate, chain
 from pathlib import Path
 
@@ -98,6 +99,9 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-'\u2019\u2010\u2011]\w+)*|[^\w\s]"
 # tokens of _TOKEN.finditer, and the pairs' lengths give their offsets.
 _GAP_TOKEN = re.compile(rf"(\s*)({_TOKEN.pattern})")
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+_STOP_DETERMINERS = _STOP | DETERMINERS
+_CONNECTORS_DETERMINERS = CONNECTORS | DETERMINERS
 _MAX_PHRASE = 12  # tokens: a longer "apposition" is a clause, not a label
 
 
@@ -188,9 +192,12 @@ def _is_word(tok: str) -> bool:
     return bool(tok) and (tok[0].isalnum() or tok[0] == "_")
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_role(tok: str, roles: frozenset[str]) -> bool:
+    """Whether a hyphen-separated part of ``tok`` (lower-case, possessive removed) is
+    one of ``roles``; remembered per (token, roles), since the same words recur."""
     low = _POSSESSIVE.sub("", tok.lower())
-    return any(p in roles for p in re.split(r"[-\u2010\u2011]", low) if p)
+    return any(p in roles for p in _HYPHENS.split(low) if p)
 
 
 def _is_cap(tok: str) -> bool:
@@ -198,8 +205,16 @@ def _is_cap(tok: str) -> bool:
 
 
 class _Sentence:
-    """One sentence and, once :meth:`tokenise` ran, its word tokens with their
-    character offsets."""
+    """One sentence and, as far as :meth:`tokenise` read it, its word tokens with their
+    character offsets.
+
+    Every character of a sentence is white space or opens a :data:`_TOKEN` match, so
+    what lies between two consecutive tokens is white space only: the label rules
+    walk from token to token without looking at the gaps, and the text up to a white
+    space character holds exactly the sentence's tokens that end before it.
+    """
+
+    __slots__ = ("text", "offset", "toks", "starts", "ends", "upto")
 
     def __init__(self, text: str, start: int) -> None:
         self.text = text
@@ -207,26 +222,25 @@ class _Sentence:
         self.toks: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.tokenised = False
+        self.upto = 0  # characters of text tokenised so far
 
-    def tokenise(self) -> None:
-        """Fill :attr:`toks`, :attr:`starts` and :attr:`ends` (once)."""
-        if self.tokenised:
+    def tokenise(self, upto: int | None = None) -> None:
+        """Fill :attr:`toks`, :attr:`starts` and :attr:`ends` with the tokens of
+        ``text[:upto]`` (the whole sentence by default), ``upto`` being the position of
+        a white space character or the end; tokens already found are kept, the ones
+        after them appended."""
+        upto = len(self.text) if upto is None else min(upto, len(self.text))
+        if upto <= self.upto:
             return
-        pairs = _GAP_TOKEN.findall(self.text)  # [(white space before, token), ...]
-        self.toks = [tok for _gap, tok in pairs]
+        # [(white space before, token), ...]; endpos: no token reaches past upto
+        pairs = _GAP_TOKEN.findall(self.text, self.upto, upto)
+        self.toks += [tok for _gap, tok in pairs]
         # offsets: start, then the running sum of the gap and token lengths
-        bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=self.offset))
-        self.starts = bounds[1::2]
-        self.ends = bounds[2::2]
-        self.tokenised = True
-
-    def gap(self, i: int, j: int) -> str:
-        """Characters between token i and token j (i < j)."""
-        return self.text[self.ends[i] - self.offset:self.starts[j] - self.offset]
-
-    def adjacent(self, i: int, j: int) -> bool:
-        return self.gap(i, j).strip() == ""
+        bounds = list(accumulate(map(len, chain.from_iterable(pairs)),
+                                 initial=self.offset + self.upto))
+        self.starts += bounds[1::2]
+        self.ends += bounds[2::2]
+        self.upto = upto
 
 
 _JOINERS = "-'\u2019\u2010\u2011."  # characters that can continue a token past a word character
@@ -243,45 +257,198 @@ def _may_have_label(s: _Sentence, start: int, end: int, roles: frozenset[str],
     ``text[start:end]`` of sentence ``s``, read from the characters around it without
     tokenising the sentence; True when one may (or when that is not certain).
 
-    Left: a pre-modifier needs the token before the mention to be a capitalised or a
-    role word, an apposition before it needs a comma there. Right: an apposition
-    after it needs a comma right after it, a title after it (persons only) a
-    capitalised word. The tokens next to the mention are found only where that is
-    safe: the mention opens a token (white space before it, none at its start), and
-    it closes one (white space or a character no token continues with after it); the
-    token before is then the last token of the last white-space-delimited chunk
-    before the mention (white space never lies inside a token). Only the characters
-    next to the mention are read, so the time per mention does not grow with the
-    sentence: a chunk longer than :data:`_CHUNK` characters answers True.
+    Each rule's first step is checked on the token next to the mention. Left: a
+    pre-modifier needs the token before the mention to be a role word or a
+    capitalised word other than a capitalised stop word or determiner ("The",
+    "But"; "US" is not one), and neither a connector nor a title modifier
+    (:func:`_pre_modifier` stops there with nothing); an apposition before it needs a
+    comma there. Right: an apposition after it needs a comma right after it and then
+    a word that is a determiner, a role word or not a stop word
+    (:func:`_apposition_after`); a title after it (persons only) a capitalised role
+    word; a possessive name ("Trump's") takes neither.
+
+    The tokens next to the mention are found only where that is safe: the mention
+    opens a token (none at its start, and white space or a punctuation mark that is a
+    token of its own before it: ``"Putin``, not ``anti-Putin``), and the token holding
+    its last character ends where the mention ends (white space after it, or a
+    character no token continues with: :func:`_token_ends`) or is the mention and a
+    possessive ``'s``; the token before is then the last token of the last
+    white-space-delimited chunk before the mention, the token after the one at the
+    next character that is not white space (white space never lies inside a token,
+    and every other character opens one). Only the characters next to the mention are
+    read, so the time per mention does not grow with the sentence: a chunk longer
+    than :data:`_CHUNK` characters answers True.
     """
     text, offset = s.text, s.offset
     i, j = start - offset, end - offset
-    if i < 0 or i >= len(text) or text[i].isspace() or (i > 0 and not text[i - 1].isspace()):
+    n = len(text)
+    if i < 0 or i >= n or text[i].isspace():
         return True
-    k = i
+    if i > 0 and not text[i - 1].isspace():
+        b = text[i - 1]  # right before the mention: a token of its own, or unsure
+        if _is_word(b) or b == "." or (b in _JOINERS and i > 1 and _is_word(text[i - 2])):
+            return True  # the mention may start inside a token ("anti-Putin", "U.S.A.")
+        if b == ",":
+            return True  # an apposition before the name may end here
+        k = 0  # the token before is not a word: no pre-modifier
+    else:
+        k = i
     while k > 0 and text[k - 1].isspace():
         k -= 1
     if k > 0:  # the chunk before: text[a:k]
+        a = text.rfind(" ", max(0, k - _CHUNK - 1), k) + 1
+        t = text[a:k]
+        if (a == 0 and k > _CHUNK) or not (t.isalnum() or not _WHITE.search(t)):
+            a = k - 1  # white space other than " " (or none): find the chunk's start here
+            while a > 0 and not text[a - 1].isspace():
+                a -= 1
+                if k - a > _CHUNK:
+                    return True
+            t = text[a:k]
+        chunk: list[str] = [] if t.isalnum() else _TOKEN.findall(t)  # letters, digits: one token
+        if chunk:
+            t = chunk.pop()
+        if t == ",":  # an apposition before the name may end here
+            if _role_before_comma(chain(reversed(chunk), _tokens_before(text, a)), roles):
+                return True
+        elif _is_word(t):
+            low = t.lower()
+            if low not in CONNECTORS and low not in TITLE_MODIFIERS:
+                if _is_role(t, roles):
+                    return True
+                if (t[0].isupper() and (low not in _STOP_DETERMINERS or (len(t) > 1 and t.isupper()))
+                        and _role_in_title_run(chain(reversed(chunk), _tokens_before(text, a)),
+                                               roles)):
+                    return True
+    if j >= n:
+        return False  # no token after the mention in its sentence
+    c = text[j]
+    if c.isspace():
+        while j < n and text[j].isspace():
+            j += 1
+        if j == n:
+            return False
+    elif (c in "'\u2019" and j + 2 <= n and text[j + 1] in "sS" and _is_word(text[j - 1])
+          and (j + 2 == n or not (_is_word(text[j + 2]) or text[j + 2] in _JOINERS))):
+        return False  # "Trump's": a possessive takes no label after it
+    elif not _token_ends(text, j):
+        return True  # the mention may end inside a token
+    c = text[j]  # the first character of the token after the mention
+    if c == ",":
+        j += 1
+        while j < n and text[j].isspace():
+            j += 1
+        if j == n:
+            return False  # the comma ends the sentence
+        t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
+        low = t.lower()
+        if not _is_word(t) or (low in _STOP and low not in DETERMINERS and not _is_role(t, roles)):
+            return False  # ", who ...": no apposition
+        return _role_in_apposition(text, j, roles)
+    if person and c.isupper():
+        t = _TOKEN.match(text, j).group()  # type: ignore[union-attr]
+        return _is_cap(t) and _is_role(t, roles)
+    return False
+
+
+def _tokens_before(text: str, k: int) -> Iterator[str | None]:
+    """The tokens of ``text[:k]``, nearest first, ``k`` being 0, ``len(text)`` or next
+    to white space: each white-space-delimited chunk is tokenised on its own (white
+    space never lies inside a token), so these are the tokens of the whole text. None,
+    and nothing more, for a chunk longer than :data:`_CHUNK` characters."""
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    while k > 0:
         a = k - 1
         while a > 0 and not text[a - 1].isspace():
             a -= 1
             if k - a > _CHUNK:
-                return True
-        t = _TOKEN.findall(text[a:k])[-1]
-        if t == "," or _is_cap(t) or (_is_word(t) and _is_role(t, roles)):
+                yield None
+                return
+        chunk = text[a:k]
+        if chunk.isalnum():  # letters and digits only: one token
+            yield chunk
+        else:
+            yield from reversed(_TOKEN.findall(chunk))
+        k = a
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+
+
+def _role_before_comma(before: Iterator[str | None], roles: frozenset[str]) -> bool:
+    """False when :func:`_apposition_before` certainly finds no label: no role word
+    among the words before the comma (``before``, nearest first) up to the first
+    token that is not a word or the first stop word that is neither a connector nor a
+    determiner, where the rule's phrase ends at the latest."""
+    found = False
+    for n, t in enumerate(before):
+        if t is None or n > _MAX_PHRASE:
+            return True  # not read that far: not certain
+        if not _is_word(t):
+            return found
+        low = t.lower()
+        if low in _STOP and low not in CONNECTORS and low not in DETERMINERS:
+            return found
+        found = found or _is_role(t, roles)
+    return found
+
+
+def _role_in_title_run(before: Iterator[str | None], roles: frozenset[str]) -> bool:
+    """False when :func:`_pre_modifier` certainly finds no label after a capitalised
+    word that is not a role word ("Mr Trump", "Melania Trump"): no role word in the run
+    of capitalised words and connectors before it (``before``, nearest first), the
+    longest the rule's run can grow to; a label needs one."""
+    for n, t in enumerate(before):
+        if t is None or n > _MAX_RUN:
             return True
-    if j >= len(text):
-        return False  # no token after the mention in its sentence
-    c = text[j]
-    if c.isspace():
-        while j < len(text) and text[j].isspace():
-            j += 1
-        if j == len(text):
+        if not _is_word(t):
             return False
-        c = text[j]
-    elif c.isalnum() or c == "_" or c in _JOINERS:
-        return True  # the mention may end inside a token ("Trump's")
-    return c == "," or (person and c.isupper())
+        if _is_role(t, roles):
+            return True
+        if not (t[0].isupper() or t.lower() in CONNECTORS):
+            return False
+    return False
+
+
+def _role_in_apposition(text: str, j: int, roles: frozenset[str]) -> bool:
+    """False when :func:`_apposition_after` certainly finds no label in the phrase
+    whose first token starts at ``text[j]`` (after the comma): it closes at a comma,
+    semicolon, full stop, colon, dash or the sentence end without a role word, or
+    meets another token that is not a word."""
+    found = False
+    for n, m in enumerate(_TOKEN.finditer(text, j)):
+        t = m.group()
+        if n > _MAX_PHRASE:
+            return True
+        if t in _CLOSERS:
+            return found
+        if not _is_word(t):
+            return False
+        found = found or _is_role(t, roles)
+    return found
+
+
+_WHITE = re.compile(r"\s")
+_CLOSERS = frozenset({",", ";", ".", ":", "\u2014"})  # end an apposition after a name
+
+
+def _token_ends(text: str, j: int) -> bool:
+    """Whether the token holding ``text[j - 1]`` (if any) certainly ends at ``j``,
+    ``text[j]`` not being white space: no :data:`_TOKEN` continues with it. A word
+    character may continue a word; a hyphen or apostrophe between two word characters
+    too ("Putin-backed"); a full stop after a capital A-Z may continue an initialism
+    ("U.S.") when a full stop stands before that capital or a capital after the stop.
+    """
+    c = text[j]
+    if _is_word(c):
+        return False
+    n = len(text)
+    if c in "-'\u2019\u2010\u2011":
+        return not (j > 0 and _is_word(text[j - 1]) and j + 1 < n and _is_word(text[j + 1]))
+    if c == ".":
+        return not (j > 0 and "A" <= text[j - 1] <= "Z"
+                    and ((j > 1 and text[j - 2] == ".") or (j + 1 < n and "A" <= text[j + 1] <= "Z")))
+    return True
 
 
 _OTHER_BREAKS = LINE_BREAK_CHARS.replace("\n", "")  # line breaks other than "\n"
@@ -360,97 +527,137 @@ class _SentenceIndex:
         k = bisect.bisect_right(self._whole_starts, pos) - 1
         return self._sentence(self._whole[k]) if k >= 0 else None
 
+    def each(self, positions: Iterable[int]) -> list[_Sentence | None]:
+        """``[self.at(p) for p in positions]`` for positions in ascending order.
+
+        In a text whose only line break is ``\\n``, one walk: a paragraph is found
+        (:meth:`str.find`, :meth:`str.rfind`) and split when the first position past
+        the previous paragraph's end reaches it, and the positions inside it are
+        bisected in its sentence starts.
+        """
+        if not self._newlines_only:
+            return [self.at(p) for p in positions]
+        text, sents = self.text, self._sents
+        after = len(text) + 1  # (pos, after) sorts after every span starting at pos
+        out: list[_Sentence | None] = []
+        para_start = para_end = -1
+        spans: list[tuple[int, int]] = []  # the paragraph's sentences, paragraph offsets
+        for pos in positions:
+            if pos >= para_end:
+                if text.startswith("\n", pos):
+                    out.append(self._fallback(pos))  # inside a line break, as at()
+                    continue
+                end = text.find("\n", pos)
+                para_start = text.rfind("\n", 0, pos) + 1
+                para_end = len(text) if end < 0 else end
+                spans = sentence_spans(text[para_start:para_end])
+            if len(spans) == 1 and spans[0][0] <= pos - para_start:
+                a, b = spans[0]  # a paragraph of one sentence (most)
+            else:
+                k = bisect.bisect_right(spans, (pos - para_start, after)) - 1
+                if k < 0:
+                    out.append(self._fallback(pos))  # before the paragraph's first sentence
+                    continue
+                a, b = spans[k]
+            span = (para_start + a, para_start + b)
+            s = sents.get(span)
+            if s is None:
+                s = sents[span] = _Sentence(text[span[0]:span[1]], span[0])
+            out.append(s)
+        return out
+
 
 def _finish(s: _Sentence, idx: list[int], roles: frozenset[str]) -> tuple[int, int] | None:
     """Trim a candidate label (token indices) and return its char span if it is one."""
-    while idx and s.toks[idx[-1]].lower() in CONNECTORS | DETERMINERS:
+    toks = s.toks
+    while idx and toks[idx[-1]].lower() in _CONNECTORS_DETERMINERS:
         idx = idx[:-1]
-    while idx and s.toks[idx[0]].lower() in CONNECTORS:
+    while idx and toks[idx[0]].lower() in CONNECTORS:
         idx = idx[1:]
-    if idx and s.toks[idx[0]].lower() in DETERMINERS:
-        if not (len(idx) > 1 and _POSSESSIVE.search(s.toks[idx[1]])):
+    if idx and toks[idx[0]].lower() in DETERMINERS:
+        if not (len(idx) > 1 and _POSSESSIVE.search(toks[idx[1]])):
             idx = idx[1:]
     if not idx or len(idx) > _MAX_PHRASE:
         return None
-    if not any(_is_role(s.toks[k], roles) for k in idx):
+    if not any(_is_role(toks[k], roles) for k in idx):
         return None
     return s.starts[idx[0]], s.ends[idx[-1]]
 
 
 def _pre_modifier(s: _Sentence, first: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     i = first - 1
-    if i < 0 or not s.adjacent(i, first) or s.toks[i].lower() in CONNECTORS:
+    if i < 0 or toks[i].lower() in CONNECTORS:
         return None
     run: list[int] = []
-    nxt = first
-    while i >= 0 and s.adjacent(i, nxt):
+    while i >= 0:
         if len(run) > _MAX_RUN:
             return None  # far too long for a label (_MAX_PHRASE)
-        t = s.toks[i]
+        t = toks[i]
         if _is_word(t) and t.lower() in TITLE_MODIFIERS:
-            if run and any(_is_role(s.toks[k], roles) for k in run):
+            if run and any(_is_role(toks[k], roles) for k in run):
                 run.insert(0, i)  # "former FBI director", "Former Director"
             break
         if _is_word(t) and (_is_role(t, roles) or _is_cap(t)):
-            if (_is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP | DETERMINERS
+            if (_is_cap(t) and not _is_role(t, roles) and t.lower() in _STOP_DETERMINERS
                     and not (len(t) > 1 and t.isupper())):
                 break  # "The", "According", "Despite" opening a sentence; not "US"
             if i == 0 and not _is_role(t, roles) and len(t) > 4 and t.endswith("ing"):
                 break  # "Receiving French President ...": a participle opens the sentence
             run.insert(0, i)
         elif (t.lower() in CONNECTORS and run
-              and (_is_cap(s.toks[run[0]]) or _is_role(s.toks[run[0]], roles))
-              and i > 0 and _is_role(s.toks[i - 1], roles) and s.adjacent(i - 1, i)
-              and not any(_is_role(s.toks[k], roles) for k in run)):
+              and (_is_cap(toks[run[0]]) or _is_role(toks[run[0]], roles))
+              and i > 0 and _is_role(toks[i - 1], roles)
+              and not any(_is_role(toks[k], roles) for k in run)):
             # "Head of State", "Minister of Foreign Affairs": a title continues to the
             # right; not "Kim and President", not "team of Ukrainian leader" (the title
             # "Ukrainian leader" is already whole)
             run.insert(0, i)
         else:
             break
-        nxt, i = i, i - 1
+        i -= 1
     if not run:
         return None
     # lower-case adjectives between a determiner and a lower-case head noun: "the
     # illegitimate Russian dictator" (a capitalised title such as "the tariffs President
     # Trump announced" is a name, not a noun phrase to extend)
     adj: list[int] = []
-    j, nxt = run[0] - 1, run[0]
-    while (j >= 0 and len(adj) < 3 and s.toks[run[-1]].islower()
-           and s.adjacent(j, nxt) and _is_word(s.toks[j])
-           and s.toks[j].islower() and s.toks[j] not in _STOP | DETERMINERS):
+    j = run[0] - 1
+    while (j >= 0 and len(adj) < 3 and toks[run[-1]].islower() and _is_word(toks[j])
+           and toks[j].islower() and toks[j] not in _STOP_DETERMINERS):
         adj.insert(0, j)
-        nxt, j = j, j - 1
-    if adj and j >= 0 and s.adjacent(j, nxt) and s.toks[j].lower() in DETERMINERS:
+        j -= 1
+    if adj and j >= 0 and toks[j].lower() in DETERMINERS:
         run = adj + run
     return _finish(s, run, roles)
 
 
 def _apposition_before(s: _Sentence, first: int,
                        roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     c = first - 1
-    if c < 1 or s.toks[c] != "," or not s.adjacent(c, first):
+    if c < 1 or toks[c] != ",":
         return None
     idx: list[int] = []
-    i, nxt = c - 1, c
+    i = c - 1
     while i >= 0 and len(idx) <= _MAX_PHRASE:
-        t = s.toks[i]
-        if not _is_word(t) or not s.adjacent(i, nxt):
+        t = toks[i]
+        if not _is_word(t):
             break
         low = t.lower()
         if low in DETERMINERS:
-            if i > 0 and s.toks[i - 1].lower() in CONNECTORS:
+            if i > 0 and toks[i - 1].lower() in CONNECTORS:
                 idx.insert(0, i)  # "head of the Ministry"
             else:
                 idx.insert(0, i)
                 break
         elif low in _STOP and low not in CONNECTORS:
-            if idx and _POSSESSIVE.search(s.toks[idx[0]]) and _is_cap(s.toks[idx[0]]):
+            if idx and _POSSESSIVE.search(toks[idx[0]]) and _is_cap(toks[idx[0]]):
                 break  # "warned by London's mayor, Sadiq Khan": a whole noun phrase
             return None  # "sworn in as president, Trump ...": a clause, not a noun phrase
         else:
             idx.insert(0, i)
-        nxt, i = i, i - 1
+        i -= 1
     return _finish(s, idx, roles)
 
 
@@ -484,19 +691,20 @@ def _apposition_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[i
 
 
 def _title_after(s: _Sentence, last: int, roles: frozenset[str]) -> tuple[int, int] | None:
+    toks = s.toks
     i = last + 1
-    if i >= len(s.toks) or not s.adjacent(last, i):
+    if i >= len(toks):
         return None
-    if not (_is_cap(s.toks[i]) and _is_role(s.toks[i], roles)):
+    if not (_is_cap(toks[i]) and _is_role(toks[i], roles)):
         return None
     run = [i]
     i += 1
-    while i < len(s.toks) and s.adjacent(i - 1, i):
+    while i < len(toks):
         if len(run) > _MAX_RUN:
             return None  # far too long for a label (_MAX_PHRASE)
-        t = s.toks[i]
-        if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(s.toks)
-                          and _is_cap(s.toks[i + 1])):
+        t = toks[i]
+        if _is_cap(t) or (t.lower() in CONNECTORS and i + 1 < len(toks)
+                          and _is_cap(toks[i + 1])):
             run.append(i)
             i += 1
         else:
@@ -572,7 +780,7 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
     for m in rx.finditer(text):
         start, end = m.span()
         words = m.group(1).split()
-        if any(w.lower() in _STOP | DETERMINERS for w in words[:-1]):
+        if any(w.lower() in _STOP_DETERMINERS for w in words[:-1]):
             continue  # "the only president", "the same leader": not a title phrase
         after = text[end:end + 40].lstrip()
         if after[:1].isupper() and not after.startswith(("I ", "The ")):
@@ -610,6 +818,105 @@ def _title_references(doc_id: object, outlet: object, text: str, mine: list[dict
         if row is not None:
             out.append(row)
     return out
+
+
+_ALIASES: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _aliases(actors: pd.DataFrame | str | Path) -> list[tuple[str, str, str]]:
+    """``(actor, type, pattern)`` of each row of ``load_actors(actors)``.
+
+    An alias table given as a DataFrame is validated once per content of its three
+    columns (:func:`find_mentions` is called once per chunk of a corpus with the same
+    table, and validating costs more than reading those columns); a path is read and
+    validated each time.
+    """
+    key = None
+    if isinstance(actors, pd.DataFrame) and all(c in actors.columns for c in ALIAS_COLUMNS):
+        key = tuple(tuple(actors[c].tolist()) for c in ALIAS_COLUMNS)
+        try:
+            found = _ALIASES.get(key)
+        except (TypeError, ValueError):  # a cell that cannot be hashed or compared
+            key = found = None
+        if found is not None:
+            return found
+    table = load_actors(actors)
+    rows = list(zip(table["actor"].tolist(), table["type"].tolist(), table["pattern"].tolist()))
+    if key is not None:
+        if len(_ALIASES) >= 64:
+            _ALIASES.clear()
+        _ALIASES[key] = rows
+    return rows
+
+
+#: Columns of :func:`find_mentions`, in order.
+_MENTION_COLUMNS = ("doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
+                    "label_start", "label_end", "sentence")
+
+
+def _mention_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The rows as :func:`find_mentions`'s frame: string columns (``<NA>`` for None) and
+    int64 offsets, built column by column from object arrays."""
+    columns = list(zip(*rows)) if rows else [()] * len(_MENTION_COLUMNS)
+    data: dict[str, pd.Series | np.ndarray] = {}
+    for name, values in zip(_MENTION_COLUMNS, columns):
+        if name in ("start", "end", "label_start", "label_end"):
+            data[name] = np.array(values, dtype=np.int64)
+        else:
+            objects = np.empty(len(values), dtype=object)
+            objects[:] = values
+            data[name] = pd.Series(objects, dtype="string", copy=False)
+    return pd.DataFrame(data, copy=False)
+
+
+def _matches(offsets: CharOffsets, n_chars: int,
+             patterns: Sequence[tuple[str, str, WordPattern]]) -> list[tuple[int, str, int, bool]]:
+    """Every whole-word match of each ``(actor, type, pattern)`` in the text of
+    ``offsets``, as ``(start, actor, end, person)`` in characters, sorted by start then
+    actor (the order of :func:`find_mentions`'s rows within a document)."""
+    data = offsets.data
+    found: list[tuple[int, str, int, bool]] = []
+    for actor, kind_of_actor, rx in patterns:
+        person = kind_of_actor == "person"
+        found.extend([(a, actor, b, person) for a, b in rx.spans(data)])
+    found.sort()  # starts differ within one pattern, actors across patterns
+    if len(data) == n_chars:  # ASCII: byte offsets are character offsets
+        return found
+    # byte offsets to character offsets in one walk over the starts, in order: the
+    # characters before each start are those before the previous one plus the ones
+    # decoded between the two (every match starts and ends on a character boundary)
+    chars: list[tuple[int, str, int, bool]] = []
+    byte = char = 0
+    for a, actor, b, person in found:
+        char += len(data[byte:a].decode("utf-8"))
+        byte = a
+        surface = data[a:b]
+        chars.append((char, actor, char + (b - a if surface.isascii() else len(surface.decode("utf-8"))),
+                      person))
+    return chars
+
+
+def _label(s: _Sentence, first: int, last: int, roles: frozenset[str],
+           person: bool) -> tuple[tuple[int, int] | None, str | None]:
+    """The label of the mention made of tokens ``first..last`` of ``s`` and its kind:
+    the first of the four rules that finds one (``(None, None)`` when none does)."""
+    span = _pre_modifier(s, first, roles)
+    if span is not None:
+        return span, "pre-modifier"
+    span = _apposition_before(s, first, roles)
+    if span is not None:
+        return span, "apposition-before"
+    if _POSSESSIVE.search(s.toks[last]):
+        return None, None  # "Trump's Cabinet": what follows is his, not him
+    s.tokenise()  # the rules after the name read the rest of the sentence
+    span = _apposition_after(s, last, roles)
+    if span is not None:
+        return span, "apposition-after"
+    if person:  # "NATO Secretary General ..." names someone else
+        span = _title_after(s, last, roles)
+        if span is not None:
+            return span, "title-after"
+    return None, None
 
 
 def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
@@ -664,7 +971,9 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
     those are searched. Only paragraphs holding a mention are split into sentences
     and tokenised (line breaks are hard sentence breaks, so the sentences are those
     of :func:`framelens.text.sentence_spans` on the whole text), and a sentence is
-    tokenised only when the characters around one of its mentions allow a label.
+    tokenised only when the tokens next to one of its mentions, read from the
+    characters around it, allow a label (each rule's first steps are checked there:
+    about one mention in eight on news articles).
     The time per mention does not grow with the text (a 2 MB article on one line:
     ``benchmarks/RESULTS.md``).
 
@@ -681,73 +990,65 @@ def find_mentions(corpus: pd.DataFrame, actors: pd.DataFrame | str | Path, *,
       'label_kind': 'apposition-before'},
      {'surface': 'Putin', 'label': 'Russian dictator', 'label_kind': 'pre-modifier'}]
     """
-    table = load_actors(actors)
+    aliases = _aliases(actors)
     for name, col in (("text_col", text_col), ("label_col", label_col)):
         if col not in corpus.columns:
             raise ValueError(f"{name}={col!r} is not a column of corpus; "
                              f"available columns: {sorted(map(str, corpus.columns))}")
     roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
     rxs = [(a, str(t).strip().lower(), WordPattern.cached(p, where=f"alias table, actor {a!r}"))
-           for a, t, p in zip(table["actor"], table["type"], table["pattern"])]
+           for a, t, p in aliases]
     gate = PatternSet.cached([rx.gate for _, _, rx in rxs])
     refs = _reference_regex(roles) if resolve_titles else None
     ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else corpus.index.tolist()
-    rows = []
-    for doc_id, outlet, text in zip(ids, corpus[label_col].tolist(), corpus[text_col].tolist()):
+    outlets, texts = corpus[label_col].tolist(), corpus[text_col].tolist()
+    for doc_id, text in zip(ids, texts):
         if not isinstance(text, str):
             raise ValueError(f"document {doc_id!r}: {text_col!r} is not a string ({text!r:.40}); "
                              "fill or drop documents without text first")
-        sents = _SentenceIndex(text)  # split into sentences only where a name occurs
-        first_row = len(rows)
+    # the rows of each document come sorted by start then actor; documents with distinct
+    # string ids are visited in id order, so the rows need no sorting afterwards
+    in_order = all(type(d) is str for d in ids) and len(set(ids)) == len(ids)
+    order = sorted(range(len(ids)), key=ids.__getitem__) if in_order else range(len(ids))
+    rows: list[tuple] = []  # one tuple per mention, in _MENTION_COLUMNS order
+    for d in order:
+        doc_id, outlet, text = ids[d], outlets[d], texts[d]
         offsets = CharOffsets(text)  # RE2 matches the UTF-8 bytes
         present = gate.present(offsets.data)
-        for i, (actor, kind_of_actor, rx) in enumerate(rxs):
-            if i not in present:
-                continue  # the pattern does not occur in this document
-            for byte_start, byte_end in rx.spans(offsets.data):
-                start, end = offsets(byte_start), offsets(byte_end)
-                s = sents.at(start)
-                if s is None:
-                    continue
-                label, kind = None, None
-                if _may_have_label(s, start, end, roles, kind_of_actor == "person"):
-                    s.tokenise()
-                    first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
-                    last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
-                else:  # none of the patterns can apply: no need to tokenise
-                    first, last = 0, -1
+        if not present:
+            continue  # no pattern occurs in this document: no mention, no title reference
+        found = _matches(offsets, len(text), [rxs[i] for i in sorted(present)])
+        if not found:
+            continue
+        sents = _SentenceIndex(text)  # split into sentences only where a name occurs
+        first_row = len(rows)
+        for (start, actor, end, person), s in zip(found, sents.each([f[0] for f in found])):
+            if s is None:
+                continue
+            label, kind = None, None
+            if _may_have_label(s, start, end, roles, person):
+                # the rules before the name read no further than the end of its chunk
+                space = _WHITE.search(s.text, end - s.offset)
+                s.tokenise(None if space is None else space.start())
+                first = bisect.bisect_right(s.ends, start)    # tokens overlapping the
+                last = bisect.bisect_left(s.starts, end) - 1  # match, possessive too
                 if first <= last:
-                    for kind_name, fn, anchor in (("pre-modifier", _pre_modifier, first),
-                                                  ("apposition-before", _apposition_before, first),
-                                                  ("apposition-after", _apposition_after, last),
-                                                  ("title-after", _title_after, last)):
-                        if kind_name == "title-after" and kind_of_actor != "person":
-                            continue  # "NATO Secretary General ..." names someone else
-                        if (kind_name in ("apposition-after", "title-after")
-                                and _POSSESSIVE.search(s.toks[last])):
-                            continue  # "Trump's Cabinet": what follows is his, not him
-                        span = fn(s, anchor, roles)
-                        if span is not None:
-                            label, kind = span, kind_name
-                            break
-                rows.append({
-                    "doc_id": doc_id, "outlet": outlet, "actor": actor, "surface": text[start:end],
-                    "label": text[label[0]:label[1]] if label else None,
-                    "label_kind": kind, "start": start, "end": end,
-                    "label_start": label[0] if label else -1,
-                    "label_end": label[1] if label else -1,
-                    "sentence": s.text,
-                })
+                    label, kind = _label(s, first, last, roles, person)
+            if label is None:
+                rows.append((doc_id, outlet, actor, text[start:end], None, None, start, end,
+                             -1, -1, s.text))
+            else:
+                rows.append((doc_id, outlet, actor, text[start:end], text[label[0]:label[1]],
+                             kind, start, end, label[0], label[1], s.text))
         if resolve_titles:
-            rows.extend(_title_references(doc_id, outlet, text, rows[first_row:], sents, refs))
-    cols = ["doc_id", "outlet", "actor", "surface", "label", "label_kind", "start", "end",
-            "label_start", "label_end", "sentence"]
-    out = pd.DataFrame(rows, columns=cols)
-    out = out.astype({"doc_id": "string", "outlet": "string", "actor": "string",
-                      "surface": "string", "label": "string", "label_kind": "string",
-                      "sentence": "string", "start": "int64", "end": "int64",
-                      "label_start": "int64", "label_end": "int64"})
-    out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
+            mine = [dict(zip(_MENTION_COLUMNS, row)) for row in rows[first_row:]]
+            found_refs = _title_references(doc_id, outlet, text, mine, sents, refs)
+            if found_refs:  # among the document's rows by start, then actor
+                rows.extend(tuple(ref[c] for c in _MENTION_COLUMNS) for ref in found_refs)
+                rows[first_row:] = sorted(rows[first_row:], key=lambda r: (r[6], r[2]))
+    out = _mention_frame(rows)
+    if not in_order:  # sorted by doc_id (stable): documents with the same id keep their order
+        out = out.sort_values(["doc_id", "start", "actor"], kind="mergesort").reset_index(drop=True)
     return out
 
 
