@@ -393,3 +393,37 @@ def test_the_tokens_of_words_searched_as_one_text(words: list[str]) -> None:
     ids = np.arange(100, 100 + len(words))
     want = [(100 + i, t) for i, w in enumerate(words) for t in token.findall(w)]
     assert _tokens_of(np.array(words, dtype=object), ids, token) == want
+
+
+def test_packed_results_come_back_whole() -> None:
+    """_packed joins a chunk's word types into one string and sends the vocabulary terms
+    that are word types as their rows; a word holding a line feed is sent as it is."""
+    from framelens.distributed import _Combiner, _packed, _Words
+
+    def result(types: list[str], terms: list[str]) -> dict[str, Any]:
+        counts = pd.DataFrame({"left": range(1, len(types) + 1)},
+                              index=pd.Index(types, name="term", dtype="str"))
+        counts.columns.name = "lean"
+        source = np.array([types.index(t) if t in types else -1 for t in terms])
+        return {"term_counts": counts, "vocab_terms": np.array(terms, dtype=object),
+                "vocab_counts": sp.csr_matrix(np.ones((2, len(terms)), dtype=np.int64)),
+                "vocab_types": source}
+
+    plain = result(["b-c", "don't", "kyiv"], ["b", "don", "kyiv"])
+    packed = _packed(result(["b-c", "don't", "kyiv"], ["b", "don", "kyiv"]))
+    assert isinstance(packed["term_counts"][0], _Words)
+    assert packed["vocab_terms"].unpack() == ["b", "don"]  # kyiv is sent as its row
+    feed = _packed(result(["a\nb", "kyiv"], ["a", "kyiv"]))
+    assert isinstance(feed["term_counts"], pd.DataFrame) and "vocab_types" not in feed
+    got = []
+    for parts in ([plain, feed], [packed, _packed(result(["a\nb", "kyiv"], ["a", "kyiv"]))]):
+        combined = _Combiner(steps=["term_counts", "vocab"], label_col="outlet",
+                             group_col="lean", settings={**_TERM_SETTINGS, "min_df": 1})
+        for part in parts:
+            combined.add(part)
+        got.append(combined.result(pd.DataFrame({"outlet": ["A", "B", "A", "B"]})))
+    for res in got:
+        assert res.term_counts.index.tolist() == ["a\nb", "b-c", "don't", "kyiv"]
+        assert res.term_counts["left"].tolist() == [1, 1, 2, 5]
+        assert res.tfidf.terms.tolist() == ["a", "b", "don", "kyiv"]
+    assert (got[0].tfidf.matrix != got[1].tfidf.matrix).nnz == 0

@@ -437,7 +437,7 @@ def _hashing_vectorizer(settings: dict[str, Any]) -> HashingVectorizer:
 
 
 def _vocab_from_words(types: np.ndarray, counts: sp.csr_matrix, texts: Sequence[str],
-                      settings: dict[str, Any]) -> tuple[np.ndarray, sp.csr_matrix]:
+                      settings: dict[str, Any]) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
     """``CountVectorizer(**settings).fit_transform(texts)`` and its sorted terms, from the
     :func:`framelens.text.word_matrix` of the same texts, without tokenising them again.
 
@@ -501,10 +501,11 @@ def _tokens_of(words: np.ndarray, ids: np.ndarray, token: re.Pattern[str]
 
 def _sorted_vocab(counts: sp.csr_matrix, own: np.ndarray, own_terms: np.ndarray,
                   pairs: list[tuple[int, str]], extra: list[tuple[int, str]], *,
-                  n_types: int) -> tuple[np.ndarray, sp.csr_matrix]:
-    """The texts x terms counts of :func:`_vocab_from_words` and its sorted terms: the
-    word types ``own`` (sorted) are their own terms ``own_terms``, each (type, term)
-    of ``pairs`` adds the type's counts to the term, each (text, term) of ``extra`` one.
+                  n_types: int) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+    """The sorted terms of :func:`_vocab_from_words`, its texts x terms counts and the
+    word type that is each term (-1 for none): the word types ``own`` (sorted) are
+    their own terms ``own_terms``, each (type, term) of ``pairs`` adds the type's
+    counts to the term, each (text, term) of ``extra`` one.
 
     The other terms are placed into the sorted ``own_terms`` by binary search, so only
     they are sorted (a few thousand a chunk) and the own types' columns keep their
@@ -533,7 +534,9 @@ def _sorted_vocab(counts: sp.csr_matrix, own: np.ndarray, own_terms: np.ndarray,
             shape=out.shape), dtype=np.int64)
     out.sum_duplicates()
     out.eliminate_zeros()
-    return terms, out
+    source = np.full(len(terms), -1, dtype=np.int64)
+    source[column[own]] = own
+    return terms, out, source
 
 
 def _positions(terms: np.ndarray, found: Sequence[str]) -> np.ndarray:
@@ -606,7 +609,8 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
     dict
         Keys by step: ``text`` (cleaned texts, Series), ``audit``; ``mentions``;
         ``hits``, ``rates``; ``term_counts``; ``vocab_terms`` (array), ``vocab_counts``
-        (csr); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``
+        (csr), and with ``term_counts`` and the shared tokenisation ``vocab_types``
+        (each term's row in ``term_counts``, the word type that is the term, or -1); ``hashed_counts`` (csr), ``hashed_df`` (int64 vector); always ``n_docs``
         and ``seconds`` (CPU seconds of this process per step, ``words`` included).
 
     Examples
@@ -676,7 +680,9 @@ def analyse_chunk(chunk: pd.DataFrame, *, steps: Sequence[str] = STEPS,
         lap("term_counts")
     if "vocab" in steps:
         if shared:
-            terms, counts = _vocab_from_words(types, word_counts, texts, settings)
+            terms, counts, source = _vocab_from_words(types, word_counts, texts, settings)
+            if "term_counts" in steps:  # its rows are the word types
+                out["vocab_types"] = source
         else:
             vec = _count_vectorizer(settings)
             try:
@@ -756,52 +762,68 @@ class _VocabMerge:
     ``TfidfVectorizer.fit_transform`` on all texts, built without sorting or slicing
     the whole matrix."""
 
-    def __init__(self) -> None:
-        self.ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        self.parts: list[tuple[np.ndarray, sp.csr_matrix]] = []
+    def __init__(self, ids: defaultdict[str, int] | None = None) -> None:
+        # term -> id; may be shared with other strings (the word types of _TermSums),
+        # whose ids no chunk counts: their document frequency 0 drops them
+        self.ids = defaultdict(itertools.count().__next__) if ids is None else ids
+        self.parts: list[sp.csr_matrix] = []  # columns: the terms' ids
+        self.sorted = True  # every chunk's terms in sorted order
         self.df = np.zeros(0, dtype=np.int64)
 
-    def add(self, terms: Sequence[str], counts: sp.spmatrix) -> None:
-        """Count one chunk: its terms (sorted) and its documents x terms counts."""
-        ids = np.fromiter(map(self.ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+    def add(self, terms: Sequence[str], counts: sp.spmatrix, *,
+            ids: np.ndarray | None = None) -> None:
+        """Count one chunk: its terms (sorted) and its documents x terms counts (with
+        ``ids``, the terms' ids already looked up, and their order known sorted)."""
+        if ids is None:
+            ids = np.fromiter(map(self.ids.__getitem__, terms), dtype=np.int64,
+                              count=len(terms))
+            self.sorted = self.sorted and _is_sorted(terms)
         counts = sp.csr_matrix(counts)
-        df = np.bincount(ids[counts.indices], minlength=len(self.ids))
+        ids = ids.astype(np.int32) if len(self.ids) < 2 ** 31 else ids
+        part = (counts.data.astype(np.float64), ids[counts.indices], np.asarray(counts.indptr))
+        df = np.bincount(part[1], minlength=len(self.ids))
         df[:len(self.df)] += self.df
         self.df = df
-        self.parts.append((ids, counts))
+        self.parts.append(part)
 
-    def result(self, *, labels: pd.Index | None, settings: dict[str, Any]) -> TfidfResult:
-        """The TF-IDF of every chunk added, as :func:`merge_vocab_counts` says."""
+    def result(self, *, labels: pd.Index | None, settings: dict[str, Any],
+               order: np.ndarray | None = None) -> TfidfResult:
+        """The TF-IDF of every chunk added, as :func:`merge_vocab_counts` says (``order``:
+        the ids in the sorted order of their strings, when known)."""
         min_df = settings["min_df"]
         _check_min_df(min_df)
         if not self.parts:
             raise ValueError("parts is empty: no chunk was counted")
         vocab = np.fromiter(self.ids, dtype=object, count=len(self.ids))
-        order = np.argsort(vocab, kind="stable")
-        order = order[self.df[order] >= min_df]  # the kept terms, sorted
+        df = np.zeros(len(vocab), dtype=np.int64)
+        df[:len(self.df)] = self.df
+        if order is None:
+            order = np.argsort(vocab, kind="stable")
+        order = order[df[order] >= min_df]  # the kept terms, sorted
         if len(order) == 0:
             raise ValueError(f"no terms remain after min_df={min_df}; lower min_df")
-        column = np.full(len(vocab), -1, dtype=np.int64)  # term id -> column, or dropped
-        column[order] = np.arange(len(order), dtype=np.int64)
-        data, indices, indptr, end = [], [], [np.zeros(1, dtype=np.int64)], 0
-        for ids, counts in self.parts:
-            cols = column[ids][counts.indices]
-            kept = cols >= 0
-            part = sp.csr_matrix((counts.data[kept], cols[kept],
-                                  np.concatenate(([0], np.cumsum(kept)))[counts.indptr]),
-                                 shape=(counts.shape[0], len(order)))
-            part.sort_indices()  # (a chunk's terms in sorted order keep them sorted)
-            data.append(part.data)
-            indices.append(part.indices)
-            indptr.append(part.indptr[1:] + end)
-            end += part.nnz
+        index_dtype = np.int32 if max(int(df.sum()), len(vocab)) < 2 ** 31 else np.int64
+        column = np.full(len(vocab), -1, dtype=index_dtype)  # term id -> column, or dropped
+        column[order] = np.arange(len(order), dtype=index_dtype)
+        data = np.concatenate([d for d, _, _ in self.parts])
+        cols = column[np.concatenate([c for _, c, _ in self.parts])]
+        ends = np.cumsum([0] + [len(d) for d, _, _ in self.parts])
+        indptr = np.concatenate([[0]] + [p[1:] + end for (_, _, p), end in
+                                         zip(self.parts, ends[:-1])]).astype(index_dtype)
         self.parts = []
-        shape = (sum(len(p) for p in indptr) - 1, len(order))
-        index_dtype = np.int32 if max(end, shape[1]) < 2 ** 31 else np.int64
-        counts = sp.csr_matrix((np.concatenate(data).astype(np.float64),
-                                np.concatenate(indices).astype(index_dtype),
-                                np.concatenate(indptr).astype(index_dtype)), shape=shape)
+        dropped = cols < 0  # the entries of terms below min_df (few): zeros, then removed
+        data[dropped] = 0
+        cols[dropped] = 0
+        counts = sp.csr_matrix((data, cols, indptr), shape=(len(indptr) - 1, len(order)))
+        counts.eliminate_zeros()  # in place, the other entries in their order
+        if not self.sorted:  # (sorted terms keep each row's columns in order)
+            counts.sort_indices()
         return _tfidf_of_counts(counts, vocab[order], labels=labels, settings=settings)
+
+
+def _is_sorted(terms: Sequence[str]) -> bool:
+    terms = np.asarray(terms, dtype=object)
+    return bool(np.all(terms[:-1] < terms[1:]))
 
 
 def _tfidf_of_counts(counts: sp.csr_matrix, vocab: np.ndarray, *, labels: pd.Index | None,
@@ -958,7 +980,53 @@ def _install(fn: Any) -> None:
 
 
 def _installed(part: Any) -> Any:
-    return _WORKER["fn"](part)
+    return _packed(_WORKER["fn"](part))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Strings packed for the way back from a worker: one ``str`` of them joined by line
+    feeds, pickled as one object (an array of the 25,000 word types of a chunk is
+    25,000 objects to pickle and unpickle)."""
+
+    text: str
+    n: int
+
+    @staticmethod
+    def pack(words: Sequence[str]) -> _Words | None:
+        """``words`` packed, or None when one of them holds a line feed."""
+        text = "\n".join(words)
+        if text.count("\n") != max(len(words) - 1, 0):
+            return None
+        return _Words(text, len(words))
+
+    def unpack(self) -> list[str]:
+        return self.text.split("\n") if self.n else []
+
+
+def _packed(result: dict[str, Any]) -> dict[str, Any]:
+    """A chunk's result with its word types (the rows of ``term_counts``) and its
+    vocabulary terms packed (:class:`_Words`) for the pipe back; the terms that are word
+    types (``vocab_types``) are sent as the type's row, the others as strings.
+    Pickling those two arrays of strings was half the cost of a chunk's result."""
+    counts = result.get("term_counts")
+    if isinstance(counts, pd.DataFrame):
+        words = _Words.pack(counts.index.tolist())
+        if words is None:
+            result.pop("vocab_types", None)
+        else:
+            result["term_counts"] = (words, counts.columns.tolist(),
+                                     counts.to_numpy(dtype=np.int64))
+    if "vocab_terms" in result:
+        terms = result["vocab_terms"]
+        if "vocab_types" in result:
+            terms = terms[result["vocab_types"] < 0]
+        words = _Words.pack(terms.tolist())
+        if words is not None:
+            result["vocab_terms"] = words
+        else:
+            result.pop("vocab_types", None)
+    return result
 
 
 def _bounded_map(pool: ProcessPoolExecutor, fn: Any, parts: Iterable[Any], *, ahead: int
@@ -1285,26 +1353,43 @@ class _TermSums:
     every chunk's table and grouping the stack by its string index."""
 
     def __init__(self) -> None:
-        self.ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        self.ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # shared
         self.groups: defaultdict[Any, int] = defaultdict(itertools.count().__next__)
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, counts: pd.DataFrame) -> None:
-        rows = np.fromiter(map(self.ids.__getitem__, counts.index.tolist()), dtype=np.int64,
-                           count=len(counts))
-        cols = np.fromiter(map(self.groups.__getitem__, counts.columns.tolist()),
-                           dtype=np.int64, count=counts.shape[1])
-        self.parts.append((rows, cols, counts.to_numpy(dtype=np.int64)))
+    def add(self, counts: pd.DataFrame | tuple[_Words, list[Any], np.ndarray]) -> list[str]:
+        """Add one chunk's table (or its packed terms, groups and values); returns its
+        terms' ids."""
+        if isinstance(counts, pd.DataFrame):
+            terms, groups = counts.index.tolist(), counts.columns.tolist()
+            values = counts.to_numpy(dtype=np.int64)
+        else:
+            words, groups, values = counts
+            terms = words.unpack()
+        rows = np.fromiter(map(self.ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        cols = np.fromiter(map(self.groups.__getitem__, groups), dtype=np.int64,
+                           count=len(groups))
+        self.parts.append((rows, cols, values))
+        return rows
 
-    def result(self, group_col: str | None) -> pd.DataFrame:
-        """Terms (sorted, index ``term``) x groups (sorted, named ``group_col``)."""
+    def order(self) -> np.ndarray:
+        """The ids in the sorted order of their strings."""
+        return np.argsort(np.fromiter(self.ids, dtype=object, count=len(self.ids)),
+                          kind="stable")
+
+    def result(self, group_col: str | None, order: np.ndarray | None = None) -> pd.DataFrame:
+        """Terms (sorted, index ``term``) x groups (sorted, named ``group_col``);
+        ``order``: :meth:`order`, when known."""
         total = np.zeros((len(self.ids), len(self.groups)), dtype=np.int64)
+        counted = np.zeros(len(self.ids), dtype=bool)  # (the ids number other strings too)
         for rows, cols, values in self.parts:
             total[np.ix_(rows, cols)] += values  # a chunk's terms are distinct
+            counted[rows] = True
         self.parts = []
         terms = np.fromiter(self.ids, dtype=object, count=len(self.ids))
         groups = np.fromiter(self.groups, dtype=object, count=len(self.groups))
-        rows, cols = np.argsort(terms, kind="stable"), np.argsort(groups, kind="stable")
+        rows = self.order() if order is None else order
+        rows, cols = rows[counted[rows]], np.argsort(groups, kind="stable")
         return pd.DataFrame(total[np.ix_(rows, cols)],
                             index=pd.Index(terms[rows].tolist(), name="term", dtype="str"),
                             columns=pd.Index(groups[cols].tolist(), name=group_col))
@@ -1328,7 +1413,7 @@ class _Combiner:
             "audit": [], "mentions": [], "hits": [], "rates": []}
         self.all_hits = True
         self.terms = _TermSums()
-        self.vocab = _VocabMerge()
+        self.vocab = _VocabMerge(ids=self.terms.ids)  # one numbering of words and terms
         self.hashed: list[sp.csr_matrix] = []
         self.hashed_df: np.ndarray | None = None
 
@@ -1353,9 +1438,23 @@ class _Combiner:
                 self.tables["hits"].append(r["hits"])
             self.tables["rates"].append(r["rates"])
         if "term_counts" in steps:
-            self.terms.add(r["term_counts"])
+            rows = self.terms.add(r["term_counts"])
         if "vocab" in steps:
-            self.vocab.add(r["vocab_terms"], r["vocab_counts"])
+            terms = r["vocab_terms"]
+            if isinstance(terms, _Words):
+                terms = terms.unpack()
+            source = r.get("vocab_types")
+            if source is None:
+                self.vocab.add(terms, r["vocab_counts"])
+            else:  # the terms that are word types have their ids already
+                ids = np.empty(len(source), dtype=np.int64)
+                found = source >= 0
+                ids[found] = rows[source[found]]
+                if len(terms) == len(source):  # (not packed: every term is there)
+                    terms = np.asarray(terms, dtype=object)[~found].tolist()
+                ids[~found] = np.fromiter(map(self.vocab.ids.__getitem__, terms),
+                                          dtype=np.int64, count=len(terms))
+                self.vocab.add([], r["vocab_counts"], ids=ids)  # analyse_chunk sorts terms
         if "hashed" in steps:
             self.hashed.append(r["hashed_counts"])
             df = np.asarray(r["hashed_df"], dtype=np.int64)
@@ -1383,11 +1482,13 @@ class _Combiner:
                 out.hits = _concat(self.tables["hits"], ["doc_id", "start"])
             out.rates = _summed_rates(self.tables["rates"],
                                       corpus[label_col].astype(str).unique())
+        # the words and terms share their ids: one sort of their strings serves both
+        order = self.terms.order() if "term_counts" in steps or "vocab" in steps else None
         if "term_counts" in steps:
-            out.term_counts = self.terms.result(self.group_col)
+            out.term_counts = self.terms.result(self.group_col, order)
         if "vocab" in steps:
             labels = pd.Index(corpus[label_col].astype(str).tolist(), name=label_col)
-            out.tfidf = self.vocab.result(labels=labels, settings=self.settings)
+            out.tfidf = self.vocab.result(labels=labels, settings=self.settings, order=order)
         if "hashed" in steps:
             out.hashed = HashedCounts(counts=sp.vstack(self.hashed, format="csr"),
                                       df=self.hashed_df)
