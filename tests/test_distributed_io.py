@@ -304,7 +304,7 @@ def _outcome(read: Any) -> Any:
 
 
 @pytest.mark.parametrize("parser", ["orjson", "json"])
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(data=_file(), n=st.sampled_from([None, 1, 2, 5]), chunk_size=st.sampled_from([1, 2, 3, 1000]))
 def test_a_file_is_read_and_rejected_as_before(tmp_path_factory: pytest.TempPathFactory,
                                                parser: str, data: bytes, n: int | None,

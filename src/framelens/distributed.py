@@ -156,7 +156,7 @@ def load_jsonl(path: str | Path, *, n: int | None = None,
     """
     reader = iter_jsonl(path, chunk_size=10_000, n=n, columns=columns,
                         show_progress=show_progress)
-    parts = [_parse_checked(lines, reader) for lines in reader.lines()]
+    parts = [_parse_checked(lines, reader) for lines in reader._lines()]
     return _frame({col: [v for part in parts for v in part[col]] for col in reader.mapping.values()})
 
 
@@ -197,7 +197,7 @@ class JsonlChunks(Iterator[pd.DataFrame]):
         """Whether a chunk was asked for (after which only its iteration goes on)."""
         return self._pending is not None
 
-    def lines(self) -> Iterator[_Lines]:
+    def _lines(self) -> Iterator[_Lines]:
         """The file's article lines, ``chunk_size`` at a time, not yet parsed (the file
         is read as they are asked for)."""
         if self.started:
@@ -207,7 +207,7 @@ class JsonlChunks(Iterator[pd.DataFrame]):
         return progress(_line_chunks(self.path, n=self.n, chunk_size=self.chunk_size),
                         desc="load", total=total, unit="chunk", enabled=self._show)
 
-    def check_ids(self, ids: Sequence[str], numbers: np.ndarray) -> None:
+    def _check_ids(self, ids: Sequence[str], numbers: np.ndarray) -> None:
         """Raise :class:`CorpusError` at the first of ``ids`` (read at lines ``numbers``,
         after every earlier chunk's) that repeats an id of an earlier line."""
         seen = self._seen
@@ -222,7 +222,7 @@ class JsonlChunks(Iterator[pd.DataFrame]):
 
     def __next__(self) -> pd.DataFrame:
         if self._pending is None:
-            self._pending = self.lines()
+            self._pending = self._lines()
         return _frame(_parse_checked(next(self._pending), self))
 
 
@@ -348,14 +348,14 @@ def _parse_lines(lines: _Lines, mapping: dict[str, str], *, fast: bool = True
     ``mapping``), their ids, and the error of the first line that is not UTF-8, not a
     JSON object or lacks a text field (None when every line is an article); the lists
     hold the articles before it. Ids are checked for repeats by
-    :meth:`JsonlChunks.check_ids`.
+    :meth:`JsonlChunks._check_ids`.
 
     With ``fast`` and orjson installed, each line is parsed by ``orjson.loads`` (2-3
     times the speed of :mod:`json` with the decoding on these articles), and the
     :mod:`json` module decides every line where the two could differ: a line orjson
     rejects (json accepts more: ``NaN``, lone surrogates, integers past 64 bits) and
-    an article whose optional fields are not all text or null (orjson turns an
-    integer past 64 bits into a float). Text is decoded alike by both."""
+    a line whose fields are not all text (or null, for the optional ones), since
+    orjson turns an integer past 64 bits into a float. Text is decoded alike by both."""
     data, path, numbers = lines.data, lines.path, lines.numbers
     fields = {col: key for key, col in mapping.items()}  # the last field named wins
     out: dict[str, list[str]] = {col: [] for col in fields}
@@ -375,9 +375,10 @@ def _parse_lines(lines: _Lines, mapping: dict[str, str], *, fast: bool = True
                 obj = loads(raw[i])
             except ValueError:  # orjson.JSONDecodeError
                 pass
-            if not (isinstance(obj, dict) and all(
-                    type(obj.get(key)) in (str, type(None)) for key, _ in optional)):
-                obj = None  # the json module decides this line
+            if not (isinstance(obj, dict)
+                    and all(type(obj.get(key)) is str for key in _REQUIRED_JSON)
+                    and all(type(obj.get(key)) in (str, type(None)) for key, _ in optional)):
+                obj = None  # the json module decides this line (and words its error)
         if obj is None:
             line = text[i]
             if loads is not None:
@@ -445,7 +446,7 @@ def _parse_checked(lines: _Lines, reader: JsonlChunks) -> dict[str, list[str]]:
     """:func:`_parse_lines` with the ids checked against the reader's earlier lines;
     raises the first error in line order."""
     data, ids, error = _parse_lines(lines, reader.mapping)
-    reader.check_ids(ids, lines.numbers)
+    reader._check_ids(ids, lines.numbers)
     if error is not None:
         raise error
     return data
@@ -1368,7 +1369,7 @@ def analyse(corpus: pd.DataFrame | str | Path | Iterator[pd.DataFrame] | Any, *,
                   if is_path else corpus)
         if engine == "processes" and isinstance(reader, JsonlChunks) and not reader.started:
             # the workers parse the lines: this process only decompresses and cuts them
-            parts: Iterable[Any] = reader.lines()
+            parts: Iterable[Any] = reader._lines()
             run = partial(_analyse_lines, fn=fn, mapping=reader.mapping, text_col=text_col,
                           keep_text=keep_text)
         else:
@@ -1378,7 +1379,7 @@ def analyse(corpus: pd.DataFrame | str | Path | Iterator[pd.DataFrame] | Any, *,
                           show=show_progress)) as results:
             for r in results:
                 if "ids" in r:  # lines parsed in a worker
-                    reader.check_ids(r.pop("ids"), r.pop("lines"))
+                    reader._check_ids(r.pop("ids"), r.pop("lines"))
                     if "error" in r:
                         raise r["error"]
                 combined.add(r)
