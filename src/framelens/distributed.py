@@ -820,7 +820,11 @@ class _VocabMerge:
         # term -> id; may be shared with other strings (the word types of _TermSums),
         # whose ids no chunk counts: their document frequency 0 drops them
         self.ids = defaultdict(itertools.count().__next__) if ids is None else ids
-        self.parts: list[sp.csr_matrix] = []  # columns: the terms' ids
+        # every chunk's counts and term ids, appended to arrays grown in place (realloc)
+        self.data = np.zeros(0, dtype=np.float64)
+        self.terms = np.zeros(0, dtype=np.int64)
+        self.nnz = 0
+        self.indptr: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
         self.sorted = True  # every chunk's terms in sorted order
         self.df = np.zeros(0, dtype=np.int64)
 
@@ -833,12 +837,19 @@ class _VocabMerge:
                               count=len(terms))
             self.sorted = self.sorted and _is_sorted(terms)
         counts = sp.csr_matrix(counts)
-        ids = ids.astype(np.int32) if len(self.ids) < 2 ** 31 else ids
-        part = (counts.data.astype(np.float64), ids[counts.indices], np.asarray(counts.indptr))
-        df = np.bincount(part[1], minlength=len(self.ids))
+        terms = ids[counts.indices]
+        end = self.nnz + counts.nnz
+        if end > len(self.data):
+            size = max(end, 2 * len(self.data), 1 << 16)
+            self.data.resize(size, refcheck=False)  # the arrays have no views
+            self.terms.resize(size, refcheck=False)
+        self.data[self.nnz:end] = counts.data
+        self.terms[self.nnz:end] = terms
+        self.indptr.append(np.asarray(counts.indptr[1:], dtype=np.int64) + self.nnz)
+        self.nnz = end
+        df = np.bincount(terms, minlength=len(self.ids))
         df[:len(self.df)] += self.df
         self.df = df
-        self.parts.append(part)
 
     def result(self, *, labels: pd.Index | None, settings: dict[str, Any],
                order: np.ndarray | None = None) -> TfidfResult:
@@ -846,7 +857,7 @@ class _VocabMerge:
         the ids in the sorted order of their strings, when known)."""
         min_df = settings["min_df"]
         _check_min_df(min_df)
-        if not self.parts:
+        if len(self.indptr) == 1:
             raise ValueError("parts is empty: no chunk was counted")
         vocab = np.fromiter(self.ids, dtype=object, count=len(self.ids))
         df = np.zeros(len(vocab), dtype=np.int64)
@@ -859,12 +870,11 @@ class _VocabMerge:
         index_dtype = np.int32 if max(int(df.sum()), len(vocab)) < 2 ** 31 else np.int64
         column = np.full(len(vocab), -1, dtype=index_dtype)  # term id -> column, or dropped
         column[order] = np.arange(len(order), dtype=index_dtype)
-        data = np.concatenate([d for d, _, _ in self.parts])
-        cols = column[np.concatenate([c for _, c, _ in self.parts])]
-        ends = np.cumsum([0] + [len(d) for d, _, _ in self.parts])
-        indptr = np.concatenate([[0]] + [p[1:] + end for (_, _, p), end in
-                                         zip(self.parts, ends[:-1])]).astype(index_dtype)
-        self.parts = []
+        self.data.resize(self.nnz, refcheck=False)  # (in place)
+        data, self.data = self.data, np.zeros(0, dtype=np.float64)
+        cols = column[self.terms[:self.nnz]]
+        indptr = np.concatenate(self.indptr).astype(index_dtype)
+        self.terms, self.indptr, self.nnz = np.zeros(0, dtype=np.int64), [indptr[:1]], 0
         dropped = cols < 0  # the entries of terms below min_df (few): zeros, then removed
         data[dropped] = 0
         cols[dropped] = 0
