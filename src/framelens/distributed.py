@@ -822,7 +822,7 @@ class _VocabMerge:
         self.ids = defaultdict(itertools.count().__next__) if ids is None else ids
         # every chunk's counts and term ids, appended to arrays grown in place (realloc)
         self.data = np.zeros(0, dtype=np.float64)
-        self.terms = np.zeros(0, dtype=np.int64)
+        self.terms = np.zeros(0, dtype=np.int32)
         self.nnz = 0
         self.indptr: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
         self.sorted = True  # every chunk's terms in sorted order
@@ -839,8 +839,10 @@ class _VocabMerge:
         counts = sp.csr_matrix(counts)
         terms = ids[counts.indices]
         end = self.nnz + counts.nnz
-        if end > len(self.data):
-            size = max(end, 2 * len(self.data), 1 << 16)
+        if len(self.ids) >= 2 ** 31 and self.terms.dtype != np.int64:  # pragma: no cover
+            self.terms = self.terms.astype(np.int64)
+        if end > len(self.data):  # grown by a quarter: numpy zero-fills what it adds
+            size = max(end, len(self.data) + len(self.data) // 4, 1 << 16)
             self.data.resize(size, refcheck=False)  # the arrays have no views
             self.terms.resize(size, refcheck=False)
         self.data[self.nnz:end] = counts.data
@@ -874,7 +876,7 @@ class _VocabMerge:
         data, self.data = self.data, np.zeros(0, dtype=np.float64)
         cols = column[self.terms[:self.nnz]]
         indptr = np.concatenate(self.indptr).astype(index_dtype)
-        self.terms, self.indptr, self.nnz = np.zeros(0, dtype=np.int64), [indptr[:1]], 0
+        self.terms, self.indptr, self.nnz = np.zeros(0, dtype=np.int32), [indptr[:1]], 0
         dropped = cols < 0  # the entries of terms below min_df (few): zeros, then removed
         data[dropped] = 0
         cols[dropped] = 0
