@@ -13,8 +13,9 @@ Stages, all through the public API:
 
 load + per-article
             framelens.distributed.analyse(iter_jsonl(...), engine="processes", n_jobs=2,
-            keep_text=False): this process reads the xz JSON lines 500 articles at a
-            time while the 2 workers analyse the chunks already read (with --keep-text,
+            keep_text=False): this process decompresses the xz file and cuts it into
+            chunks of 500 lines, which the 2 workers parse and analyse while the next
+            are read, each chunk's tables combined as they come back (with --keep-text,
             the path before issue 16: "load", load_jsonl of the whole corpus, then
             "per-article" on the frame, its texts kept); cleaning
             (corpus.clean), actor mentions (actors.find_mentions with seeds/actors.csv),

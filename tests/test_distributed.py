@@ -294,7 +294,10 @@ def _vocab_shared(texts: list[str], opts: dict[str, Any]) -> tuple[list[str], np
     from framelens.distributed import _vocab_from_words
     from framelens.text import word_matrix
 
-    terms, counts = _vocab_from_words(*word_matrix(texts), texts, opts)
+    types, words = word_matrix(texts)
+    terms, counts, source = _vocab_from_words(types, words, texts, opts)
+    found = source >= 0  # the terms that are word types name their type
+    assert (types[source[found]] == terms[found]).all()
     assert counts.has_sorted_indices and (counts.data > 0).all() and counts.dtype == np.int64
     return terms.tolist(), counts.toarray()
 
