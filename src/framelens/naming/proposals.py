@@ -121,77 +121,9 @@ def _merge_and_drop(groups: dict[str, list[str]], surface: Counter) -> dict[str,
     return out
 
 
-def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
-                   min_count: int = 2, max_distance: float = 0.34,
-                   role_words: Iterable[str] | None = None) -> pd.DataFrame:
-    """Candidate actors for a corpus without an alias table, for a researcher to confirm.
-
-    Method (each rule measured on NewsWCL50, ``benchmarks/ACTORS.md``):
-
-    1. Runs of capitalised words, cut after a possessive ("Russia's Kursk" ->
-       "Russia" | "Kursk"), are split at role/title words ("President"), honorifics
-       (``Mr``, ``Mrs``, ``Dr``; :data:`framelens.text.TITLES`), weekday and month
-       names (:data:`CALENDAR_WORDS`) and words that are also written in lower case
-       in the corpus (sentence-initial "The", "According"); contractions ("I'm") are
-       never names. Three exceptions keep a word that is also a common word: right
-       after a first name (a word that only ever opens a longer run: "Theresa May"),
-       right after an honorific ("Mrs. May"), and opening a name when the same
-       capitalised pair occurs at least twice ("New York", "Middle East").
-    2. A run is split after a prefix that stands alone as a name more often than the
-       whole run occurs, when the rest also stands alone ("Ukraine NATO membership"
-       -> "Ukraine" | "NATO"; "Kim Jong Un" and "North Korea" stay whole).
-    3. Sequences are grouped when their last words are spelling variants of each
-       other (:func:`framelens.spelling.same_name`: transliteration key plus
-       normalised edit distance, compared only within one key), so "Vladimir Putin"
-       and "Putin", or "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one
-       candidate; but multi-word forms opening with different words stay apart
-       ("North Korea" | "South Korea", "Donald Trump" | "Melania Trump"), the bare
-       last word going to the most frequent, with a guard so that it does not match
-       inside the others.
-    4. Adjectives of names found are dropped ("Russian", "North Korean" when "Russia",
-       "North Korea" are found); a one-word group joins the group whose names it
-       opens ("Xi" -> "Xi Jinping", "North" -> "North Korea", "Kim" -> "Kim Jong
-       Un").
-
-    Parameters
-    ----------
-    corpus : pandas.DataFrame
-        Cleaned corpus with ``text_col`` and ``label_col``.
-    text_col, label_col : str
-        Columns of text and outlet.
-    min_count : int, default 2
-        Keep candidates mentioned at least this often in total.
-    max_distance : float, default 0.34
-        Largest normalised edit distance between folded spellings grouped together.
-    role_words : iterable of str, optional
-        Title words stripped from the front (default :data:`~framelens.naming.words.ROLE_WORDS`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``actor`` (suggested id: the most frequent last word), ``count``,
-        ``n_docs``, ``outlets`` ("; "-joined), ``variants`` (surface forms with
-        counts), ``pattern`` (a regular expression for the alias table); sorted by
-        count descending then actor.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"outlet": ["A", "B"], "text": [
-    ...     "Russian President Vladimir Putin spoke. Then Putin left.",
-    ...     "The talks ended. Putin said then the talks ended."]})
-    >>> propose_actors(df)[["actor", "count", "variants"]].to_dict("records")
-    [{'actor': 'Putin', 'count': 3, 'variants': 'Putin (2); Vladimir Putin (1)'}]
-    """
-    from framelens.spelling import name_key, same_name
-
-    if min_count < 1:
-        raise ValueError(f"min_count must be >= 1, got {min_count!r}")
-    roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
-    texts = corpus[text_col].tolist()
-    labels = corpus[label_col].astype(str).tolist()
-    lower_seen: set[str] = set()
-    for t in texts:
-        lower_seen.update(w for w in re.findall(r"\b[a-z][\w'-]*", t))
+def _capitalised_runs(texts: list[str]) -> tuple[list[list[list[str]]], set[tuple[int, int]]]:
+    """Step 1's input: per document, the runs of capitalised words, cut after a possessive
+    and stripped of it, and the (document, run) pairs right after an honorific."""
     runs: list[list[list[str]]] = []  # per document, runs of capitalised words
     after_title: set[tuple[int, int]] = set()  # (doc, run) right after "Mr.", "Mrs." ...
     for d, t in enumerate(texts):
@@ -209,6 +141,13 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
             if toks:
                 doc_runs.append(toks)
         runs.append(doc_runs)
+    return runs, after_title
+
+
+def _name_segments(runs: list[list[list[str]]], after_title: set[tuple[int, int]],
+                   labels: list[str], *, lower_seen: set[str],
+                   roles: frozenset[str]) -> list[tuple[str, int, str]]:
+    """Step 1: the runs split at words that are not names, as ``(name, document, outlet)``."""
     # first names: words that only ever open a longer capitalised run ("Theresa" of
     # "Theresa May"); after one, a word also written in lower case is still a name
     followed: Counter = Counter()
@@ -264,6 +203,11 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
                 if segment and not (len(segment) == 1 and len(segment[0]) < 2):
                     found.append((" ".join(segment), d, lab))
                 segment = []
+    return found
+
+
+def _split_prefixes(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """Step 2: a name split after a prefix that stands alone more often than the name."""
     # "Ukraine NATO membership": split a sequence after a prefix that stands alone as
     # a name more often than the whole sequence occurs, when the rest stands alone too
     # ("Vladimir" never stands alone, so "Vladimir Putin" stays whole; "Jong Un" never
@@ -280,8 +224,14 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
                 split.append((prefix, d, lab))
                 start = k
         split.append((" ".join(parts[start:]), d, lab))
-    found = split
-    surface = Counter(s for s, _, _ in found)
+    return split
+
+
+def _name_groups(surface: Counter, *, max_distance: float) -> dict[str, list[str]]:
+    """Steps 3 and 4: the names grouped by spelling variants of their last word, split by
+    first name, merged and cleaned (:func:`_split_first_names`, :func:`_merge_and_drop`)."""
+    from framelens.spelling import name_key, same_name
+
     lasts: dict[str, list[str]] = {}  # name_key -> heads; only equal keys can match
     for s, _ in surface.most_common():
         last = s.split()[-1]
@@ -296,6 +246,12 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
         groups.setdefault(head, []).append(s)
     groups = _split_first_names(groups, surface, max_distance=max_distance)
     groups = _merge_and_drop(groups, surface)
+    return groups
+
+
+def _proposal_rows(groups: dict[str, list[str]], found: list[tuple[str, int, str]],
+                   surface: Counter, *, min_count: int) -> list[dict]:
+    """One row of :func:`propose_actors` per group mentioned at least ``min_count`` times."""
     by_form: dict[str, list[tuple[int, str]]] = {}
     for s, d, lab in found:
         by_form.setdefault(s, []).append((d, lab))
@@ -330,6 +286,85 @@ def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: s
                      "outlets": "; ".join(sorted({lab for _, lab in hits})),
                      "variants": "; ".join(f"{f} ({surface[f]})" for f in ordered),
                      "pattern": pattern})
+    return rows
+
+
+def propose_actors(corpus: pd.DataFrame, *, text_col: str = "text", label_col: str = "outlet",
+                   min_count: int = 2, max_distance: float = 0.34,
+                   role_words: Iterable[str] | None = None) -> pd.DataFrame:
+    """Candidate actors for a corpus without an alias table, for a researcher to confirm.
+
+    Method (each rule measured on NewsWCL50, ``benchmarks/ACTORS.md``):
+
+    1. Runs of capitalised words, cut after a possessive ("Russia's Kursk" ->
+       "Russia" | "Kursk"), are split at role/title words ("President"), honorifics
+       (``Mr``, ``Mrs``, ``Dr``; :data:`framelens.text.TITLES`), weekday and month
+       names (:data:`CALENDAR_WORDS`) and words that are also written in lower case
+       in the corpus (sentence-initial "The", "According"); contractions ("I'm") are
+       never names. Three exceptions keep a word that is also a common word: right
+       after a first name (a word that only ever opens a longer run: "Theresa May"),
+       right after an honorific ("Mrs. May"), and opening a name when the same
+       capitalised pair occurs at least twice ("New York", "Middle East").
+    2. A run is split after a prefix that stands alone as a name more often than the
+       whole run occurs, when the rest also stands alone ("Ukraine NATO membership"
+       -> "Ukraine" | "NATO"; "Kim Jong Un" and "North Korea" stay whole).
+    3. Sequences are grouped when their last words are spelling variants of each
+       other (:func:`framelens.spelling.same_name`: transliteration key plus
+       normalised edit distance, compared only within one key), so "Vladimir Putin"
+       and "Putin", or "Andrii Sybiha" and "Andrij Sybiha" and "Sybiga", form one
+       candidate; but multi-word forms opening with different words stay apart
+       ("North Korea" | "South Korea", "Donald Trump" | "Melania Trump"), the bare
+       last word going to the most frequent, with a guard so that it does not match
+       inside the others.
+    4. Adjectives of names found are dropped ("Russian", "North Korean" when "Russia",
+       "North Korea" are found); a one-word group joins the group whose names it
+       opens ("Xi" -> "Xi Jinping", "North" -> "North Korea", "Kim" -> "Kim Jong
+       Un").
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Cleaned corpus with ``text_col`` and ``label_col``.
+    text_col, label_col : str
+        Columns of text and outlet.
+    min_count : int, default 2
+        Keep candidates mentioned at least this often in total.
+    max_distance : float, default 0.34
+        Largest normalised edit distance between folded spellings grouped together.
+    role_words : iterable of str, optional
+        Title words stripped from the front (default
+        :data:`~framelens.naming.words.ROLE_WORDS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor`` (suggested id: the most frequent last word), ``count``,
+        ``n_docs``, ``outlets`` ("; "-joined), ``variants`` (surface forms with
+        counts), ``pattern`` (a regular expression for the alias table); sorted by
+        count descending then actor.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"outlet": ["A", "B"], "text": [
+    ...     "Russian President Vladimir Putin spoke. Then Putin left.",
+    ...     "The talks ended. Putin said then the talks ended."]})
+    >>> propose_actors(df)[["actor", "count", "variants"]].to_dict("records")
+    [{'actor': 'Putin', 'count': 3, 'variants': 'Putin (2); Vladimir Putin (1)'}]
+    """
+    if min_count < 1:
+        raise ValueError(f"min_count must be >= 1, got {min_count!r}")
+    roles = ROLE_WORDS if role_words is None else frozenset(w.lower() for w in role_words)
+    texts = corpus[text_col].tolist()
+    labels = corpus[label_col].astype(str).tolist()
+    lower_seen: set[str] = set()
+    for t in texts:
+        lower_seen.update(w for w in re.findall(r"\b[a-z][\w'-]*", t))
+    runs, after_title = _capitalised_runs(texts)
+    found = _name_segments(runs, after_title, labels, lower_seen=lower_seen, roles=roles)
+    found = _split_prefixes(found)
+    surface = Counter(s for s, _, _ in found)
+    groups = _name_groups(surface, max_distance=max_distance)
+    rows = _proposal_rows(groups, found, surface, min_count=min_count)
     out = pd.DataFrame(rows, columns=["actor", "count", "n_docs", "outlets", "variants",
                                       "pattern"])
     out = out.astype({"count": "int64", "n_docs": "int64"})

@@ -23,9 +23,10 @@ class Sentence:
     character offsets.
 
     Every character of a sentence is white space or opens a
-    :data:`~framelens.naming.words.TOKEN` match, so what lies between two consecutive tokens is white space only: the label rules
-    walk from token to token without looking at the gaps, and the text up to a white
-    space character holds exactly the sentence's tokens that end before it.
+    :data:`~framelens.naming.words.TOKEN` match, so what lies between two consecutive tokens
+    is white space only: the label rules walk from token to token without looking at the
+    gaps, and the text up to a white space character holds exactly the sentence's tokens
+    that end before it.
     """
 
     __slots__ = ("text", "offset", "toks", "starts", "ends", "upto")
