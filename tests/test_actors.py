@@ -418,6 +418,8 @@ def test_propose_keeps_recurring_names_opening_with_common_words() -> None:
 
 # --------------------------------------------------------------- fast paths = plain paths
 import framelens.actors as actors_module  # noqa: E402
+import framelens.naming.mentions as mentions_module  # noqa: E402
+import framelens.naming.sentences as sentences_module  # noqa: E402
 from framelens.actors import _Sentence  # noqa: E402
 
 _TOKEN_PIECES = ["U.S.", "Kyiv's", "Euro-Atlantic", "Putin", ",", ".", "—", "\u00a0", " ", "  ",
@@ -550,13 +552,15 @@ def _plain_title_references(doc_id, outlet, text, mine, sents, rx):
 
 
 def _plain_paths(mp: pytest.MonkeyPatch) -> None:
-    """Every fast path of find_mentions replaced by the plain one it stands for."""
-    mp.setattr(actors_module, "WordPattern", _ReWords)
-    mp.setattr(actors_module, "PatternSet", _EveryPattern)
-    mp.setattr(actors_module, "_Sentence", _PlainSentence)
-    mp.setattr(actors_module, "_may_have_label", lambda *args: True)
-    mp.setattr(actors_module, "_reference_regex", _plain_reference_regex)
-    mp.setattr(actors_module, "_title_references", _plain_title_references)
+    """Every fast path of find_mentions replaced by the plain one it stands for, in the
+    modules that look them up (find_mentions in framelens.naming.mentions, the sentences it
+    builds in framelens.naming.sentences)."""
+    mp.setattr(mentions_module, "WordPattern", _ReWords)
+    mp.setattr(mentions_module, "PatternSet", _EveryPattern)
+    mp.setattr(sentences_module, "Sentence", _PlainSentence)
+    mp.setattr(mentions_module, "may_have_label", lambda *args: True)
+    mp.setattr(mentions_module, "_reference_regex", _plain_reference_regex)
+    mp.setattr(mentions_module, "_title_references", _plain_title_references)
 
 
 def test_find_mentions_real_articles_same_as_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -623,7 +627,7 @@ def test_property_untokenised_mentions_have_no_label(docs: list[list[str]]) -> N
                            "text": [" ".join(d) if k % 2 else "".join(d) for k, d in enumerate(docs)]})
     fast = find_mentions(corpus, _LABEL_TABLE)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(actors_module, "_may_have_label", lambda *args: True)
+        mp.setattr(mentions_module, "may_have_label", lambda *args: True)
         every = find_mentions(corpus, _LABEL_TABLE)
     pd.testing.assert_frame_equal(fast, every)
 
