@@ -594,8 +594,14 @@ _WORD_PIECES = ["Putin", "Vladimir Putin", "NATO", "the Alliance", "Šefčovič"
                 "\n", " ", "\u00a0", "\u2028", "The president"]
 
 
+#: Any character Python's Unicode database knows. RE2's tables are newer (Unicode 15+): a letter
+#: assigned since (U+31350, CJK Extension H) is a word character to RE2 and not to Python 3.11's
+#: re (Unicode 14), so the two engines differ there by construction (patterns.WordPattern says so).
+_KNOWN_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cn",)), max_size=3)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_WORD_PIECES) | st.text(max_size=3), max_size=25),
+@given(st.lists(st.lists(st.sampled_from(_WORD_PIECES) | _KNOWN_TEXT, max_size=25),
                 min_size=1, max_size=3), st.booleans())
 def test_property_re2_words_same_as_re_word_boundaries(docs: list[list[str]], titles: bool) -> None:
     """Any text, pieces glued with or without spaces: the RE2 path finds the table that

@@ -311,7 +311,12 @@ class WordPattern:
     ASCII letters, so ``\bŠefčovič\b`` would never match). RE2 has no look-arounds:
     the characters around the match are matched too (``(?:\A|[^\w])(pattern)(?:[^\w]|\z)``)
     and each next search starts at the last character of the previous match, so that
-    character can be the next match's left neighbour.
+    character can be the next match's left neighbour. Word characters are RE2's
+    ``[\p{L}\p{N}_]``, from RE2's Unicode tables, which are newer than Python's
+    (``unicodedata.unidata_version``, 14.0 in Python 3.11): a letter assigned since
+    (U+31350, CJK Extension H, Unicode 15) is a word character here and not to Python's
+    ``re``, so a name glued to one is not matched. Every character of Unicode 14 is
+    classed as Python classes it.
 
     An alternative may open with negative look-behinds of plain text
     (:func:`split_guards`): the alternatives are then searched one by one and
