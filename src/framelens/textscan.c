@@ -1595,7 +1595,7 @@ textscan_sorted_counts(PyObject *module, PyObject *const *args, Py_ssize_t nargs
         }
         for (k = 0; k < d; k++) {  /* each distinct number once: its column and count */
             long long id = touched[k], col = rank[id];
-            count[col] = by_id[id];
+            count[col] = by_id[id];  /* set, not added to: count needs no reset */
             by_id[id] = 0;
             touched[k] = col;
             bits[col >> 6] |= 1ULL << (col & 63);
@@ -1613,7 +1613,6 @@ textscan_sorted_counts(PyObject *module, PyObject *const *args, Py_ssize_t nargs
                 long long col = touched[k];
                 out_col[nnz] = col;
                 out_data[nnz++] = count[col];
-                count[col] = 0;
                 bits[col >> 6] = 0;
             }
         }
@@ -1626,7 +1625,6 @@ textscan_sorted_counts(PyObject *module, PyObject *const *args, Py_ssize_t nargs
                     word &= word - 1;
                     out_col[nnz] = col;
                     out_data[nnz++] = count[col];
-                    count[col] = 0;
                 }
                 bits[w] = 0;
             }
