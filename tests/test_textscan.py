@@ -37,10 +37,12 @@ def _with(engine: str, fn: Callable[..., Any], *args: Any) -> Any:
         text_mod.WORD_ENGINE = saved
 
 
-def _matrix_cells(texts: list[str], engine: str) -> tuple[list[str], list[int], list[int], list[int]]:
+def _matrix_cells(texts: list[str], engine: str) -> tuple[Any, ...]:
     types, counts = _with(engine, word_matrix, texts)
     assert counts.dtype == np.int64 and counts.has_sorted_indices and counts.has_canonical_format
-    return types.tolist(), counts.indptr.tolist(), counts.indices.tolist(), counts.data.tolist()
+    assert counts.shape == (len(texts), len(types))
+    return (types.dtype, types.tolist(), counts.shape, counts.indptr.dtype, counts.indptr.tolist(),
+            counts.indices.dtype, counts.indices.tolist(), counts.data.tolist())
 
 
 def assert_same(texts: list[str]) -> None:
@@ -160,6 +162,84 @@ def real_texts() -> list[str]:
 
 def test_real_articles(real_texts: list[str]) -> None:
     assert_same(real_texts)
+
+
+def test_word_matrix_of_real_articles_counts_every_word(real_texts: list[str]) -> None:
+    """Row i of the C engine's matrix is Counter(words(text i)), counted here by hand."""
+    texts = real_texts[600:1200]  # the 600 cleaned Article-Bias-Prediction articles
+    types, counts = _with("c", word_matrix, texts)
+    column = {w: j for j, w in enumerate(types.tolist())}
+    assert types.tolist() == sorted(column) and len(column) == len(types)
+    for i, t in enumerate(texts):
+        tally: dict[str, int] = {}
+        for w in _with("re", words, t):
+            tally[w] = tally.get(w, 0) + 1
+        row = counts.getrow(i)
+        assert dict(zip(types[row.indices].tolist(), row.data.tolist())) == tally, i
+        assert row.indices.tolist() == sorted(column[w] for w in tally)
+
+
+def _sorted_counts_by_hand(ids: list[int], indptr: list[int], rank: list[int]
+                           ) -> tuple[list[int], list[int], list[int]]:
+    out_ptr, out_cols, out_data = [0], [], []
+    for r in range(len(indptr) - 1):
+        tally: dict[int, int] = {}
+        for i in ids[indptr[r]:indptr[r + 1]]:
+            tally[rank[i]] = tally.get(rank[i], 0) + 1
+        out_cols += sorted(tally)
+        out_data += [tally[c] for c in sorted(tally)]
+        out_ptr.append(len(out_cols))
+    return out_ptr, out_cols, out_data
+
+
+def _sorted_counts(ids: list[int], indptr: list[int], rank: list[int]
+                   ) -> tuple[list[int], list[int], list[int]]:
+    out = text_mod._scanner().sorted_counts(np.asarray(ids, dtype=np.int64).tobytes(),
+                                            np.asarray(indptr, dtype=np.int64),
+                                            np.asarray(rank, dtype=np.int64))
+    return tuple(np.frombuffer(b, dtype=np.int64).tolist() for b in out)  # type: ignore[return-value]
+
+
+def test_sorted_counts_hand_worked() -> None:
+    # numbers 0..3 are the columns 2, 0, 3, 1; row 1 is empty
+    assert _sorted_counts([0, 1, 0, 3, 2, 2, 2, 0], [0, 4, 4, 8], [2, 0, 3, 1]) == (
+        [0, 3, 3, 5], [0, 1, 2, 2, 3], [1, 1, 2, 1, 3])
+    assert _sorted_counts([], [0], []) == ([0], [], [])
+    # two columns 31 bitmap words apart in a row of 2 (> 8 * 2): read off the touched list
+    # sorted, here first seen in descending order
+    rank = list(range(2000))[::-1]
+    assert _sorted_counts([5, 1999, 5], [0, 3], rank) == ([0, 2], [0, 1994], [1, 2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(
+    st.randoms(use_true_random=False).map(lambda rnd: rnd.sample(range(n), n)),
+    st.lists(st.lists(st.integers(0, n - 1), max_size=4) | st.lists(st.integers(0, n - 1), max_size=80)
+             | st.lists(st.integers(0, min(n - 1, 70)), max_size=80), max_size=8))))
+def test_sorted_counts_of_any_numbers(case: tuple[list[int], list[list[int]]]) -> None:
+    rank, rows = case
+    ids = [i for row in rows for i in row]
+    indptr = np.cumsum([0] + [len(row) for row in rows]).tolist()
+    assert _sorted_counts(ids, indptr, rank) == _sorted_counts_by_hand(ids, indptr, rank)
+
+
+def test_sorted_counts_bad_input() -> None:
+    scan = text_mod._scanner()
+    i64 = np.asarray
+    with pytest.raises(ValueError, match=r"ids\[1\] = 3 is outside \[0, len\(rank\) = 2\)"):
+        scan.sorted_counts(i64([0, 3], dtype=np.int64), i64([0, 2], dtype=np.int64), i64([1, 0], dtype=np.int64))
+    with pytest.raises(ValueError, match="indptr must start at 0 and end at len"):
+        scan.sorted_counts(i64([0], dtype=np.int64), i64([0, 2], dtype=np.int64), i64([0], dtype=np.int64))
+    with pytest.raises(ValueError, match="indptr decreases at row 1"):
+        scan.sorted_counts(i64([0], dtype=np.int64), i64([0, 2, 1], dtype=np.int64), i64([0], dtype=np.int64))
+    with pytest.raises(ValueError, match=r"rank\[0\] = 5 is outside"):
+        scan.sorted_counts(i64([0], dtype=np.int64), i64([0, 1], dtype=np.int64), i64([5], dtype=np.int64))
+    with pytest.raises(ValueError, match="indptr must start at 0"):
+        scan.sorted_counts(b"", b"", b"")
+    with pytest.raises(ValueError, match="not a whole number of int64"):
+        scan.sorted_counts(b"abc", i64([0], dtype=np.int64), i64([], dtype=np.int64))
+    with pytest.raises(TypeError, match="expects 3 arguments"):
+        scan.sorted_counts(b"")
 
 
 # ---- sentence spans ---------------------------------------------------------------

@@ -342,10 +342,18 @@ def _word_matrix_c(scan: ModuleType, texts: Iterable[str]) -> tuple[np.ndarray, 
         parts.append(part)
         n += len(part) // 8
         indptr.append(n)
-    ids = np.frombuffer(b"".join(parts), dtype=np.int64)
-    counts = sp.csr_matrix((np.ones(n, dtype=np.int64), ids, np.asarray(indptr, dtype=np.int64)),
-                           shape=(len(indptr) - 1, len(vocab)))
-    return sorted_columns(vocab.words(), counts)
+    names, rank = sorted_ranks(vocab.words())
+    # one entry per (text, word type), each row's columns ascending, counted and sorted in C
+    # in linear time (summing a matrix of ones per token cost twice as much: issue 16)
+    out_ptr, out_cols, out_counts = scan.sorted_counts(b"".join(parts),
+                                                       np.asarray(indptr, dtype=np.int64), rank)
+    counts = sp.csr_matrix((np.frombuffer(out_counts, dtype=np.int64),
+                            np.frombuffer(out_cols, dtype=np.int64),
+                            np.frombuffer(out_ptr, dtype=np.int64)),
+                           shape=(len(indptr) - 1, len(names)))
+    counts.has_sorted_indices = True
+    counts.has_canonical_format = True
+    return names, counts
 
 
 def sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
@@ -362,15 +370,35 @@ def sorted_columns(names: Iterable[str], matrix: sp.csr_matrix
     >>> list(names), m.toarray().tolist()
     (['a', 'b'], [[2, 1]])
     """
-    sorted_names = np.array(list(names), dtype=object)
-    order = np.argsort(sorted_names, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order), dtype=np.int64)
+    sorted_names, rank = sorted_ranks(names)
     matrix.indices = rank[matrix.indices].astype(matrix.indices.dtype)
     matrix.has_canonical_format = False
     matrix.has_sorted_indices = False
     matrix.sum_duplicates()
-    return sorted_names[order], matrix
+    return sorted_names, matrix
+
+
+def sorted_ranks(names: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Names in first-seen order -> the names sorted, and each name's position among them.
+
+    ``rank[i]`` is the position of ``names[i]`` in ``sorted_names``, so
+    ``sorted_names[rank[i]] == names[i]`` (ties keep their first-seen order).
+
+    Examples
+    --------
+    >>> sorted_names, rank = sorted_ranks(["b", "c", "a"])
+    >>> sorted_names.tolist(), rank.tolist()
+    (['a', 'b', 'c'], [1, 2, 0])
+    """
+    name_list = list(names)
+    names_array = np.array(name_list, dtype=object)
+    # Python's sort on the str themselves: the same stable order as numpy's argsort of an
+    # object array, in about 3/4 of its time (it compares without numpy's object calls)
+    order = np.fromiter(sorted(range(len(name_list)), key=name_list.__getitem__),
+                        dtype=np.int64, count=len(name_list))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return names_array[order], rank
 
 
 def count_words(text: str) -> int:
