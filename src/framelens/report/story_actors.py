@@ -122,12 +122,11 @@ def actor_label_counts(articles: pd.DataFrame, *, hits: pd.DataFrame, quoted: pd
     m = pd.concat(parts, ignore_index=True).rename(columns={"doc_id": "row"})
     m["story"] = articles[story_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
     m["outlet"] = articles[outlet_col].astype(str).to_numpy(dtype=object)[m["row"].to_numpy()]
-    shared = (m.groupby(["actor", "story"])["outlet"].nunique() >= 2).groupby(level="actor").sum()
-    labelled = m.groupby("actor")["labelled"].agg(["sum", "mean"]).reindex(shared.index, fill_value=0)
-    ok = shared[(shared >= min_stories) & (labelled["sum"] >= min_stories)
-                & (labelled["mean"] >= MIN_LABELLED_SHARE)]
-    chosen = sorted(ok.index, key=lambda a: (-ok[a], str(a)))[:max_actors]
-    every = _actors_tried(table, m, [str(a) for a in chosen], **rules)
+    stats = _actor_stats(m)
+    ok = [a for a, r in stats.iterrows()
+          if _failed_rule(r["shared_stories"], r["labelled"], r["mentions"], min_stories=min_stories) is None]
+    chosen = sorted(ok, key=lambda a: (-stats.at[a, "shared_stories"], str(a)))[:max_actors]
+    every = _actors_tried(table, stats, [str(a) for a in chosen], **rules)
     m = m[m["actor"].isin(chosen)]
     counts = (m.assign(loaded=m["loaded_term"] != "").groupby(["row", "actor"], sort=True)
               .agg(mentions=("start", "size"), labelled=("labelled", "sum"), loaded=("loaded", "sum")).reset_index())
@@ -175,40 +174,45 @@ def _narration_mentions(articles: pd.DataFrame, table: pd.DataFrame, *, hits: pd
     return parts
 
 
-def _actors_tried(table: pd.DataFrame | None, m: pd.DataFrame | None = None, chosen: Sequence[str] = (), *,
+def _actor_stats(m: pd.DataFrame) -> pd.DataFrame:
+    """Per actor of the narration mentions ``m`` (``actor``, ``story``, ``outlet``, ``labelled``):
+    ``shared_stories`` (stories where two outlets or more mention it), ``mentions``, ``labelled``."""
+    actor = m["actor"].astype(str)
+    shared = (m.groupby([actor, "story"])["outlet"].nunique() >= 2).groupby(level=0).sum()
+    by = m.groupby(actor)
+    return pd.DataFrame({"shared_stories": shared, "mentions": by.size(),
+                         "labelled": by["labelled"].sum()}).astype(np.int64)
+
+
+def _failed_rule(shared: int, labelled: int, mentions: int, *, min_stories: int) -> str | None:
+    """The first rule an actor fails to be measured (None: it passes them all): mentioned by two
+    outlets or more in ``min_stories`` stories, labelled in ``min_stories`` mentions and in at
+    least :data:`MIN_LABELLED_SHARE` of them."""
+    if shared < min_stories:
+        return (f"mentioned by two outlets or more in {shared} "
+                f"{'story' if shared == 1 else 'stories'} (needs {min_stories})")
+    if labelled < min_stories:
+        return f"{labelled} labelled {'mention' if labelled == 1 else 'mentions'} (needs {min_stories})"
+    if labelled / mentions < MIN_LABELLED_SHARE:
+        return f"{100 * labelled / mentions:.1f}% of mentions labelled (needs {100 * MIN_LABELLED_SHARE:.0f}%)"
+    return None
+
+
+def _actors_tried(table: pd.DataFrame | None, stats: pd.DataFrame | None = None, chosen: Sequence[str] = (), *,
                   source: str, min_stories: int, max_actors: int) -> pd.DataFrame:
-    """Every actor of ``table``, with its counts in ``m`` and why it is measured or not."""
+    """Every actor of ``table``, with its counts (:func:`_actor_stats`) and why it is measured or not."""
     names = [] if table is None else list(dict.fromkeys(table["actor"].astype(str)))
-    if m is None or not len(m):
-        m = pd.DataFrame({"actor": pd.Series(dtype=object), "story": pd.Series(dtype=object),
-                          "outlet": pd.Series(dtype=object), "labelled": pd.Series(dtype=bool)})
-    by = m.assign(actor=m["actor"].astype(str)).groupby("actor")
-    shared_n = (by.apply(lambda g: int((g.groupby("story")["outlet"].nunique() >= 2).sum()), include_groups=False)
-                if len(m) else pd.Series(dtype=np.int64))
     t = pd.DataFrame({"actor": names, "source": source})
-    t["shared_stories"] = t["actor"].map(shared_n).fillna(0).astype(np.int64)
-    t["mentions"] = t["actor"].map(by.size() if len(m) else pd.Series(dtype=np.int64)).fillna(0).astype(np.int64)
-    t["labelled"] = t["actor"].map(by["labelled"].sum() if len(m) else pd.Series(dtype=np.int64)
-                                   ).fillna(0).astype(np.int64)
+    for col in ("shared_stories", "mentions", "labelled"):
+        got = stats[col] if stats is not None else pd.Series(dtype=np.int64)
+        t[col] = t["actor"].map(got).fillna(0).astype(np.int64)
     t["labelled_pct"] = np.where(t["mentions"] > 0, 100 * t["labelled"] / t["mentions"].clip(lower=1), np.nan)
     rank = {a: i for i, a in enumerate(chosen)}
     t["measured"] = t["actor"].isin(rank)
-    t["reason"] = ([_why(r, min_stories=min_stories, max_actors=max_actors) for r in t.itertuples(index=False)]
-                   if len(t) else pd.Series(dtype=object))
+    t["reason"] = (["measured" if r.measured else
+                    _failed_rule(r.shared_stories, r.labelled, r.mentions, min_stories=min_stories)
+                    or f"not among the {max_actors} in the most shared stories"
+                    for r in t.itertuples(index=False)] if len(t) else pd.Series(dtype=object))
     t = t.assign(_r=t["actor"].map(rank).fillna(len(rank)))
     t = t.sort_values(["_r", "shared_stories", "actor"], ascending=[True, False, True], kind="mergesort")
     return t.drop(columns="_r").reset_index(drop=True)[list(ACTORS_TRIED_COLUMNS)]
-
-
-def _why(r: Any, *, min_stories: int, max_actors: int) -> str:
-    """The first rule actor row ``r`` of :func:`_actors_tried` fails, or "measured"."""
-    if r.measured:
-        return "measured"
-    if r.shared_stories < min_stories:
-        return (f"mentioned by two outlets or more in {r.shared_stories} "
-                f"{'story' if r.shared_stories == 1 else 'stories'} (needs {min_stories})")
-    if r.labelled < min_stories:
-        return f"{r.labelled} labelled {'mention' if r.labelled == 1 else 'mentions'} (needs {min_stories})"
-    if r.labelled_pct < 100 * MIN_LABELLED_SHARE:
-        return f"{r.labelled_pct:.1f}% of mentions labelled (needs {100 * MIN_LABELLED_SHARE:.0f}%)"
-    return f"not among the {max_actors} in the most shared stories"
